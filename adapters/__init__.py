@@ -1,0 +1,1 @@
+"""Chat-platform adapters: each translates between one platform and the neutral event model."""

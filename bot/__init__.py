@@ -1,0 +1,43 @@
+"""Deskmate's platform-neutral core: the public API for skills.
+
+Example:
+    >>> from bot import Context, Skill, Rest, _
+    >>> skill = Skill("hello", description=_("Says hello"))
+    >>> @skill.command("hello", help=_("Say hello to someone"))
+    ... async def hello(ctx: Context, who: PersonRef, note: Rest = "") -> None:
+    ...     await ctx.notify(who, _("{sender} says hello: {note}", sender=ctx.person.mention,
+    ...                             note=note))
+    ...     await ctx.reply(_("Sent."))
+"""
+
+from bot.context import ChatTarget, Context, JobContext
+from bot.errors import BadValue, NotFound, PermissionDenied, UsageError, UserError
+from bot.i18n import Money, Text, _
+from bot.messages import Button, Field, File, Message
+from bot.params import DateRange, Opt, Rest, TimeRange
+from bot.people import PersonRef
+from bot.skill import Skill
+
+__all__ = [
+    "BadValue",
+    "Button",
+    "ChatTarget",
+    "Context",
+    "DateRange",
+    "Field",
+    "File",
+    "JobContext",
+    "Message",
+    "Money",
+    "NotFound",
+    "Opt",
+    "PermissionDenied",
+    "PersonRef",
+    "Rest",
+    "Skill",
+    "Text",
+    "TimeRange",
+    "UsageError",
+    "UserError",
+    "_",
+]

@@ -1,0 +1,59 @@
+"""What the core expects of a chat-platform adapter. Adapters live in ``adapters/``; the core only
+knows this protocol."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, Protocol
+
+from bot.messages import RenderedMessage
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+
+MentionKind = Literal["account", "username"]
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a message goes: a chat (``chat_id``), or a person's DM (``account_id``)."""
+
+    platform: str
+    chat_id: str | None = None
+    account_id: str | None = None
+
+    @property
+    def is_dm(self) -> bool:
+        return self.chat_id is None
+
+
+class DeliveryFailed(Exception):
+    """The platform refused the message. ``permanent`` for "blocked the bot", "channel gone";
+    otherwise delivery retries later (``retry_after`` seconds when the platform says so)."""
+
+    def __init__(self, reason: str, *, permanent: bool = False, retry_after: float | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+
+class Adapter(Protocol):
+    """A chat platform. ``send`` returns the platform's reference of the sent message."""
+
+    platform: str
+
+    async def start(self, bot: Bot) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    def mention_key(self, token: str) -> tuple[MentionKind, str] | None:
+        """``<@U2>`` -> ("account", "U2"); ``@bob`` -> ("username", "bob"); else ``None``."""
+        ...
+
+    async def send(
+        self, to: Destination, message: RenderedMessage, *, ephemeral_for: str | None = None,
+        reply_to: str | None = None, silent: bool = False,
+    ) -> str: ...
+
+    async def update(self, to: Destination, ref: str, message: RenderedMessage) -> None: ...

@@ -1,0 +1,113 @@
+"""The :class:`Bot`: wires config, storage, skills, adapters, delivery and the scheduler together.
+It does no work of its own; each part does its one job."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
+
+from bot.adapter import Adapter
+from bot.clock import Clock, FakeClock, SystemClock
+from bot.config import Config
+from bot.context import JobContext
+from bot.delivery import Delivery
+from bot.directory import Directory
+from bot.events import Event
+from bot.i18n import Catalog, Locale, Translator
+from bot.registry import Registry
+from bot.runtime import Runtime
+from bot.scheduler import Scheduler
+from bot.skill import JobSpec, Skill
+from storage import Database, upgrade
+
+log = logging.getLogger(__name__)
+
+CORE_LOCALES = Path(__file__).parent / "locales"
+
+
+class Bot:
+    """A running Deskmate: ``await bot.start()``, adapters feed ``await bot.handle(event)``."""
+
+    def __init__(
+        self, config: Config, skills: list[Skill], *, clock: Clock | None = None,
+        adapters: list[Adapter] = (),  # type: ignore[assignment]
+    ) -> None:
+        self.config = config
+        self.clock: Clock = clock or SystemClock()
+        self.registry = Registry(skills)
+        self.translator = Translator(_catalog(skills))
+        self.db = Database(config.storage.url, echo=config.storage.echo)
+        self.directory = Directory(config, self.clock)
+        self.delivery = Delivery(self)
+        self.runtime = Runtime(self)
+        self.scheduler = Scheduler(ZoneInfo(config.org.timezone))
+        self.adapters: dict[str, Adapter] = {a.platform: a for a in adapters}
+        self._settings: dict[str, BaseModel] = dict(config.skill_settings)
+
+    def add_adapter(self, adapter: Adapter) -> None:
+        self.adapters[adapter.platform] = adapter
+
+    def skill_settings(self, name: str) -> Any:
+        if name not in self._settings:
+            model = self.registry.skills[name].config
+            self._settings[name] = model() if model else BaseModel()
+        return self._settings[name]
+
+    def org_locale(self, now: Any = None) -> Locale:
+        return Locale(self.config.org.language, ZoneInfo(self.config.org.timezone), now)
+
+    async def start(self) -> None:
+        """Migrate the database, load the directory, schedule jobs, start the adapters."""
+        migrations = [s.migrations for s in self.registry.skills.values() if s.migrations]
+        await upgrade(self.db, migrations)
+        async with self.db.transaction() as session:
+            await self.directory.sync(session, self.config.people)
+        for job in self.registry.jobs():
+            self.scheduler.add(f"{job.skill}.{job.name}", self._job_runner(job),
+                               cron=job.cron, every=job.every)
+        if isinstance(self.clock, FakeClock):
+            self.scheduler.prime(self.clock.now())
+        else:
+            self.scheduler.start()
+        for adapter in self.adapters.values():
+            await adapter.start(self)
+
+    async def stop(self) -> None:
+        for adapter in self.adapters.values():
+            await adapter.stop()
+        self.scheduler.stop()
+        await self.db.dispose()
+
+    async def handle(self, event: Event) -> None:
+        await self.runtime.handle(event)
+
+    async def advance_to(self, when: Any) -> None:
+        """Fake clock only: move time to ``when``, running the jobs and deliveries due on the way."""
+        if not isinstance(self.clock, FakeClock):
+            raise TypeError("advance_to needs the bot to run on a FakeClock")
+        clock = self.clock
+        await self.scheduler.run_due(when, clock.set)
+        await self.delivery.drain()
+
+    def _job_runner(self, job: JobSpec) -> Any:
+        skill = self.registry.skills[job.skill]
+
+        async def run() -> None:
+            async with self.db.transaction() as session:
+                await job.func(JobContext(self, session, skill))
+            await self.delivery.drain()
+
+        return run
+
+
+def _catalog(skills: list[Skill]) -> Catalog:
+    catalog = Catalog()
+    catalog.add_directory(CORE_LOCALES)
+    for skill in skills:
+        if skill.translations:
+            catalog.add_directory(skill.translations)
+    return catalog

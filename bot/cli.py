@@ -1,0 +1,122 @@
+"""The ``deskmate`` command: run, check-config, db upgrade, and the commands adapters add
+(``console``; entry-point group ``deskmate.cli``)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from bot import loader
+from bot.app import Bot
+from bot.config import Config
+from bot.errors import ConfigError
+from bot.skill import Skill
+from storage import Database, upgrade
+
+CONFIG_OPTION = click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+    default="config.yaml", show_default=True, help="The YAML config file.",
+)
+
+
+def load_or_exit(path: Path) -> tuple[Config, list[Skill]]:
+    """Load and validate the config; on any problem print each one and exit with code 2."""
+    if not path.exists():
+        _fail([f"{path}: no such file — copy config.example.yaml and edit it"])
+    try:
+        return loader.load(path)
+    except ConfigError as exc:
+        _fail(exc.problems)
+
+
+def _fail(problems: list[str]) -> NoReturn:
+    for problem in problems:
+        click.echo(problem, err=True)
+    click.echo(f"{len(problems)} problem(s); Deskmate did not start.", err=True)
+    sys.exit(2)
+
+
+@click.group()
+@click.version_option(package_name="deskmate")
+def main() -> None:
+    """Deskmate: tasks, clock-ins, approvals, receipts and quiet hours for Slack and Telegram."""
+
+
+@main.command("check-config")
+@click.argument("config_file", type=click.Path(dir_okay=False, path_type=Path))
+def check_config(config_file: Path) -> None:
+    """Validate CONFIG_FILE without starting: exit 0 and say OK, or exit 2 listing each problem
+    as file:line key.path: message."""
+    config, skills = load_or_exit(config_file)
+    names = ", ".join(s.name for s in skills)
+    click.echo(f"OK: {config_file} ({len(config.people)} people; skills: {names})")
+
+
+@main.command("run")
+@CONFIG_OPTION
+def run(config_path: Path) -> None:
+    """Start Deskmate with every adapter enabled in the config."""
+    config, skills = load_or_exit(config_path)
+    logging.basicConfig(level=config.logging.level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    adapters = _enabled_adapters(config)
+    if not adapters:
+        _fail(["adapters: no adapter is enabled — enable slack or telegram, or use "
+               "`deskmate console`"])
+    asyncio.run(_serve(Bot(config, skills, adapters=adapters)))
+
+
+def _enabled_adapters(config: Config) -> list[Any]:
+    factories = {ep.name: ep for ep in entry_points(group="deskmate.adapters")}
+    chosen = []
+    for name in ("slack", "telegram"):
+        if getattr(config.adapters, name).enabled:
+            if name not in factories:
+                _fail([f"adapters.{name}: enabled, but no {name} adapter is installed"])
+            chosen.append(factories[name].load()(config))
+    return chosen
+
+
+async def _serve(bot: Bot) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await bot.start()
+    try:
+        await stop.wait()
+    finally:
+        await bot.stop()
+
+
+@main.group("db")
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+@CONFIG_OPTION
+def db_upgrade(config_path: Path) -> None:
+    """Apply the migrations of the core and of every enabled skill."""
+    config, skills = load_or_exit(config_path)
+
+    async def go() -> None:
+        database = Database(config.storage.url)
+        try:
+            await upgrade(database, [s.migrations for s in skills if s.migrations])
+        finally:
+            await database.dispose()
+
+    asyncio.run(go())
+    click.echo(f"OK: {config.storage.url} is up to date")
+
+
+for _ep in entry_points(group="deskmate.cli"):
+    main.add_command(_ep.load())

@@ -1,0 +1,155 @@
+"""The one typed context handlers receive: who is speaking, where, the database session of this
+transaction, and the ways to answer (``reply``) and reach others (``notify``)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.events import ChatRef, Event
+from bot.i18n import TextLike
+from bot.messages import Message, MessageLike, as_message
+from bot.people import PersonRef
+from bot.skill import CommandSpec, Skill
+from storage.models import AuditEntry
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+
+
+@dataclass(frozen=True)
+class ChatTarget:
+    """A chat to notify (as opposed to a person): its database id."""
+
+    chat_id: int
+
+
+@dataclass(frozen=True)
+class Reply:
+    message: Message
+    ephemeral: bool = False
+
+
+class JobContext:
+    """What a periodic job or a hook gets: the session, the time, the skill's config, and
+    ``notify``/``emit``. Command and action handlers get a :class:`Context`, which adds the sender."""
+
+    def __init__(self, bot: Bot, session: AsyncSession, skill: Skill) -> None:
+        self._bot = bot
+        self.session = session
+        self.skill = skill
+
+    @property
+    def config(self) -> Any:
+        """This skill's settings (the pydantic model it declared), validated from the config."""
+        return self._bot.skill_settings(self.skill.name)
+
+    def now(self) -> datetime:
+        """The current time (UTC, aware) from the bot's clock."""
+        return self._bot.clock.now()
+
+    async def person(self, handle: str) -> PersonRef | None:
+        """A person of the directory by handle (``alice``)."""
+        return await self._bot.directory.by_handle(self.session, handle)
+
+    async def person_by_id(self, person_id: int) -> PersonRef | None:
+        return await self._bot.directory.get(self.session, person_id)
+
+    async def notify(
+        self, to: PersonRef | ChatTarget, message: MessageLike, *, urgent: bool = False,
+        group: str | None = None,
+    ) -> None:
+        """Reach someone other than the sender. Written to the outbox in this transaction, so it is
+        sent only if the change commits, and never lost once it has."""
+        await self._bot.delivery.enqueue(
+            self.session, to, as_message(message), skill=self.skill.name, urgent=urgent,
+            group=group, platform=self._platform_hint(),
+        )
+
+    def _platform_hint(self) -> str | None:
+        return None
+
+    async def emit(self, event: str, **payload: Any) -> None:
+        """Run other skills' hooks for ``"<skill>.<event>"`` in this same transaction."""
+        name = event if "." in event else f"{self.skill.name}.{event}"
+        for hook in self._bot.registry.hooks(name):
+            ctx = JobContext(self._bot, self.session, self._bot.registry.skills[hook.skill])
+            await hook.func(ctx, dict(payload))
+
+    async def audit(self, action: str, detail: dict[str, Any] | None = None) -> None:
+        """Record who did what (the audit log), in this transaction."""
+        self.session.add(AuditEntry(
+            at=self.now(), person_id=self._actor_id(), chat_id=self._chat_id(),
+            skill=self.skill.name, action=action,
+            detail=json.dumps(detail or {}, ensure_ascii=False, default=str),
+        ))
+
+    def _actor_id(self) -> int | None:
+        return None
+
+    def _chat_id(self) -> int | None:
+        return None
+
+
+@dataclass
+class _Outgoing:
+    replies: list[Reply] = field(default_factory=list)
+
+
+class Context(JobContext):
+    """The context of a command or a button press: adds the sender, the chat and ``reply``."""
+
+    def __init__(
+        self, bot: Bot, session: AsyncSession, skill: Skill, *, event: Event,
+        person: PersonRef, chat_id: int,
+    ) -> None:
+        super().__init__(bot, session, skill)
+        self.event = event
+        self.person = person
+        self.chat: ChatRef = event.chat
+        self.chat_id = chat_id
+        self._out = _Outgoing()
+
+    @property
+    def replies(self) -> list[Reply]:
+        return self._out.replies
+
+    async def reply(self, message: MessageLike, *, ephemeral: bool = False) -> None:
+        """Answer in the chat the command came from, after the transaction commits.
+        ``ephemeral``: only the sender sees it (where the platform can do that)."""
+        self._out.replies.append(Reply(as_message(message), ephemeral))
+
+    def t(self, text: TextLike) -> str:
+        """Render a text in the sender's language and time zone, as plain text."""
+        return self._bot.translator(text, self.person.locale(self.now()))
+
+    def commands(self) -> list[CommandSpec]:
+        """Every registered command (for help and menus)."""
+        return sorted(
+            {id(c): c for c in self._bot.registry.commands.values()}.values(),
+            key=lambda c: c.name,
+        )
+
+    def usage(self, name: str) -> list[CommandSpec]:
+        """The command called ``name`` and its sub-commands."""
+        reg = self._bot.registry
+        found = [reg.commands[name]] if name in reg.commands else []
+        return found + reg.subcommands(name)
+
+    def here(self) -> ChatTarget:
+        """This chat, as a target for :meth:`notify`."""
+        return ChatTarget(self.chat_id)
+
+    def _platform_hint(self) -> str | None:
+        return self.event.platform
+
+    def _actor_id(self) -> int | None:
+        return self.person.id
+
+    def _chat_id(self) -> int | None:
+        return self.chat_id

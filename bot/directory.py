@@ -1,0 +1,155 @@
+"""The directory of people: declared in the config, or created the first time they are seen.
+
+Every lookup returns a :class:`PersonRef`; handlers never touch the rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.clock import Clock
+from bot.config import Config, PersonConfig
+from bot.events import Account, ChatRef
+from bot.i18n import normalize_language
+from bot.people import PersonRef
+from storage.models import Chat, Person, PlatformAccount
+
+
+class Directory:
+    """People and chats, read and written inside the caller's transaction."""
+
+    def __init__(self, config: Config, clock: Clock) -> None:
+        self.config = config
+        self.clock = clock
+
+    # --- reading ------------------------------------------------------------------------------
+
+    async def get(self, session: AsyncSession, person_id: int) -> PersonRef | None:
+        person = await session.get(Person, person_id)
+        return await self._ref(session, person) if person else None
+
+    async def by_handle(self, session: AsyncSession, handle: str) -> PersonRef | None:
+        person = (await session.exec(select(Person).where(Person.handle == handle.lower()))).first()
+        return await self._ref(session, person) if person else None
+
+    async def by_account(
+        self, session: AsyncSession, platform: str, account_id: str
+    ) -> PersonRef | None:
+        acc = (await session.exec(select(PlatformAccount).where(
+            PlatformAccount.platform == platform, PlatformAccount.account_id == account_id
+        ))).first()
+        return await self.get(session, acc.person_id) if acc else None
+
+    async def by_username(
+        self, session: AsyncSession, platform: str, username: str
+    ) -> PersonRef | None:
+        """A platform username (``@bob`` on Telegram), else a directory handle."""
+        acc = (await session.exec(select(PlatformAccount).where(
+            PlatformAccount.platform == platform,
+            col(PlatformAccount.username).ilike(username),
+        ))).first()
+        if acc:
+            return await self.get(session, acc.person_id)
+        return await self.by_handle(session, username)
+
+    async def members(self, session: AsyncSession, ids: Iterable[int]) -> list[PersonRef]:
+        rows = (await session.exec(select(Person).where(col(Person.id).in_(list(ids))))).all()
+        return [await self._ref(session, p) for p in rows]
+
+    async def _ref(self, session: AsyncSession, person: Person) -> PersonRef:
+        accounts = (await session.exec(
+            select(PlatformAccount).where(PlatformAccount.person_id == person.id)
+        )).all()
+        assert person.id is not None
+        return PersonRef(
+            id=person.id, handle=person.handle, name=person.name,
+            timezone=person.timezone or self.config.org.timezone,
+            language=person.language or self.config.org.language,
+            roles=frozenset(person.role_set()),
+            accounts={a.platform: a.account_id for a in accounts},
+            team=person.team, manager_id=person.manager_id,
+        )
+
+    # --- writing ------------------------------------------------------------------------------
+
+    async def resolve_sender(self, session: AsyncSession, account: Account) -> PersonRef:
+        """The person behind a platform account; created on first sight."""
+        found = await self.by_account(session, account.platform, account.id)
+        if found:
+            return found
+        handle = await self._free_handle(session, account.username or account.name or account.id)
+        person = Person(
+            handle=handle, name=account.name or account.username or handle,
+            timezone=account.timezone, language=normalize_language(account.language),
+            created_at=self.clock.now(),
+        )
+        session.add(person)
+        await session.flush()
+        assert person.id is not None
+        session.add(PlatformAccount(person_id=person.id, platform=account.platform,
+                                    account_id=account.id, username=account.username))
+        await session.flush()
+        return await self._ref(session, person)
+
+    async def _free_handle(self, session: AsyncSession, wanted: str) -> str:
+        base = re.sub(r"[^a-z0-9_.-]", "", wanted.lower())[:24] or "user"
+        handle, n = base, 1
+        while (await session.exec(select(Person.id).where(Person.handle == handle))).first():
+            n += 1
+            handle = f"{base}{n}"
+        return handle
+
+    async def ensure_chat(self, session: AsyncSession, chat: ChatRef) -> int:
+        """The database id of a chat, created on first sight (title kept up to date)."""
+        row = (await session.exec(select(Chat).where(
+            Chat.platform == chat.platform, Chat.chat_id == chat.id))).first()
+        if row is None:
+            row = Chat(platform=chat.platform, chat_id=chat.id, kind=chat.kind, title=chat.title)
+            session.add(row)
+            await session.flush()
+        elif chat.title and row.title != chat.title:
+            row.title = chat.title
+        assert row.id is not None
+        return row.id
+
+    async def chat(self, session: AsyncSession, chat_id: int) -> ChatRef | None:
+        row = await session.get(Chat, chat_id)
+        if row is None:
+            return None
+        return ChatRef(row.platform, row.chat_id, "dm" if row.kind == "dm" else "group", row.title)
+
+    async def sync(self, session: AsyncSession, people: Sequence[PersonConfig]) -> None:
+        """Make the declared people (config ``people:``) and their accounts match the config."""
+        by_handle: dict[str, Person] = {}
+        for pc in people:
+            by_handle[pc.id] = await self._upsert(session, pc)
+        for pc in people:
+            manager = by_handle.get(pc.manager) if pc.manager else None
+            by_handle[pc.id].manager_id = manager.id if manager else None
+        await session.flush()
+
+    async def _upsert(self, session: AsyncSession, pc: PersonConfig) -> Person:
+        person = (await session.exec(select(Person).where(Person.handle == pc.id))).first()
+        if person is None:
+            person = Person(handle=pc.id, name=pc.name or pc.id, created_at=self.clock.now())
+            session.add(person)
+        person.name = pc.name or pc.id
+        person.timezone, person.language = pc.timezone, pc.language
+        person.roles, person.team, person.declared = ",".join(sorted(pc.roles)), pc.team, True
+        await session.flush()
+        assert person.id is not None
+        for platform, account_id in pc.accounts.items():
+            acc = (await session.exec(select(PlatformAccount).where(
+                PlatformAccount.platform == platform, PlatformAccount.account_id == account_id
+            ))).first()
+            if acc is None:
+                session.add(PlatformAccount(person_id=person.id, platform=platform,
+                                            account_id=account_id,
+                                            username=account_id if platform == "console" else None))
+            else:
+                acc.person_id = person.id
+        return person

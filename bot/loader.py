@@ -1,0 +1,75 @@
+"""Finding skills: installed packages declare them under the ``deskmate.skills`` entry-point group
+(built-in skills too); the config may add more by dotted path (``skills.plugins``) and choose which
+run (``skills.enabled``)."""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from bot.config import Config, load_config
+from bot.errors import ConfigError
+from bot.skill import Skill
+
+
+def installed_skills() -> dict[str, Skill]:
+    """Every skill an installed package declares under ``deskmate.skills``."""
+    found: dict[str, Skill] = {}
+    for ep in entry_points(group="deskmate.skills"):
+        skill = ep.load()
+        if not isinstance(skill, Skill):
+            raise ConfigError([f"entry point {ep.name} = {ep.value} is not a deskmate Skill"])
+        found[skill.name] = skill
+    return found
+
+
+def import_skill(path: str) -> Skill:
+    """``"package.module:skill"`` (or ``"package.module"`` holding a ``skill``) -> the Skill."""
+    module_name, _sep, attr = path.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ConfigError([f"skills.plugins: cannot import {module_name!r}: {exc}"]) from exc
+    skill = getattr(module, attr or "skill", None)
+    if not isinstance(skill, Skill):
+        raise ConfigError([f"skills.plugins: {path!r} is not a deskmate Skill"])
+    return skill
+
+
+def _plugin_paths(path: Path) -> list[str]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return []  # load_config reports it, with the line
+    skills = raw.get("skills") if isinstance(raw, dict) else None
+    plugins = skills.get("plugins") if isinstance(skills, dict) else None
+    return [str(p) for p in plugins] if isinstance(plugins, list) else []
+
+
+def load(path: Path | str) -> tuple[Config, list[Skill]]:
+    """Validate the config against every available skill; return it and the enabled skills."""
+    path = Path(path)
+    available = installed_skills()
+    for plugin in _plugin_paths(path):
+        skill = import_skill(plugin)
+        available[skill.name] = skill
+    schemas = {name: s.config for name, s in available.items() if s.config is not None}
+    for name in available:
+        schemas.setdefault(name, NoOptions)
+    roles = {"admin", *(r for s in available.values() for r in s.roles)}
+    config = load_config(path, skill_schemas=schemas, known_roles=roles)
+    enabled = config.skills.get("enabled")
+    names = list(available) if enabled is None else list(enabled)
+    if "help" in available and "help" not in names:
+        names.insert(0, "help")
+    return config, [available[n] for n in names]
+
+
+class NoOptions(BaseModel):
+    """The settings of a skill that has none (its section must be empty)."""
+
+    model_config = ConfigDict(extra="forbid")

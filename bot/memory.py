@@ -1,0 +1,150 @@
+"""An in-memory chat platform: the engine of the console adapter and of the test harness.
+
+People are named by their console handle; the group chat is ``#general`` (configurable) and each
+person has a DM with the bot. Everything the bot sends is kept, so it can be printed (console) or
+asserted on (tests), and buttons can be pressed by their label.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bot.adapter import Destination, MentionKind
+from bot.events import Account, Action, ChatRef, Command, Event
+from bot.markup import Spans
+from bot.messages import RenderedButton, RenderedMessage
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+
+
+@dataclass
+class Sent:
+    """One message as the chat shows it; ``edits`` counts in-place updates."""
+
+    ref: str
+    destination: Destination
+    message: RenderedMessage
+    ephemeral_for: str | None = None
+    silent: bool = False
+    edits: int = 0
+
+    @property
+    def where(self) -> str:
+        """``#general``, ``dm @alice`` or ``#general, only @alice``."""
+        d = self.destination
+        base = f"dm @{d.account_id}" if d.is_dm else f"#{d.chat_id}"
+        return f"{base}, only @{self.ephemeral_for}" if self.ephemeral_for else base
+
+    @property
+    def text(self) -> str:
+        """The message as plain text, buttons as ``[Label]``."""
+        return message_text(self.message)
+
+    @property
+    def buttons(self) -> list[RenderedButton]:
+        return self.message.buttons
+
+    def visible_to(self, handle: str) -> bool:
+        if self.ephemeral_for:
+            return self.ephemeral_for == handle
+        return not self.destination.is_dm or self.destination.account_id == handle
+
+
+def spans_text(spans: Spans) -> str:
+    return "".join(s.text if not s.link or s.link == s.text else f"{s.text} ({s.link})"
+                   for s in spans)
+
+
+def message_text(m: RenderedMessage) -> str:
+    lines = [spans_text(m.text)]
+    lines += [f"{label}: {spans_text(value)}" for label, value in m.fields]
+    if m.context:
+        lines.append(spans_text(m.context))
+    lines += [f"📎 {f.name} ({len(f.content)} bytes)" for f in m.files]
+    if m.buttons:
+        lines.append(" ".join(f"[{b.label}]" for b in m.buttons))
+    return "\n".join(line for line in lines if line)
+
+
+@dataclass
+class MemoryAdapter:
+    """A platform that lives in memory. ``platform`` is ``console`` so directory accounts
+    (``accounts: {console: alice}``) work in the console and the test harness alike."""
+
+    platform: str = "console"
+    chat: str = "general"
+    sent: list[Sent] = field(default_factory=list)
+    on_send: Callable[[Sent, bool], None] | None = None
+    _bot: Bot | None = None
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    async def start(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def stop(self) -> None:
+        self._bot = None
+
+    def mention_key(self, token: str) -> tuple[MentionKind, str] | None:
+        name = token[1:] if token.startswith("@") else ""
+        return ("username", name.lower()) if name and _is_handle(name) else None
+
+    async def send(
+        self, to: Destination, message: RenderedMessage, *, ephemeral_for: str | None = None,
+        reply_to: str | None = None, silent: bool = False,
+    ) -> str:
+        if to.chat_id and to.chat_id.startswith("dm-"):  # a reply in someone's DM
+            to = Destination(self.platform, account_id=to.chat_id[3:])
+        sent = Sent(f"m{next(self._ids)}", to, message, ephemeral_for, silent)
+        self.sent.append(sent)
+        if self.on_send:
+            self.on_send(sent, False)
+        return sent.ref
+
+    async def update(self, to: Destination, ref: str, message: RenderedMessage) -> None:
+        for sent in self.sent:
+            if sent.ref == ref:
+                sent.message = message
+                sent.edits += 1
+                if self.on_send:
+                    self.on_send(sent, True)
+                return
+
+    # --- speaking as people ---------------------------------------------------------------------
+
+    def account(self, handle: str) -> Account:
+        return Account(self.platform, handle, name=handle, username=handle)
+
+    def chat_ref(self, handle: str, dm: bool) -> ChatRef:
+        if dm:
+            return ChatRef(self.platform, f"dm-{handle}", "dm", f"dm @{handle}")
+        return ChatRef(self.platform, self.chat, "group", f"#{self.chat}")
+
+    def command(self, handle: str, text: str, *, dm: bool = False) -> Event:
+        """What ``handle`` typing ``text`` becomes: a Command for ``/name ...``."""
+        name, _sep, rest = text.strip()[1:].partition(" ")
+        return Command(self.platform, self.next_event_id(), self.account(handle),
+                       self.chat_ref(handle, dm), name=name, text=rest.strip())
+
+    def press(self, handle: str, label: str) -> Event | None:
+        """``handle`` presses the newest button labelled ``label`` that they can see."""
+        for sent in reversed(self.sent):
+            if not sent.visible_to(handle):
+                continue
+            for b in sent.buttons:
+                if b.label.lower() == label.lower():
+                    chat = (self.chat_ref(handle, True) if sent.destination.is_dm
+                            else self.chat_ref(handle, False))
+                    return Action(self.platform, self.next_event_id(), self.account(handle), chat,
+                                  action=b.action, value=b.value, message_ref=sent.ref)
+        return None
+
+    def next_event_id(self) -> str:
+        return f"e{next(self._ids)}"
+
+
+def _is_handle(name: str) -> bool:
+    return all(c.isalnum() or c in "_.-" for c in name)

@@ -1,0 +1,355 @@
+"""Typed command parameters, parsed by the core from the handler's signature.
+
+A handler declares what it takes; the core tokenizes what was typed, fills each parameter, and
+answers a usage error naming the bad argument otherwise. Supported annotations:
+
+=============================  =====================================================
+``PersonRef``                  one mention (``@bob``, ``<@U2>``)
+``list[PersonRef]``            one or more consecutive mentions
+``timedelta``                  a duration: ``30m``, ``2h``, ``1d``, ``半小时``
+``date`` / ``datetime``        ``fri``, ``2026-12-01``, ``tomorrow``, ``明天``, ``下周一`` (+ ``18:00``)
+``DateRange``                  ``12-01..12-03``, ``week``, ``本月``
+``time`` / ``TimeRange``       ``19:00``, ``9am`` / ``19:00-09:00``
+``Money``                      ``120``, ``¥120``, ``35.5USD``
+``Literal["a", "b"]``          one of the choices
+``int`` / ``str``              a number / one word or a "quoted text"
+``Rest``                       all the remaining text (a title, a note)
+``Annotated[T, Opt("due")]``   a ``due:<value>`` option anywhere in the text
+=============================  =====================================================
+
+A parameter with a default is optional; optional positional parameters may come in any order.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from types import NoneType, UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
+
+from bot import values
+from bot.errors import BadValue, RegistrationError, UsageError
+from bot.i18n import Money, _
+from bot.people import PersonRef
+
+MAX_MENTIONS = 50
+
+
+@dataclass(frozen=True)
+class Opt:
+    """Marks a parameter as a ``name:value`` option, e.g. ``Annotated[date | None, Opt("due")]``."""
+
+    name: str
+
+
+class _RestMarker:
+    pass
+
+
+Rest = Annotated[str, _RestMarker()]
+"""All remaining text of the command (a title, a note), with its spacing."""
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """An inclusive range of dates in the person's time zone."""
+
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class TimeRange:
+    """A daily window of time; ``end`` may be before ``start`` (it wraps midnight)."""
+
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+    quoted: bool = False
+
+
+MentionResolver = Callable[[str], Awaitable[PersonRef | None]]
+
+
+@dataclass
+class ParseEnv:
+    """What parsing needs beyond the text: the time, the person's zone, and mention handling."""
+
+    when: values.When
+    is_mention: Callable[[str], bool]
+    resolve_mention: MentionResolver
+    currency: str = "CNY"
+
+
+_QUOTES = {'"': '"', "“": "”", "「": "」", "'": "'"}
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split on white space; ``"quoted text"`` (also “…” and 「…」) is one token."""
+    tokens: list[Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        if text[i] in _QUOTES and (i == 0 or text[i - 1].isspace()):
+            close = text.find(_QUOTES[text[i]], i + 1)
+            if close == -1:
+                raise UsageError(_("A quote is not closed — close it, e.g. \"Ship the report\""))
+            tokens.append(Token(text[i + 1 : close], i, close + 1, quoted=True))
+            i = close + 1
+            continue
+        j = i
+        while j < n and not text[j].isspace():
+            j += 1
+        tokens.append(Token(text[i:j], i, j))
+        i = j
+    return tokens
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a command handler, as the parser sees it."""
+
+    name: str
+    kind: str  # person | people | rest | value | choice
+    convert: Callable[[str, ParseEnv], Any] | None
+    required: bool
+    default: Any
+    option: str | None
+    choices: tuple[str, ...] = ()
+    placeholder: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.option or self.name
+
+
+def _optional_inner(tp: Any) -> tuple[Any, bool]:
+    if get_origin(tp) in (Union, UnionType):
+        args = [a for a in get_args(tp) if a is not NoneType]
+        if len(args) == 1:
+            return args[0], True
+    return tp, False
+
+
+_CONVERTERS: dict[Any, tuple[Callable[[str, ParseEnv], Any], str]] = {
+    timedelta: (lambda s, env: values.parse_duration(s), "<duration>"),
+    date: (lambda s, env: values.parse_date(s, env.when), "<date>"),
+    datetime: (lambda s, env: values.parse_datetime(s, env.when), "<date>"),
+    time: (lambda s, env: values.parse_time(s), "<HH:MM>"),
+    DateRange: (lambda s, env: DateRange(*values.parse_date_range(s, env.when)), "<dates>"),
+    TimeRange: (lambda s, env: TimeRange(*values.parse_time_range(s)), "<HH:MM-HH:MM>"),
+    Money: (lambda s, env: values.parse_money(s, env.currency), "<amount>"),
+    int: (lambda s, env: _parse_int(s), "<number>"),
+    str: (lambda s, env: s, "<text>"),
+}
+
+
+def _parse_int(s: str) -> int:
+    if not re.fullmatch(r"[+-]?\d{1,12}", s.strip()) or not s.strip().isascii():
+        raise BadValue(_("'{value}' is not a whole number — e.g. 12", value=s))
+    return int(s)
+
+
+def params_of(func: Callable[..., Any]) -> list[Param]:
+    """Read a handler's signature (after ``ctx``) into parameters; raise on anything unsupported."""
+    hints = get_type_hints(func, include_extras=True)
+    sig = inspect.signature(func)
+    out = []
+    for p in list(sig.parameters.values())[1:]:
+        if p.name not in hints:
+            raise RegistrationError(f"{func.__qualname__}: parameter {p.name!r} needs a type")
+        out.append(_param(p, hints[p.name], func.__qualname__))
+    return out
+
+
+def _param(p: inspect.Parameter, hint: Any, where: str) -> Param:
+    option, rest = None, False
+    if get_origin(hint) is Annotated:
+        base, *meta = get_args(hint)
+        for m in meta:
+            option = m.name if isinstance(m, Opt) else option
+            rest = rest or isinstance(m, _RestMarker)
+        hint = base
+    inner, _nullable = _optional_inner(hint)
+    has_default = p.default is not inspect.Parameter.empty
+    common: dict[str, Any] = {
+        "name": p.name, "required": not has_default,
+        "default": p.default if has_default else None, "option": option,
+    }
+    if rest:
+        return Param(kind="rest", convert=None, placeholder=f"<{p.name}…>", **common)
+    if inner is PersonRef:
+        return Param(kind="person", convert=None, placeholder="@person", **common)
+    if get_origin(inner) is list and get_args(inner) == (PersonRef,):
+        return Param(kind="people", convert=None, placeholder="@person…", **common)
+    if get_origin(inner) is Literal:
+        choices = tuple(str(c) for c in get_args(inner))
+        return Param(kind="choice", convert=None, choices=choices,
+                     placeholder="|".join(choices), **common)
+    if inner in _CONVERTERS:
+        convert, placeholder = _CONVERTERS[inner]
+        return Param(kind="value", convert=convert, placeholder=placeholder, **common)
+    raise RegistrationError(f"{where}: parameter {p.name!r} has an unsupported type {hint!r}")
+
+
+def usage_of(name: str, params: list[Param]) -> str:
+    """``/task add @person… <title…> [due:<date>]``, generated from the signature."""
+    parts = [f"/{name}"]
+    for p in params:
+        shown = f"{p.option}:{p.placeholder}" if p.option else p.placeholder
+        parts.append(shown if p.required else f"[{shown}]")
+    return " ".join(parts)
+
+
+async def parse_args(text: str, params: list[Param], env: ParseEnv) -> dict[str, Any]:
+    """Fill each parameter from ``text``; raise :class:`UsageError` naming the bad argument."""
+    tokens = tokenize(text)
+    args: dict[str, Any] = {}
+    options = {p.option: p for p in params if p.option}
+    tokens = await _take_options(tokens, options, env, args)
+    leftover = await _take_positionals(text, tokens, [p for p in params if not p.option], env, args)
+    if leftover:
+        raise UsageError(_("Unexpected '{value}'", value=leftover[0].text))
+    for p in params:
+        if p.name not in args:
+            if p.required:
+                raise UsageError(_("{arg} is missing", arg=p.label))
+            args[p.name] = p.default
+    return args
+
+
+async def _take_options(
+    tokens: list[Token], options: dict[str | None, Param], env: ParseEnv, args: dict[str, Any]
+) -> list[Token]:
+    rest: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        key, sep, raw = tok.text.partition(":")
+        param = options.get(key.lower()) if sep and not tok.quoted else None
+        if param is None:
+            rest.append(tok)
+            i += 1
+            continue
+        if not raw and i + 1 < len(tokens):  # "due: fri"
+            i += 1
+            raw = tokens[i].text
+        if param.convert is not None and param.convert is _CONVERTERS[datetime][0]:
+            if i + 1 < len(tokens) and _looks_like_time(tokens[i + 1].text):
+                i += 1
+                raw = f"{raw} {tokens[i].text}"
+        args[param.name] = await _convert_one(param, raw, env, args.get(param.name))
+        i += 1
+    return rest
+
+
+def _looks_like_time(s: str) -> bool:
+    return bool(re.fullmatch(r"\d{1,2}(:\d{2})?\s*([ap]m)?|\d{1,2}点.*", s, re.IGNORECASE))
+
+
+async def _take_positionals(
+    text: str, tokens: list[Token], params: list[Param], env: ParseEnv, args: dict[str, Any]
+) -> list[Token]:
+    skipped: list[Param] = []
+    for p in params:
+        if p.kind == "rest":
+            if tokens:
+                args[p.name] = text[tokens[0].start : tokens[-1].end].strip()
+                tokens = []
+            continue
+        if p.kind == "people":
+            n = 0
+            while n < len(tokens) and env.is_mention(tokens[n].text) and not tokens[n].quoted:
+                n += 1
+            if n:
+                args[p.name] = await _resolve_all(p, [t.text for t in tokens[:n]], env)
+                tokens = tokens[n:]
+            continue
+        if not tokens:
+            continue
+        if p.required:
+            args[p.name] = await _convert_one(p, tokens[0].text, env)
+            tokens = tokens[1:]
+            continue
+        try:
+            args[p.name] = await _convert_one(p, tokens[0].text, env)
+            tokens = tokens[1:]
+        except UsageError:
+            skipped.append(p)
+    return await _fill_skipped(tokens, skipped, env, args)
+
+
+async def _fill_skipped(
+    tokens: list[Token], skipped: list[Param], env: ParseEnv, args: dict[str, Any]
+) -> list[Token]:
+    """Optional parameters may come in any order: give each leftover token to the first
+    skipped parameter that accepts it; the first token none accepts is reported."""
+    leftover = []
+    for tok in tokens:
+        for p in skipped:
+            if p.name in args:
+                continue
+            try:
+                args[p.name] = await _convert_one(p, tok.text, env)
+                break
+            except UsageError:
+                continue
+        else:
+            if skipped and not leftover and not all(p.name in args for p in skipped):
+                first = next(p for p in skipped if p.name not in args)
+                await _convert_one(first, tok.text, env)  # raises with that parameter's message
+            leftover.append(tok)
+    return leftover
+
+
+async def _convert_one(p: Param, raw: str, env: ParseEnv, previous: Any = None) -> Any:
+    if p.kind == "choice":
+        value = raw.lower()
+        if value not in p.choices:
+            raise UsageError(
+                _("{arg}: '{value}' is not one of {choices}",
+                  arg=p.label, value=raw, choices=", ".join(p.choices))
+            )
+        return value
+    if p.kind in ("person", "people"):
+        people = await _resolve_all(p, [m for m in raw.split(",") if m], env)
+        if p.kind == "person":
+            if len(people) != 1:
+                raise UsageError(_("{arg}: mention one person, e.g. @alice", arg=p.label))
+            return people[0]
+        return [*(previous or []), *people]
+    assert p.convert is not None
+    try:
+        return p.convert(raw, env)
+    except BadValue as bad:
+        raise UsageError(_("{arg}: {problem}", arg=p.label, problem=bad.text)) from None
+
+
+async def _resolve_all(p: Param, raws: list[str], env: ParseEnv) -> list[PersonRef]:
+    if len(raws) > MAX_MENTIONS:
+        raise UsageError(
+            _("{arg}: at most {max} people at once", arg=p.label, max=MAX_MENTIONS)
+        )
+    people: list[PersonRef] = []
+    for raw in raws:
+        if not env.is_mention(raw):
+            raise UsageError(_("{arg}: '{value}' is not a mention — e.g. @alice",
+                               arg=p.label, value=raw))
+        person = await env.resolve_mention(raw)
+        if person is None:
+            raise UsageError(_("{arg}: unknown person {value} — mention someone the bot knows",
+                               arg=p.label, value=raw))
+        if all(person.id != q.id for q in people):
+            people.append(person)
+    return people

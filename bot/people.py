@@ -1,0 +1,41 @@
+"""People as handlers see them: a :class:`PersonRef` with everything needed to address them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.i18n import Locale, Mention
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    """A person of the directory: who they are, where they can be reached, how to talk to them."""
+
+    id: int
+    handle: str
+    name: str
+    timezone: str = "UTC"
+    language: str = "en"
+    roles: frozenset[str] = frozenset()
+    accounts: Mapping[str, str] = field(default_factory=dict)
+    team: str | None = None
+    manager_id: int | None = None
+
+    @property
+    def mention(self) -> Mention:
+        """Use as a placeholder value: ``_("assigned to {who}", who=bob.mention)``."""
+        return Mention(self.id, self.handle, dict(self.accounts))
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+    def locale(self, now: datetime | None = None) -> Locale:
+        """How to render texts for this person (language, time zone, current time)."""
+        return Locale(self.language, self.tz, now)

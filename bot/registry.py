@@ -1,0 +1,60 @@
+"""The registry of included skills: finds the handler for a command, an action or an event."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.errors import RegistrationError
+from bot.skill import ActionSpec, CommandSpec, HookSpec, JobSpec, Skill
+
+
+class Registry:
+    """Skills by name, commands by their words, actions by ``skill.action``, hooks by event."""
+
+    def __init__(self, skills: Iterable[Skill]) -> None:
+        self.skills: dict[str, Skill] = {}
+        self.commands: dict[str, CommandSpec] = {}
+        self.actions: dict[str, ActionSpec] = {}
+        for skill in skills:
+            self.include(skill)
+
+    def include(self, skill: Skill) -> None:
+        if skill.name in self.skills:
+            raise RegistrationError(f"two skills are named {skill.name!r}")
+        self.skills[skill.name] = skill
+        for cmd in skill.commands:
+            for name in (cmd.name, *cmd.aliases):
+                if name in self.commands:
+                    other = self.commands[name].skill
+                    raise RegistrationError(f"/{name} is registered by {other!r} and {skill.name!r}")
+                self.commands[name] = cmd
+        for action in skill.actions:
+            self.actions[action.qualified] = action
+
+    def find_command(self, name: str, text: str) -> tuple[CommandSpec | None, str]:
+        """``("task", "add x")`` -> the ``task add`` command and ``"x"``; else ``task`` itself."""
+        name = name.lower()
+        first, _sep, rest = text.strip().partition(" ")
+        sub = self.commands.get(f"{name} {first.lower()}") if first else None
+        if sub is not None:
+            return sub, rest.strip()
+        return self.commands.get(name), text.strip()
+
+    def subcommands(self, name: str) -> list[CommandSpec]:
+        return sorted(
+            (c for key, c in self.commands.items() if key.startswith(f"{name} ") and key == c.name),
+            key=lambda c: c.name,
+        )
+
+    def top_level(self) -> list[str]:
+        """Every first word of a command (``task`` for ``task add``), sorted."""
+        return sorted({c.name.split()[0] for c in self.commands.values()})
+
+    def hooks(self, event: str) -> list[HookSpec]:
+        return [h for s in self.skills.values() for h in s.hooks if h.event == event]
+
+    def jobs(self) -> list[JobSpec]:
+        return [j for s in self.skills.values() for j in s.jobs]
+
+    def roles(self) -> set[str]:
+        return {"admin", *(r for s in self.skills.values() for r in s.roles)}

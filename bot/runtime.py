@@ -1,0 +1,186 @@
+"""The runtime: every event passes through here once.
+
+Steps, in order: de-duplicate by ``(platform, event_id)``; resolve the sender to a person; find the
+handler; parse its arguments; check the role it requires; run it with a :class:`Context` inside one
+transaction; then send the replies (only after the commit) and kick delivery. Errors end at one
+boundary: usage errors answer with the usage, refusals say who may, anything else answers
+"something went wrong (ref XXXX)" and logs the traceback under that reference.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.adapter import Destination
+from bot.context import Context, Reply
+from bot.errors import NotFound, PermissionDenied, UsageError, UserError
+from bot.events import Action, Command, Event
+from bot.i18n import TextLike, _
+from bot.messages import Message, render_message
+from bot.params import ParseEnv, parse_args
+from bot.people import PersonRef
+from bot.values import When
+from storage.models import ProcessedEvent
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+
+log = logging.getLogger(__name__)
+
+Run = Callable[[Context], Awaitable[None]]
+
+
+class Runtime:
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def handle(self, event: Event) -> None:
+        """Handle one neutral event from an adapter."""
+        sender: PersonRef | None = None
+        replies: list[Reply] = []
+        try:
+            async with self.bot.db.transaction() as session:
+                if not await self._first_time(session, event):
+                    log.info("event %s/%s seen before; skipped", event.platform, event.event_id)
+                    return
+                sender = await self.bot.directory.resolve_sender(session, event.sender)
+                chat_id = await self.bot.directory.ensure_chat(session, event.chat)
+                ctx, run = await self._route(session, event, sender, chat_id)
+                await run(ctx)
+                replies = ctx.replies
+        except UserError as exc:
+            replies = [Reply(Message(_error_text(exc)), ephemeral=True)]
+        except Exception:
+            ref = secrets.token_hex(3).upper()
+            log.exception("unexpected error handling %s (ref %s)", event, ref)
+            text = _("Something went wrong (ref {ref}). Nothing was changed; please try again "
+                     "or tell an admin the ref.", ref=ref)
+            replies = [Reply(Message(text), ephemeral=True)]
+        await self._send_replies(event, sender, replies)
+        await self.bot.delivery.drain()
+
+    async def _first_time(self, session: AsyncSession, event: Event) -> bool:
+        seen = (await session.exec(select(ProcessedEvent.id).where(
+            ProcessedEvent.platform == event.platform, ProcessedEvent.event_id == event.event_id
+        ))).first()
+        if seen is not None:
+            return False
+        session.add(ProcessedEvent(platform=event.platform, event_id=event.event_id,
+                                   processed_at=self.bot.clock.now()))
+        try:
+            await session.flush()
+        except IntegrityError:  # another instance took it between our read and write
+            return False
+        return True
+
+    async def _route(
+        self, session: AsyncSession, event: Event, sender: PersonRef, chat_id: int
+    ) -> tuple[Context, Run]:
+        if isinstance(event, Command):
+            return await self._command(session, event, sender, chat_id)
+        if isinstance(event, Action):
+            return self._action(session, event, sender, chat_id)
+        raise NotFound(_("Deskmate does not handle this kind of message yet."))
+
+    async def _command(
+        self, session: AsyncSession, event: Command, sender: PersonRef, chat_id: int
+    ) -> tuple[Context, Run]:
+        spec, text = self.bot.registry.find_command(event.name, event.text)
+        if spec is None:
+            subs = self.bot.registry.subcommands(event.name.lower())
+            if subs:
+                usages = "\n".join(s.usage for s in subs)
+                raise UsageError(_("/{name} needs one of:\n{usages}", name=event.name,
+                                   usages=usages))
+            raise NotFound(_("Unknown command /{name} — type /help to see the commands.",
+                             name=event.name))
+        skill = self.bot.registry.skills[spec.skill]
+        ctx = Context(self.bot, session, skill, event=event, person=sender, chat_id=chat_id)
+        self._check_role(sender, spec.requires, f"/{spec.name}")
+        env = self._parse_env(session, event.platform, sender)
+        try:
+            args = await parse_args(text, spec.params, env)
+        except UsageError as exc:
+            exc.usage = spec.usage
+            raise
+
+        async def run(c: Context) -> None:
+            await spec.func(c, **args)
+
+        return ctx, run
+
+    def _action(
+        self, session: AsyncSession, event: Action, sender: PersonRef, chat_id: int
+    ) -> tuple[Context, Run]:
+        spec = self.bot.registry.actions.get(event.action)
+        if spec is None:
+            raise NotFound(_("This button no longer works — type /help to see the commands."))
+        skill = self.bot.registry.skills[spec.skill]
+        ctx = Context(self.bot, session, skill, event=event, person=sender, chat_id=chat_id)
+        self._check_role(sender, spec.requires, event.action)
+
+        async def run(c: Context) -> None:
+            await spec.func(c, event.value)
+
+        return ctx, run
+
+    def _check_role(self, person: PersonRef, role: str | None, what: str) -> None:
+        if role is None or person.has_role(role) or person.has_role("admin"):
+            return
+        raise PermissionDenied(_("Only people with the {role} role can use {what} — ask an admin "
+                                 "to give you the role.", role=role, what=what))
+
+    def _parse_env(self, session: AsyncSession, platform: str, sender: PersonRef) -> ParseEnv:
+        adapter = self.bot.adapters.get(platform)
+
+        def key(token: str) -> tuple[str, str] | None:
+            if adapter is not None:
+                return adapter.mention_key(token)
+            return ("username", token[1:]) if token.startswith("@") and len(token) > 1 else None
+
+        async def resolve(token: str) -> PersonRef | None:
+            found = key(token)
+            if found is None:
+                return None
+            kind, value = found
+            if kind == "account":
+                return await self.bot.directory.by_account(session, platform, value)
+            return await self.bot.directory.by_username(session, platform, value)
+
+        return ParseEnv(
+            when=When(self.bot.clock.now(), sender.tz),
+            is_mention=lambda token: key(token) is not None,
+            resolve_mention=resolve,
+            currency=self.bot.config.org.currency,
+        )
+
+    async def _send_replies(
+        self, event: Event, sender: PersonRef | None, replies: list[Reply]
+    ) -> None:
+        adapter = self.bot.adapters.get(event.platform)
+        if adapter is None or not replies:
+            return
+        loc = sender.locale(self.bot.clock.now()) if sender else self.bot.org_locale()
+        to = Destination(event.platform, chat_id=event.chat.id)
+        for reply in replies:
+            rendered = render_message(reply.message, self.bot.translator, loc)
+            try:
+                await adapter.send(to, rendered, reply_to=event.event_id,
+                                   ephemeral_for=event.sender.id if reply.ephemeral else None)
+            except Exception:
+                log.exception("could not send a reply to %s", to)
+
+
+def _error_text(exc: UserError) -> TextLike:
+    if isinstance(exc, UsageError) and exc.usage:
+        return _("{problem}\nUsage: {usage}", problem=exc.text, usage=exc.usage)
+    return exc.text
+
+

@@ -1,0 +1,197 @@
+"""The :class:`Skill`: one per feature, a router of commands, button actions, periodic jobs and
+hooks. Decorators only call the ``register_*`` methods; nothing is registered at import time
+anywhere else, and the bot includes skills explicitly.
+
+Example:
+    >>> skill = Skill("standup", description=_("Daily stand-ups"))
+    >>> @skill.command("standup", help=_("Post what you did and what is next"))
+    ... async def standup(ctx: Context, text: Rest) -> None:
+    ...     await ctx.reply(_("Thanks, {name}!", name=ctx.person.mention))
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel
+
+from bot.errors import RegistrationError
+from bot.i18n import TextLike
+from bot.params import Param, params_of, usage_of
+
+if TYPE_CHECKING:
+    from bot.context import Context, JobContext
+
+Handler = Callable[..., Awaitable[None]]
+F = TypeVar("F", bound=Handler)
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """A registered command; ``name`` may have a sub-command: ``"task add"``."""
+
+    skill: str
+    name: str
+    func: Handler
+    params: list[Param]
+    help: TextLike
+    usage: str
+    requires: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """A button action; buttons name it as ``"<skill>.<name>"``."""
+
+    skill: str
+    name: str
+    func: Callable[[Context, str], Awaitable[None]]
+    requires: str | None = None
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.skill}.{self.name}"
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """A periodic job: a crontab line (in the org's time zone) or a fixed interval."""
+
+    skill: str
+    name: str
+    func: Callable[[JobContext], Awaitable[None]]
+    cron: str | None = None
+    every: timedelta | None = None
+
+
+@dataclass(frozen=True)
+class HookSpec:
+    """A function run when another skill emits ``event`` (e.g. ``"approvals.approved"``)."""
+
+    skill: str
+    event: str
+    func: Callable[[JobContext, dict[str, Any]], Awaitable[None]]
+
+
+@dataclass
+class Skill:
+    """A feature of the bot: its commands, actions, jobs, hooks, roles, config and tables.
+
+    Args:
+        name: lower-case identifier; also the key of its section under ``skills:`` in the config.
+        description: one line for ``/help``.
+        config: a pydantic model for ``skills.<name>`` (every field with a default).
+        migrations: a folder of Alembic revisions on the branch ``<name>``.
+        translations: a folder with ``zh.yaml`` (English text -> translation).
+    """
+
+    name: str
+    description: TextLike = ""
+    config: type[BaseModel] | None = None
+    migrations: Path | None = None
+    translations: Path | None = None
+    commands: list[CommandSpec] = field(default_factory=list)
+    actions: list[ActionSpec] = field(default_factory=list)
+    jobs: list[JobSpec] = field(default_factory=list)
+    hooks: list[HookSpec] = field(default_factory=list)
+    roles: dict[str, TextLike] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not _NAME.match(self.name):
+            raise RegistrationError(f"skill name {self.name!r}: use lower-case letters, digits, _")
+
+    # --- registration -------------------------------------------------------------------------
+
+    def register_command(
+        self, name: str, func: Handler, *, help: TextLike, requires: str | None = None,
+        usage: str | None = None, aliases: tuple[str, ...] = (),
+    ) -> CommandSpec:
+        words = name.split()
+        if not words or not all(_NAME.match(w) for w in words) or len(words) > 2:
+            raise RegistrationError(f"command {name!r}: one or two lower-case words, e.g. 'task add'")
+        params = params_of(func)
+        spec = CommandSpec(self.name, name, func, params, help,
+                           usage or usage_of(name, params), requires, aliases)
+        self.commands.append(spec)
+        return spec
+
+    def register_action(self, name: str, func: Any, *, requires: str | None = None) -> ActionSpec:
+        if not _NAME.match(name):
+            raise RegistrationError(f"action {name!r}: use lower-case letters, digits, _")
+        spec = ActionSpec(self.name, name, func, requires)
+        self.actions.append(spec)
+        return spec
+
+    def register_job(
+        self, name: str, func: Any, *, cron: str | None = None, every: timedelta | None = None
+    ) -> JobSpec:
+        if (cron is None) == (every is None):
+            raise RegistrationError(f"job {name!r}: give exactly one of cron= or every=")
+        spec = JobSpec(self.name, name, func, cron, every)
+        self.jobs.append(spec)
+        return spec
+
+    def register_hook(self, event: str, func: Any) -> HookSpec:
+        spec = HookSpec(self.name, event, func)
+        self.hooks.append(spec)
+        return spec
+
+    def role(self, name: str, description: TextLike) -> str:
+        """Declare a role people can be given in the config (``roles: [approver]``)."""
+        if not _NAME.match(name):
+            raise RegistrationError(f"role {name!r}: use lower-case letters, digits, _")
+        self.roles[name] = description
+        return name
+
+    # --- decorators (sugar over register_*) ---------------------------------------------------
+
+    def command(
+        self, name: str, *, help: TextLike, requires: str | None = None,
+        usage: str | None = None, aliases: tuple[str, ...] = (),
+    ) -> Callable[[F], F]:
+        """Register ``async def handler(ctx: Context, <typed params>)`` for ``/name``."""
+
+        def decorate(func: F) -> F:
+            self.register_command(name, func, help=help, requires=requires, usage=usage,
+                                  aliases=aliases)
+            return func
+
+        return decorate
+
+    def action(self, name: str, *, requires: str | None = None) -> Callable[[F], F]:
+        """Register ``async def handler(ctx: Context, value: str)`` for buttons ``<skill>.<name>``."""
+
+        def decorate(func: F) -> F:
+            self.register_action(name, func, requires=requires)
+            return func
+
+        return decorate
+
+    def job(
+        self, *, cron: str | None = None, every: timedelta | None = None, name: str | None = None
+    ) -> Callable[[F], F]:
+        """Register ``async def job(ctx: JobContext)`` to run on a crontab line
+        (``"30 9 * * mon-fri"``, org time zone) or every ``timedelta``."""
+
+        def decorate(func: F) -> F:
+            self.register_job(name or func.__name__, func, cron=cron, every=every)
+            return func
+
+        return decorate
+
+    def on(self, event: str) -> Callable[[F], F]:
+        """Register ``async def hook(ctx: JobContext, payload: dict)`` for an emitted event."""
+
+        def decorate(func: F) -> F:
+            self.register_hook(event, func)
+            return func
+
+        return decorate

@@ -1,0 +1,121 @@
+"""The skill test harness: a real Bot on an in-memory chat, a real SQLite database in a temporary
+folder and a fake clock. It is public API; Deskmate's own skills are tested with it.
+
+Installing deskmate registers the ``deskmate`` pytest fixture (an async factory)::
+
+    async def test_standup(deskmate):
+        chat = await deskmate(standup.skill, config="people: [{id: alice, roles: [admin]}]")
+        out = await chat.say("alice", "/standup shipped the report")
+        assert "Thanks" in out.text
+        await chat.advance("1d")                 # periodic jobs and deliveries due run
+        assert chat.inbox("alice")[-1].text.startswith("⏰")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, text
+from sqlmodel import SQLModel, select
+
+from bot import transcript, values
+from bot.app import Bot
+from bot.clock import FakeClock
+from bot.config import parse_config
+from bot.loader import NoOptions, installed_skills
+from bot.memory import MemoryAdapter, Sent
+from bot.skill import Skill
+
+__all__ = ["Harness", "Outcome", "Sent", "make_harness"]
+
+DEFAULT_START = datetime(2026, 11, 23, 1, 0, tzinfo=ZoneInfo("UTC"))  # Mon 09:00 in Shanghai
+
+
+class Outcome(list[Sent]):
+    """What one step made the bot send (new and edited messages)."""
+
+    @property
+    def text(self) -> str:
+        """All messages as plain text, separated by blank lines."""
+        return "\n\n".join(s.text for s in self)
+
+    def one(self) -> Sent:
+        assert len(self) == 1, f"expected one message, got {len(self)}:\n{self.text}"
+        return self[0]
+
+
+class Harness:
+    """Speak as users, press buttons, move the clock, and read what everyone received."""
+
+    def __init__(self, bot: Bot, adapter: MemoryAdapter, clock: FakeClock) -> None:
+        self.bot = bot
+        self.adapter = adapter
+        self.clock = clock
+        self.player = transcript.Player(bot, adapter)
+
+    async def say(self, who: str, text: str, *, dm: bool = False) -> Outcome:
+        """``who`` types ``text`` in the group chat (or in their DM with the bot)."""
+        return Outcome(await self.player.play(transcript.Say(who, text, dm)))
+
+    async def press(self, who: str, label: str) -> Outcome:
+        """``who`` presses the newest button labelled ``label`` they can see."""
+        return Outcome(await self.player.play(transcript.Press(who, label)))
+
+    async def advance(self, delta: timedelta | str) -> Outcome:
+        """Move the clock forward (``"2h"`` or a timedelta), running what falls due."""
+        if isinstance(delta, str):
+            delta = values.parse_duration(delta)
+        return Outcome(await self.player.play(transcript.Advance(delta)))
+
+    async def set_time(self, when: datetime) -> Outcome:
+        return Outcome(await self.player.play(transcript.SetTime(when)))
+
+    async def run(self, script: str) -> str:
+        """Play a transcript; return what the console would print."""
+        out = []
+        for step in transcript.parse(script, ZoneInfo(self.bot.config.org.timezone)):
+            for sent in await self.player.play(step):
+                out.append(f"[{sent.where}] deskmate:\n{sent.text}")
+        return "\n\n".join(out)
+
+    def inbox(self, who: str) -> list[Sent]:
+        """Messages delivered to ``who`` in their DM."""
+        return [s for s in self.adapter.sent if s.destination.account_id == who]
+
+    def chat(self) -> list[Sent]:
+        """Messages posted in the group chat (ephemeral ones included)."""
+        return [s for s in self.adapter.sent if not s.destination.is_dm]
+
+    async def count(self, table: type[SQLModel] | str) -> int:
+        """Rows in a table (a model or a table name): to check that nothing was written."""
+        async with self.bot.db.transaction() as session:
+            if isinstance(table, str):
+                result = await session.exec(text(f'SELECT COUNT(*) FROM "{table}"'))  # type: ignore[call-overload]
+                return int(result.one()[0])
+            return int((await session.exec(select(func.count()).select_from(table))).one())
+
+    async def close(self) -> None:
+        await self.bot.stop()
+
+
+async def make_harness(
+    skills: Sequence[Skill], directory: Path, *, config: str = "",
+    start: datetime = DEFAULT_START, with_help: bool = True,
+) -> Harness:
+    """Build and start a harness; call :meth:`Harness.close` when done (the fixture does)."""
+    chosen = list(skills)
+    if with_help and all(s.name != "help" for s in chosen):
+        chosen.insert(0, installed_skills()["help"])
+    schemas: dict[str, Any] = {s.name: s.config or NoOptions for s in chosen}
+    roles = {"admin", *(r for s in chosen for r in s.roles)}
+    cfg = parse_config(config, filename="<test config>", skill_schemas=schemas, known_roles=roles)
+    cfg.storage.url = f"sqlite+aiosqlite:///{directory / 'deskmate.db'}"
+    clock = FakeClock(start)
+    adapter = MemoryAdapter(chat=cfg.adapters.console.chat)
+    bot = Bot(cfg, chosen, clock=clock, adapters=[adapter])
+    await bot.start()
+    return Harness(bot, adapter, clock)

@@ -1,0 +1,158 @@
+"""The console transcript format, shared by the console adapter and the test harness::
+
+    alice: /task add @bob Ship the Q3 report due:fri    # alice speaks in the group chat
+    alice (dm): /quiet break 30m                        # alice speaks in her DM with the bot
+    bob: [Done]                                         # bob presses the button labelled Done
+    ~ +2h                                               # move the fake clock forward
+    ~ 2026-11-24 09:00                                  # set the fake clock (org time zone)
+
+Blank lines and lines starting with ``#`` are skipped; ``#`` after two spaces starts a comment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from typing import TYPE_CHECKING
+
+from bot import values
+from bot.errors import BadValue
+from bot.events import ChatMessage
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+    from bot.memory import MemoryAdapter, Sent
+
+
+@dataclass(frozen=True)
+class Say:
+    who: str
+    text: str
+    dm: bool = False
+
+
+@dataclass(frozen=True)
+class Press:
+    who: str
+    label: str
+    dm: bool = False
+
+
+@dataclass(frozen=True)
+class Advance:
+    delta: timedelta
+
+
+@dataclass(frozen=True)
+class SetTime:
+    when: datetime
+
+
+Step = Say | Press | Advance | SetTime
+
+_SPEAK = re.compile(r"^(?P<who>[A-Za-z0-9_.-]+)\s*(?P<dm>\(dm\))?\s*:\s?(?P<text>.*)$")
+_COMMENT = re.compile(r"\s{2,}#.*$")
+
+
+class TranscriptError(ValueError):
+    def __init__(self, lineno: int, line: str, problem: str) -> None:
+        super().__init__(f"line {lineno}: {problem}: {line!r}")
+
+
+def parse_line(line: str, tz: ZoneInfo, lineno: int = 1) -> Step | None:
+    """One transcript line to a step (``None`` for blank lines and comments)."""
+    line = _COMMENT.sub("", line.rstrip("\n")).strip()
+    if not line or line.startswith("#"):
+        return None
+    if line.startswith("~"):
+        return _time_step(line[1:].strip(), tz, lineno, line)
+    m = _SPEAK.match(line)
+    if not m:
+        raise TranscriptError(lineno, line, "expected 'name: text', 'name (dm): text', "
+                                            "'name: [Button]' or '~ +2h'")
+    who, dm, text = m["who"].lower(), bool(m["dm"]), m["text"].strip()
+    if text.startswith("[") and text.endswith("]") and len(text) > 2:
+        return Press(who, text[1:-1].strip(), dm)
+    return Say(who, text, dm)
+
+
+def _time_step(arg: str, tz: ZoneInfo, lineno: int, line: str) -> Step:
+    if arg.startswith("+"):
+        try:
+            return Advance(values.parse_duration(arg[1:]))
+        except BadValue as exc:
+            raise TranscriptError(lineno, line, "bad duration after '~ +'") from exc
+    try:
+        local = datetime.strptime(arg, "%Y-%m-%d %H:%M").replace(tzinfo=tz)
+    except ValueError as exc:
+        raise TranscriptError(lineno, line, "expected '~ +2h' or '~ 2026-11-24 09:00'") from exc
+    return SetTime(local)
+
+
+def parse(text: str, tz: ZoneInfo) -> list[Step]:
+    steps = []
+    for n, line in enumerate(text.splitlines(), 1):
+        step = parse_line(line, tz, n)
+        if step is not None:
+            steps.append(step)
+    return steps
+
+
+class NoSuchButton(LookupError):
+    def __init__(self, who: str, label: str) -> None:
+        super().__init__(f"no button [{label}] visible to @{who}")
+
+
+class Player:
+    """Plays transcript steps on a bot through a :class:`~bot.memory.MemoryAdapter`, returning
+    what each step made the bot send (new messages and edited ones)."""
+
+    def __init__(self, bot: Bot, adapter: MemoryAdapter) -> None:
+        self.bot = bot
+        self.adapter = adapter
+
+    async def play(self, step: Step) -> list[Sent]:
+        mark = _Mark(self.adapter)
+        if isinstance(step, Say):
+            await self._say(step)
+        elif isinstance(step, Press):
+            event = self.adapter.press(step.who, step.label)
+            if event is None:
+                raise NoSuchButton(step.who, step.label)
+            await self.bot.handle(event)
+        elif isinstance(step, Advance):
+            await self.bot.advance_to(self.bot.clock.now() + step.delta)
+        else:
+            await self.bot.advance_to(step.when)
+        return mark.changes()
+
+    async def _say(self, step: Say) -> None:
+        if step.text.startswith("/") and len(step.text) > 1:
+            event = self.adapter.command(step.who, step.text, dm=step.dm)
+        else:
+            event = ChatMessage(self.adapter.platform, self.adapter.next_event_id(),
+                                self.adapter.account(step.who),
+                                self.adapter.chat_ref(step.who, step.dm), text=step.text)
+        await self.bot.handle(event)
+
+
+class _Mark:
+    """Remembers what the chat looked like, to tell what a step sent or edited."""
+
+    def __init__(self, adapter: MemoryAdapter) -> None:
+        self.adapter = adapter
+        self.count = len(adapter.sent)
+        self.edits = {s.ref: s.edits for s in adapter.sent}
+
+    def changes(self) -> list[Sent]:
+        edited = [s for s in self.adapter.sent[: self.count] if s.edits != self.edits[s.ref]]
+        return edited + self.adapter.sent[self.count :]
+
+
+def looks_like_speaker(line: str) -> bool:
+    """``alice: hi`` or ``alice (dm): hi`` (as opposed to plain text typed at the prompt)."""
+    m = _SPEAK.match(line)
+    return bool(m) and not line.startswith("/")

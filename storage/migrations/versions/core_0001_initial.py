@@ -1,0 +1,101 @@
+"""Core tables: people, accounts, chats, processed events, audit log, outbox.
+
+Revision ID: core_0001
+Revises:
+Create Date: 2026-11-23
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "core_0001"
+down_revision: str | Sequence[str] | None = None
+branch_labels: str | Sequence[str] | None = ("core",)
+depends_on: str | Sequence[str] | None = None
+
+TS = sa.DateTime(timezone=True)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "people",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("handle", sa.String(64), nullable=False),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("timezone", sa.String(64)),
+        sa.Column("language", sa.String(8)),
+        sa.Column("roles", sa.String(500), nullable=False, server_default=""),
+        sa.Column("team", sa.String(100)),
+        sa.Column("manager_id", sa.Integer(), sa.ForeignKey("people.id")),
+        sa.Column("declared", sa.Boolean(), nullable=False, server_default=sa.false()),
+        sa.Column("created_at", TS, nullable=False),
+    )
+    op.create_index("ix_people_handle", "people", ["handle"], unique=True)
+    op.create_table(
+        "platform_accounts",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("person_id", sa.Integer(), sa.ForeignKey("people.id"), nullable=False),
+        sa.Column("platform", sa.String(32), nullable=False),
+        sa.Column("account_id", sa.String(128), nullable=False),
+        sa.Column("username", sa.String(128)),
+        sa.Column("dm_chat_id", sa.String(128)),
+        sa.UniqueConstraint("platform", "account_id"),
+    )
+    op.create_index("ix_platform_accounts_person_id", "platform_accounts", ["person_id"])
+    op.create_index("ix_platform_accounts_username", "platform_accounts", ["username"])
+    op.create_table(
+        "chats",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("platform", sa.String(32), nullable=False),
+        sa.Column("chat_id", sa.String(128), nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("title", sa.String(200), nullable=False),
+        sa.UniqueConstraint("platform", "chat_id"),
+    )
+    op.create_table(
+        "processed_events",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("platform", sa.String(32), nullable=False),
+        sa.Column("event_id", sa.String(200), nullable=False),
+        sa.Column("processed_at", TS, nullable=False),
+        sa.UniqueConstraint("platform", "event_id"),
+    )
+    op.create_table(
+        "audit_log",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("at", TS, nullable=False),
+        sa.Column("person_id", sa.Integer(), sa.ForeignKey("people.id")),
+        sa.Column("chat_id", sa.Integer(), sa.ForeignKey("chats.id")),
+        sa.Column("skill", sa.String(64), nullable=False),
+        sa.Column("action", sa.String(200), nullable=False),
+        sa.Column("detail", sa.Text(), nullable=False),
+    )
+    op.create_index("ix_audit_log_at", "audit_log", ["at"])
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("idempotency_key", sa.String(64), nullable=False, unique=True),
+        sa.Column("created_at", TS, nullable=False),
+        sa.Column("due_at", TS, nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("skill", sa.String(64), nullable=False),
+        sa.Column("person_id", sa.Integer(), sa.ForeignKey("people.id")),
+        sa.Column("chat_id", sa.Integer(), sa.ForeignKey("chats.id")),
+        sa.Column("platform", sa.String(32)),
+        sa.Column("urgent", sa.Boolean(), nullable=False),
+        sa.Column("group", sa.String(64)),
+        sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.Text()),
+        sa.Column("sent_ref", sa.String(200)),
+        sa.Column("sent_at", TS),
+    )
+    op.create_index("ix_outbox_status_due", "outbox", ["status", "due_at"])
+
+
+def downgrade() -> None:
+    for table in ("outbox", "audit_log", "processed_events", "chats", "platform_accounts"):
+        op.drop_table(table)
+    op.drop_table("people")

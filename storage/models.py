@@ -1,0 +1,112 @@
+"""Core tables: people and their platform accounts, chats, processed events, the audit log and the
+outbox. Skills define their own tables next to their code."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+
+def _utc_datetime() -> sa.types.TypeEngine[datetime]:
+    return sa.DateTime(timezone=True)
+
+
+class Person(SQLModel, table=True):
+    """Someone the bot knows: declared in the directory (config) or seen on a platform."""
+
+    __tablename__ = "people"
+
+    id: int | None = Field(default=None, primary_key=True)
+    handle: str = Field(index=True, unique=True, max_length=64)
+    name: str = Field(max_length=200)
+    timezone: str | None = Field(default=None, max_length=64)
+    language: str | None = Field(default=None, max_length=8)
+    roles: str = Field(default="", max_length=500)  # comma-separated, from config
+    team: str | None = Field(default=None, max_length=100)
+    manager_id: int | None = Field(default=None, foreign_key="people.id")
+    declared: bool = False  # True when the person comes from the config directory
+    created_at: datetime = Field(sa_type=_utc_datetime())
+
+    def role_set(self) -> set[str]:
+        return {r for r in self.roles.split(",") if r}
+
+
+class PlatformAccount(SQLModel, table=True):
+    """A person's account on one platform (Slack user id, Telegram user id, console name)."""
+
+    __tablename__ = "platform_accounts"
+    __table_args__ = (sa.UniqueConstraint("platform", "account_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="people.id", index=True)
+    platform: str = Field(max_length=32)
+    account_id: str = Field(max_length=128)
+    username: str | None = Field(default=None, max_length=128, index=True)
+    dm_chat_id: str | None = Field(default=None, max_length=128)
+
+
+class Chat(SQLModel, table=True):
+    """A conversation the bot is in: a group chat/channel or a DM."""
+
+    __tablename__ = "chats"
+    __table_args__ = (sa.UniqueConstraint("platform", "chat_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=32)
+    chat_id: str = Field(max_length=128)
+    kind: str = Field(default="group", max_length=16)
+    title: str = Field(default="", max_length=200)
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """Events already handled, so platform retries and re-deliveries are handled once."""
+
+    __tablename__ = "processed_events"
+    __table_args__ = (sa.UniqueConstraint("platform", "event_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=32)
+    event_id: str = Field(max_length=200)
+    processed_at: datetime = Field(sa_type=_utc_datetime())
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who did what, when: one row per state-changing command or action."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=_utc_datetime(), index=True)
+    person_id: int | None = Field(default=None, foreign_key="people.id")
+    chat_id: int | None = Field(default=None, foreign_key="chats.id")
+    skill: str = Field(max_length=64)
+    action: str = Field(max_length=200)
+    detail: str = Field(default="", sa_type=sa.Text)
+
+
+class OutboxRow(SQLModel, table=True):
+    """A message waiting to be delivered to a person or a chat (written in the same transaction
+    as the change that caused it)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (sa.Index("ix_outbox_status_due", "status", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    idempotency_key: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(sa_type=_utc_datetime())
+    due_at: datetime = Field(sa_type=_utc_datetime())
+    status: str = Field(default="pending", max_length=16)  # pending | sent | failed
+    skill: str = Field(default="", max_length=64)
+    person_id: int | None = Field(default=None, foreign_key="people.id")
+    chat_id: int | None = Field(default=None, foreign_key="chats.id")
+    platform: str | None = Field(default=None, max_length=32)  # preferred, for a person
+    urgent: bool = False
+    group: str | None = Field(default=None, max_length=64)
+    payload: str = Field(sa_type=sa.Text)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, sa_type=sa.Text)
+    sent_ref: str | None = Field(default=None, max_length=200)
+    sent_at: datetime | None = Field(default=None, sa_type=_utc_datetime())
+

@@ -1,0 +1,1 @@
+"""Shared fixtures. The ``deskmate`` harness fixture comes from the installed pytest plugin."""

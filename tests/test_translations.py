@@ -1,0 +1,38 @@
+"""Every user-facing text exists in English and Simplified Chinese, with the same placeholders."""
+
+import ast
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.i18n import placeholders
+
+ROOT = Path(__file__).parent.parent
+# (source folder, its zh catalog): the core's texts, and each skill's next to it
+CATALOGS = [(ROOT / "bot", ROOT / "bot" / "locales" / "zh.yaml")] + [
+    (d, d / "locales" / "zh.yaml") for d in sorted((ROOT / "skills").iterdir())
+    if (d / "__init__.py").exists()
+] + [(ROOT / "examples" / "standup" / "deskmate_standup",
+      ROOT / "examples" / "standup" / "deskmate_standup" / "locales" / "zh.yaml")]
+
+
+def msgids(folder: Path) -> set[str]:
+    """The first argument of every ``_("...")`` call under ``folder``."""
+    found = set()
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id == "_" and node.args
+                    and isinstance(node.args[0], ast.Constant)):
+                found.add(node.args[0].value)
+    return found
+
+
+@pytest.mark.parametrize(("folder", "catalog"), CATALOGS, ids=lambda p: p.parent.name)
+def test_every_text_has_a_chinese_translation(folder, catalog):
+    zh = yaml.safe_load(catalog.read_text(encoding="utf-8")) if catalog.exists() else {}
+    missing = sorted(msgids(folder) - set(zh))
+    assert not missing, f"{catalog} lacks:\n" + "\n".join(f"{m!r}:" for m in missing)
+    for msgid, translation in zh.items():
+        assert placeholders(msgid) == placeholders(translation), msgid
