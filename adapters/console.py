@@ -24,6 +24,7 @@ from bot.app import Bot
 from bot.clock import Clock, FakeClock, SystemClock
 from bot.config import Config
 from bot.memory import MemoryAdapter, Sent
+from bot.skill import Skill
 
 
 def format_sent(sent: Sent, edited: bool = False) -> str:
@@ -100,7 +101,12 @@ class _Prompt:
 
 
 async def run_console(
-    config: Config, skills: list, *, source: TextIO, interactive: bool, clock: Clock,
+    config: Config,
+    skills: list[Skill],
+    *,
+    source: TextIO,
+    interactive: bool,
+    clock: Clock,
     user: str | None = None,
 ) -> int:
     adapter = create(config)
@@ -108,29 +114,53 @@ async def run_console(
     await bot.start()
     try:
         if interactive:
-            click.echo(f"Deskmate console — you are @{user or config.adapters.console.user} in "
-                       f"#{adapter.chat}. Type /help, 'name: text' to speak as someone else, "
-                       f"/quit to leave.")
-        return await play_lines(bot, adapter, source, user=user or config.adapters.console.user,
-                                interactive=interactive)
+            click.echo(
+                f"Deskmate console — you are @{user or config.adapters.console.user} in "
+                f"#{adapter.chat}. Type /help, 'name: text' to speak as someone else, "
+                f"/quit to leave."
+            )
+        return await play_lines(
+            bot, adapter, source, user=user or config.adapters.console.user, interactive=interactive
+        )
     finally:
         await bot.stop()
 
 
 @click.command("console")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              default="config.example.yaml", show_default=True, help="The YAML config file.")
-@click.option("--fake-clock", "fake_clock", is_flag=False, flag_value="2026-11-23 09:00",
-              default=None, metavar="[START]",
-              help="Run on a fake clock (so '~ +2h' moves time), starting at START in the org's "
-                   "time zone, e.g. '2026-11-23 09:00' (the default when given without a value).")
-@click.option("--as", "user", default=None, help="Who you are at the prompt (default: "
-              "adapters.console.user).")
-@click.option("--db", "db_url", default=None, help="Database URL (default: storage.url of the "
-              "config); e.g. sqlite+aiosqlite:///:memory: for a throw-away run.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="config.example.yaml",
+    show_default=True,
+    help="The YAML config file.",
+)
+@click.option(
+    "--fake-clock",
+    "fake_clock",
+    is_flag=False,
+    flag_value="2026-11-23 09:00",
+    default=None,
+    metavar="[START]",
+    help="Run on a fake clock (so '~ +2h' moves time), starting at START in the org's "
+    "time zone, e.g. '2026-11-23 09:00' (the default when given without a value).",
+)
+@click.option(
+    "--as", "user", default=None, help="Who you are at the prompt (default: adapters.console.user)."
+)
+@click.option(
+    "--db",
+    "db_url",
+    default=None,
+    help="Database URL (default: storage.url of the "
+    "config); e.g. sqlite+aiosqlite:///:memory: for a throw-away run.",
+)
 @click.argument("transcript_file", required=False, type=click.File("r", encoding="utf-8"))
 def console_command(
-    config_path: Path, fake_clock: str | None, user: str | None, db_url: str | None,
+    config_path: Path,
+    fake_clock: str | None,
+    user: str | None,
+    db_url: str | None,
     transcript_file: TextIO | None,
 ) -> None:
     """Run Deskmate in the terminal, or play a transcript from a file or a pipe.
@@ -158,10 +188,12 @@ def console_command(
     clock: Clock = SystemClock()
     if fake_clock is not None:
         start = datetime.strptime(fake_clock, "%Y-%m-%d %H:%M").replace(
-            tzinfo=ZoneInfo(config.org.timezone))
+            tzinfo=ZoneInfo(config.org.timezone)
+        )
         clock = FakeClock(start)
     source = transcript_file or sys.stdin
     interactive = transcript_file is None and sys.stdin.isatty()
-    bad = asyncio.run(run_console(config, skills, source=source, interactive=interactive,
-                                  clock=clock, user=user))
+    bad = asyncio.run(
+        run_console(config, skills, source=source, interactive=interactive, clock=clock, user=user)
+    )
     sys.exit(1 if bad else 0)

@@ -52,8 +52,13 @@ class Adapter(Protocol):
         ...
 
     async def send(
-        self, to: Destination, message: RenderedMessage, *, ephemeral_for: str | None = None,
-        reply_to: str | None = None, silent: bool = False,
+        self,
+        to: Destination,
+        message: RenderedMessage,
+        *,
+        ephemeral_for: str | None = None,
+        reply_to: str | None = None,
+        silent: bool = False,
     ) -> str: ...
 
     async def update(self, to: Destination, ref: str, message: RenderedMessage) -> None: ...

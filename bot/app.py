@@ -33,7 +33,11 @@ class Bot:
     """A running Deskmate: ``await bot.start()``, adapters feed ``await bot.handle(event)``."""
 
     def __init__(
-        self, config: Config, skills: list[Skill], *, clock: Clock | None = None,
+        self,
+        config: Config,
+        skills: list[Skill],
+        *,
+        clock: Clock | None = None,
         adapters: list[Adapter] = (),  # type: ignore[assignment]
     ) -> None:
         self.config = config
@@ -67,8 +71,9 @@ class Bot:
         async with self.db.transaction() as session:
             await self.directory.sync(session, self.config.people)
         for job in self.registry.jobs():
-            self.scheduler.add(f"{job.skill}.{job.name}", self._job_runner(job),
-                               cron=job.cron, every=job.every)
+            self.scheduler.add(
+                f"{job.skill}.{job.name}", self._job_runner(job), cron=job.cron, every=job.every
+            )
         if isinstance(self.clock, FakeClock):
             self.scheduler.prime(self.clock.now())
         else:
@@ -86,7 +91,7 @@ class Bot:
         await self.runtime.handle(event)
 
     async def advance_to(self, when: Any) -> None:
-        """Fake clock only: move time to ``when``, running the jobs and deliveries due on the way."""
+        """Fake clock only: move time to ``when``, running the jobs and deliveries due."""
         if not isinstance(self.clock, FakeClock):
             raise TypeError("advance_to needs the bot to run on a FakeClock")
         clock = self.clock

@@ -21,8 +21,12 @@ from bot.skill import Skill
 from storage import Database, upgrade
 
 CONFIG_OPTION = click.option(
-    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-    default="config.yaml", show_default=True, help="The YAML config file.",
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="config.yaml",
+    show_default=True,
+    help="The YAML config file.",
 )
 
 
@@ -64,12 +68,17 @@ def check_config(config_file: Path) -> None:
 def run(config_path: Path) -> None:
     """Start Deskmate with every adapter enabled in the config."""
     config, skills = load_or_exit(config_path)
-    logging.basicConfig(level=config.logging.level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=config.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     adapters = _enabled_adapters(config)
     if not adapters:
-        _fail(["adapters: no adapter is enabled — enable slack or telegram, or use "
-               "`deskmate console`"])
+        _fail(
+            [
+                "adapters: no adapter is enabled — enable slack or telegram, or use "
+                "`deskmate console`"
+            ]
+        )
     asyncio.run(_serve(Bot(config, skills, adapters=adapters)))
 
 

@@ -29,7 +29,9 @@ class FakeClock:
     def __init__(self, start: datetime | None = None) -> None:
         start = start or datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
         if start.tzinfo is None:
-            raise ValueError("FakeClock needs a timezone-aware start, e.g. datetime(..., tzinfo=UTC)")
+            raise ValueError(
+                "FakeClock needs a timezone-aware start, e.g. datetime(..., tzinfo=UTC)"
+            )
         self._now = start.astimezone(UTC)
 
     def now(self) -> datetime:

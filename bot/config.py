@@ -401,8 +401,9 @@ def parse_config(
     env = os.environ if environ is None else environ
     root, data, problems = _read_yaml(text, filename, env)
     config, more = _validate(data, skill_schemas, set(known_roles))
-    bad_env = {loc for loc, _ in problems}
-    problems += [(loc, message) for loc, message in more if loc not in bad_env]
+    # a value whose ${VAR} failed keeps its text: do not report that text as invalid too
+    read_errors = {loc for loc, _ in problems}
+    problems += [(loc, message) for loc, message in more if loc not in read_errors]
     if problems or config is None:
         raise ConfigError(_render(problems, root, filename))
     return config

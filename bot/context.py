@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.events import ChatRef, Event
@@ -37,7 +36,8 @@ class Reply:
 
 class JobContext:
     """What a periodic job or a hook gets: the session, the time, the skill's config, and
-    ``notify``/``emit``. Command and action handlers get a :class:`Context`, which adds the sender."""
+    ``notify``/``emit``. Command and action handlers get a :class:`Context`, which adds the
+    sender."""
 
     def __init__(self, bot: Bot, session: AsyncSession, skill: Skill) -> None:
         self._bot = bot
@@ -53,7 +53,7 @@ class JobContext:
         """The current time (UTC, aware) from the bot's clock."""
         return self._bot.clock.now()
 
-    async def person(self, handle: str) -> PersonRef | None:
+    async def find_person(self, handle: str) -> PersonRef | None:
         """A person of the directory by handle (``alice``)."""
         return await self._bot.directory.by_handle(self.session, handle)
 
@@ -61,14 +61,23 @@ class JobContext:
         return await self._bot.directory.get(self.session, person_id)
 
     async def notify(
-        self, to: PersonRef | ChatTarget, message: MessageLike, *, urgent: bool = False,
+        self,
+        to: PersonRef | ChatTarget,
+        message: MessageLike,
+        *,
+        urgent: bool = False,
         group: str | None = None,
     ) -> None:
         """Reach someone other than the sender. Written to the outbox in this transaction, so it is
         sent only if the change commits, and never lost once it has."""
         await self._bot.delivery.enqueue(
-            self.session, to, as_message(message), skill=self.skill.name, urgent=urgent,
-            group=group, platform=self._platform_hint(),
+            self.session,
+            to,
+            as_message(message),
+            skill=self.skill.name,
+            urgent=urgent,
+            group=group,
+            platform=self._platform_hint(),
         )
 
     def _platform_hint(self) -> str | None:
@@ -83,11 +92,16 @@ class JobContext:
 
     async def audit(self, action: str, detail: dict[str, Any] | None = None) -> None:
         """Record who did what (the audit log), in this transaction."""
-        self.session.add(AuditEntry(
-            at=self.now(), person_id=self._actor_id(), chat_id=self._chat_id(),
-            skill=self.skill.name, action=action,
-            detail=json.dumps(detail or {}, ensure_ascii=False, default=str),
-        ))
+        self.session.add(
+            AuditEntry(
+                at=self.now(),
+                person_id=self._actor_id(),
+                chat_id=self._chat_id(),
+                skill=self.skill.name,
+                action=action,
+                detail=json.dumps(detail or {}, ensure_ascii=False, default=str),
+            )
+        )
 
     def _actor_id(self) -> int | None:
         return None
@@ -105,8 +119,14 @@ class Context(JobContext):
     """The context of a command or a button press: adds the sender, the chat and ``reply``."""
 
     def __init__(
-        self, bot: Bot, session: AsyncSession, skill: Skill, *, event: Event,
-        person: PersonRef, chat_id: int,
+        self,
+        bot: Bot,
+        session: AsyncSession,
+        skill: Skill,
+        *,
+        event: Event,
+        person: PersonRef,
+        chat_id: int,
     ) -> None:
         super().__init__(bot, session, skill)
         self.event = event

@@ -47,27 +47,47 @@ class Delivery:
         self._lock = asyncio.Lock()
 
     async def enqueue(
-        self, session: AsyncSession, to: PersonRef | ChatTarget, message: Message, *,
-        skill: str, urgent: bool = False, group: str | None = None, platform: str | None = None,
+        self,
+        session: AsyncSession,
+        to: PersonRef | ChatTarget,
+        message: Message,
+        *,
+        skill: str,
+        urgent: bool = False,
+        group: str | None = None,
+        platform: str | None = None,
     ) -> None:
         now = self.bot.clock.now()
-        is_person = isinstance(to, PersonRef)
-        session.add(OutboxRow(
-            idempotency_key=uuid.uuid4().hex, created_at=now, due_at=now, skill=skill,
-            person_id=to.id if is_person else None,
-            chat_id=None if isinstance(to, PersonRef) else to.chat_id,
-            platform=platform, urgent=urgent, group=group, payload=codec.dumps(message),
-        ))
+        person_id, chat_id = (to.id, None) if isinstance(to, PersonRef) else (None, to.chat_id)
+        session.add(
+            OutboxRow(
+                idempotency_key=uuid.uuid4().hex,
+                created_at=now,
+                due_at=now,
+                skill=skill,
+                person_id=person_id,
+                chat_id=chat_id,
+                platform=platform,
+                urgent=urgent,
+                group=group,
+                payload=codec.dumps(message),
+            )
+        )
 
     async def drain(self, limit: int = 200) -> int:
         """Send every due row (up to ``limit``); returns how many were sent."""
         async with self._lock:
             async with self.bot.db.transaction() as session:
-                rows = (await session.exec(
-                    select(OutboxRow)
-                    .where(OutboxRow.status == "pending", OutboxRow.due_at <= self.bot.clock.now())
-                    .order_by(col(OutboxRow.due_at), col(OutboxRow.id)).limit(limit)
-                )).all()
+                rows = (
+                    await session.exec(
+                        select(OutboxRow)
+                        .where(
+                            OutboxRow.status == "pending", OutboxRow.due_at <= self.bot.clock.now()
+                        )
+                        .order_by(col(OutboxRow.due_at), col(OutboxRow.id))
+                        .limit(limit)
+                    )
+                ).all()
             sent = 0
             for row in rows:
                 sent += await self._deliver(row)
@@ -84,8 +104,9 @@ class Delivery:
         try:
             ref = await adapter.send(target.destination, rendered)
         except DeliveryFailed as exc:
-            await self._record(row, error=exc.reason, permanent=exc.permanent,
-                               retry_after=exc.retry_after)
+            await self._record(
+                row, error=exc.reason, permanent=exc.permanent, retry_after=exc.retry_after
+            )
             return 0
         except Exception as exc:
             log.exception("delivery of outbox row %s failed", row.id)
@@ -105,17 +126,27 @@ class Delivery:
         person = await self.bot.directory.get(session, row.person_id)
         if person is None:
             return None
-        platforms = [p for p in (row.platform, *self.bot.adapters) if p in person.accounts]
-        platforms = [p for p in platforms if p in self.bot.adapters]
+        preferred = [row.platform] if row.platform else []
+        platforms = [
+            p
+            for p in (*preferred, *self.bot.adapters)
+            if p in person.accounts and p in self.bot.adapters
+        ]
         if not platforms:
             return None
         platform = platforms[0]
-        return _Target(Destination(platform, account_id=person.accounts[platform]),
-                       person.locale(now))
+        return _Target(
+            Destination(platform, account_id=person.accounts[platform]), person.locale(now)
+        )
 
     async def _record(
-        self, row: OutboxRow, *, ref: str | None = None, error: str | None = None,
-        permanent: bool = False, retry_after: float | None = None,
+        self,
+        row: OutboxRow,
+        *,
+        ref: str | None = None,
+        error: str | None = None,
+        permanent: bool = False,
+        retry_after: float | None = None,
     ) -> None:
         async with self.bot.db.transaction() as session:
             fresh = await session.get(OutboxRow, row.id)
@@ -130,6 +161,9 @@ class Delivery:
             if permanent or fresh.attempts >= MAX_ATTEMPTS:
                 fresh.status = "failed"
                 return
-            wait = (timedelta(seconds=retry_after) if retry_after is not None
-                    else BACKOFF_BASE * 2 ** (fresh.attempts - 1))
+            wait = (
+                timedelta(seconds=retry_after)
+                if retry_after is not None
+                else BACKOFF_BASE * 2 ** (fresh.attempts - 1)
+            )
             fresh.due_at = now + wait

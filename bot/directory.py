@@ -39,19 +39,27 @@ class Directory:
     async def by_account(
         self, session: AsyncSession, platform: str, account_id: str
     ) -> PersonRef | None:
-        acc = (await session.exec(select(PlatformAccount).where(
-            PlatformAccount.platform == platform, PlatformAccount.account_id == account_id
-        ))).first()
+        acc = (
+            await session.exec(
+                select(PlatformAccount).where(
+                    PlatformAccount.platform == platform, PlatformAccount.account_id == account_id
+                )
+            )
+        ).first()
         return await self.get(session, acc.person_id) if acc else None
 
     async def by_username(
         self, session: AsyncSession, platform: str, username: str
     ) -> PersonRef | None:
         """A platform username (``@bob`` on Telegram), else a directory handle."""
-        acc = (await session.exec(select(PlatformAccount).where(
-            PlatformAccount.platform == platform,
-            col(PlatformAccount.username).ilike(username),
-        ))).first()
+        acc = (
+            await session.exec(
+                select(PlatformAccount).where(
+                    PlatformAccount.platform == platform,
+                    col(PlatformAccount.username).ilike(username),
+                )
+            )
+        ).first()
         if acc:
             return await self.get(session, acc.person_id)
         return await self.by_handle(session, username)
@@ -61,17 +69,22 @@ class Directory:
         return [await self._ref(session, p) for p in rows]
 
     async def _ref(self, session: AsyncSession, person: Person) -> PersonRef:
-        accounts = (await session.exec(
-            select(PlatformAccount).where(PlatformAccount.person_id == person.id)
-        )).all()
+        accounts = (
+            await session.exec(
+                select(PlatformAccount).where(PlatformAccount.person_id == person.id)
+            )
+        ).all()
         assert person.id is not None
         return PersonRef(
-            id=person.id, handle=person.handle, name=person.name,
+            id=person.id,
+            handle=person.handle,
+            name=person.name,
             timezone=person.timezone or self.config.org.timezone,
             language=person.language or self.config.org.language,
             roles=frozenset(person.role_set()),
             accounts={a.platform: a.account_id for a in accounts},
-            team=person.team, manager_id=person.manager_id,
+            team=person.team,
+            manager_id=person.manager_id,
         )
 
     # --- writing ------------------------------------------------------------------------------
@@ -83,15 +96,23 @@ class Directory:
             return found
         handle = await self._free_handle(session, account.username or account.name or account.id)
         person = Person(
-            handle=handle, name=account.name or account.username or handle,
-            timezone=account.timezone, language=normalize_language(account.language),
+            handle=handle,
+            name=account.name or account.username or handle,
+            timezone=account.timezone,
+            language=normalize_language(account.language),
             created_at=self.clock.now(),
         )
         session.add(person)
         await session.flush()
         assert person.id is not None
-        session.add(PlatformAccount(person_id=person.id, platform=account.platform,
-                                    account_id=account.id, username=account.username))
+        session.add(
+            PlatformAccount(
+                person_id=person.id,
+                platform=account.platform,
+                account_id=account.id,
+                username=account.username,
+            )
+        )
         await session.flush()
         return await self._ref(session, person)
 
@@ -105,8 +126,11 @@ class Directory:
 
     async def ensure_chat(self, session: AsyncSession, chat: ChatRef) -> int:
         """The database id of a chat, created on first sight (title kept up to date)."""
-        row = (await session.exec(select(Chat).where(
-            Chat.platform == chat.platform, Chat.chat_id == chat.id))).first()
+        row = (
+            await session.exec(
+                select(Chat).where(Chat.platform == chat.platform, Chat.chat_id == chat.id)
+            )
+        ).first()
         if row is None:
             row = Chat(platform=chat.platform, chat_id=chat.id, kind=chat.kind, title=chat.title)
             session.add(row)
@@ -143,13 +167,23 @@ class Directory:
         await session.flush()
         assert person.id is not None
         for platform, account_id in pc.accounts.items():
-            acc = (await session.exec(select(PlatformAccount).where(
-                PlatformAccount.platform == platform, PlatformAccount.account_id == account_id
-            ))).first()
+            acc = (
+                await session.exec(
+                    select(PlatformAccount).where(
+                        PlatformAccount.platform == platform,
+                        PlatformAccount.account_id == account_id,
+                    )
+                )
+            ).first()
             if acc is None:
-                session.add(PlatformAccount(person_id=person.id, platform=platform,
-                                            account_id=account_id,
-                                            username=account_id if platform == "console" else None))
+                session.add(
+                    PlatformAccount(
+                        person_id=person.id,
+                        platform=platform,
+                        account_id=account_id,
+                        username=account_id if platform == "console" else None,
+                    )
+                )
             else:
                 acc.person_id = person.id
         return person

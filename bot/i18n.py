@@ -1,9 +1,10 @@
 """Translation: every user-facing text is a :class:`Text`, rendered late in the reader's language.
 
 A skill writes ``_("Task #{id} assigned to {who}", id=12, who=bob)``. Nothing is translated when the
-text is built: the runtime renders it for whoever reads it (the sender of a command, or the recipient
-of a notification, each in their own language and time zone). The English text is the message id;
-other languages come from catalogs (``{msgid: translation}``), one YAML file per skill and language.
+text is built: the runtime renders it for whoever reads it (the sender of a command, or the
+recipient of a notification, each in their own language and time zone). The English text is the
+message id; other languages come from catalogs (``{msgid: translation}``), one YAML file per
+skill and language.
 
 Placeholders are ``{name}``; values are formatted by the reader's locale: datetimes in their time
 zone (``Fri 28 Nov 18:00`` / ``11月28日周五 18:00``), durations (``2 h 30 min`` / ``2小时30分钟``),
@@ -70,7 +71,7 @@ def _plain(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Mention:
-    """A person named in a text; each adapter renders it natively (``<@U1>``, a link, ``@alice``)."""
+    """A person named in a text; each adapter renders it natively (``<@U1>``, ``@alice``)."""
 
     person_id: int
     name: str

@@ -1,8 +1,8 @@
 """Rendered text as spans, so markup written by translators and text typed by users never mix.
 
 A translated template may use ``*bold*``, ``_italic_`` and `` `code` ``; placeholder values are
-inserted as plain spans (a task title containing ``*`` or ``<b>`` stays literal). Adapters turn spans
-into Slack mrkdwn, Telegram HTML or console text, escaping each span's text their own way.
+inserted as plain spans (a task title containing ``*`` or ``<b>`` stays literal). Adapters turn
+spans into Slack mrkdwn, Telegram HTML or console text, escaping each span's text their own way.
 """
 
 from __future__ import annotations
@@ -49,16 +49,14 @@ def render(text: TextLike, translator: Translator, loc: Locale) -> Spans:
     return _render_template(template, text.params, translator, loc)
 
 
-def _render_template(
-    template: str, params: Any, translator: Translator, loc: Locale
-) -> Spans:
+def _render_template(template: str, params: Any, translator: Translator, loc: Locale) -> Spans:
     spans: Spans = []
     style = {"bold": False, "italic": False, "code": False}
     buf: list[str] = []
 
     def flush() -> None:
         if buf:
-            spans.append(Span("".join(buf), **style))
+            spans.append(_span("".join(buf), style))
             buf.clear()
 
     i, n = 0, len(template)
@@ -78,7 +76,7 @@ def _render_template(
             if name in params:
                 spans.extend(_value_spans(params[name], translator, loc, style))
             else:
-                spans.append(Span("{" + name + "}", **style))
+                spans.append(_span("{" + name + "}", style))
             i = end + 1
             continue
         if ch in _TOGGLES and _is_toggle(template, i, style[_TOGGLES[ch]]):
@@ -107,18 +105,24 @@ def _value_spans(value: Any, translator: Translator, loc: Locale, style: dict[st
     if isinstance(value, Text):
         return [_styled(s, style) for s in render(value, translator, loc)]
     if isinstance(value, Mention):
-        return [Span(f"@{value.name}", mention=value, **style)]
+        return [_span(f"@{value.name}", style, mention=value)]
     if isinstance(value, Link):
-        return [Span(value.label, link=value.url, **style)]
+        return [_span(value.label, style, link=value.url)]
     if isinstance(value, list | tuple):
         sep = "、" if loc.language == "zh" else ", "
         out: Spans = []
         for k, item in enumerate(value):
             if k:
-                out.append(Span(sep, **style))
+                out.append(_span(sep, style))
             out.extend(_value_spans(item, translator, loc, style))
         return out
-    return [Span(format_value(value, loc), **style)]
+    return [_span(format_value(value, loc), style)]
+
+
+def _span(
+    text: str, style: dict[str, bool], *, mention: Mention | None = None, link: str | None = None
+) -> Span:
+    return Span(text, style["bold"], style["italic"], style["code"], mention, link)
 
 
 def _styled(span: Span, style: dict[str, bool]) -> Span:

@@ -55,8 +55,9 @@ class Sent:
 
 
 def spans_text(spans: Spans) -> str:
-    return "".join(s.text if not s.link or s.link == s.text else f"{s.text} ({s.link})"
-                   for s in spans)
+    return "".join(
+        s.text if not s.link or s.link == s.text else f"{s.text} ({s.link})" for s in spans
+    )
 
 
 def message_text(m: RenderedMessage) -> str:
@@ -93,8 +94,13 @@ class MemoryAdapter:
         return ("username", name.lower()) if name and _is_handle(name) else None
 
     async def send(
-        self, to: Destination, message: RenderedMessage, *, ephemeral_for: str | None = None,
-        reply_to: str | None = None, silent: bool = False,
+        self,
+        to: Destination,
+        message: RenderedMessage,
+        *,
+        ephemeral_for: str | None = None,
+        reply_to: str | None = None,
+        silent: bool = False,
     ) -> str:
         if to.chat_id and to.chat_id.startswith("dm-"):  # a reply in someone's DM
             to = Destination(self.platform, account_id=to.chat_id[3:])
@@ -126,8 +132,14 @@ class MemoryAdapter:
     def command(self, handle: str, text: str, *, dm: bool = False) -> Event:
         """What ``handle`` typing ``text`` becomes: a Command for ``/name ...``."""
         name, _sep, rest = text.strip()[1:].partition(" ")
-        return Command(self.platform, self.next_event_id(), self.account(handle),
-                       self.chat_ref(handle, dm), name=name, text=rest.strip())
+        return Command(
+            self.platform,
+            self.next_event_id(),
+            self.account(handle),
+            self.chat_ref(handle, dm),
+            name=name,
+            text=rest.strip(),
+        )
 
     def press(self, handle: str, label: str) -> Event | None:
         """``handle`` presses the newest button labelled ``label`` that they can see."""
@@ -136,10 +148,20 @@ class MemoryAdapter:
                 continue
             for b in sent.buttons:
                 if b.label.lower() == label.lower():
-                    chat = (self.chat_ref(handle, True) if sent.destination.is_dm
-                            else self.chat_ref(handle, False))
-                    return Action(self.platform, self.next_event_id(), self.account(handle), chat,
-                                  action=b.action, value=b.value, message_ref=sent.ref)
+                    chat = (
+                        self.chat_ref(handle, True)
+                        if sent.destination.is_dm
+                        else self.chat_ref(handle, False)
+                    )
+                    return Action(
+                        self.platform,
+                        self.next_event_id(),
+                        self.account(handle),
+                        chat,
+                        action=b.action,
+                        value=b.value,
+                        message_ref=sent.ref,
+                    )
         return None
 
     def next_event_id(self) -> str:

@@ -99,7 +99,9 @@ def render_message(message: Message, translator: Translator, loc: Locale) -> Ren
     return RenderedMessage(
         text=render(message.text, translator, loc),
         fields=[(plain(f.label), value_spans(f.value)) for f in message.fields],
-        buttons=[RenderedButton(plain(b.label), b.action, b.value, b.style) for b in message.buttons],
+        buttons=[
+            RenderedButton(plain(b.label), b.action, b.value, b.style) for b in message.buttons
+        ],
         files=list(message.files),
         context=render(message.context, translator, loc) if message.context is not None else [],
     )

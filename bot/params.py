@@ -7,7 +7,7 @@ answers a usage error naming the bad argument otherwise. Supported annotations:
 ``PersonRef``                  one mention (``@bob``, ``<@U2>``)
 ``list[PersonRef]``            one or more consecutive mentions
 ``timedelta``                  a duration: ``30m``, ``2h``, ``1d``, ``半小时``
-``date`` / ``datetime``        ``fri``, ``2026-12-01``, ``tomorrow``, ``明天``, ``下周一`` (+ ``18:00``)
+``date`` / ``datetime``        ``fri``, ``2026-12-01``, ``明天``, ``下周一`` (+ ``18:00``)
 ``DateRange``                  ``12-01..12-03``, ``week``, ``本月``
 ``time`` / ``TimeRange``       ``19:00``, ``9am`` / ``19:00-09:00``
 ``Money``                      ``120``, ``¥120``, ``35.5USD``
@@ -104,7 +104,7 @@ def tokenize(text: str) -> list[Token]:
         if text[i] in _QUOTES and (i == 0 or text[i - 1].isspace()):
             close = text.find(_QUOTES[text[i]], i + 1)
             if close == -1:
-                raise UsageError(_("A quote is not closed — close it, e.g. \"Ship the report\""))
+                raise UsageError(_('A quote is not closed — close it, e.g. "Ship the report"'))
             tokens.append(Token(text[i + 1 : close], i, close + 1, quoted=True))
             i = close + 1
             continue
@@ -184,8 +184,10 @@ def _param(p: inspect.Parameter, hint: Any, where: str) -> Param:
     inner, _nullable = _optional_inner(hint)
     has_default = p.default is not inspect.Parameter.empty
     common: dict[str, Any] = {
-        "name": p.name, "required": not has_default,
-        "default": p.default if has_default else None, "option": option,
+        "name": p.name,
+        "required": not has_default,
+        "default": p.default if has_default else None,
+        "option": option,
     }
     if rest:
         return Param(kind="rest", convert=None, placeholder=f"<{p.name}…>", **common)
@@ -195,8 +197,9 @@ def _param(p: inspect.Parameter, hint: Any, where: str) -> Param:
         return Param(kind="people", convert=None, placeholder="@person…", **common)
     if get_origin(inner) is Literal:
         choices = tuple(str(c) for c in get_args(inner))
-        return Param(kind="choice", convert=None, choices=choices,
-                     placeholder="|".join(choices), **common)
+        return Param(
+            kind="choice", convert=None, choices=choices, placeholder="|".join(choices), **common
+        )
     if inner in _CONVERTERS:
         convert, placeholder = _CONVERTERS[inner]
         return Param(kind="value", convert=convert, placeholder=placeholder, **common)
@@ -216,7 +219,7 @@ async def parse_args(text: str, params: list[Param], env: ParseEnv) -> dict[str,
     """Fill each parameter from ``text``; raise :class:`UsageError` naming the bad argument."""
     tokens = tokenize(text)
     args: dict[str, Any] = {}
-    options = {p.option: p for p in params if p.option}
+    options: dict[str | None, Param] = {p.option: p for p in params if p.option}
     tokens = await _take_options(tokens, options, env, args)
     leftover = await _take_positionals(text, tokens, [p for p in params if not p.option], env, args)
     if leftover:
@@ -245,10 +248,10 @@ async def _take_options(
         if not raw and i + 1 < len(tokens):  # "due: fri"
             i += 1
             raw = tokens[i].text
-        if param.convert is not None and param.convert is _CONVERTERS[datetime][0]:
-            if i + 1 < len(tokens) and _looks_like_time(tokens[i + 1].text):
-                i += 1
-                raw = f"{raw} {tokens[i].text}"
+        takes_time = param.convert is _CONVERTERS[datetime][0]
+        if takes_time and i + 1 < len(tokens) and _looks_like_time(tokens[i + 1].text):
+            i += 1
+            raw = f"{raw} {tokens[i].text}"
         args[param.name] = await _convert_one(param, raw, env, args.get(param.name))
         i += 1
     return rest
@@ -295,7 +298,7 @@ async def _fill_skipped(
 ) -> list[Token]:
     """Optional parameters may come in any order: give each leftover token to the first
     skipped parameter that accepts it; the first token none accepts is reported."""
-    leftover = []
+    leftover: list[Token] = []
     for tok in tokens:
         for p in skipped:
             if p.name in args:
@@ -318,8 +321,12 @@ async def _convert_one(p: Param, raw: str, env: ParseEnv, previous: Any = None) 
         value = raw.lower()
         if value not in p.choices:
             raise UsageError(
-                _("{arg}: '{value}' is not one of {choices}",
-                  arg=p.label, value=raw, choices=", ".join(p.choices))
+                _(
+                    "{arg}: '{value}' is not one of {choices}",
+                    arg=p.label,
+                    value=raw,
+                    choices=", ".join(p.choices),
+                )
             )
         return value
     if p.kind in ("person", "people"):
@@ -338,18 +345,22 @@ async def _convert_one(p: Param, raw: str, env: ParseEnv, previous: Any = None) 
 
 async def _resolve_all(p: Param, raws: list[str], env: ParseEnv) -> list[PersonRef]:
     if len(raws) > MAX_MENTIONS:
-        raise UsageError(
-            _("{arg}: at most {max} people at once", arg=p.label, max=MAX_MENTIONS)
-        )
+        raise UsageError(_("{arg}: at most {max} people at once", arg=p.label, max=MAX_MENTIONS))
     people: list[PersonRef] = []
     for raw in raws:
         if not env.is_mention(raw):
-            raise UsageError(_("{arg}: '{value}' is not a mention — e.g. @alice",
-                               arg=p.label, value=raw))
+            raise UsageError(
+                _("{arg}: '{value}' is not a mention — e.g. @alice", arg=p.label, value=raw)
+            )
         person = await env.resolve_mention(raw)
         if person is None:
-            raise UsageError(_("{arg}: unknown person {value} — mention someone the bot knows",
-                               arg=p.label, value=raw))
+            raise UsageError(
+                _(
+                    "{arg}: unknown person {value} — mention someone the bot knows",
+                    arg=p.label,
+                    value=raw,
+                )
+            )
         if all(person.id != q.id for q in people):
             people.append(person)
     return people

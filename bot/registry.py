@@ -26,7 +26,9 @@ class Registry:
             for name in (cmd.name, *cmd.aliases):
                 if name in self.commands:
                     other = self.commands[name].skill
-                    raise RegistrationError(f"/{name} is registered by {other!r} and {skill.name!r}")
+                    raise RegistrationError(
+                        f"/{name} is registered by {other!r} and {skill.name!r}"
+                    )
                 self.commands[name] = cmd
         for action in skill.actions:
             self.actions[action.qualified] = action

@@ -60,20 +60,31 @@ class Runtime:
         except Exception:
             ref = secrets.token_hex(3).upper()
             log.exception("unexpected error handling %s (ref %s)", event, ref)
-            text = _("Something went wrong (ref {ref}). Nothing was changed; please try again "
-                     "or tell an admin the ref.", ref=ref)
+            text = _(
+                "Something went wrong (ref {ref}). Nothing was changed; please try again "
+                "or tell an admin the ref.",
+                ref=ref,
+            )
             replies = [Reply(Message(text), ephemeral=True)]
         await self._send_replies(event, sender, replies)
         await self.bot.delivery.drain()
 
     async def _first_time(self, session: AsyncSession, event: Event) -> bool:
-        seen = (await session.exec(select(ProcessedEvent.id).where(
-            ProcessedEvent.platform == event.platform, ProcessedEvent.event_id == event.event_id
-        ))).first()
+        seen = (
+            await session.exec(
+                select(ProcessedEvent.id).where(
+                    ProcessedEvent.platform == event.platform,
+                    ProcessedEvent.event_id == event.event_id,
+                )
+            )
+        ).first()
         if seen is not None:
             return False
-        session.add(ProcessedEvent(platform=event.platform, event_id=event.event_id,
-                                   processed_at=self.bot.clock.now()))
+        session.add(
+            ProcessedEvent(
+                platform=event.platform, event_id=event.event_id, processed_at=self.bot.clock.now()
+            )
+        )
         try:
             await session.flush()
         except IntegrityError:  # another instance took it between our read and write
@@ -97,10 +108,12 @@ class Runtime:
             subs = self.bot.registry.subcommands(event.name.lower())
             if subs:
                 usages = "\n".join(s.usage for s in subs)
-                raise UsageError(_("/{name} needs one of:\n{usages}", name=event.name,
-                                   usages=usages))
-            raise NotFound(_("Unknown command /{name} — type /help to see the commands.",
-                             name=event.name))
+                raise UsageError(
+                    _("/{name} needs one of:\n{usages}", name=event.name, usages=usages)
+                )
+            raise NotFound(
+                _("Unknown command /{name} — type /help to see the commands.", name=event.name)
+            )
         skill = self.bot.registry.skills[spec.skill]
         ctx = Context(self.bot, session, skill, event=event, person=sender, chat_id=chat_id)
         self._check_role(sender, spec.requires, f"/{spec.name}")
@@ -134,8 +147,14 @@ class Runtime:
     def _check_role(self, person: PersonRef, role: str | None, what: str) -> None:
         if role is None or person.has_role(role) or person.has_role("admin"):
             return
-        raise PermissionDenied(_("Only people with the {role} role can use {what} — ask an admin "
-                                 "to give you the role.", role=role, what=what))
+        raise PermissionDenied(
+            _(
+                "Only people with the {role} role can use {what} — ask an admin "
+                "to give you the role.",
+                role=role,
+                what=what,
+            )
+        )
 
     def _parse_env(self, session: AsyncSession, platform: str, sender: PersonRef) -> ParseEnv:
         adapter = self.bot.adapters.get(platform)
@@ -172,8 +191,12 @@ class Runtime:
         for reply in replies:
             rendered = render_message(reply.message, self.bot.translator, loc)
             try:
-                await adapter.send(to, rendered, reply_to=event.event_id,
-                                   ephemeral_for=event.sender.id if reply.ephemeral else None)
+                await adapter.send(
+                    to,
+                    rendered,
+                    reply_to=event.event_id,
+                    ephemeral_for=event.sender.id if reply.ephemeral else None,
+                )
             except Exception:
                 log.exception("could not send a reply to %s", to)
 
@@ -182,5 +205,3 @@ def _error_text(exc: UserError) -> TextLike:
     if isinstance(exc, UsageError) and exc.usage:
         return _("{problem}\nUsage: {usage}", problem=exc.text, usage=exc.usage)
     return exc.text
-
-

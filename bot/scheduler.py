@@ -52,8 +52,15 @@ class Scheduler:
         """Run the jobs on the real clock."""
         self._aps = AsyncIOScheduler(timezone=self.timezone)
         for e in self._entries:
-            self._aps.add_job(e.func, e.trigger, id=e.name, name=e.name, coalesce=True,
-                              misfire_grace_time=300, max_instances=1)
+            self._aps.add_job(
+                e.func,
+                e.trigger,
+                id=e.name,
+                name=e.name,
+                coalesce=True,
+                misfire_grace_time=300,
+                max_instances=1,
+            )
         self._aps.start()
 
     def stop(self) -> None:

@@ -111,15 +111,24 @@ class Skill:
     # --- registration -------------------------------------------------------------------------
 
     def register_command(
-        self, name: str, func: Handler, *, help: TextLike, requires: str | None = None,
-        usage: str | None = None, aliases: tuple[str, ...] = (),
+        self,
+        name: str,
+        func: Handler,
+        *,
+        help: TextLike,
+        requires: str | None = None,
+        usage: str | None = None,
+        aliases: tuple[str, ...] = (),
     ) -> CommandSpec:
         words = name.split()
         if not words or not all(_NAME.match(w) for w in words) or len(words) > 2:
-            raise RegistrationError(f"command {name!r}: one or two lower-case words, e.g. 'task add'")
+            raise RegistrationError(
+                f"command {name!r}: one or two lower-case words, e.g. 'task add'"
+            )
         params = params_of(func)
-        spec = CommandSpec(self.name, name, func, params, help,
-                           usage or usage_of(name, params), requires, aliases)
+        spec = CommandSpec(
+            self.name, name, func, params, help, usage or usage_of(name, params), requires, aliases
+        )
         self.commands.append(spec)
         return spec
 
@@ -154,20 +163,27 @@ class Skill:
     # --- decorators (sugar over register_*) ---------------------------------------------------
 
     def command(
-        self, name: str, *, help: TextLike, requires: str | None = None,
-        usage: str | None = None, aliases: tuple[str, ...] = (),
+        self,
+        name: str,
+        *,
+        help: TextLike,
+        requires: str | None = None,
+        usage: str | None = None,
+        aliases: tuple[str, ...] = (),
     ) -> Callable[[F], F]:
         """Register ``async def handler(ctx: Context, <typed params>)`` for ``/name``."""
 
         def decorate(func: F) -> F:
-            self.register_command(name, func, help=help, requires=requires, usage=usage,
-                                  aliases=aliases)
+            self.register_command(
+                name, func, help=help, requires=requires, usage=usage, aliases=aliases
+            )
             return func
 
         return decorate
 
     def action(self, name: str, *, requires: str | None = None) -> Callable[[F], F]:
-        """Register ``async def handler(ctx: Context, value: str)`` for buttons ``<skill>.<name>``."""
+        """Register ``async def handler(ctx: Context, value: str)`` for ``<skill>.<name>``
+        buttons."""
 
         def decorate(func: F) -> F:
             self.register_action(name, func, requires=requires)

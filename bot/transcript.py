@@ -14,9 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
-
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from bot import values
 from bot.errors import BadValue
@@ -71,8 +70,9 @@ def parse_line(line: str, tz: ZoneInfo, lineno: int = 1) -> Step | None:
         return _time_step(line[1:].strip(), tz, lineno, line)
     m = _SPEAK.match(line)
     if not m:
-        raise TranscriptError(lineno, line, "expected 'name: text', 'name (dm): text', "
-                                            "'name: [Button]' or '~ +2h'")
+        raise TranscriptError(
+            lineno, line, "expected 'name: text', 'name (dm): text', 'name: [Button]' or '~ +2h'"
+        )
     who, dm, text = m["who"].lower(), bool(m["dm"]), m["text"].strip()
     if text.startswith("[") and text.endswith("]") and len(text) > 2:
         return Press(who, text[1:-1].strip(), dm)
@@ -133,9 +133,13 @@ class Player:
         if step.text.startswith("/") and len(step.text) > 1:
             event = self.adapter.command(step.who, step.text, dm=step.dm)
         else:
-            event = ChatMessage(self.adapter.platform, self.adapter.next_event_id(),
-                                self.adapter.account(step.who),
-                                self.adapter.chat_ref(step.who, step.dm), text=step.text)
+            event = ChatMessage(
+                self.adapter.platform,
+                self.adapter.next_event_id(),
+                self.adapter.account(step.who),
+                self.adapter.chat_ref(step.who, step.dm),
+                text=step.text,
+            )
         await self.bot.handle(event)
 
 

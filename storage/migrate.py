@@ -1,8 +1,8 @@
 """Alembic migrations: the core's and each skill's, upgraded together to all heads.
 
 Each skill that has tables ships a ``migrations`` folder of Alembic revisions on its own branch
-(``branch_labels = ("<skill>",)``, ``depends_on = "core_0001"``); :func:`upgrade` runs the core's and
-every enabled skill's. It runs at start-up and by ``deskmate db upgrade``.
+(``branch_labels = ("<skill>",)``, ``depends_on = "core_0001"``); :func:`upgrade` runs the
+core's and every enabled skill's. It runs at start-up and by ``deskmate db upgrade``.
 """
 
 from __future__ import annotations

@@ -109,4 +109,3 @@ class OutboxRow(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_type=sa.Text)
     sent_ref: str | None = Field(default=None, max_length=200)
     sent_at: datetime | None = Field(default=None, sa_type=_utc_datetime())
-

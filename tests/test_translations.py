@@ -10,11 +10,20 @@ from bot.i18n import placeholders
 
 ROOT = Path(__file__).parent.parent
 # (source folder, its zh catalog): the core's texts, and each skill's next to it
-CATALOGS = [(ROOT / "bot", ROOT / "bot" / "locales" / "zh.yaml")] + [
-    (d, d / "locales" / "zh.yaml") for d in sorted((ROOT / "skills").iterdir())
-    if (d / "__init__.py").exists()
-] + [(ROOT / "examples" / "standup" / "deskmate_standup",
-      ROOT / "examples" / "standup" / "deskmate_standup" / "locales" / "zh.yaml")]
+CATALOGS = (
+    [(ROOT / "bot", ROOT / "bot" / "locales" / "zh.yaml")]
+    + [
+        (d, d / "locales" / "zh.yaml")
+        for d in sorted((ROOT / "skills").iterdir())
+        if (d / "__init__.py").exists()
+    ]
+    + [
+        (
+            ROOT / "examples" / "standup" / "deskmate_standup",
+            ROOT / "examples" / "standup" / "deskmate_standup" / "locales" / "zh.yaml",
+        )
+    ]
+)
 
 
 def msgids(folder: Path) -> set[str]:
@@ -22,9 +31,13 @@ def msgids(folder: Path) -> set[str]:
     found = set()
     for path in folder.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id == "_" and node.args
-                    and isinstance(node.args[0], ast.Constant)):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "_"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
                 found.add(node.args[0].value)
     return found
 

@@ -103,8 +103,12 @@ class Harness:
 
 
 async def make_harness(
-    skills: Sequence[Skill], directory: Path, *, config: str = "",
-    start: datetime = DEFAULT_START, with_help: bool = True,
+    skills: Sequence[Skill],
+    directory: Path,
+    *,
+    config: str = "",
+    start: datetime = DEFAULT_START,
+    with_help: bool = True,
 ) -> Harness:
     """Build and start a harness; call :meth:`Harness.close` when done (the fixture does)."""
     chosen = list(skills)

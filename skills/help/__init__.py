@@ -21,17 +21,22 @@ async def show_help(ctx: Context, topic: Rest = "") -> None:
         await ctx.reply(_command_help(ctx, topic.strip().lstrip("/").lower()))
         return
     lines = [f"/{c.name} — {ctx.t(c.help)}" for c in ctx.commands()]
-    await ctx.reply(Message(
-        _("*Commands*\n{lines}", lines="\n".join(lines)),
-        context=_("Type /help <command> for details, e.g. /help {example}",
-                  example=ctx.commands()[0].name.split()[0]),
-    ))
+    await ctx.reply(
+        Message(
+            _("*Commands*\n{lines}", lines="\n".join(lines)),
+            context=_(
+                "Type /help <command> for details, e.g. /help {example}",
+                example=ctx.commands()[0].name.split()[0],
+            ),
+        )
+    )
 
 
 def _command_help(ctx: Context, name: str) -> Message:
     specs = ctx.usage(" ".join(name.split()[:2]))
     if not specs:
-        raise NotFound(_("There is no command /{name} — type /help to see the commands.",
-                         name=name))
+        raise NotFound(
+            _("There is no command /{name} — type /help to see the commands.", name=name)
+        )
     lines = [f"{spec.usage}\n    {ctx.t(spec.help)}" for spec in specs]
     return Message(_("*Help for /{name}*\n{lines}", name=name, lines="\n".join(lines)))

@@ -20,9 +20,12 @@ from bot import (
     _,
 )
 
-skill = Skill("sample", description=_("Exercises the core"),
-              migrations=Path(__file__).parent / "sample_migrations",
-              translations=Path(__file__).parent / "sample_locales")
+skill = Skill(
+    "sample",
+    description=_("Exercises the core"),
+    migrations=Path(__file__).parent / "sample_migrations",
+    translations=Path(__file__).parent / "sample_locales",
+)
 reviewer = skill.role("reviewer", _("May review"))
 
 
@@ -53,18 +56,29 @@ async def boom(ctx: Context, text: Rest) -> None:
 
 @skill.command("assign", help=_("Assign people a thing"))
 async def assign(
-    ctx: Context, people: list[PersonRef], title: Rest,
+    ctx: Context,
+    people: list[PersonRef],
+    title: Rest,
     due: Annotated[datetime | None, Opt("due")] = None,
     cc: Annotated[list[PersonRef] | None, Opt("cc")] = None,
 ) -> None:
     for person in people:
-        await ctx.notify(person, Message(
-            _("{sender} assigned you {title}", sender=ctx.person.mention, title=title),
-            buttons=[Button(_("Done"), "sample.done", title, style="primary")],
-        ))
-    await ctx.reply(_("Assigned {title} to {people}, due {due}, cc {cc}",
-                      title=title, people=[p.mention for p in people],
-                      due=due or _("never"), cc=[p.mention for p in cc or []]))
+        await ctx.notify(
+            person,
+            Message(
+                _("{sender} assigned you {title}", sender=ctx.person.mention, title=title),
+                buttons=[Button(_("Done"), "sample.done", title, style="primary")],
+            ),
+        )
+    await ctx.reply(
+        _(
+            "Assigned {title} to {people}, due {due}, cc {cc}",
+            title=title,
+            people=[p.mention for p in people],
+            due=due or _("never"),
+            cc=[p.mention for p in cc or []],
+        )
+    )
 
 
 @skill.action("done")
@@ -79,19 +93,42 @@ async def review(ctx: Context) -> None:
 
 @skill.command("types", help=_("Every parameter type"))
 async def types(
-    ctx: Context, who: PersonRef, length: timedelta, day: date, at: time,
-    window: TimeRange, span: DateRange, amount: Money, kind: Literal["leave", "expense"], n: int,
+    ctx: Context,
+    who: PersonRef,
+    length: timedelta,
+    day: date,
+    at: time,
+    window: TimeRange,
+    span: DateRange,
+    amount: Money,
+    kind: Literal["leave", "expense"],
+    n: int,
     word: str,
 ) -> None:
-    await ctx.reply(_("{who} {length} {day} {at} {w1}-{w2} {s1}..{s2} {amount} {kind} {n} {word}",
-                      who=who.mention, length=length, day=day, at=at, w1=window.start,
-                      w2=window.end, s1=span.start, s2=span.end, amount=amount, kind=kind, n=n,
-                      word=word))
+    await ctx.reply(
+        _(
+            "{who} {length} {day} {at} {w1}-{w2} {s1}..{s2} {amount} {kind} {n} {word}",
+            who=who.mention,
+            length=length,
+            day=day,
+            at=at,
+            w1=window.start,
+            w2=window.end,
+            s1=span.start,
+            s2=span.end,
+            amount=amount,
+            kind=kind,
+            n=n,
+            word=word,
+        )
+    )
 
 
 @skill.command("list", help=_("Optional choices in any order"))
 async def list_(
-    ctx: Context, scope: Literal["mine", "all"] = "mine",
-    state: Literal["open", "done"] = "open", span: DateRange | None = None,
+    ctx: Context,
+    scope: Literal["mine", "all"] = "mine",
+    state: Literal["open", "done"] = "open",
+    span: DateRange | None = None,
 ) -> None:
     await ctx.reply(f"{scope} {state} {span.start if span else '-'}")

@@ -47,9 +47,7 @@ async def test_unknown_mention_is_a_usage_error(chat):
 
 async def test_notify_reaches_the_person_in_their_language_with_buttons(chat):
     out = await chat.say("alice", "/assign @bob Ship it due:2026-12-01 18:00 cc:@rita")
-    assert out[0].text == (
-        "Assigned Ship it to @bob, due Tue 1 Dec 18:00, cc @rita"
-    )
+    assert out[0].text == ("Assigned Ship it to @bob, due Tue 1 Dec 18:00, cc @rita")
     (note,) = chat.inbox("bob")
     assert note.text == "@alice 给你分配了 Ship it\n[完成]"
     pressed = await chat.press("bob", "完成")
@@ -70,7 +68,8 @@ async def test_a_failing_handler_changes_nothing_and_gives_a_reference(chat, cap
     text = out.one().text
     assert text.startswith("Something went wrong (ref ")
     ref = text.split("(ref ")[1].split(")")[0]
-    assert ref in caplog.text and "kaboom" in caplog.text
+    assert ref in caplog.text
+    assert "kaboom" in caplog.text
     assert await chat.count("sample_notes") == 0
     assert chat.inbox("alice") == []
     await chat.advance("1h")
@@ -83,8 +82,14 @@ async def test_state_changes_commit(chat):
 
 
 async def test_the_same_event_delivered_twice_is_handled_once(chat):
-    event = Command("console", "evt-1", chat.adapter.account("alice"),
-                    chat.adapter.chat_ref("alice", False), name="note", text="once")
+    event = Command(
+        "console",
+        "evt-1",
+        chat.adapter.account("alice"),
+        chat.adapter.chat_ref("alice", False),
+        name="note",
+        text="once",
+    )
     await chat.bot.handle(event)
     await chat.bot.handle(event)
     assert await chat.count("sample_notes") == 1

@@ -8,8 +8,12 @@ from sqlmodel import Field, SQLModel, select
 from bot import ChatTarget, Context, JobContext, Message, Rest, Skill, _
 
 HERE = Path(__file__).parent
-skill = Skill("standup", description=_("Daily stand-ups"),
-              migrations=HERE / "migrations", translations=HERE / "locales")
+skill = Skill(
+    "standup",
+    description=_("Daily stand-ups"),
+    migrations=HERE / "migrations",
+    translations=HERE / "locales",
+)
 
 
 class Update(SQLModel, table=True):
@@ -25,8 +29,15 @@ class Update(SQLModel, table=True):
 @skill.command("standup", help=_("Post your stand-up for today: /standup shipped the report"))
 async def post(ctx: Context, text: Rest) -> None:
     today = ctx.now().astimezone(ctx.person.tz).date()
-    ctx.session.add(Update(chat_id=ctx.chat_id, person_id=ctx.person.id,
-                           handle=ctx.person.handle, day=today, text=text))
+    ctx.session.add(
+        Update(
+            chat_id=ctx.chat_id,
+            person_id=ctx.person.id,
+            handle=ctx.person.handle,
+            day=today,
+            text=text,
+        )
+    )
     await ctx.reply(_("✅ Noted, {who}.", who=ctx.person.mention))
 
 
@@ -46,8 +57,11 @@ async def post_summaries(ctx: JobContext) -> None:
 
 
 async def _summary(ctx: JobContext, chat_id: int, day: date) -> Message:
-    rows = (await ctx.session.exec(select(Update).where(
-        Update.chat_id == chat_id, Update.day == day).order_by(Update.id))).all()  # type: ignore[arg-type]
+    rows = (
+        await ctx.session.exec(
+            select(Update).where(Update.chat_id == chat_id, Update.day == day).order_by(Update.id)
+        )
+    ).all()  # type: ignore[arg-type]
     if not rows:
         return Message(_("No stand-ups yet today."))
     lines = "\n".join(f"• @{u.handle}: {u.text}" for u in rows)

@@ -13,8 +13,11 @@ depends_on = "core_0001"
 
 
 def upgrade() -> None:
-    op.create_table("sample_notes", sa.Column("id", sa.Integer(), primary_key=True),
-                    sa.Column("text", sa.String(), nullable=False))
+    op.create_table(
+        "sample_notes",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("text", sa.String(), nullable=False),
+    )
 
 
 def downgrade() -> None:

@@ -1,0 +1,112 @@
+"""Thousands of random strings against every registered command's parser: the only failures are
+usage errors with a message; nothing crashes, and a refused command writes nothing."""
+
+import asyncio
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlmodel import SQLModel
+
+from bot.errors import UsageError
+from bot.loader import installed_skills
+from bot.params import ParseEnv, parse_args
+from bot.people import PersonRef
+from bot.testing import make_harness
+from bot.values import When
+from tests.bot.sample_skill import skill as sample
+
+SKILLS = [*installed_skills().values(), sample]
+COMMANDS = [c for s in SKILLS for c in s.commands]
+ALICE = PersonRef(1, "alice", "alice")
+
+# what people type: words, mentions, options, numbers, dates, quotes, CJK and anything at all
+PIECES = st.sampled_from(
+    [
+        "@alice",
+        "@nobody",
+        "@",
+        "due:",
+        "due:fri",
+        "cc:@alice",
+        "x:y",
+        '"',
+        "“",
+        "'",
+        "..",
+        "-",
+        "12-01",
+        "2026-02-30",
+        "25:00",
+        "19:00-09:00",
+        "¥",
+        "120",
+        "-5m",
+        "30m",
+        "明天",
+        "下周一",
+        "mine",
+        "done",
+        "leave",
+        "0",
+        "99999999999999",
+        "\x00",
+        "\n",
+        "  ",
+        "#12",
+        "!high",
+    ]
+)
+TEXT = st.one_of(
+    st.text(max_size=80), st.lists(st.one_of(PIECES, st.text(max_size=8)), max_size=8).map(" ".join)
+)
+
+
+def env() -> ParseEnv:
+    async def resolve(token: str) -> PersonRef | None:
+        return ALICE if token.lower() == "@alice" else None
+
+    return ParseEnv(
+        When(datetime(2026, 11, 23, 4, tzinfo=UTC), ZoneInfo("Asia/Shanghai")),
+        is_mention=lambda t: t.startswith("@") and len(t) > 1,
+        resolve_mention=resolve,
+    )
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(COMMANDS), TEXT)
+def test_parsers_answer_or_raise_a_usage_error(command, text):
+    try:
+        args = asyncio.run(parse_args(text, command.params, env()))
+    except UsageError as exc:
+        problem = str(exc.text)
+    else:
+        assert set(args) == {p.name for p in command.params}
+        return
+    assert problem.strip(), "a usage error must say what is wrong"
+
+
+def test_refused_commands_write_nothing(tmp_path):
+    loop = asyncio.new_event_loop()
+    chat = loop.run_until_complete(make_harness(SKILLS, tmp_path))
+    tables = list(SQLModel.metadata.tables)
+
+    async def counts() -> dict[str, int]:
+        return {t: await chat.count(t) for t in tables}
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.sampled_from([c for c in COMMANDS if c.name != "boom"]), TEXT)  # boom always fails
+    def check(command, text):
+        before = loop.run_until_complete(counts())
+        out = loop.run_until_complete(chat.say("alice", f"/{command.name} {text}"))
+        errors = [s for s in out if s.ephemeral_for]
+        assert not any("Something went wrong" in s.text for s in out), out.text
+        if errors:
+            assert loop.run_until_complete(counts()) == before
+
+    try:
+        check()
+    finally:
+        loop.run_until_complete(chat.close())
+        loop.close()

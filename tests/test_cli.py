@@ -1,0 +1,81 @@
+"""The deskmate command as an admin and a newcomer use it."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from bot.cli import main
+
+ROOT = Path(__file__).parent.parent
+DESKMATE = Path(sys.executable).parent / "deskmate"
+
+BAD = """\
+org:
+  timezon: Asia/Shanghai
+people:
+  - id: alice
+    roles: admin
+  - id: bob
+    manager: bobb
+"""
+
+
+def test_the_example_config_is_valid():
+    result = CliRunner().invoke(main, ["check-config", str(ROOT / "config.example.yaml")])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("OK: ")
+
+
+def test_a_bad_config_names_each_problem_with_its_line(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text(BAD)
+    result = CliRunner().invoke(main, ["check-config", str(path)])
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    assert f"{path}:2 org.timezon: unknown key (did you mean 'timezone'?)" in lines
+    assert any(line.startswith(f"{path}:5 people[0].roles: ") for line in lines)
+    assert any(
+        line.startswith(f"{path}:7 people[1].manager: unknown person 'bobb'") for line in lines
+    )
+
+
+def test_run_refuses_a_bad_config_with_exit_code_2(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text(BAD)
+    result = CliRunner().invoke(main, ["run", "--config", str(path)])
+    assert result.exit_code == 2
+    assert "unknown person 'bobb'" in result.output
+
+
+def test_console_plays_a_piped_transcript(tmp_path):
+    script = "alice: /help\nalice: /nope\nalice: /help task add now\n"
+    result = subprocess.run(
+        [
+            str(DESKMATE),
+            "console",
+            "--config",
+            str(ROOT / "config.example.yaml"),
+            "--db",
+            f"sqlite+aiosqlite:///{tmp_path / 'd.db'}",
+        ],
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    blocks = result.stdout.split("\n\n")
+    assert blocks[0].startswith("[#general] deskmate:\nCommands\n/help — ")
+    assert "[#general, only @alice] deskmate:\nUnknown command /nope" in result.stdout
+    assert "There is no command /task add now" in result.stdout
+
+
+def test_console_help_documents_the_transcript_format():
+    result = CliRunner().invoke(main, ["console", "--help"])
+    assert result.exit_code == 0
+    assert "alice (dm): /quiet break 30m" in result.output
+    assert "--fake-clock" in result.output
