@@ -228,7 +228,6 @@ _ZH_YMD = re.compile(r"(?:([0-9]{4}) ?年 ?)?([0-9]{1,2}) ?月 ?([0-9]{1,2}) ?[�
 _MD = re.compile(r"([0-9]{1,2})[-/.]([0-9]{1,2})")
 _EN_MD = re.compile(r"([a-z]+)\.? ?([0-9]{1,2})(?:st|nd|rd|th)?(?:,? ([0-9]{4}))?")
 _EN_DM = re.compile(r"([0-9]{1,2})(?:st|nd|rd|th)? ?(?:of )?([a-z]+)\.?(?:,? ([0-9]{4}))?")
-_DATE_EXAMPLES = "fri, 2026-12-01, tomorrow, 明天 or 下周一"
 
 
 def _in_window(day: date, t: str, when: When) -> date:
@@ -363,9 +362,8 @@ def parse_date(s: str, when: When) -> date:
     if found is None:
         raise BadValue(
             _(
-                "'{value}' is not a date — use e.g. {examples}",
+                "'{value}' is not a date — use e.g. fri, 2026-12-01, tomorrow, 明天 or 下周一",
                 value=_shown(s),
-                examples=_DATE_EXAMPLES,
             )
         )
     return found
@@ -381,7 +379,6 @@ _AM_PERIODS = {"凌晨", "早上", "早晨", "清晨", "上午"}
 _NIGHT_PERIODS = {"晚上", "夜里", "夜裡", "夜间", "夜間", "晚"}  # 晚上12点 is midnight
 _NAMED_TIMES = {"noon": time(12), "midday": time(12), "midnight": time(0), "中午": time(12)}
 _NAMED_TIMES |= {"午夜": time(0), "半夜": time(0)}
-_TIME_EXAMPLES = "19:00, 9:30, 7pm or 19点"
 
 
 def _valid_time(hour: int, minute: int, t: str) -> time:
@@ -461,7 +458,7 @@ def parse_time(s: str) -> time:
             )
         )
     raise BadValue(
-        _("'{value}' is not a time — use e.g. {examples}", value=_shown(s), examples=_TIME_EXAMPLES)
+        _("'{value}' is not a time — use e.g. 19:00, 9:30, 7pm or 19点", value=_shown(s))
     )
 
 

@@ -8,9 +8,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from storage.types import UTCDateTime
 
-def _utc_datetime() -> sa.types.TypeEngine[datetime]:
-    return sa.DateTime(timezone=True)
+
+def _utc_datetime() -> UTCDateTime:
+    return UTCDateTime()
 
 
 class Person(SQLModel, table=True):

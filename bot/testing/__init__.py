@@ -109,6 +109,7 @@ async def make_harness(
     config: str = "",
     start: datetime = DEFAULT_START,
     with_help: bool = True,
+    database_url: str | None = None,
 ) -> Harness:
     """Build and start a harness; call :meth:`Harness.close` when done (the fixture does)."""
     chosen = list(skills)
@@ -117,7 +118,7 @@ async def make_harness(
     schemas: dict[str, Any] = {s.name: s.config or NoOptions for s in chosen}
     roles = {"admin", *(r for s in chosen for r in s.roles)}
     cfg = parse_config(config, filename="<test config>", skill_schemas=schemas, known_roles=roles)
-    cfg.storage.url = f"sqlite+aiosqlite:///{directory / 'deskmate.db'}"
+    cfg.storage.url = database_url or f"sqlite+aiosqlite:///{directory / 'deskmate.db'}"
     clock = FakeClock(start)
     adapter = MemoryAdapter(chat=cfg.adapters.console.chat)
     bot = Bot(cfg, chosen, clock=clock, adapters=[adapter])

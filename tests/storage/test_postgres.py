@@ -1,0 +1,44 @@
+"""The same bot on PostgreSQL (the machine's server at 127.0.0.1:5432): migrations of the core and
+of skills, a command that writes, a notification delivered, an event handled once."""
+
+import secrets
+
+import asyncpg
+import pytest
+
+from bot.events import Command
+from tests.bot.sample_skill import skill as sample
+
+SERVER = "postgresql://postgres@127.0.0.1:5432"
+
+
+@pytest.fixture
+async def pg_url():
+    name = f"deskmate_test_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(f"{SERVER}/postgres")
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
+    await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    await admin.close()
+
+
+async def test_the_bot_runs_on_postgresql(deskmate, pg_url):
+    chat = await deskmate(
+        sample, config="people: [{id: bob, accounts: {console: bob}}]", database_url=pg_url
+    )
+    await chat.say("alice", "/note on postgres")
+    assert await chat.count("sample_notes") == 1
+    out = await chat.say("alice", "/assign @bob Ship it due:fri")
+    assert chat.inbox("bob")[-1].text == "@alice assigned you Ship it\n[Done]"
+    assert out[0].text.startswith("Assigned Ship it to @bob, due Fri 27 Nov 18:00")
+    event = Command(
+        "console",
+        "dup-1",
+        chat.adapter.account("alice"),
+        chat.adapter.chat_ref("alice", False),
+        name="note",
+        text="once",
+    )
+    await chat.bot.handle(event)
+    await chat.bot.handle(event)
+    assert await chat.count("sample_notes") == 2
