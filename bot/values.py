@@ -653,8 +653,13 @@ _CURRENCY_WORDS |= {"rmb": "CNY", "人民币": "CNY", "$": "USD", "us$": "USD", 
 _CURRENCY_WORDS |= {"€": "EUR", "欧元": "EUR", "£": "GBP", "英镑": "GBP", "hk$": "HKD"}
 _CURRENCY_WORDS |= {"港币": "HKD", "日元": "JPY"}
 _MONEY = re.compile(r"(?P<pre>[^0-9]*?) ?(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?) ?(?P<post>[^0-9]*)")
-_MONEY_MESSAGE = "'{value}' is not an amount — use e.g. 120, 120.50, ¥120 or $12.5"
 _AMOUNT = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?")
+
+
+def _not_money(value: str) -> BadValue:
+    return BadValue(
+        _("'{value}' is not an amount — use e.g. 120, 120.50, ¥120 or $12.5", value=value)
+    )
 
 
 @functools.cache
@@ -668,7 +673,7 @@ def _currency_code(word: str, value: str) -> str:
     if word in _CURRENCY_WORDS:
         return _CURRENCY_WORDS[word]
     if not re.fullmatch(r"[a-z]{3}", word):
-        raise BadValue(_(_MONEY_MESSAGE, value=value))
+        raise _not_money(value)
     if word.upper() in _iso_currencies():
         return word.upper()
     raise BadValue(
@@ -707,7 +712,7 @@ def parse_money(s: str, default_currency: str = "CNY") -> Money:
     t = _norm(s)
     match = _MONEY.fullmatch(t)
     if match is None:
-        raise BadValue(_(_MONEY_MESSAGE, value=_shown(s)))
+        raise _not_money(_shown(s))
     pre = match["pre"].strip()
     if "-" in pre:
         raise BadValue(_("'{value}' must be more than zero — e.g. 120", value=t))

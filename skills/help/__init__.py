@@ -26,7 +26,7 @@ async def show_help(ctx: Context, topic: Rest = "") -> None:
             _("*Commands*\n{lines}", lines="\n".join(lines)),
             context=_(
                 "Type /help <command> for details, e.g. /help {example}",
-                example=ctx.commands()[0].name.split()[0],
+                example=_example(ctx),
             ),
         )
     )
@@ -40,3 +40,9 @@ def _command_help(ctx: Context, name: str) -> Message:
         )
     lines = [f"{spec.usage}\n    {ctx.t(spec.help)}" for spec in specs]
     return Message(_("*Help for /{name}*\n{lines}", name=name, lines="\n".join(lines)))
+
+
+def _example(ctx: Context) -> str:
+    """A command to show in the hint: the first one that is not /help itself."""
+    names = [c.name.split()[0] for c in ctx.commands() if c.skill != skill.name]
+    return names[0] if names else "help"
