@@ -234,7 +234,7 @@ def _in_window(day: date, t: str, when: When) -> date:
     if abs(day.year - when.today.year) > YEAR_WINDOW:
         raise BadValue(
             _(
-                "'{value}' is too far from today — use a year between {first} and {last}",
+                "'{value}' is too far from today — use a year from {first} to {last}, or none, e.g. 12-01",
                 value=t,
                 first=when.today.year - YEAR_WINDOW,
                 last=when.today.year + YEAR_WINDOW,
@@ -694,7 +694,12 @@ def _amount(number: str, value: str) -> Decimal:
     if amount == 0:
         raise BadValue(_("'{value}' must be more than zero — e.g. 120", value=value))
     if amount >= MAX_AMOUNT:
-        raise BadValue(_("'{value}' is too large — amounts stay below 1,000,000,000", value=value))
+        raise BadValue(
+            _(
+                "'{value}' is too large — amounts stay below 1,000,000,000, e.g. 1,200.00",
+                value=value,
+            )
+        )
     return amount.quantize(CENT)
 
 

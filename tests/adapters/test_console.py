@@ -1,0 +1,41 @@
+"""The console adapter playing transcripts, as a newcomer and the tests use it."""
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from bot.cli import main
+
+ROOT = Path(__file__).parent.parent.parent
+CONFIG = str(ROOT / "config.example.yaml")
+
+
+def play(tmp_path: Path, script: str, *extra: str):
+    path = tmp_path / "script.txt"
+    path.write_text(script, encoding="utf-8")
+    db = f"sqlite+aiosqlite:///{tmp_path / 'console.db'}"
+    return CliRunner().invoke(main, ["console", "--config", CONFIG, "--db", db, *extra, str(path)])
+
+
+def test_a_transcript_with_a_fake_clock_runs_jobs_and_dms(tmp_path):
+    result = play(tmp_path, (
+        "alice: /standup shipped the report   # alice in #general\n"
+        "bob (dm): /standup today\n"
+        "~ 2026-11-23 17:59\n"
+        "~ +2m\n"
+    ), "--fake-clock", "2026-11-23 09:00")
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "[#general] deskmate:\n✅ Noted, @alice.\n\n"
+        "[dm @bob] deskmate:\nNo stand-ups yet today.\n\n"
+        "[#general] deskmate:\n🗒 Stand-ups for Mon 23 Nov\n• @alice: shipped the report\n\n"
+    )
+
+
+def test_moving_time_needs_the_fake_clock_and_bad_lines_are_reported(tmp_path):
+    result = play(tmp_path, "~ +2h\nthis is not a line\nalice: [Nope]\nalice: /help help\n")
+    assert result.exit_code == 1
+    assert "line 1: moving time needs --fake-clock" in result.output
+    assert "line 2: expected 'name: text'" in result.output
+    assert "no button [Nope] visible to @alice" in result.output
+    assert "[#general] deskmate:\nHelp for /help" in result.output
