@@ -234,7 +234,8 @@ def _in_window(day: date, t: str, when: When) -> date:
     if abs(day.year - when.today.year) > YEAR_WINDOW:
         raise BadValue(
             _(
-                "'{value}' is too far from today — use a year from {first} to {last}, or none, e.g. 12-01",
+                "'{value}' is too far from today — use a year from {first} to {last}, "
+                "or none, e.g. 12-01",
                 value=t,
                 first=when.today.year - YEAR_WINDOW,
                 last=when.today.year + YEAR_WINDOW,

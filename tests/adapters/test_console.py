@@ -18,12 +18,17 @@ def play(tmp_path: Path, script: str, *extra: str):
 
 
 def test_a_transcript_with_a_fake_clock_runs_jobs_and_dms(tmp_path):
-    result = play(tmp_path, (
-        "alice: /standup shipped the report   # alice in #general\n"
-        "bob (dm): /standup today\n"
-        "~ 2026-11-23 17:59\n"
-        "~ +2m\n"
-    ), "--fake-clock", "2026-11-23 09:00")
+    result = play(
+        tmp_path,
+        (
+            "alice: /standup shipped the report   # alice in #general\n"
+            "bob (dm): /standup today\n"
+            "~ 2026-11-23 17:59\n"
+            "~ +2m\n"
+        ),
+        "--fake-clock",
+        "2026-11-23 09:00",
+    )
     assert result.exit_code == 0, result.output
     assert result.output == (
         "[#general] deskmate:\n✅ Noted, @alice.\n\n"

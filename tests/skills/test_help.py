@@ -31,4 +31,6 @@ async def test_help_for_an_unknown_command(deskmate):
 async def test_help_in_chinese(deskmate):
     chat = await deskmate(sample, config="org: {language: zh}")
     text = (await chat.say("alice", "/help help")).one().text
-    assert text == "/help 的用法\n/help [<topic…>]\n    列出所有命令，或查看某个命令的用法：/help task"
+    assert (
+        text == "/help 的用法\n/help [<topic…>]\n    列出所有命令，或查看某个命令的用法：/help task"
+    )
