@@ -49,6 +49,7 @@ __all__ = [
     "AdaptersConfig",
     "Config",
     "ConsoleConfig",
+    "DeliveryConfig",
     "LoggingConfig",
     "OrgConfig",
     "PersonConfig",
@@ -286,6 +287,51 @@ class AdaptersConfig(StrictModel):
     telegram: TelegramConfig = Field(default_factory=TelegramConfig)
 
 
+class RateLimit(StrictModel):
+    """A token bucket: ``per_second`` on average, ``burst`` at once."""
+
+    per_second: Annotated[float, Field(gt=0)]
+    burst: Annotated[int, Field(ge=1)] = 1
+
+
+class PlatformLimits(StrictModel):
+    """How fast delivery may send on one platform: overall, and to any one chat or person."""
+
+    overall: RateLimit
+    per_chat: RateLimit
+
+
+def _default_limits() -> dict[str, PlatformLimits]:
+    # Published limits: Telegram ~30 msg/s overall, ~1/s per chat; Slack chat.postMessage ~1/s
+    # per channel with short bursts (PLATFORMS.md).
+    return {
+        "telegram": PlatformLimits(
+            overall=RateLimit(per_second=30, burst=30), per_chat=RateLimit(per_second=1, burst=3)
+        ),
+        "slack": PlatformLimits(
+            overall=RateLimit(per_second=20, burst=20), per_chat=RateLimit(per_second=1, burst=3)
+        ),
+        "console": PlatformLimits(
+            overall=RateLimit(per_second=1000, burst=1000),
+            per_chat=RateLimit(per_second=1000, burst=1000),
+        ),
+    }
+
+
+class DeliveryConfig(StrictModel):
+    """The outbox and timers: how often they are drained, retries, and rate limits."""
+
+    tick_seconds: Annotated[float, Field(gt=0, le=3600)] = 5
+    max_attempts: Annotated[int, Field(ge=1, le=100)] = 8
+    retry_base_seconds: Annotated[float, Field(gt=0)] = 5
+    rate_limits: dict[Platform, PlatformLimits] = Field(default_factory=_default_limits)
+
+    def limits(self, platform: str) -> PlatformLimits:
+        return self.rate_limits.get(platform) or _default_limits().get(
+            platform, _default_limits()["console"]
+        )
+
+
 class LoggingConfig(StrictModel):
     """Log verbosity."""
 
@@ -307,6 +353,7 @@ class Config(StrictModel):
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
     people: list[PersonConfig] = Field(default_factory=list)
     adapters: AdaptersConfig = Field(default_factory=AdaptersConfig)
+    delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
     skills: dict[str, Any] = Field(default_factory=dict)
     _skill_settings: dict[str, BaseModel] = PrivateAttr(default_factory=dict)
 
