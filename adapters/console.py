@@ -28,7 +28,9 @@ from bot.skill import Skill
 
 
 def format_sent(sent: Sent, edited: bool = False) -> str:
-    head = f"[{sent.where}] deskmate{' (edited)' if edited else ''}:"
+    notes = [n for n, on in (("edited", edited), ("silent", sent.silent)) if on]
+    shown = f" ({', '.join(notes)})" if notes else ""
+    head = f"[{sent.where}] deskmate{shown}:"
     return f"{head}\n{sent.text}\n"
 
 

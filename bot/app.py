@@ -4,11 +4,13 @@ It does no work of its own; each part does its one job."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.adapter import Adapter
 from bot.clock import Clock, FakeClock, SystemClock
@@ -22,6 +24,7 @@ from bot.registry import Registry
 from bot.runtime import Runtime
 from bot.scheduler import Scheduler
 from bot.skill import JobSpec, Skill
+from bot.timers import TimerRunner
 from storage import Database, upgrade
 
 log = logging.getLogger(__name__)
@@ -48,6 +51,7 @@ class Bot:
         self.directory = Directory(config, self.clock)
         self.delivery = Delivery(self)
         self.runtime = Runtime(self)
+        self.timers = TimerRunner(self)
         self.scheduler = Scheduler(ZoneInfo(config.org.timezone))
         self.adapters: dict[str, Adapter] = {a.platform: a for a in adapters}
         self._settings: dict[str, BaseModel] = dict(config.skill_settings)
@@ -74,9 +78,11 @@ class Bot:
             self.scheduler.add(
                 f"{job.skill}.{job.name}", self._job_runner(job), cron=job.cron, every=job.every
             )
-        if isinstance(self.clock, FakeClock):
+        if isinstance(self.clock, FakeClock):  # advance_to steps to each due time itself
             self.scheduler.prime(self.clock.now())
         else:
+            tick = timedelta(seconds=self.config.delivery.tick_seconds)
+            self.scheduler.add("core.tick", self.tick, every=tick)
             self.scheduler.start()
         for adapter in self.adapters.values():
             await adapter.start(self)
@@ -90,13 +96,37 @@ class Bot:
     async def handle(self, event: Event) -> None:
         await self.runtime.handle(event)
 
-    async def advance_to(self, when: Any) -> None:
-        """Fake clock only: move time to ``when``, running the jobs and deliveries due."""
-        if not isinstance(self.clock, FakeClock):
-            raise TypeError("advance_to needs the bot to run on a FakeClock")
-        clock = self.clock
-        await self.scheduler.run_due(when, clock.set)
+    async def tick(self) -> None:
+        """Fire the due timers and drain the outbox (a periodic job; also after each event)."""
+        await self.timers.fire_due()
         await self.delivery.drain()
+
+    def job_context(self, session: AsyncSession, skill: str) -> JobContext:
+        """A context for work that no one typed (jobs, timers, hooks, policies)."""
+        return JobContext(self, session, self.registry.skills[skill])
+
+    async def advance_to(self, when: datetime) -> None:
+        """Fake clock only: move time to ``when``, stopping at each moment a job, a timer or a
+        delivery falls due on the way, in order, as it would happen live."""
+        clock = self.clock
+        if not isinstance(clock, FakeClock):
+            raise TypeError("advance_to needs the bot to run on a FakeClock")
+        for _step in range(100_000):
+            due = [
+                t
+                for t in (
+                    self.scheduler.next_run(),
+                    await self.timers.next_due(),
+                    await self.delivery.next_due(),
+                )
+                if t is not None and t <= when
+            ]
+            if not due:
+                break
+            clock.set(max(min(due), clock.now()))
+            await self.scheduler.run_due(clock.now())
+            await self.tick()
+        clock.set(when)
 
     def _job_runner(self, job: JobSpec) -> Any:
         skill = self.registry.skills[job.skill]
@@ -104,7 +134,7 @@ class Bot:
         async def run() -> None:
             async with self.db.transaction() as session:
                 await job.func(JobContext(self, session, skill))
-            await self.delivery.drain()
+            await self.tick()
 
         return run
 

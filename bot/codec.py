@@ -9,8 +9,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from bot.i18n import Mention, Money, Text
-from bot.markup import Link
+from bot.i18n import Mention, Money, Text, Zoned
+from bot.markup import Lines, Link
 from bot.messages import Button, Field, File, Message
 
 
@@ -46,6 +46,10 @@ def _encode(v: Any) -> Any:
         return {"$mention": [v.person_id, v.name, dict(v.accounts)]}
     if isinstance(v, Link):
         return {"$link": [v.url, v.label]}
+    if isinstance(v, Lines):
+        return {"$lines": [_encode(x) for x in v.items]}
+    if isinstance(v, Zoned):
+        return {"$zoned": [v.at.isoformat(), v.timezone]}
     if isinstance(v, Money):
         return {"$money": [str(v.amount), v.currency]}
     if isinstance(v, datetime):
@@ -69,6 +73,8 @@ _DECODERS: dict[str, Any] = {
     "$t": lambda d: Text(d["$t"], {k: _decode(x) for k, x in d["p"].items()}),
     "$mention": lambda d: Mention(d["$mention"][0], d["$mention"][1], d["$mention"][2]),
     "$link": lambda d: Link(*d["$link"]),
+    "$lines": lambda d: Lines([_decode(x) for x in d["$lines"]]),
+    "$zoned": lambda d: Zoned(datetime.fromisoformat(d["$zoned"][0]), d["$zoned"][1]),
     "$money": lambda d: Money(Decimal(d["$money"][0]), d["$money"][1]),
     "$dt": lambda d: datetime.fromisoformat(d["$dt"]),
     "$date": lambda d: date.fromisoformat(d["$date"]),

@@ -4,17 +4,21 @@ transaction, and the ways to answer (``reply``) and reach others (``notify``).""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.config import OrgConfig
 from bot.events import ChatRef, Event
-from bot.i18n import TextLike
+from bot.i18n import Text, TextLike
+from bot.markup import Lines
 from bot.messages import Message, MessageLike, as_message
 from bot.people import PersonRef
 from bot.skill import CommandSpec, Skill
+from bot.timers import Timers
 from storage.models import AuditEntry
 
 if TYPE_CHECKING:
@@ -60,6 +64,16 @@ class JobContext:
     async def person_by_id(self, person_id: int) -> PersonRef | None:
         return await self._bot.directory.get(self.session, person_id)
 
+    async def people(self, ids: Sequence[int]) -> list[PersonRef]:
+        """People of the directory by id, in the order given (unknown ids are skipped)."""
+        found = {p.id: p for p in await self._bot.directory.members(self.session, ids)}
+        return [found[i] for i in ids if i in found]
+
+    @property
+    def org(self) -> OrgConfig:
+        """The organisation's settings (time zone, language, workdays, holidays)."""
+        return self._bot.config.org
+
     async def notify(
         self,
         to: PersonRef | ChatTarget,
@@ -69,8 +83,10 @@ class JobContext:
         group: str | None = None,
     ) -> None:
         """Reach someone other than the sender. Written to the outbox in this transaction, so it is
-        sent only if the change commits, and never lost once it has."""
-        await self._bot.delivery.enqueue(
+        sent only if the change commits, and never lost once it has. The recipient's quiet hours
+        decide when it arrives; ``urgent`` comes through them if the sender may send urgent ones.
+        ``group`` names the kind of notification for digests (see :meth:`Skill.digest_label`)."""
+        note = await self._bot.delivery.enqueue(
             self.session,
             to,
             as_message(message),
@@ -78,7 +94,25 @@ class JobContext:
             urgent=urgent,
             group=group,
             platform=self._platform_hint(),
+            sender=self._sender(),
         )
+        if note is not None:
+            self._held_note(note)
+
+    @property
+    def timers(self) -> Timers:
+        """This skill's timers (``await ctx.timers.set(key, due_at, kind=...)``)."""
+        return Timers(self.session, self.skill.name, self.now())
+
+    async def release_held(self, person: PersonRef) -> int:
+        """Deliver now what is waiting for ``person``'s quiet time to end."""
+        return await self._bot.delivery.release(self.session, person.id)
+
+    def _sender(self) -> PersonRef | None:
+        return None
+
+    def _held_note(self, note: Text) -> None:
+        pass
 
     def _platform_hint(self) -> str | None:
         return None
@@ -113,6 +147,7 @@ class JobContext:
 @dataclass
 class _Outgoing:
     replies: list[Reply] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)  # why notifications wait (quiet hours)
 
 
 class Context(JobContext):
@@ -137,7 +172,20 @@ class Context(JobContext):
 
     @property
     def replies(self) -> list[Reply]:
-        return self._out.replies
+        """The replies, the first one carrying why any notification waits (told once)."""
+        replies = self._out.replies
+        if not self._out.notes:
+            return replies
+        notes = Text("{notes}", {"notes": Lines(self._out.notes)})  # nothing to translate
+        if not replies:
+            return [Reply(Message(notes), ephemeral=True)]
+        first = replies[0].message
+        context = (
+            notes
+            if first.context is None
+            else Text("{context}\n{notes}", {"context": first.context, "notes": notes})
+        )
+        return [Reply(replace(first, context=context), replies[0].ephemeral), *replies[1:]]
 
     async def reply(self, message: MessageLike, *, ephemeral: bool = False) -> None:
         """Answer in the chat the command came from, after the transaction commits.
@@ -167,6 +215,13 @@ class Context(JobContext):
 
     def _platform_hint(self) -> str | None:
         return self.event.platform
+
+    def _sender(self) -> PersonRef | None:
+        return self.person
+
+    def _held_note(self, note: Text) -> None:
+        if note not in self._out.notes:
+            self._out.notes.append(note)
 
     def _actor_id(self) -> int | None:
         return self.person.id

@@ -92,6 +92,14 @@ class Money:
         return f"{self.amount} {self.currency}"
 
 
+@dataclass(frozen=True)
+class Zoned:
+    """A time shown in a given time zone rather than the reader's (``until 09:00, their time``)."""
+
+    at: datetime
+    timezone: str
+
+
 class Catalog:
     """Translations per language: ``{language: {msgid: translation}}``, merged from many files."""
 
@@ -163,6 +171,8 @@ def format_value(value: Any, loc: Locale) -> str:
     from babel.numbers import format_currency, format_decimal
 
     babel_locale = "zh_Hans_CN" if loc.language == "zh" else "en_GB"
+    if isinstance(value, Zoned):
+        return format_value(value.at, Locale(loc.language, ZoneInfo(value.timezone), loc.now))
     if isinstance(value, datetime):
         local = value.astimezone(loc.timezone)
         pattern = _ZH_DT if loc.language == "zh" else _EN_DT

@@ -7,6 +7,7 @@ spans into Slack mrkdwn, Telegram HTML or console text, escaping each span's tex
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,13 @@ class Link:
 
     url: str
     label: str
+
+
+@dataclass(frozen=True)
+class Lines:
+    """A placeholder value shown one item per line (a list is joined with commas)."""
+
+    items: Sequence[Any]
 
 
 Spans = list[Span]
@@ -108,15 +116,22 @@ def _value_spans(value: Any, translator: Translator, loc: Locale, style: dict[st
         return [_span(f"@{value.name}", style, mention=value)]
     if isinstance(value, Link):
         return [_span(value.label, style, link=value.url)]
+    if isinstance(value, Lines):
+        return _joined(value.items, "\n", translator, loc, style)
     if isinstance(value, list | tuple):
-        sep = "、" if loc.language == "zh" else ", "
-        out: Spans = []
-        for k, item in enumerate(value):
-            if k:
-                out.append(_span(sep, style))
-            out.extend(_value_spans(item, translator, loc, style))
-        return out
+        return _joined(value, "、" if loc.language == "zh" else ", ", translator, loc, style)
     return [_span(format_value(value, loc), style)]
+
+
+def _joined(
+    value: Sequence[Any], sep: str, translator: Translator, loc: Locale, style: dict[str, bool]
+) -> Spans:
+    out: Spans = []
+    for k, item in enumerate(value):
+        if k:
+            out.append(_span(sep, style))
+        out.extend(_value_spans(item, translator, loc, style))
+    return out
 
 
 def _span(

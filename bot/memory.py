@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.adapter import Destination, MentionKind
@@ -79,6 +80,7 @@ class MemoryAdapter:
     platform: str = "console"
     chat: str = "general"
     sent: list[Sent] = field(default_factory=list)
+    dnd: dict[str, datetime] = field(default_factory=dict)  # handle -> Do Not Disturb until
     on_send: Callable[[Sent, bool], None] | None = None
     _bot: Bot | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -88,6 +90,10 @@ class MemoryAdapter:
 
     async def stop(self) -> None:
         self._bot = None
+
+    async def dnd_until(self, account_id: str) -> datetime | None:
+        """The optional Do Not Disturb capability (Slack has it); tests set ``dnd``."""
+        return self.dnd.get(account_id)
 
     def mention_key(self, token: str) -> tuple[MentionKind, str] | None:
         name = token[1:] if token.startswith("@") else ""

@@ -278,6 +278,10 @@ async def _take_positionals(
             if n:
                 args[p.name] = await _resolve_all(p, [t.text for t in tokens[:n]], env)
                 tokens = tokens[n:]
+            elif tokens and p.required:
+                await _resolve_all(p, [tokens[0].text], env)  # raises: not a mention
+            elif tokens:
+                skipped.append(p)
             continue
         if not tokens:
             continue

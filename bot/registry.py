@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.errors import RegistrationError
-from bot.skill import ActionSpec, CommandSpec, HookSpec, JobSpec, Skill
+from bot.policy import PolicyFunc
+from bot.skill import ActionSpec, CommandSpec, DigestLabel, HookSpec, JobSpec, Skill, TimerSpec
 
 
 class Registry:
@@ -57,6 +58,17 @@ class Registry:
 
     def jobs(self) -> list[JobSpec]:
         return [j for s in self.skills.values() for j in s.jobs]
+
+    def timer(self, skill: str, kind: str) -> TimerSpec | None:
+        found = self.skills.get(skill)
+        return found.timers.get(kind) if found else None
+
+    def policies(self) -> list[tuple[Skill, PolicyFunc]]:
+        return [(s, p) for s in self.skills.values() for p in s.policies]
+
+    def digest_label(self, skill: str, group: str | None) -> DigestLabel | None:
+        found = self.skills.get(skill)
+        return found.digest_labels.get(group) if found and group else None
 
     def roles(self) -> set[str]:
         return {"admin", *(r for s in self.skills.values() for r in s.roles)}

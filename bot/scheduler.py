@@ -1,8 +1,8 @@
 """Periodic jobs on APScheduler cron/interval triggers, in the org's time zone.
 
 With the real clock an ``AsyncIOScheduler`` runs them. With a fake clock (tests, the console's
-``--fake-clock``) :meth:`Scheduler.run_due` fires, in order, every run the triggers say falls due
-between the last time and the new one — the same triggers, so what tests see is what runs live.
+``--fake-clock``) the bot asks :meth:`Scheduler.next_run` and :meth:`Scheduler.run_due` as it moves
+time, so the same triggers fire in the same order as they would live.
 """
 
 from __future__ import annotations
@@ -73,23 +73,25 @@ class Scheduler:
         for e in self._entries:
             e.next_run = e.trigger.get_next_fire_time(None, now)
 
-    def due(self, until: datetime) -> list[tuple[datetime, _Entry]]:
-        return sorted(
-            ((e.next_run, e) for e in self._entries if e.next_run and e.next_run <= until),
-            key=lambda pair: pair[0],
-        )
+    def next_run(self) -> datetime | None:
+        """Fake clock: when the next job is due."""
+        runs = [e.next_run for e in self._entries if e.next_run is not None]
+        return min(runs) if runs else None
 
-    async def run_due(self, until: datetime, set_time: Callable[[datetime], None]) -> int:
-        """Fake clock: fire every run due up to ``until``, moving the clock to each run's time."""
-        runs = 0
-        while due := self.due(until):
-            when, entry = due[0]
-            set_time(when)
+    async def run_due(self, now: datetime) -> int:
+        """Fake clock: run each job due at ``now`` once, then schedule its next run."""
+        due = sorted(
+            (e for e in self._entries if e.next_run and e.next_run <= now),
+            key=lambda e: e.next_run or now,
+        )
+        for entry in due:
             try:
                 await entry.func()
             except Exception:
                 log.exception("job %s failed", entry.name)
-            entry.next_run = entry.trigger.get_next_fire_time(when, when + timedelta(seconds=1))
-            runs += 1
-        set_time(until)
-        return runs
+            entry.next_run = entry.trigger.get_next_fire_time(entry.next_run, now)
+            if entry.next_run is not None and entry.next_run <= now:
+                entry.next_run = entry.trigger.get_next_fire_time(
+                    entry.next_run, now + timedelta(microseconds=1)
+                )
+        return len(due)

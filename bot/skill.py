@@ -23,12 +23,14 @@ from pydantic import BaseModel
 from bot.errors import RegistrationError
 from bot.i18n import TextLike
 from bot.params import Param, params_of, usage_of
+from bot.policy import PolicyFunc
 
 if TYPE_CHECKING:
     from bot.context import Context, JobContext
 
 Handler = Callable[..., Awaitable[None]]
 F = TypeVar("F", bound=Handler)
+PF = TypeVar("PF", bound=PolicyFunc)
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -81,6 +83,24 @@ class HookSpec:
     func: Callable[[JobContext, dict[str, Any]], Awaitable[None]]
 
 
+@dataclass(frozen=True)
+class TimerSpec:
+    """The handler of a skill's timers of one ``kind``:
+    ``async def fire(ctx: JobContext, key: str, payload: dict)``."""
+
+    skill: str
+    kind: str
+    func: Callable[[JobContext, str, dict[str, Any]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class DigestLabel:
+    """How a digest counts a skill's notifications of one ``group``: ``2 tasks assigned``."""
+
+    one: TextLike
+    many: TextLike
+
+
 @dataclass
 class Skill:
     """A feature of the bot: its commands, actions, jobs, hooks, roles, config and tables.
@@ -103,6 +123,9 @@ class Skill:
     jobs: list[JobSpec] = field(default_factory=list)
     hooks: list[HookSpec] = field(default_factory=list)
     roles: dict[str, TextLike] = field(default_factory=dict)
+    timers: dict[str, TimerSpec] = field(default_factory=dict)
+    policies: list[PolicyFunc] = field(default_factory=list)
+    digest_labels: dict[str, DigestLabel] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
@@ -153,6 +176,22 @@ class Skill:
         self.hooks.append(spec)
         return spec
 
+    def register_timer(self, kind: str, func: Any) -> TimerSpec:
+        if not _NAME.match(kind):
+            raise RegistrationError(f"timer kind {kind!r}: use lower-case letters, digits, _")
+        spec = TimerSpec(self.name, kind, func)
+        self.timers[kind] = spec
+        return spec
+
+    def register_policy(self, func: PolicyFunc) -> PolicyFunc:
+        self.policies.append(func)
+        return func
+
+    def digest_label(self, group: str, one: TextLike, many: TextLike) -> None:
+        """How digests count notifications sent with ``group=``: ``one`` and ``many`` texts with
+        an ``{n}`` placeholder, e.g. ``_("{n} task assigned")``, ``_("{n} tasks assigned")``."""
+        self.digest_labels[group] = DigestLabel(one, many)
+
     def role(self, name: str, description: TextLike) -> str:
         """Declare a role people can be given in the config (``roles: [approver]``)."""
         if not _NAME.match(name):
@@ -202,6 +241,22 @@ class Skill:
             return func
 
         return decorate
+
+    def timer(self, kind: str) -> Callable[[F], F]:
+        """Register ``async def fire(ctx: JobContext, key: str, payload: dict)`` for timers of
+        ``kind`` that handlers set with ``ctx.timers.set(key, due_at, kind=kind)``."""
+
+        def decorate(func: F) -> F:
+            self.register_timer(kind, func)
+            return func
+
+        return decorate
+
+    def delivery_policy(self, func: PF) -> PF:
+        """Register ``async def policy(ctx: JobContext, notice: Notice) -> Decision``, asked
+        about every notification to a person (see :mod:`bot.policy`)."""
+        self.register_policy(func)
+        return func
 
     def on(self, event: str) -> Callable[[F], F]:
         """Register ``async def hook(ctx: JobContext, payload: dict)`` for an emitted event."""

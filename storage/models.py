@@ -99,15 +99,42 @@ class OutboxRow(SQLModel, table=True):
     idempotency_key: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(sa_type=_utc_datetime())
     due_at: datetime = Field(sa_type=_utc_datetime())
-    status: str = Field(default="pending", max_length=16)  # pending | sent | failed
+    status: str = Field(default="pending", max_length=16)  # pending | sending | sent | failed
     skill: str = Field(default="", max_length=64)
     person_id: int | None = Field(default=None, foreign_key="people.id")
     chat_id: int | None = Field(default=None, foreign_key="chats.id")
     platform: str | None = Field(default=None, max_length=32)  # preferred, for a person
+    sender_id: int | None = Field(default=None, foreign_key="people.id")  # who caused it
     urgent: bool = False
+    held: bool = False  # waited for the recipient's quiet hours: goes out in a digest
+    silent: bool = False  # deliver without a push notification
+    lease_until: datetime | None = Field(default=None, sa_type=_utc_datetime())
     group: str | None = Field(default=None, max_length=64)
     payload: str = Field(sa_type=sa.Text)
     attempts: int = 0
     last_error: str | None = Field(default=None, sa_type=sa.Text)
     sent_ref: str | None = Field(default=None, max_length=200)
     sent_at: datetime | None = Field(default=None, sa_type=_utc_datetime())
+
+
+class Timer(SQLModel, table=True):
+    """A timer that belongs to data (a task's reminder, an approval's escalation): fired once at
+    ``due_at`` by the skill's timer handler for ``kind``. ``(skill, key)`` is unique, so setting
+    a timer again re-keys it instead of adding a second one."""
+
+    __tablename__ = "timers"
+    __table_args__ = (
+        sa.UniqueConstraint("skill", "key"),
+        sa.Index("ix_timers_status_due", "status", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    skill: str = Field(max_length=64)
+    kind: str = Field(max_length=64)
+    key: str = Field(max_length=200)
+    due_at: datetime = Field(sa_type=_utc_datetime())
+    payload: str = Field(default="{}", sa_type=sa.Text)
+    created_at: datetime = Field(sa_type=_utc_datetime())
+    status: str = Field(default="pending", max_length=16)  # pending | failed
+    attempts: int = 0
+    last_error: str | None = Field(default=None, sa_type=sa.Text)

@@ -69,7 +69,8 @@ def test_console_plays_a_piped_transcript(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     blocks = result.stdout.split("\n\n")
-    assert blocks[0].startswith("[#general] deskmate:\nCommands\n/help — ")
+    assert blocks[0].startswith("[#general] deskmate:\nCommands\n")
+    assert "\n/help — List the commands" in blocks[0]
     assert "[#general, only @alice] deskmate:\nUnknown command /nope" in result.stdout
     assert "There is no command /task add now" in result.stdout
 

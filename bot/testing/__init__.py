@@ -101,6 +101,15 @@ class Harness:
     async def close(self) -> None:
         await self.bot.stop()
 
+    async def restart(self) -> None:
+        """Stop the bot and start a new one on the same database, chat and clock (what a
+        process restart does); timers and undelivered notifications must survive it."""
+        await self.bot.stop()
+        skills = list(self.bot.registry.skills.values())
+        self.bot = Bot(self.bot.config, skills, clock=self.clock, adapters=[self.adapter])
+        await self.bot.start()
+        self.player = transcript.Player(self.bot, self.adapter)
+
 
 async def make_harness(
     skills: Sequence[Skill],

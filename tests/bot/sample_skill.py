@@ -10,6 +10,7 @@ from bot import (
     Button,
     Context,
     DateRange,
+    JobContext,
     Message,
     Money,
     Opt,
@@ -27,6 +28,7 @@ skill = Skill(
     translations=Path(__file__).parent / "sample_locales",
 )
 reviewer = skill.role("reviewer", _("May review"))
+skill.digest_label("assigned", _("{n} thing assigned"), _("{n} things assigned"))
 
 
 class Note(SQLModel, table=True):
@@ -69,6 +71,7 @@ async def assign(
                 _("{sender} assigned you {title}", sender=ctx.person.mention, title=title),
                 buttons=[Button(_("Done"), "sample.done", title, style="primary")],
             ),
+            group="assigned",
         )
     await ctx.reply(
         _(
@@ -132,3 +135,42 @@ async def list_(
     span: DateRange | None = None,
 ) -> None:
     await ctx.reply(f"{scope} {state} {span.start if span else '-'}")
+
+
+@skill.command("urgent", help=_("Send an urgent message"))
+async def urgent(ctx: Context, who: PersonRef, text: Rest) -> None:
+    await ctx.notify(
+        who, _("🚨 {sender}: {text}", sender=ctx.person.mention, text=text), urgent=True
+    )
+    await ctx.reply(_("Sent."))
+
+
+@skill.command("spam", help=_("Notify someone n times"))
+async def spam(ctx: Context, who: PersonRef, n: int) -> None:
+    for i in range(n):
+        await ctx.notify(who, _("message {i}", i=i))
+    await ctx.reply(_("Queued {n}.", n=n))
+
+
+@skill.command("remind", help=_("Remind me later"))
+async def remind(ctx: Context, after: timedelta, text: Rest) -> None:
+    await ctx.timers.set(
+        f"remind-{ctx.person.id}",
+        ctx.now() + after,
+        kind="reminder",
+        payload={"person": ctx.person.id, "text": text},
+    )
+    await ctx.reply(_("I'll remind you at {at}.", at=ctx.now() + after))
+
+
+@skill.command("unremind", help=_("Cancel my reminder"))
+async def unremind(ctx: Context) -> None:
+    await ctx.timers.cancel(f"remind-{ctx.person.id}")
+    await ctx.reply(_("Cancelled."))
+
+
+@skill.timer("reminder")
+async def fire_reminder(ctx: JobContext, key: str, payload: dict) -> None:
+    person = await ctx.person_by_id(payload["person"])
+    assert person is not None
+    await ctx.notify(person, _("⏰ {text}", text=payload["text"]))

@@ -1,4 +1,4 @@
-"""Core tables: people, accounts, chats, processed events, audit log, outbox.
+"""Core tables: people, accounts, chats, processed events, audit log, outbox, timers.
 
 Revision ID: core_0001
 Revises:
@@ -84,7 +84,11 @@ def upgrade() -> None:
         sa.Column("person_id", sa.Integer(), sa.ForeignKey("people.id")),
         sa.Column("chat_id", sa.Integer(), sa.ForeignKey("chats.id")),
         sa.Column("platform", sa.String(32)),
+        sa.Column("sender_id", sa.Integer(), sa.ForeignKey("people.id")),
         sa.Column("urgent", sa.Boolean(), nullable=False),
+        sa.Column("held", sa.Boolean(), nullable=False),
+        sa.Column("silent", sa.Boolean(), nullable=False),
+        sa.Column("lease_until", TS),
         sa.Column("group", sa.String(64)),
         sa.Column("payload", sa.Text(), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
@@ -93,9 +97,31 @@ def upgrade() -> None:
         sa.Column("sent_at", TS),
     )
     op.create_index("ix_outbox_status_due", "outbox", ["status", "due_at"])
+    op.create_table(
+        "timers",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("skill", sa.String(64), nullable=False),
+        sa.Column("kind", sa.String(64), nullable=False),
+        sa.Column("key", sa.String(200), nullable=False),
+        sa.Column("due_at", TS, nullable=False),
+        sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("created_at", TS, nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.Text()),
+        sa.UniqueConstraint("skill", "key"),
+    )
+    op.create_index("ix_timers_status_due", "timers", ["status", "due_at"])
 
 
 def downgrade() -> None:
-    for table in ("outbox", "audit_log", "processed_events", "chats", "platform_accounts"):
+    for table in (
+        "timers",
+        "outbox",
+        "audit_log",
+        "processed_events",
+        "chats",
+        "platform_accounts",
+    ):
         op.drop_table(table)
     op.drop_table("people")

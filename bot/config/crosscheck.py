@@ -1,0 +1,131 @@
+"""Checks across the validated config: duplicate people and accounts, roles, person handles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from bot.config.fields import _PERSON_REF, _unknown_person
+from bot.config.models import PersonConfig
+from bot.config.problems import Loc, Problem
+from bot.config.schema import _item_type
+
+
+def _raw_ids(data: dict[str, Any]) -> list[tuple[int, str]]:
+    """``(index, id)`` of every person written with a string id, valid or not."""
+    people = data.get("people")
+    if not isinstance(people, list):
+        return []
+    return [
+        (i, entry["id"])
+        for i, entry in enumerate(people)
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str)
+    ]
+
+
+def _check_people(
+    people: list[tuple[int, PersonConfig]], raw_ids: list[tuple[int, str]], roles: set[str]
+) -> list[Problem]:
+    problems = _duplicate_ids(raw_ids) + _duplicate_accounts(people)
+    known = ", ".join(sorted(roles)) or "none"
+    for i, person in people:
+        if person.manager is not None and person.manager == person.id:
+            problems.append((("people", i, "manager"), "a person cannot be their own manager"))
+        for j, role in enumerate(person.roles):
+            if role not in roles:
+                problems.append(
+                    (("people", i, "roles", j), f"unknown role {role!r} — known roles: {known}")
+                )
+    return problems
+
+
+def _duplicate_ids(raw_ids: list[tuple[int, str]]) -> list[Problem]:
+    first: dict[str, int] = {}
+    problems: list[Problem] = []
+    for i, person_id in raw_ids:
+        if person_id in first:
+            message = f"duplicate person id {person_id!r} (also people[{first[person_id]}])"
+            problems.append((("people", i, "id"), message))
+        first.setdefault(person_id, i)
+    return problems
+
+
+def _duplicate_accounts(people: list[tuple[int, PersonConfig]]) -> list[Problem]:
+    owner: dict[tuple[str, str], tuple[int, str]] = {}
+    problems: list[Problem] = []
+    for i, person in people:
+        for platform, account in person.accounts.items():
+            if (platform, account) in owner:
+                j, other = owner[platform, account]
+                message = f"{platform} account {account!r} is also used by {other!r} (people[{j}])"
+                problems.append((("people", i, "accounts", platform), message))
+            owner.setdefault((platform, account), (i, person.id))
+    return problems
+
+
+def _check_handles(roots: list[tuple[Loc, BaseModel]], known: set[str]) -> list[Problem]:
+    """Every :data:`PersonHandle` under ``roots`` must be a known person id.
+
+    Values read from the file were checked while validating; this walk also catches the defaults
+    a skill declares (pydantic never validates those).
+    """
+    problems: list[Problem] = []
+    for prefix, model in roots:
+        for loc, handle in _model_handles(model, prefix):
+            if handle not in known:
+                problems.append((loc, _unknown_person(handle, known)))
+    return problems
+
+
+def _model_handles(model: BaseModel, path: Loc) -> Iterator[tuple[Loc, str]]:
+    for name, field in type(model).model_fields.items():
+        handle = any(meta is _PERSON_REF for meta in field.metadata)
+        key = field.alias or name
+        yield from _value_handles(getattr(model, name), field.annotation, (*path, key), handle)
+
+
+def _value_handles(
+    value: Any, annotation: Any, path: Loc, handle: bool
+) -> Iterator[tuple[Loc, str]]:
+    """The person handles in ``value``, guided by its declared ``annotation``."""
+    if isinstance(value, BaseModel):
+        yield from _model_handles(value, path)
+        return
+    annotation, handle = _resolve(annotation, value, handle)
+    args = get_args(annotation)
+    if isinstance(value, str):
+        if handle:
+            yield path, value
+    elif isinstance(value, Mapping):
+        key_type, value_type = args if len(args) == 2 else (Any, Any)
+        for key, item in value.items():
+            if isinstance(key, str) and _resolve(key_type, key, False)[1]:
+                yield (*path, key), key
+            yield from _value_handles(item, value_type, (*path, str(key)), False)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for i, item in enumerate(value):
+            yield from _value_handles(item, _item_type(args, i), (*path, i), False)
+
+
+def _resolve(annotation: Any, value: Any, handle: bool) -> tuple[Any, bool]:
+    """Strip ``Annotated`` (noting a person marker) and pick the union member ``value`` fits."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation, *metadata = get_args(annotation)
+            handle = handle or any(meta is _PERSON_REF for meta in metadata)
+        elif origin is Union or origin is UnionType:
+            fits = [arg for arg in get_args(annotation) if _fits(arg, value)]
+            annotation = fits[0] if fits else Any
+        else:
+            return annotation, handle
+
+
+def _fits(annotation: Any, value: Any) -> bool:
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    kind = get_origin(annotation) or annotation
+    return isinstance(kind, type) and isinstance(value, kind)

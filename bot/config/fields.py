@@ -1,0 +1,87 @@
+"""Field types of the config models: person handles, person ids, time zones, currencies, ids."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BeforeValidator, ValidationInfo
+from pydantic_core import PydanticCustomError
+
+from bot.config.problems import _did_you_mean
+
+_PEOPLE = "deskmate.people"  # validation-context key: the person ids of the file
+
+
+def _check_handle(value: str, info: ValidationInfo) -> str:
+    """Inside :func:`load_config` (which passes the ids as context), the person must exist."""
+    people = info.context.get(_PEOPLE) if isinstance(info.context, dict) else None
+    if people is not None and value not in people:
+        message = _unknown_person(value, people)
+        raise PydanticCustomError("unknown_person", "{message}", {"message": message})
+    return value
+
+
+def _unknown_person(handle: str, people: Iterable[str]) -> str:
+    return f"unknown person {handle!r}{_did_you_mean(handle, people)}"
+
+
+_PERSON_REF = AfterValidator(_check_handle)
+
+PersonHandle = Annotated[str, _PERSON_REF]
+"""A string naming a person of the directory (``people[].id``).
+
+Use it in skill settings; :func:`load_config` reports every handle that names nobody, with its
+line, wherever it sits (nested models, lists, dict values or keys, ``Optional``): the values
+written in the file while validating, the defaults a skill declares by walking the result.
+
+Example:
+    >>> class Step(StrictModel):
+    ...     approver: PersonHandle
+    ...     cc: list[PersonHandle] = []
+"""
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_WORKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
+_PERSON_ID = re.compile(r"[a-z0-9][a-z0-9_.-]{0,31}")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+
+
+def _check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(
+            f"unknown time zone {value!r} — use an IANA name such as Asia/Shanghai"
+        ) from None
+    return value
+
+
+def _check_person_id(value: str) -> str:
+    if not _PERSON_ID.fullmatch(value):
+        raise ValueError(
+            f"expected a person id of lower-case letters, digits, '.', '_' or '-' "
+            f"(at most 32, starting with a letter or digit, e.g. alice), got {value!r}"
+        )
+    return value
+
+
+def _check_currency(value: str) -> str:
+    if not _CURRENCY.fullmatch(value):
+        raise ValueError(f"expected a 3-letter currency code such as CNY or USD, got {value!r}")
+    return value
+
+
+def _number_to_str(value: Any) -> Any:
+    """Telegram ids are numbers; YAML reads ``12345`` as an int, the config keeps strings."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
+AccountId = Annotated[str, BeforeValidator(_number_to_str)]
+Platform = Literal["console", "slack", "telegram"]
+Language = Literal["en", "zh"]  # = bot.i18n.LANGUAGES

@@ -1,0 +1,254 @@
+"""The pydantic models of the config file: one per section, all strict about unknown keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Annotated, Any, Literal, cast
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic_core import PydanticCustomError
+
+from bot.config.fields import (
+    _WORKDAYS,
+    AccountId,
+    Language,
+    PersonHandle,
+    Platform,
+    TimeZoneName,
+    Weekday,
+    _check_currency,
+    _check_person_id,
+)
+
+
+class StrictModel(BaseModel):
+    """Base of every config model: unknown keys are errors; an empty section means its defaults.
+
+    Example:
+        >>> class TasksSettings(StrictModel):
+        ...     reminder_hour: int = 9
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_empty_sections(cls, data: Any) -> Any:
+        """``people:`` with nothing under it (YAML null) means the default, not an error."""
+        if not isinstance(data, dict):
+            return data
+        fields = cls.model_fields
+        return {
+            key: value
+            for key, value in data.items()
+            if not (value is None and key in fields and fields[key].default_factory is not None)
+        }
+
+
+def _require(model: BaseModel, wanted: Iterable[tuple[str, str]]) -> None:
+    """Raise one error listing every ``(key, reason)`` whose value is missing or empty."""
+    missing = [(key, reason) for key, reason in wanted if not getattr(model, key)]
+    if missing:
+        summary = "; ".join(f"{key} is required {reason}" for key, reason in missing)
+        raise PydanticCustomError(
+            "required_setting", "{summary}", {"summary": summary, "missing": missing}
+        )
+
+
+class OrgConfig(StrictModel):
+    """The organisation: its name, default language, time zone, work week and currency."""
+
+    name: str = "Deskmate"
+    language: Language = "en"
+    timezone: TimeZoneName = "UTC"
+    workdays: list[Weekday] = Field(default_factory=lambda: list(_WORKDAYS))
+    currency: Annotated[str, AfterValidator(_check_currency)] = "CNY"
+    holidays: list[date] = Field(default_factory=list)
+
+
+class StorageConfig(StrictModel):
+    """Where Deskmate keeps its data (an SQLAlchemy async URL)."""
+
+    url: str = "sqlite+aiosqlite:///deskmate.db"
+    echo: bool = False
+
+
+class PersonConfig(StrictModel):
+    """One person of the directory; ``name`` defaults to ``id``."""
+
+    id: Annotated[str, AfterValidator(_check_person_id)]
+    name: str | None = None
+    accounts: dict[Platform, AccountId] = Field(default_factory=dict)
+    manager: PersonHandle | None = None
+    roles: list[str] = Field(default_factory=list)
+    team: str | None = None
+    timezone: TimeZoneName | None = None
+    language: Language | None = None
+
+    @model_validator(mode="after")
+    def _default_name(self) -> PersonConfig:
+        if self.name is None:
+            self.name = self.id
+        return self
+
+
+class ConsoleConfig(StrictModel):
+    """The built-in console adapter (``deskmate console``)."""
+
+    enabled: bool = True
+    chat: str = "general"
+    user: str = "you"
+
+
+class SlackConfig(StrictModel):
+    """The Slack adapter, in socket mode (``app_token``) or http mode (``signing_secret``)."""
+
+    enabled: bool = False
+    mode: Literal["socket", "http"] = "socket"
+    bot_token: str | None = None
+    app_token: str | None = None
+    signing_secret: str | None = None
+    api_url: str | None = None
+    command_prefix: str = ""
+    http_host: str = "127.0.0.1"
+    http_port: int = 3000
+
+    @model_validator(mode="after")
+    def _check_tokens(self) -> SlackConfig:
+        if self.enabled:
+            wanted = [("bot_token", "when Slack is enabled")]
+            if self.mode == "socket":
+                wanted.append(("app_token", "in socket mode"))
+            else:
+                wanted.append(("signing_secret", "in http mode"))
+            _require(self, wanted)
+        return self
+
+
+class TelegramConfig(StrictModel):
+    """The Telegram adapter, polling or behind a webhook."""
+
+    enabled: bool = False
+    token: str | None = None
+    mode: Literal["polling", "webhook"] = "polling"
+    base_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = 8443
+    bot_username: str | None = None
+
+    @model_validator(mode="after")
+    def _check_tokens(self) -> TelegramConfig:
+        if self.enabled:
+            wanted = [("token", "when Telegram is enabled")]
+            if self.mode == "webhook":
+                wanted += [
+                    ("webhook_url", "in webhook mode"),
+                    ("webhook_secret", "in webhook mode"),
+                ]
+            _require(self, wanted)
+        return self
+
+
+class AdaptersConfig(StrictModel):
+    """The chat platforms Deskmate connects to."""
+
+    console: ConsoleConfig = Field(default_factory=ConsoleConfig)
+    slack: SlackConfig = Field(default_factory=SlackConfig)
+    telegram: TelegramConfig = Field(default_factory=TelegramConfig)
+
+
+class RateLimit(StrictModel):
+    """A token bucket: ``per_second`` on average, ``burst`` at once."""
+
+    per_second: Annotated[float, Field(gt=0)]
+    burst: Annotated[int, Field(ge=1)] = 1
+
+
+class PlatformLimits(StrictModel):
+    """How fast delivery may send on one platform: overall, and to any one chat or person."""
+
+    overall: RateLimit
+    per_chat: RateLimit
+
+
+def _default_limits() -> dict[Platform, PlatformLimits]:
+    # Published limits: Telegram ~30 msg/s overall, ~1/s per chat; Slack chat.postMessage ~1/s
+    # per channel with short bursts (PLATFORMS.md).
+    return {
+        "telegram": PlatformLimits(
+            overall=RateLimit(per_second=30, burst=30), per_chat=RateLimit(per_second=1, burst=3)
+        ),
+        "slack": PlatformLimits(
+            overall=RateLimit(per_second=20, burst=20), per_chat=RateLimit(per_second=1, burst=3)
+        ),
+        "console": PlatformLimits(
+            overall=RateLimit(per_second=1000, burst=1000),
+            per_chat=RateLimit(per_second=1000, burst=1000),
+        ),
+    }
+
+
+class DeliveryConfig(StrictModel):
+    """The outbox and timers: how often they are drained, retries, and rate limits."""
+
+    tick_seconds: Annotated[float, Field(gt=0, le=3600)] = 5
+    max_attempts: Annotated[int, Field(ge=1, le=100)] = 8
+    retry_base_seconds: Annotated[float, Field(gt=0)] = 5
+    rate_limits: dict[Platform, PlatformLimits] = Field(default_factory=_default_limits)
+
+    def limits(self, platform: str) -> PlatformLimits:
+        key = cast(Platform, platform)  # typing only: an unknown platform finds no entry
+        return self.rate_limits.get(key) or _default_limits().get(key, _default_limits()["console"])
+
+
+class LoggingConfig(StrictModel):
+    """Log verbosity."""
+
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class Config(StrictModel):
+    """The whole configuration. Build it with :func:`load_config`, which also fills
+    :attr:`skill_settings` and runs the cross-checks.
+
+    Example:
+        >>> config = parse_config("people:\\n  - id: alice\\n")
+        >>> config.person("alice").name
+        'alice'
+    """
+
+    org: OrgConfig = Field(default_factory=OrgConfig)
+    storage: StorageConfig = Field(default_factory=StorageConfig)
+    logging: LoggingConfig = Field(default_factory=LoggingConfig)
+    people: list[PersonConfig] = Field(default_factory=list)
+    adapters: AdaptersConfig = Field(default_factory=AdaptersConfig)
+    delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
+    skills: dict[str, Any] = Field(default_factory=dict)
+    _skill_settings: dict[str, BaseModel] = PrivateAttr(default_factory=dict)
+
+    @property
+    def skill_settings(self) -> dict[str, BaseModel]:
+        """Each installed skill's validated settings, by skill name (defaults if no section)."""
+        return self._skill_settings
+
+    def person(self, handle: str) -> PersonConfig | None:
+        """The person whose id is ``handle``, or ``None``.
+
+        Example:
+            >>> parse_config("people: [{id: bob}]").person("bob").id
+            'bob'
+        """
+        return next((p for p in self.people if p.id == handle), None)
+
+
+class _SkillsMeta(StrictModel):
+    """The two reserved keys of ``skills:``."""
+
+    enabled: list[str] | None = None
+    plugins: list[str] = Field(default_factory=list)
+
+
+_SKILLS_META_KEYS = ("enabled", "plugins")

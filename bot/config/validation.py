@@ -1,0 +1,94 @@
+"""Validating the data read from YAML: the core models, each skill's section, then cross-checks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from bot.config.crosscheck import _check_handles, _check_people, _raw_ids
+from bot.config.fields import _PEOPLE
+from bot.config.messages import _merge, _translate
+from bot.config.models import _SKILLS_META_KEYS, Config, PersonConfig, _SkillsMeta
+from bot.config.problems import Loc, Problem, _did_you_mean
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _validate(
+    data: dict[str, Any], schemas: Mapping[str, type[BaseModel]], roles: set[str]
+) -> tuple[Config | None, list[Problem]]:
+    """Validate the core models and every skill's settings, then cross-check them."""
+    problems: list[Problem] = []
+    raw_ids = _raw_ids(data)
+    known = {person_id for _, person_id in raw_ids}
+    context: dict[str, Any] = {_PEOPLE: known}
+    config = _try_validate(Config, data, (), problems, context)
+    raw_skills = data.get("skills")
+    raw_skills = raw_skills if isinstance(raw_skills, dict) else {}
+    settings = _validate_skills(raw_skills, schemas, problems, context)
+    people = _valid_people(config, data, context)
+    problems += _check_people(people, raw_ids, roles)
+    roots: list[tuple[Loc, BaseModel]] = [(("skills", n), s) for n, s in settings.items()]
+    roots += [((), config)] if config else [(("people", i), p) for i, p in people]
+    problems += _check_handles(roots, known)
+    if config is not None:
+        config._skill_settings = settings
+    return config, problems
+
+
+def _try_validate(
+    model: type[M], value: Any, prefix: Loc, problems: list[Problem], context: dict[str, Any]
+) -> M | None:
+    """Validate ``value``; on failure add its problems, located under ``prefix``."""
+    try:
+        return model.model_validate(value, context=context)
+    except ValidationError as exc:
+        problems += _merge(p for e in exc.errors() for p in _translate(e, model, prefix, value))
+        return None
+
+
+def _validate_skills(
+    raw: dict[str, Any],
+    schemas: Mapping[str, type[BaseModel]],
+    problems: list[Problem],
+    context: dict[str, Any],
+) -> dict[str, BaseModel]:
+    """Check ``skills.enabled``/``plugins`` and the section names; validate every skill."""
+    meta_input = {key: raw[key] for key in _SKILLS_META_KEYS if key in raw}
+    _try_validate(_SkillsMeta, meta_input, ("skills",), problems, context)
+    enabled = raw.get("enabled")
+    for i, name in enumerate(enabled if isinstance(enabled, list) else []):
+        if isinstance(name, str) and name not in schemas:
+            problems.append((("skills", "enabled", i), _unknown_skill(name, schemas)))
+    for name in raw:
+        if name not in _SKILLS_META_KEYS and name not in schemas:
+            problems.append((("skills", name), _unknown_skill(str(name), schemas)))
+    settings: dict[str, BaseModel] = {}
+    for name, schema in schemas.items():
+        section = {} if raw.get(name) is None else raw[name]
+        valid = _try_validate(schema, section, ("skills", name), problems, context)
+        if valid is not None:
+            settings[name] = valid
+    return settings
+
+
+def _unknown_skill(name: str, schemas: Mapping[str, type[BaseModel]]) -> str:
+    installed = ", ".join(sorted(schemas)) or "none"
+    return f"unknown skill {name!r}{_did_you_mean(name, schemas)} — installed: {installed}"
+
+
+def _valid_people(
+    config: Config | None, data: dict[str, Any], context: dict[str, Any]
+) -> list[tuple[int, PersonConfig]]:
+    """The people that validate on their own, so cross-checks run even when others fail."""
+    if config is not None:
+        return list(enumerate(config.people))
+    people = data.get("people")
+    valid: list[tuple[int, PersonConfig]] = []
+    for i, entry in enumerate(people if isinstance(people, list) else []):
+        person = _try_validate(PersonConfig, entry, (), [], context)
+        if person is not None:
+            valid.append((i, person))
+    return valid

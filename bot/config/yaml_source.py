@@ -1,0 +1,147 @@
+"""Reading the YAML text: syntax errors, ``${ENV}`` interpolation, duplicate keys, and lines.
+
+The composed node tree is kept so that every problem can be reported at the line of its key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import yaml
+
+from bot.config.problems import Loc, Problem, _describe, _has
+from bot.errors import ConfigError
+
+
+def _read_yaml(
+    text: str, filename: str, environ: Mapping[str, str]
+) -> tuple[yaml.Node | None, dict[str, Any], list[Problem]]:
+    """Compose the node tree (for lines), interpolate env references, then build the data."""
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        problems = _interpolate_nodes(root, environ) + _duplicate_keys(root)
+        data = loader.construct_document(root) if root is not None else {}
+    except yaml.MarkedYAMLError as exc:
+        raise ConfigError([_syntax_problem(exc, filename)]) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError([f"{filename}:1 {exc}"]) from None
+    finally:
+        loader.dispose()
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        got = _describe(data)
+        raise ConfigError(
+            [f"{filename}:1 expected a mapping of sections (org:, people:, ...), got {got}"]
+        )
+    return root, data, problems
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, filename: str) -> str:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark is not None else 1
+    message = exc.problem or exc.context or "invalid YAML"
+    if exc.problem and exc.context:
+        where = f" at line {exc.context_mark.line + 1}" if exc.context_mark is not None else ""
+        message += f" ({exc.context}{where})"
+    return f"{filename}:{line} {message}"
+
+
+def _nodes(node: yaml.Node | None, path: Loc = ()) -> Iterator[tuple[Loc, yaml.Node]]:
+    """Every node with its key path; a node reached again through an alias is not repeated."""
+    seen: set[int] = set()
+    stack: list[tuple[Loc, yaml.Node]] = [(path, node)] if node is not None else []
+    while stack:
+        loc, current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield loc, current
+        if isinstance(current, yaml.MappingNode):
+            stack += [((*loc, _key_name(k)), v) for k, v in reversed(current.value)]
+        elif isinstance(current, yaml.SequenceNode):
+            stack += [((*loc, i), v) for i, v in reversed(list(enumerate(current.value)))]
+
+
+def _key_name(node: yaml.Node) -> str:
+    return str(node.value) if isinstance(node, yaml.ScalarNode) else "?"
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_ENV_REF = re.compile(r"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$\{")
+
+
+def _interpolate_nodes(root: yaml.Node | None, environ: Mapping[str, str]) -> list[Problem]:
+    """Replace ``${VAR}`` in every string value, in place; return the problems found."""
+    problems: list[Problem] = []
+    for loc, node in _nodes(root):
+        if isinstance(node, yaml.ScalarNode) and node.tag == _STR_TAG and "$" in node.value:
+            node.value, errors = _interpolate(node.value, environ)
+            problems += [(loc, error) for error in errors]
+    return problems
+
+
+def _interpolate(text: str, environ: Mapping[str, str]) -> tuple[str, list[str]]:
+    """``${NAME}``, ``${NAME:-default}`` and ``$${`` in ``text``; unresolved ones stay as is."""
+    errors: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        name, default = match.group(1), match.group(2)
+        if match.group(0) == "$${":
+            return "${"
+        if name is None:
+            errors.append(
+                "malformed ${...}: write ${NAME} or ${NAME:-default} ($${ for a literal ${)"
+            )
+            return match.group(0)
+        value = environ.get(name)
+        if not value and default is not None:
+            return default
+        if value is None:
+            errors.append(f"environment variable {name} is not set")
+            return match.group(0)
+        return value
+
+    return _ENV_REF.sub(replace, text), errors
+
+
+def _duplicate_keys(root: yaml.Node | None) -> list[Problem]:
+    problems: list[Problem] = []
+    for loc, node in _nodes(root):
+        if not isinstance(node, yaml.MappingNode):
+            continue
+        first: dict[str, int] = {}
+        for key, _ in node.value:
+            name = _key_name(key)
+            line = key.start_mark.line + 1
+            if name in first and name != "<<":
+                problems.append(((*loc, name), f"duplicate key (also line {first[name]})"))
+            first.setdefault(name, line)
+    return problems
+
+
+def _line(root: yaml.Node | None, loc: Loc) -> int:
+    """The 1-based line of the deepest entry of ``loc`` present in the file (its key's line)."""
+    if root is None:
+        return 1
+    node, line = root, root.start_mark.line + 1
+    for part in loc:
+        found = _child(node, part)
+        if found is None:
+            break
+        line, node = found[0].start_mark.line + 1, found[1]
+    return line
+
+
+def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node, yaml.Node] | None:
+    """``(key node, value node)`` of a mapping entry, or ``(item, item)`` of a sequence item."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in reversed(node.value):
+            if isinstance(key, yaml.ScalarNode) and key.value == str(part):
+                return key, value
+    elif isinstance(node, yaml.SequenceNode) and _has(node.value, part):
+        return node.value[part], node.value[part]
+    return None

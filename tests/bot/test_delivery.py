@@ -1,0 +1,151 @@
+"""The outbox: nothing lost across a crash, a 429 storm delays but loses nothing, permanent
+failures are visible to admins, rate limits pace a chat."""
+
+import random
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.adapter import DeliveryFailed
+from skills.admin import skill as admin
+from tests.bot.sample_skill import skill as sample
+
+PEOPLE = """
+people:
+  - {id: alice, accounts: {console: alice}, roles: [admin]}
+  - {id: bob, accounts: {console: bob}}
+"""
+
+
+class Crash(BaseException):
+    """The process dies (not an error anyone handles)."""
+
+
+def fail_sends(chat, how):
+    """Make the chat platform misbehave on DMs: ``how(n, ...)`` makes the n-th one."""
+    real_send = chat.adapter.send
+    calls = {"n": 0}
+
+    async def send(to, message, **kw):
+        if not to.is_dm:
+            return await real_send(to, message, **kw)
+        calls["n"] += 1
+        return await how(calls["n"], real_send, to, message, **kw)
+
+    chat.adapter.send = send
+    return calls
+
+
+def received(chat, who="bob"):
+    return [s.text for s in chat.inbox(who)]
+
+
+async def test_a_crash_mid_drain_loses_nothing_and_resends_at_most_the_one_in_flight(deskmate):
+    chat = await deskmate(sample, config=PEOPLE)
+
+    async def crash_after_sending_the_fifth(n, send, to, message, **kw):
+        ref = await send(to, message, **kw)
+        if n == 5:
+            raise Crash  # sent, but the process dies before recording it
+        return ref
+
+    fail_sends(chat, crash_after_sending_the_fifth)
+    with pytest.raises(Crash):
+        await chat.say("alice", "/spam @bob 20")
+    assert len(received(chat)) == 5
+
+    chat.adapter.send = type(chat.adapter).send.__get__(chat.adapter)
+    await chat.restart()
+    await chat.advance("2m")  # the crashed worker's lease runs out
+    texts = received(chat)
+    assert sorted(set(texts)) == sorted(f"message {i}" for i in range(20))
+    assert len(texts) - 20 <= 1
+    assert "Sending" not in (await chat.say("alice", "/deskmate outbox")).one().text
+
+
+async def test_a_429_storm_delays_but_loses_nothing(deskmate):
+    chat = await deskmate(sample, config=PEOPLE)
+    rng = random.Random(7)
+
+    async def too_many_requests(n, send, to, message, **kw):
+        if rng.random() < 0.6:
+            raise DeliveryFailed("429 Too Many Requests", retry_after=3)
+        return await send(to, message, **kw)
+
+    fail_sends(chat, too_many_requests)
+    await chat.say("alice", "/spam @bob 30")
+    for _ in range(200):
+        await chat.advance(timedelta(seconds=3))
+    assert sorted(received(chat)) == sorted(f"message {i}" for i in range(30))
+
+
+async def test_retries_wait_as_long_as_the_platform_says(deskmate):
+    chat = await deskmate(sample, config=PEOPLE)
+
+    async def once_429(n, send, to, message, **kw):
+        if n == 1:
+            raise DeliveryFailed("429", retry_after=30)
+        return await send(to, message, **kw)
+
+    fail_sends(chat, once_429)
+    await chat.say("alice", "/spam @bob 2")
+    await chat.advance(timedelta(seconds=29))
+    assert received(chat) == []
+    await chat.advance(timedelta(seconds=1))
+    assert received(chat) == ["message 0", "message 1"]
+
+
+async def test_permanent_failures_are_marked_and_shown_to_admins(deskmate):
+    chat = await deskmate(sample, admin, config=PEOPLE)
+
+    async def blocked(n, send, to, message, **kw):
+        raise DeliveryFailed("bot was blocked by the user", permanent=True)
+
+    fail_sends(chat, blocked)
+    await chat.say("alice", "/spam @bob 2")
+    await chat.advance("1h")
+    chat.adapter.send = type(chat.adapter).send.__get__(chat.adapter)
+    report = (await chat.say("alice", "/deskmate outbox")).one().text
+    assert report.startswith(
+        "📮 Outbox: 0 waiting (0 held for quiet hours), 0 sending, "
+        "0 sent, 2 failed\nLatest failures:\n#2 to @bob · "
+    )
+    assert report.endswith("bot was blocked by the user")
+    refused = (await chat.say("bob", "/deskmate outbox")).one()
+    assert refused.text.startswith("Only people with the admin role can use /deskmate outbox")
+
+
+async def test_a_chat_is_paced_by_its_rate_limit(deskmate):
+    limits = """
+delivery:
+  rate_limits:
+    console: {overall: {per_second: 1000, burst: 1000}, per_chat: {per_second: 20, burst: 1}}
+"""
+    chat = await deskmate(sample, config=PEOPLE + limits)
+    started = time.monotonic()
+    await chat.say("alice", "/spam @bob 6")
+    assert time.monotonic() - started >= 0.2  # 5 waits of 1/20 s after the first message
+    assert len(received(chat)) == 6
+
+
+async def test_timers_fire_once_are_rekeyed_and_survive_a_restart(deskmate):
+    chat = await deskmate(sample, config=PEOPLE)
+    await chat.say("bob", "/remind 2h stretch")
+    await chat.say("bob", "/remind 3h stretch again")  # the same key: moved, not added
+    await chat.restart()
+    await chat.advance("2h30m")
+    assert received(chat) == []
+    await chat.advance("30m")
+    assert received(chat) == ["⏰ stretch again"]
+    await chat.advance("1d")
+    assert received(chat) == ["⏰ stretch again"]
+
+
+async def test_a_cancelled_timer_never_fires(deskmate):
+    chat = await deskmate(sample, config=PEOPLE)
+    await chat.say("bob", "/remind 1h stretch")
+    await chat.say("bob", "/unremind")
+    await chat.advance("2h")
+    assert received(chat) == []
+    assert chat.clock.now() == datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
