@@ -23,15 +23,8 @@ from bot import transcript
 from bot.app import Bot
 from bot.clock import Clock, FakeClock, SystemClock
 from bot.config import Config
-from bot.memory import MemoryAdapter, Sent
+from bot.memory import MemoryAdapter, Sent, format_sent
 from bot.skill import Skill
-
-
-def format_sent(sent: Sent, edited: bool = False) -> str:
-    notes = [n for n, on in (("edited", edited), ("silent", sent.silent)) if on]
-    shown = f" ({', '.join(notes)})" if notes else ""
-    head = f"[{sent.where}] deskmate{shown}:"
-    return f"{head}\n{sent.text}\n"
 
 
 @dataclass
@@ -140,12 +133,15 @@ async def run_console(
 @click.option(
     "--fake-clock",
     "fake_clock",
-    is_flag=False,
-    flag_value="2026-11-23 09:00",
-    default=None,
-    metavar="[START]",
-    help="Run on a fake clock (so '~ +2h' moves time), starting at START in the org's "
-    "time zone, e.g. '2026-11-23 09:00' (the default when given without a value).",
+    is_flag=True,
+    help="Run on a fake clock, so '~ +2h' and '~ 2026-11-24 09:00' lines move time.",
+)
+@click.option(
+    "--start",
+    type=click.DateTime(["%Y-%m-%d %H:%M"]),
+    default="2026-11-23 09:00",
+    show_default=True,
+    help="With --fake-clock: when the clock starts, in the org's time zone.",
 )
 @click.option(
     "--as", "user", default=None, help="Who you are at the prompt (default: adapters.console.user)."
@@ -160,7 +156,8 @@ async def run_console(
 @click.argument("transcript_file", required=False, type=click.File("r", encoding="utf-8"))
 def console_command(
     config_path: Path,
-    fake_clock: str | None,
+    fake_clock: bool,
+    start: datetime,
     user: str | None,
     db_url: str | None,
     transcript_file: TextIO | None,
@@ -180,7 +177,7 @@ def console_command(
     \b
     Examples:
       printf 'alice: /help\\n' | deskmate console
-      deskmate console --fake-clock examples/transcripts/help.txt
+      deskmate console --fake-clock examples/transcripts/quiet-hours.txt
     """
     from bot.cli import load_or_exit
 
@@ -188,11 +185,8 @@ def console_command(
     if db_url:
         config.storage.url = db_url
     clock: Clock = SystemClock()
-    if fake_clock is not None:
-        start = datetime.strptime(fake_clock, "%Y-%m-%d %H:%M").replace(
-            tzinfo=ZoneInfo(config.org.timezone)
-        )
-        clock = FakeClock(start)
+    if fake_clock:
+        clock = FakeClock(start.replace(tzinfo=ZoneInfo(config.org.timezone)))
     source = transcript_file or sys.stdin
     interactive = transcript_file is None and sys.stdin.isatty()
     bad = asyncio.run(

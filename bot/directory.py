@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
@@ -56,7 +56,7 @@ class Directory:
             await session.exec(
                 select(PlatformAccount).where(
                     PlatformAccount.platform == platform,
-                    col(PlatformAccount.username).ilike(username),
+                    func.lower(PlatformAccount.username) == username.lower(),
                 )
             )
         ).first()
@@ -147,13 +147,22 @@ class Directory:
         return ChatRef(row.platform, row.chat_id, "dm" if row.kind == "dm" else "group", row.title)
 
     async def sync(self, session: AsyncSession, people: Sequence[PersonConfig]) -> None:
-        """Make the declared people (config ``people:``) and their accounts match the config."""
+        """Make the directory match the config's ``people:``: declared people, their accounts,
+        roles and managers. Someone no longer declared keeps their history but loses the roles
+        the config gave them."""
         by_handle: dict[str, Person] = {}
         for pc in people:
             by_handle[pc.id] = await self._upsert(session, pc)
         for pc in people:
             manager = by_handle.get(pc.manager) if pc.manager else None
             by_handle[pc.id].manager_id = manager.id if manager else None
+        gone = await session.exec(
+            select(Person).where(
+                col(Person.declared).is_(True), col(Person.handle).not_in(list(by_handle))
+            )
+        )
+        for person in gone.all():
+            person.declared, person.roles, person.manager_id = False, "", None
         await session.flush()
 
     async def _upsert(self, session: AsyncSession, pc: PersonConfig) -> Person:
@@ -166,7 +175,9 @@ class Directory:
         person.roles, person.team, person.declared = ",".join(sorted(pc.roles)), pc.team, True
         await session.flush()
         assert person.id is not None
-        for platform, account_id in pc.accounts.items():
+        # everyone declared can be played in the console under their handle
+        accounts = {"console": pc.id, **pc.accounts}
+        for platform, account_id in accounts.items():
             acc = (
                 await session.exec(
                     select(PlatformAccount).where(
@@ -177,12 +188,7 @@ class Directory:
             ).first()
             if acc is None:
                 session.add(
-                    PlatformAccount(
-                        person_id=person.id,
-                        platform=platform,
-                        account_id=account_id,
-                        username=account_id if platform == "console" else None,
-                    )
+                    PlatformAccount(person_id=person.id, platform=platform, account_id=account_id)
                 )
             else:
                 acc.person_id = person.id

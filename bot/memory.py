@@ -8,6 +8,7 @@ asserted on (tests), and buttons can be pressed by their label.
 from __future__ import annotations
 
 import itertools
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from bot.adapter import Destination, MentionKind
 from bot.events import Account, Action, ChatRef, Command, Event
-from bot.markup import Spans
+from bot.markup import plain_text
 from bot.messages import RenderedButton, RenderedMessage
 
 if TYPE_CHECKING:
@@ -55,17 +56,18 @@ class Sent:
         return not self.destination.is_dm or self.destination.account_id == handle
 
 
-def spans_text(spans: Spans) -> str:
-    return "".join(
-        s.text if not s.link or s.link == s.text else f"{s.text} ({s.link})" for s in spans
-    )
+def format_sent(sent: Sent, edited: bool = False) -> str:
+    """How the console prints a message: headed by where it went, then the text."""
+    notes = [n for n, on in (("edited", edited), ("silent", sent.silent)) if on]
+    shown = f" ({', '.join(notes)})" if notes else ""
+    return f"[{sent.where}] deskmate{shown}:\n{sent.text}\n"
 
 
 def message_text(m: RenderedMessage) -> str:
-    lines = [spans_text(m.text)]
-    lines += [f"{label}: {spans_text(value)}" for label, value in m.fields]
+    lines = [plain_text(m.text)]
+    lines += [f"{label}: {plain_text(value)}" for label, value in m.fields]
     if m.context:
-        lines.append(spans_text(m.context))
+        lines.append(plain_text(m.context))
     lines += [f"📎 {f.name} ({len(f.content)} bytes)" for f in m.files]
     if m.buttons:
         lines.append(" ".join(f"[{b.label}]" for b in m.buttons))
@@ -84,6 +86,7 @@ class MemoryAdapter:
     on_send: Callable[[Sent, bool], None] | None = None
     _bot: Bot | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _run: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
 
     async def start(self, bot: Bot) -> None:
         self._bot = bot
@@ -110,7 +113,7 @@ class MemoryAdapter:
     ) -> str:
         if to.chat_id and to.chat_id.startswith("dm-"):  # a reply in someone's DM
             to = Destination(self.platform, account_id=to.chat_id[3:])
-        sent = Sent(f"m{next(self._ids)}", to, message, ephemeral_for, silent)
+        sent = Sent(f"m-{self._run}-{next(self._ids)}", to, message, ephemeral_for, silent)
         self.sent.append(sent)
         if self.on_send:
             self.on_send(sent, False)
@@ -137,7 +140,8 @@ class MemoryAdapter:
 
     def command(self, handle: str, text: str, *, dm: bool = False) -> Event:
         """What ``handle`` typing ``text`` becomes: a Command for ``/name ...``."""
-        name, _sep, rest = text.strip()[1:].partition(" ")
+        words = text.strip()[1:].split(None, 1)
+        name, rest = (words[0], words[1] if len(words) > 1 else "") if words else ("", "")
         return Command(
             self.platform,
             self.next_event_id(),
@@ -171,7 +175,8 @@ class MemoryAdapter:
         return None
 
     def next_event_id(self) -> str:
-        return f"e{next(self._ids)}"
+        """Unique across runs too: a second console run on the same database is not a retry."""
+        return f"{self._run}-{next(self._ids)}"
 
 
 def _is_handle(name: str) -> bool:

@@ -23,6 +23,7 @@ A parameter with a default is optional; optional positional parameters may come 
 from __future__ import annotations
 
 import inspect
+import itertools
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -75,6 +76,7 @@ class Token:
     start: int
     end: int
     quoted: bool = False
+    index: int = 0  # position among all tokens, before options are taken out
 
 
 MentionResolver = Callable[[str], Awaitable[PersonRef | None]]
@@ -94,26 +96,54 @@ _QUOTES = {'"': '"', "“": "”", "「": "」", "'": "'"}
 
 
 def tokenize(text: str) -> list[Token]:
-    """Split on white space; ``"quoted text"`` (also “…” and 「…」) is one token."""
+    """Split on white space; ``"quoted text"`` (also “…” and 「…」) and ``key:"quoted value"``
+    are one token each. A quote that is never closed is just a character."""
     tokens: list[Token] = []
     i, n = 0, len(text)
     while i < n:
         if text[i].isspace():
             i += 1
             continue
-        if text[i] in _QUOTES and (i == 0 or text[i - 1].isspace()):
-            close = text.find(_QUOTES[text[i]], i + 1)
-            if close == -1:
-                raise UsageError(_('A quote is not closed — close it, e.g. "Ship the report"'))
-            tokens.append(Token(text[i + 1 : close], i, close + 1, quoted=True))
-            i = close + 1
-            continue
-        j = i
-        while j < n and not text[j].isspace():
-            j += 1
-        tokens.append(Token(text[i:j], i, j))
-        i = j
+        token = _quoted(text, i) or _word(text, i)
+        tokens.append(Token(token.text, token.start, token.end, token.quoted, len(tokens)))
+        i = token.end
     return tokens
+
+
+_OPTION_QUOTE = re.compile(r"\w+:(?=[\"“「'])")
+
+
+def _quoted(text: str, i: int) -> Token | None:
+    prefix = ""
+    m = _OPTION_QUOTE.match(text, i)
+    if m:
+        prefix = m.group()
+    q = i + len(prefix)
+    if q >= len(text) or text[q] not in _QUOTES:
+        return None
+    close = text.find(_QUOTES[text[q]], q + 1)
+    if close == -1:
+        return None
+    return Token(prefix + text[q + 1 : close], i, close + 1, quoted=not prefix)
+
+
+def _word(text: str, i: int) -> Token:
+    j = i
+    while j < len(text) and not text[j].isspace():
+        j += 1
+    return Token(text[i:j], i, j)
+
+
+def _rest_text(text: str, tokens: list[Token]) -> str:
+    """The remaining tokens as typed: original spacing between neighbours, one space where an
+    option was taken out; a single quoted token gives its inner text."""
+    if len(tokens) == 1 and tokens[0].quoted:
+        return tokens[0].text
+    out = [text[tokens[0].start : tokens[0].end]]
+    for prev, tok in itertools.pairwise(tokens):
+        gap = text[prev.end : tok.start] if tok.index == prev.index + 1 else " "
+        out.append(gap + text[tok.start : tok.end])
+    return "".join(out).strip()
 
 
 @dataclass(frozen=True)
@@ -170,6 +200,12 @@ def params_of(func: Callable[..., Any]) -> list[Param]:
         if p.name not in hints:
             raise RegistrationError(f"{func.__qualname__}: parameter {p.name!r} needs a type")
         out.append(_param(p, hints[p.name], func.__qualname__))
+    positional = [p for p in out if not p.option]
+    if any(p.kind == "rest" for p in positional[:-1]):
+        raise RegistrationError(
+            f"{func.__qualname__}: a Rest parameter takes all the remaining "
+            f"text, so it must be the last one that is not an option"
+        )
     return out
 
 
@@ -202,6 +238,7 @@ def _param(p: inspect.Parameter, hint: Any, where: str) -> Param:
         )
     if inner in _CONVERTERS:
         convert, placeholder = _CONVERTERS[inner]
+        placeholder = f"<{p.name}>" if inner is str else placeholder
         return Param(kind="value", convert=convert, placeholder=placeholder, **common)
     raise RegistrationError(f"{where}: parameter {p.name!r} has an unsupported type {hint!r}")
 
@@ -258,7 +295,8 @@ async def _take_options(
 
 
 def _looks_like_time(s: str) -> bool:
-    return bool(re.fullmatch(r"\d{1,2}(:\d{2})?\s*([ap]m)?|\d{1,2}点.*", s, re.IGNORECASE))
+    """``18:00``, ``9am``, ``9:30pm``, ``9点`` — but not a bare number (``3 copies``)."""
+    return bool(re.fullmatch(r"\d{1,2}(:\d{2}\s*([ap]m)?|\s*[ap]m)|\d{1,2}点.*", s, re.I))
 
 
 async def _take_positionals(
@@ -268,7 +306,7 @@ async def _take_positionals(
     for p in params:
         if p.kind == "rest":
             if tokens:
-                args[p.name] = text[tokens[0].start : tokens[-1].end].strip()
+                args[p.name] = _rest_text(text, tokens)
                 tokens = []
             continue
         if p.kind == "people":

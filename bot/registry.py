@@ -18,6 +18,20 @@ class Registry:
         self.actions: dict[str, ActionSpec] = {}
         for skill in skills:
             self.include(skill)
+        self._check_roles()
+
+    def _check_roles(self) -> None:
+        """A command or action may only require a role that some included skill declares."""
+        known = self.roles()
+        for skill in self.skills.values():
+            needs = [(c.name, c.requires) for c in skill.commands]
+            needs += [(a.name, a.requires) for a in skill.actions]
+            for name, role in needs:
+                if role is not None and role not in known:
+                    raise RegistrationError(
+                        f"{skill.name}: {name!r} requires role {role!r}, which no skill "
+                        f"declares (known: {', '.join(sorted(known))})"
+                    )
 
     def include(self, skill: Skill) -> None:
         if skill.name in self.skills:
@@ -34,14 +48,17 @@ class Registry:
         for action in skill.actions:
             self.actions[action.qualified] = action
 
-    def find_command(self, name: str, text: str) -> tuple[CommandSpec | None, str]:
-        """``("task", "add x")`` -> the ``task add`` command and ``"x"``; else ``task`` itself."""
+    def find_command(self, name: str, text: str) -> list[tuple[CommandSpec, str]]:
+        """The commands ``/name text`` may mean, most specific first: ``("task", "add x")`` ->
+        the ``task add`` command with ``"x"``, then ``task`` itself with ``"add x"``."""
         name = name.lower()
-        first, _sep, rest = text.strip().partition(" ")
-        sub = self.commands.get(f"{name} {first.lower()}") if first else None
-        if sub is not None:
-            return sub, rest.strip()
-        return self.commands.get(name), text.strip()
+        words = text.split(None, 1)
+        found = []
+        if words and (sub := self.commands.get(f"{name} {words[0].lower()}")) is not None:
+            found.append((sub, words[1] if len(words) > 1 else ""))
+        if (parent := self.commands.get(name)) is not None:
+            found.append((parent, text.strip()))
+        return found
 
     def subcommands(self, name: str) -> list[CommandSpec]:
         return sorted(

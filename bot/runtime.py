@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
@@ -26,6 +26,7 @@ from bot.i18n import TextLike, _
 from bot.messages import Message, render_message
 from bot.params import ParseEnv, parse_args
 from bot.people import PersonRef
+from bot.skill import CommandSpec
 from bot.values import When
 from storage.models import ProcessedEvent
 
@@ -43,6 +44,8 @@ class Runtime:
 
     async def handle(self, event: Event) -> None:
         """Handle one neutral event from an adapter."""
+        if not _wanted(event):
+            return  # plain chat and shared locations no skill asked for: stay quiet
         sender: PersonRef | None = None
         replies: list[Reply] = []
         try:
@@ -103,8 +106,8 @@ class Runtime:
     async def _command(
         self, session: AsyncSession, event: Command, sender: PersonRef, chat_id: int
     ) -> tuple[Context, Run]:
-        spec, text = self.bot.registry.find_command(event.name, event.text)
-        if spec is None:
+        candidates = self.bot.registry.find_command(event.name, event.text)
+        if not candidates:
             subs = self.bot.registry.subcommands(event.name.lower())
             if subs:
                 usages = "\n".join(s.usage for s in subs)
@@ -114,20 +117,31 @@ class Runtime:
             raise NotFound(
                 _("Unknown command /{name} — type /help to see the commands.", name=event.name)
             )
+        env = self._parse_env(session, event.platform, sender)
+        spec, args = await self._match(candidates, env)
         skill = self.bot.registry.skills[spec.skill]
         ctx = Context(self.bot, session, skill, event=event, person=sender, chat_id=chat_id)
         self._check_role(sender, spec.requires, f"/{spec.name}")
-        env = self._parse_env(session, event.platform, sender)
-        try:
-            args = await parse_args(text, spec.params, env)
-        except UsageError as exc:
-            exc.usage = spec.usage
-            raise
 
         async def run(c: Context) -> None:
             await spec.func(c, **args)
 
         return ctx, run
+
+    async def _match(
+        self, candidates: list[tuple[CommandSpec, str]], env: ParseEnv
+    ) -> tuple[CommandSpec, dict[str, Any]]:
+        """The first candidate whose arguments parse (``/standup today I fixed it`` is the
+        ``standup`` command if ``standup today`` takes nothing); else the first one's error."""
+        first_error: UsageError | None = None
+        for spec, text in candidates:
+            try:
+                return spec, await parse_args(text, spec.params, env)
+            except UsageError as exc:
+                exc.usage = spec.usage
+                first_error = first_error or exc
+        assert first_error is not None
+        raise first_error
 
     def _action(
         self, session: AsyncSession, event: Action, sender: PersonRef, chat_id: int
@@ -205,3 +219,10 @@ def _error_text(exc: UserError) -> TextLike:
     if isinstance(exc, UsageError) and exc.usage:
         return _("{problem}\nUsage: {usage}", problem=exc.text, usage=exc.usage)
     return exc.text
+
+
+def _wanted(event: Event) -> bool:
+    """Commands (with a name) and button presses; other events only once a skill handles them."""
+    if isinstance(event, Command):
+        return bool(event.name.strip())
+    return isinstance(event, Action)

@@ -11,6 +11,7 @@ Example:
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -148,6 +149,7 @@ class Skill:
             raise RegistrationError(
                 f"command {name!r}: one or two lower-case words, e.g. 'task add'"
             )
+        _check_async(func, f"command {name!r}")
         params = params_of(func)
         spec = CommandSpec(
             self.name, name, func, params, help, usage or usage_of(name, params), requires, aliases
@@ -158,6 +160,7 @@ class Skill:
     def register_action(self, name: str, func: Any, *, requires: str | None = None) -> ActionSpec:
         if not _NAME.match(name):
             raise RegistrationError(f"action {name!r}: use lower-case letters, digits, _")
+        _check_async(func, f"action {name!r}")
         spec = ActionSpec(self.name, name, func, requires)
         self.actions.append(spec)
         return spec
@@ -167,11 +170,13 @@ class Skill:
     ) -> JobSpec:
         if (cron is None) == (every is None):
             raise RegistrationError(f"job {name!r}: give exactly one of cron= or every=")
+        _check_async(func, f"job {name!r}")
         spec = JobSpec(self.name, name, func, cron, every)
         self.jobs.append(spec)
         return spec
 
     def register_hook(self, event: str, func: Any) -> HookSpec:
+        _check_async(func, f"hook {event!r}")
         spec = HookSpec(self.name, event, func)
         self.hooks.append(spec)
         return spec
@@ -179,11 +184,13 @@ class Skill:
     def register_timer(self, kind: str, func: Any) -> TimerSpec:
         if not _NAME.match(kind):
             raise RegistrationError(f"timer kind {kind!r}: use lower-case letters, digits, _")
+        _check_async(func, f"timer {kind!r}")
         spec = TimerSpec(self.name, kind, func)
         self.timers[kind] = spec
         return spec
 
     def register_policy(self, func: PolicyFunc) -> PolicyFunc:
+        _check_async(func, "delivery policy")
         self.policies.append(func)
         return func
 
@@ -266,3 +273,10 @@ class Skill:
             return func
 
         return decorate
+
+
+def _check_async(func: Any, what: str) -> None:
+    if not inspect.iscoroutinefunction(func):
+        raise RegistrationError(
+            f"{what}: {getattr(func, '__qualname__', func)!r} must be 'async def'"
+        )

@@ -27,7 +27,7 @@ from bot.app import Bot
 from bot.clock import FakeClock
 from bot.config import parse_config
 from bot.loader import NoOptions, installed_skills
-from bot.memory import MemoryAdapter, Sent
+from bot.memory import MemoryAdapter, Sent, format_sent
 from bot.skill import Skill
 
 __all__ = ["Harness", "Outcome", "Sent", "make_harness"]
@@ -78,9 +78,8 @@ class Harness:
         """Play a transcript; return what the console would print."""
         out = []
         for step in transcript.parse(script, ZoneInfo(self.bot.config.org.timezone)):
-            for sent in await self.player.play(step):
-                out.append(f"[{sent.where}] deskmate:\n{sent.text}")
-        return "\n\n".join(out)
+            out += [format_sent(sent) for sent in await self.player.play(step)]
+        return "\n".join(out)
 
     def inbox(self, who: str) -> list[Sent]:
         """Messages delivered to ``who`` in their DM."""

@@ -27,6 +27,7 @@ def test_a_transcript_with_a_fake_clock_runs_jobs_and_dms(tmp_path):
             "~ +2m\n"
         ),
         "--fake-clock",
+        "--start",
         "2026-11-23 09:00",
     )
     assert result.exit_code == 0, result.output
@@ -44,3 +45,16 @@ def test_moving_time_needs_the_fake_clock_and_bad_lines_are_reported(tmp_path):
     assert "line 2: expected 'name: text'" in result.output
     assert "no button [Nope] visible to @alice" in result.output
     assert "[#general] deskmate:\nHelp for /help" in result.output
+
+
+def test_the_example_transcript_plays(tmp_path):
+    script = (ROOT / "examples" / "transcripts" / "quiet-hours.txt").read_text(encoding="utf-8")
+    result = play(tmp_path, script, "--fake-clock")
+    assert result.exit_code == 0, result.output
+    assert "Now: quiet until Tue 24 Nov 09:00" in result.output
+
+
+def test_a_second_run_on_the_same_database_answers_again(tmp_path):
+    first = play(tmp_path, "alice: /help help\n")
+    second = play(tmp_path, "alice: /help help\n")
+    assert first.output == second.output != ""

@@ -25,7 +25,7 @@ async def test_help_for_an_unknown_command(deskmate):
     chat = await deskmate(sample)
     out = (await chat.say("alice", "/help fly")).one()
     assert out.where == "#general, only @alice"
-    assert out.text == "There is no command /fly — type /help to see the commands."
+    assert out.text == "Unknown command /fly — type /help to see the commands."
 
 
 async def test_help_in_chinese(deskmate):
