@@ -10,12 +10,14 @@ Example:
     ...     await ctx.reply(_("Sent."))
 """
 
+from bot.config import PersonHandle, StrictModel
 from bot.context import ChatTarget, Context, JobContext
 from bot.errors import BadValue, NotFound, PermissionDenied, UsageError, UserError
 from bot.i18n import Money, Text, _
 from bot.messages import Button, Field, File, Message
 from bot.params import DateRange, Opt, Rest, TimeRange
 from bot.people import PersonRef
+from bot.policy import Decision, Notice
 from bot.skill import Skill
 
 __all__ = [
@@ -24,17 +26,21 @@ __all__ = [
     "ChatTarget",
     "Context",
     "DateRange",
+    "Decision",
     "Field",
     "File",
     "JobContext",
     "Message",
     "Money",
     "NotFound",
+    "Notice",
     "Opt",
     "PermissionDenied",
+    "PersonHandle",
     "PersonRef",
     "Rest",
     "Skill",
+    "StrictModel",
     "Text",
     "TimeRange",
     "UsageError",

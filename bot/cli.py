@@ -72,6 +72,13 @@ def run(config_path: Path) -> None:
         level=config.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     adapters = _enabled_adapters(config)
+    if not adapters and config.adapters.console.enabled:
+        _fail(
+            [
+                "adapters: only the console is enabled — run `deskmate console`, or enable slack "
+                "or telegram"
+            ]
+        )
     if not adapters:
         _fail(
             [

@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -56,6 +57,10 @@ class JobContext:
     def now(self) -> datetime:
         """The current time (UTC, aware) from the bot's clock."""
         return self._bot.clock.now()
+
+    def today(self) -> date:
+        """Today's date in the org's time zone (in a :class:`Context`: the sender's)."""
+        return self.now().astimezone(ZoneInfo(self.org.timezone)).date()
 
     async def find_person(self, handle: str) -> PersonRef | None:
         """A person of the directory by handle (``alice``)."""
@@ -215,6 +220,9 @@ class Context(JobContext):
 
     def _platform_hint(self) -> str | None:
         return self.event.platform
+
+    def today(self) -> date:
+        return self.now().astimezone(self.person.tz).date()
 
     def _sender(self) -> PersonRef | None:
         return self.person

@@ -43,7 +43,7 @@ def import_skill(path: str) -> Skill:
 def _plugin_paths(path: Path) -> list[str]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
+    except (OSError, ValueError, yaml.YAMLError):
         return []  # load_config reports it, with the line
     skills = raw.get("skills") if isinstance(raw, dict) else None
     plugins = skills.get("plugins") if isinstance(skills, dict) else None
@@ -64,8 +64,6 @@ def load(path: Path | str) -> tuple[Config, list[Skill]]:
     config = load_config(path, skill_schemas=schemas, known_roles=roles)
     enabled = config.skills.get("enabled")
     names = list(available) if enabled is None else list(enabled)
-    if "help" in available and "help" not in names:
-        names.insert(0, "help")
     return config, [available[n] for n in names]
 
 

@@ -59,9 +59,13 @@ def _validate_skills(
     meta_input = {key: raw[key] for key in _SKILLS_META_KEYS if key in raw}
     _try_validate(_SkillsMeta, meta_input, ("skills",), problems, context)
     enabled = raw.get("enabled")
+    seen: set[str] = set()
     for i, name in enumerate(enabled if isinstance(enabled, list) else []):
         if isinstance(name, str) and name not in schemas:
             problems.append((("skills", "enabled", i), _unknown_skill(name, schemas)))
+        elif isinstance(name, str) and name in seen:
+            problems.append((("skills", "enabled", i), f"{name!r} is listed twice"))
+        seen.add(str(name))
     for name in raw:
         if name not in _SKILLS_META_KEYS and name not in schemas:
             problems.append((("skills", name), _unknown_skill(str(name), schemas)))

@@ -15,11 +15,21 @@ from bot.config.problems import Loc, Problem, _describe, _has
 from bot.errors import ConfigError
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so the models check them and point at the line."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _read_yaml(
     text: str, filename: str, environ: Mapping[str, str]
 ) -> tuple[yaml.Node | None, dict[str, Any], list[Problem]]:
     """Compose the node tree (for lines), interpolate env references, then build the data."""
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         root = loader.get_single_node()
         problems = _interpolate_nodes(root, environ) + _duplicate_keys(root)

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
+import pytest_asyncio
 
 from bot.skill import Skill
 from bot.testing import DEFAULT_START, Harness, make_harness
@@ -15,7 +15,7 @@ from bot.testing import DEFAULT_START, Harness, make_harness
 HarnessFactory = Callable[..., Awaitable[Harness]]
 
 
-@pytest.fixture
+@pytest_asyncio.fixture
 async def deskmate(tmp_path: Path) -> AsyncIterator[HarnessFactory]:
     """An async factory: ``chat = await deskmate(skill, config="...yaml...")``."""
     made: list[Harness] = []

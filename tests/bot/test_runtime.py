@@ -116,3 +116,52 @@ async def test_every_parameter_type(chat):
 async def test_chinese_reader_gets_chinese_errors(chat):
     out = await chat.say("bob", "/pnig")
     assert out.one().text == "没有 /pnig 这个命令 — 输入 /help 查看所有命令。"
+
+
+async def test_options_never_leak_into_free_text(chat):
+    out = await chat.say("alice", "/assign @bob Ship due:fri the  report")
+    assert out[0].text.startswith("Assigned Ship the  report to @bob, due Fri 27 Nov 18:00")
+
+
+async def test_a_quoted_option_value_and_a_number_after_a_date(chat):
+    out = await chat.say("alice", '/assign @bob Ship due:"2026-12-01 9:00" 3 copies')
+    assert out[0].text.startswith("Assigned Ship 3 copies to @bob, due Tue 1 Dec 09:00")
+
+
+async def test_an_unclosed_quote_is_just_a_character(chat):
+    assert (await chat.say("alice", "/note 'til tomorrow")).one().text == "Noted: 'til tomorrow"
+
+
+async def test_a_mention_matches_a_name_exactly(chat):
+    out = await chat.say("alice", "/assign @b_b Ship it")
+    assert "unknown person @b_b" in out.one().text
+    assert chat.inbox("bob") == []
+
+
+async def test_plain_chat_gets_no_answer(chat):
+    assert await chat.say("alice", "hello everyone") == []
+    assert await chat.say("alice", "/") == []
+
+
+async def test_full_width_space_separates_a_command(chat):
+    assert (await chat.say("alice", "/note\u3000记下来")).one().text == "Noted: 记下来"
+
+
+async def test_roles_follow_the_config_across_restarts(deskmate, tmp_path):
+    first = await deskmate(skill, config=PEOPLE)
+    assert (await first.say("rita", "/review")).one().text == "reviewed"
+    url = first.bot.config.storage.url
+    await first.close()
+    again = await deskmate(skill, config="people: [{id: alice}]", database_url=url)
+    refused = (await again.say("rita", "/review")).one().text
+    assert refused.startswith("Only people with the reviewer role")
+
+
+async def test_a_sub_command_word_can_start_the_parents_free_text(deskmate):
+    from deskmate_standup import skill as standup
+
+    chat = await deskmate(standup)
+    assert (await chat.say("alice", "/standup today I fixed the build")).one().text == (
+        "✅ Noted, @alice."
+    )
+    assert "@alice: today I fixed the build" in (await chat.say("bob", "/standup today")).text

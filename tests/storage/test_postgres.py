@@ -1,6 +1,7 @@
 """The same bot on PostgreSQL (the machine's server at 127.0.0.1:5432): migrations of the core and
 of skills, a command that writes, a notification delivered, an event handled once."""
 
+import os
 import secrets
 
 import asyncpg
@@ -15,7 +16,12 @@ SERVER = "postgresql://postgres@127.0.0.1:5432"
 @pytest.fixture
 async def pg_url():
     name = f"deskmate_test_{secrets.token_hex(4)}"
-    admin = await asyncpg.connect(f"{SERVER}/postgres")
+    try:
+        admin = await asyncpg.connect(f"{SERVER}/postgres")
+    except OSError as exc:  # no server: CI has one (it sets DESKMATE_REQUIRE_PG), laptops may not
+        if os.environ.get("DESKMATE_REQUIRE_PG"):
+            raise
+        pytest.skip(f"no PostgreSQL at {SERVER} ({exc}); set DESKMATE_REQUIRE_PG=1 to fail")
     await admin.execute(f'CREATE DATABASE "{name}"')
     yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
     await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')

@@ -3,7 +3,7 @@
 from datetime import date
 from pathlib import Path
 
-from sqlmodel import Field, SQLModel, select
+from sqlmodel import Field, SQLModel, col, select
 
 from bot import ChatTarget, Context, JobContext, Message, Rest, Skill, _
 
@@ -20,7 +20,6 @@ class Update(SQLModel, table=True):
     __tablename__ = "standup_updates"
     id: int | None = Field(default=None, primary_key=True)
     chat_id: int = Field(index=True)
-    person_id: int
     handle: str
     day: date = Field(index=True)
     text: str
@@ -28,40 +27,29 @@ class Update(SQLModel, table=True):
 
 @skill.command("standup", help=_("Post your stand-up for today: /standup shipped the report"))
 async def post(ctx: Context, text: Rest) -> None:
-    today = ctx.now().astimezone(ctx.person.tz).date()
     ctx.session.add(
-        Update(
-            chat_id=ctx.chat_id,
-            person_id=ctx.person.id,
-            handle=ctx.person.handle,
-            day=today,
-            text=text,
-        )
+        Update(chat_id=ctx.chat_id, handle=ctx.person.handle, day=ctx.today(), text=text)
     )
     await ctx.reply(_("✅ Noted, {who}.", who=ctx.person.mention))
 
 
 @skill.command("standup today", help=_("Show today's stand-ups in this chat"))
 async def today(ctx: Context) -> None:
-    day = ctx.now().astimezone(ctx.person.tz).date()
-    await ctx.reply(await _summary(ctx, ctx.chat_id, day))
+    await ctx.reply(await _summary(ctx, ctx.chat_id, ctx.today()))
 
 
 @skill.job(cron="0 18 * * mon-fri")
 async def post_summaries(ctx: JobContext) -> None:
-    """At 18:00 on workdays, each chat that had stand-ups gets the day's summary."""
-    day = ctx.now().date()
+    """At 18:00 on workdays (org time), each chat that had stand-ups gets the day's summary."""
+    day = ctx.today()
     chats = await ctx.session.exec(select(Update.chat_id).where(Update.day == day).distinct())
     for chat_id in chats.all():
         await ctx.notify(ChatTarget(chat_id), await _summary(ctx, chat_id, day))
 
 
 async def _summary(ctx: JobContext, chat_id: int, day: date) -> Message:
-    rows = (
-        await ctx.session.exec(
-            select(Update).where(Update.chat_id == chat_id, Update.day == day).order_by(Update.id)
-        )
-    ).all()  # type: ignore[arg-type]
+    query = select(Update).where(Update.chat_id == chat_id, Update.day == day)
+    rows = (await ctx.session.exec(query.order_by(col(Update.id)))).all()
     if not rows:
         return Message(_("No stand-ups yet today."))
     lines = "\n".join(f"• @{u.handle}: {u.text}" for u in rows)

@@ -19,7 +19,6 @@ def upgrade() -> None:
         "standup_updates",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("chat_id", sa.Integer(), nullable=False, index=True),
-        sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("handle", sa.String(), nullable=False),
         sa.Column("day", sa.Date(), nullable=False, index=True),
         sa.Column("text", sa.String(), nullable=False),
