@@ -1,6 +1,7 @@
 """The same bot on PostgreSQL (the machine's server at 127.0.0.1:5432): migrations of the core and
 of skills, a command that writes, a notification delivered, an event handled once."""
 
+import asyncio
 import os
 import secrets
 
@@ -48,3 +49,23 @@ async def test_the_bot_runs_on_postgresql(deskmate, pg_url):
     await chat.bot.handle(event)
     await chat.bot.handle(event)
     assert await chat.count("sample_notes") == 2
+
+
+async def test_two_instances_drain_one_outbox_without_sending_twice(deskmate, pg_url, monkeypatch):
+    monkeypatch.setattr("bot.delivery.BATCH", 10)  # many small claims, so the two interleave
+    config = "people: [{id: bob, accounts: {console: bob}}]"
+    one = await deskmate(sample, config=config, database_url=pg_url)
+    two = await deskmate(sample, config=config, database_url=pg_url)
+    one.bot.delivery.drain = _no_drain  # queue only; both instances drain below
+    await one.say("alice", "/spam @bob 300")
+    await asyncio.gather(_real_drain(one), _real_drain(two))
+    texts = [s.text for s in one.inbox("bob") + two.inbox("bob")]
+    assert sorted(texts) == sorted(f"message {i}" for i in range(300))
+
+
+async def _no_drain() -> int:
+    return 0
+
+
+async def _real_drain(chat) -> int:
+    return await type(chat.bot.delivery).drain(chat.bot.delivery)
