@@ -51,7 +51,7 @@ def test_the_example_transcript_plays(tmp_path):
     script = (ROOT / "examples" / "transcripts" / "quiet-hours.txt").read_text(encoding="utf-8")
     result = play(tmp_path, script, "--fake-clock")
     assert result.exit_code == 0, result.output
-    assert "Now: quiet until Tue 24 Nov 09:00" in result.output
+    assert "Now: quiet until Tue 24 Nov 10:00" in result.output
 
 
 def test_a_second_run_on_the_same_database_answers_again(tmp_path):
