@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import cards
 from bot.adapter import Adapter
 from bot.clock import Clock, FakeClock, SystemClock
 from bot.config import Config
@@ -133,7 +134,9 @@ class Bot:
 
         async def run() -> None:
             async with self.db.transaction() as session:
-                await job.func(JobContext(self, session, skill))
+                ctx = JobContext(self, session, skill)
+                await job.func(ctx)
+            await cards.apply(self, ctx.effects.edits)
             await self.tick()
 
         return run

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.cards import CardEdit
 from bot.config import OrgConfig
 from bot.events import ChatRef, Event
 from bot.i18n import Text, TextLike
@@ -37,6 +38,18 @@ class ChatTarget:
 class Reply:
     message: Message
     ephemeral: bool = False
+    card: str | None = None  # a live card of ``skill``
+    skill: str = ""
+
+
+@dataclass
+class Effects:
+    """What a transaction causes once it commits: replies, why notifications wait (told to the
+    sender), and edits of live cards."""
+
+    replies: list[Reply] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)
+    edits: list[CardEdit] = field(default_factory=list)
 
 
 class JobContext:
@@ -44,10 +57,13 @@ class JobContext:
     ``notify``/``emit``. Command and action handlers get a :class:`Context`, which adds the
     sender."""
 
-    def __init__(self, bot: Bot, session: AsyncSession, skill: Skill) -> None:
+    def __init__(
+        self, bot: Bot, session: AsyncSession, skill: Skill, effects: Effects | None = None
+    ) -> None:
         self._bot = bot
         self.session = session
         self.skill = skill
+        self.effects = effects or Effects()
 
     @property
     def config(self) -> Any:
@@ -86,11 +102,13 @@ class JobContext:
         *,
         urgent: bool = False,
         group: str | None = None,
+        card: str | None = None,
     ) -> None:
         """Reach someone other than the sender. Written to the outbox in this transaction, so it is
         sent only if the change commits, and never lost once it has. The recipient's quiet hours
         decide when it arrives; ``urgent`` comes through them if the sender may send urgent ones.
-        ``group`` names the kind of notification for digests (see :meth:`Skill.digest_label`)."""
+        ``group`` names the kind of notification for digests (see :meth:`Skill.digest_label`);
+        ``card`` makes it a live card that :meth:`update_card` edits."""
         note = await self._bot.delivery.enqueue(
             self.session,
             to,
@@ -100,9 +118,15 @@ class JobContext:
             group=group,
             platform=self._platform_hint(),
             sender=self._sender(),
+            card=card,
         )
-        if note is not None:
-            self._held_note(note)
+        if note is not None and note not in self.effects.notes:
+            self.effects.notes.append(note)
+
+    def update_card(self, key: str, message: MessageLike) -> None:
+        """Show ``message`` in every copy of this skill's card ``key`` (posted with
+        ``reply(..., card=key)`` or ``notify(..., card=key)``), after the transaction commits."""
+        self.effects.edits.append(CardEdit(self.skill.name, key, as_message(message)))
 
     @property
     def timers(self) -> Timers:
@@ -116,9 +140,6 @@ class JobContext:
     def _sender(self) -> PersonRef | None:
         return None
 
-    def _held_note(self, note: Text) -> None:
-        pass
-
     def _platform_hint(self) -> str | None:
         return None
 
@@ -126,7 +147,8 @@ class JobContext:
         """Run other skills' hooks for ``"<skill>.<event>"`` in this same transaction."""
         name = event if "." in event else f"{self.skill.name}.{event}"
         for hook in self._bot.registry.hooks(name):
-            ctx = JobContext(self._bot, self.session, self._bot.registry.skills[hook.skill])
+            skill = self._bot.registry.skills[hook.skill]
+            ctx = JobContext(self._bot, self.session, skill, self.effects)
             await hook.func(ctx, dict(payload))
 
     async def audit(self, action: str, detail: dict[str, Any] | None = None) -> None:
@@ -149,12 +171,6 @@ class JobContext:
         return None
 
 
-@dataclass
-class _Outgoing:
-    replies: list[Reply] = field(default_factory=list)
-    notes: list[Text] = field(default_factory=list)  # why notifications wait (quiet hours)
-
-
 class Context(JobContext):
     """The context of a command or a button press: adds the sender, the chat and ``reply``."""
 
@@ -173,15 +189,14 @@ class Context(JobContext):
         self.person = person
         self.chat: ChatRef = event.chat
         self.chat_id = chat_id
-        self._out = _Outgoing()
 
     @property
     def replies(self) -> list[Reply]:
         """The replies, the first one carrying why any notification waits (told once)."""
-        replies = self._out.replies
-        if not self._out.notes:
+        replies = self.effects.replies
+        if not self.effects.notes:
             return replies
-        notes = Text("{notes}", {"notes": Lines(self._out.notes)})  # nothing to translate
+        notes = Text("{notes}", {"notes": Lines(self.effects.notes)})  # nothing to translate
         if not replies:
             return [Reply(Message(notes), ephemeral=True)]
         first = replies[0].message
@@ -190,12 +205,15 @@ class Context(JobContext):
             if first.context is None
             else Text("{context}\n{notes}", {"context": first.context, "notes": notes})
         )
-        return [Reply(replace(first, context=context), replies[0].ephemeral), *replies[1:]]
+        return [replace(replies[0], message=replace(first, context=context)), *replies[1:]]
 
-    async def reply(self, message: MessageLike, *, ephemeral: bool = False) -> None:
+    async def reply(
+        self, message: MessageLike, *, ephemeral: bool = False, card: str | None = None
+    ) -> None:
         """Answer in the chat the command came from, after the transaction commits.
-        ``ephemeral``: only the sender sees it (where the platform can do that)."""
-        self._out.replies.append(Reply(as_message(message), ephemeral))
+        ``ephemeral``: only the sender sees it (where the platform can do that); ``card``: this
+        message is the live card ``card`` of this skill (see :meth:`update_card`)."""
+        self.effects.replies.append(Reply(as_message(message), ephemeral, card, self.skill.name))
 
     def t(self, text: TextLike) -> str:
         """Render a text in the sender's language and time zone, as plain text."""
@@ -226,10 +244,6 @@ class Context(JobContext):
 
     def _sender(self) -> PersonRef | None:
         return self.person
-
-    def _held_note(self, note: Text) -> None:
-        if note not in self._out.notes:
-            self._out.notes.append(note)
 
     def _actor_id(self) -> int | None:
         return self.person.id

@@ -23,7 +23,7 @@ from sqlalchemy import func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import codec, digest
+from bot import cards, codec, digest
 from bot.adapter import DeliveryFailed, Destination
 from bot.i18n import Locale, Text
 from bot.messages import Message, render_message
@@ -79,6 +79,7 @@ class Delivery:
         urgent: bool = False,
         group: str | None = None,
         platform: str | None = None,
+        card: str | None = None,
     ) -> Text | None:
         """Write the outbox row; returns why it waits, if the recipient's policy holds it."""
         now = self.bot.clock.now()
@@ -100,6 +101,7 @@ class Delivery:
                 held=held,
                 silent=decision.silent,
                 group=group,
+                card=card,
                 payload=codec.dumps(message),
             )
         )
@@ -269,6 +271,11 @@ class Delivery:
                 continue
             await self._sent(parcel.rows, ref)
             sent += len(parcel.rows)
+            row = parcel.rows[0]
+            if len(parcel.rows) == 1 and not row.held and row.card is not None:
+                await cards.remember(
+                    self.bot, row.skill, row.card, route.destination, ref, parcel.locale
+                )
         return sent
 
     async def _sent(self, rows: list[OutboxRow], ref: str) -> None:

@@ -18,7 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import cards
 from bot.adapter import Destination
+from bot.cards import CardEdit
 from bot.context import Context, Reply
 from bot.errors import NotFound, PermissionDenied, UsageError, UserError
 from bot.events import Action, Command, Event
@@ -48,6 +50,7 @@ class Runtime:
             return  # plain chat and shared locations no skill asked for: stay quiet
         sender: PersonRef | None = None
         replies: list[Reply] = []
+        edits: list[CardEdit] = []
         try:
             async with self.bot.db.transaction() as session:
                 if not await self._first_time(session, event):
@@ -57,7 +60,7 @@ class Runtime:
                 chat_id = await self.bot.directory.ensure_chat(session, event.chat)
                 ctx, run = await self._route(session, event, sender, chat_id)
                 await run(ctx)
-                replies = ctx.replies
+                replies, edits = ctx.replies, ctx.effects.edits
         except UserError as exc:
             replies = [Reply(Message(_error_text(exc)), ephemeral=True)]
         except Exception:
@@ -70,6 +73,7 @@ class Runtime:
             )
             replies = [Reply(Message(text), ephemeral=True)]
         await self._send_replies(event, sender, replies)
+        await cards.apply(self.bot, edits)
         await self.bot.delivery.drain()
 
     async def _first_time(self, session: AsyncSession, event: Event) -> bool:
@@ -205,7 +209,7 @@ class Runtime:
         for reply in replies:
             rendered = render_message(reply.message, self.bot.translator, loc)
             try:
-                await adapter.send(
+                ref = await adapter.send(
                     to,
                     rendered,
                     reply_to=event.event_id,
@@ -213,6 +217,9 @@ class Runtime:
                 )
             except Exception:
                 log.exception("could not send a reply to %s", to)
+                continue
+            if reply.card is not None and not reply.ephemeral:
+                await cards.remember(self.bot, reply.skill, reply.card, to, ref, loc)
 
 
 def _error_text(exc: UserError) -> TextLike:

@@ -20,6 +20,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import cards
+from bot.cards import CardEdit
 from storage.models import Timer
 
 if TYPE_CHECKING:
@@ -120,14 +122,15 @@ class TimerRunner:
                 if timer is None:
                     return None
                 timer_id = timer.id
-                await self._run(session, timer)
+                edits = await self._run(session, timer)
+            await cards.apply(self.bot, edits)
             return 1
         except Exception as exc:
             log.exception("timer %s failed", timer_id)
             await self._retry_later(timer_id, repr(exc))
             return 0
 
-    async def _run(self, session: AsyncSession, timer: Timer) -> None:
+    async def _run(self, session: AsyncSession, timer: Timer) -> list[CardEdit]:
         spec = self.bot.registry.timer(timer.skill, timer.kind)
         await session.delete(timer)
         await session.flush()
@@ -135,9 +138,10 @@ class TimerRunner:
             log.warning(
                 "no handler for timer %s.%s (key %s); dropped", timer.skill, timer.kind, timer.key
             )
-            return
+            return []
         ctx = self.bot.job_context(session, timer.skill)
         await spec.func(ctx, timer.key, json.loads(timer.payload))
+        return ctx.effects.edits
 
     async def _retry_later(self, timer_id: int | None, error: str) -> None:
         if timer_id is None:

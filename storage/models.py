@@ -107,6 +107,7 @@ class OutboxRow(SQLModel, table=True):
     sender_id: int | None = Field(default=None, foreign_key="people.id")  # who caused it
     urgent: bool = False
     held: bool = False  # waited for the recipient's quiet hours: goes out in a digest
+    card: str | None = Field(default=None, max_length=200)  # a live card: edited when it changes
     silent: bool = False  # deliver without a push notification
     lease_until: datetime | None = Field(default=None, sa_type=_utc_datetime())
     group: str | None = Field(default=None, max_length=64)
@@ -138,3 +139,22 @@ class Timer(SQLModel, table=True):
     status: str = Field(default="pending", max_length=16)  # pending | failed
     attempts: int = 0
     last_error: str | None = Field(default=None, sa_type=sa.Text)
+
+
+class CardLocation(SQLModel, table=True):
+    """Where a live card (a task, a request, a notice) was posted, so a change of its state edits
+    it in place; one card may stand in a group chat and in several DMs."""
+
+    __tablename__ = "cards"
+    __table_args__ = (sa.Index("ix_cards_skill_key", "skill", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    skill: str = Field(max_length=64)
+    key: str = Field(max_length=200)
+    platform: str = Field(max_length=32)
+    chat_id: str | None = Field(default=None, max_length=128)
+    account_id: str | None = Field(default=None, max_length=128)
+    message_ref: str = Field(max_length=200)
+    language: str = Field(max_length=8)
+    timezone: str = Field(max_length=64)
+    created_at: datetime = Field(sa_type=_utc_datetime())

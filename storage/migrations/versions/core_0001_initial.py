@@ -87,6 +87,7 @@ def upgrade() -> None:
         sa.Column("sender_id", sa.Integer(), sa.ForeignKey("people.id")),
         sa.Column("urgent", sa.Boolean(), nullable=False),
         sa.Column("held", sa.Boolean(), nullable=False),
+        sa.Column("card", sa.String(200)),
         sa.Column("silent", sa.Boolean(), nullable=False),
         sa.Column("lease_until", TS),
         sa.Column("group", sa.String(64)),
@@ -112,10 +113,25 @@ def upgrade() -> None:
         sa.UniqueConstraint("skill", "key"),
     )
     op.create_index("ix_timers_status_due", "timers", ["status", "due_at"])
+    op.create_table(
+        "cards",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("skill", sa.String(64), nullable=False),
+        sa.Column("key", sa.String(200), nullable=False),
+        sa.Column("platform", sa.String(32), nullable=False),
+        sa.Column("chat_id", sa.String(128)),
+        sa.Column("account_id", sa.String(128)),
+        sa.Column("message_ref", sa.String(200), nullable=False),
+        sa.Column("language", sa.String(8), nullable=False),
+        sa.Column("timezone", sa.String(64), nullable=False),
+        sa.Column("created_at", TS, nullable=False),
+    )
+    op.create_index("ix_cards_skill_key", "cards", ["skill", "key"])
 
 
 def downgrade() -> None:
     for table in (
+        "cards",
         "timers",
         "outbox",
         "audit_log",
