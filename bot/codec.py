@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from bot.i18n import Mention, Money, Text, Zoned
+from bot.i18n import Mention, Money, Relative, Text, Zoned
 from bot.markup import Lines, Link
 from bot.messages import Button, Field, File, Message
 
@@ -48,6 +48,8 @@ def _encode(v: Any) -> Any:
         return {"$link": [v.url, v.label]}
     if isinstance(v, Lines):
         return {"$lines": [_encode(x) for x in v.items]}
+    if isinstance(v, Relative):
+        return {"$rel": v.at.isoformat()}
     if isinstance(v, Zoned):
         return {"$zoned": [v.at.isoformat(), v.timezone]}
     if isinstance(v, Money):
@@ -74,6 +76,7 @@ _DECODERS: dict[str, Any] = {
     "$mention": lambda d: Mention(d["$mention"][0], d["$mention"][1], d["$mention"][2]),
     "$link": lambda d: Link(*d["$link"]),
     "$lines": lambda d: Lines([_decode(x) for x in d["$lines"]]),
+    "$rel": lambda d: Relative(datetime.fromisoformat(d["$rel"])),
     "$zoned": lambda d: Zoned(datetime.fromisoformat(d["$zoned"][0]), d["$zoned"][1]),
     "$money": lambda d: Money(Decimal(d["$money"][0]), d["$money"][1]),
     "$dt": lambda d: datetime.fromisoformat(d["$dt"]),

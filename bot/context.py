@@ -85,6 +85,10 @@ class JobContext:
     async def person_by_id(self, person_id: int) -> PersonRef | None:
         return await self._bot.directory.get(self.session, person_id)
 
+    async def team(self, name: str) -> list[PersonRef]:
+        """The people of a team (``team:`` in the directory)."""
+        return await self._bot.directory.team(self.session, name)
+
     async def people(self, ids: Sequence[int]) -> list[PersonRef]:
         """People of the directory by id, in the order given (unknown ids are skipped)."""
         found = {p.id: p for p in await self._bot.directory.members(self.session, ids)}

@@ -64,6 +64,10 @@ class Directory:
             return await self.get(session, acc.person_id)
         return await self.by_handle(session, username)
 
+    async def team(self, session: AsyncSession, name: str) -> list[PersonRef]:
+        rows = (await session.exec(select(Person).where(Person.team == name))).all()
+        return [await self._ref(session, p) for p in rows]
+
     async def members(self, session: AsyncSession, ids: Iterable[int]) -> list[PersonRef]:
         rows = (await session.exec(select(Person).where(col(Person.id).in_(list(ids))))).all()
         return [await self._ref(session, p) for p in rows]

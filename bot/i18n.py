@@ -100,6 +100,13 @@ class Zoned:
     timezone: str
 
 
+@dataclass(frozen=True)
+class Relative:
+    """A time shown relative to now: ``in 2 days``, ``3 hours ago`` / ``2天后``, ``3小时前``."""
+
+    at: datetime
+
+
 class Catalog:
     """Translations per language: ``{language: {msgid: translation}}``, merged from many files."""
 
@@ -171,6 +178,13 @@ def format_value(value: Any, loc: Locale) -> str:
     from babel.numbers import format_currency, format_decimal
 
     babel_locale = "zh_Hans_CN" if loc.language == "zh" else "en_GB"
+    if isinstance(value, Relative):
+        from babel.dates import format_timedelta
+
+        now = loc.now or value.at
+        return format_timedelta(
+            value.at - now, add_direction=True, threshold=1.1, locale=babel_locale
+        )
     if isinstance(value, Zoned):
         return format_value(value.at, Locale(loc.language, ZoneInfo(value.timezone), loc.now))
     if isinstance(value, datetime):

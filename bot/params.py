@@ -46,6 +46,15 @@ class Opt:
     name: str
 
 
+@dataclass(frozen=True)
+class Flag:
+    """Marks a parameter as words with a prefix, anywhere in the text: a choice
+    (``Annotated[Literal["high", "urgent"] | None, Flag("!")]`` takes ``!high``) or people
+    (``Annotated[list[PersonRef] | None, Flag("+")]`` takes ``+@carol``)."""
+
+    prefix: str
+
+
 class _RestMarker:
     pass
 
@@ -158,6 +167,7 @@ class Param:
     option: str | None
     choices: tuple[str, ...] = ()
     placeholder: str = ""
+    prefix: str | None = None  # a Flag
 
     @property
     def label(self) -> str:
@@ -186,7 +196,8 @@ _CONVERTERS: dict[Any, tuple[Callable[[str, ParseEnv], Any], str]] = {
 
 
 def _parse_int(s: str) -> int:
-    if not re.fullmatch(r"[+-]?\d{1,12}", s.strip()) or not s.strip().isascii():
+    s = s.strip().removeprefix("#")  # "#12": how chats name things by number
+    if not re.fullmatch(r"[+-]?\d{1,12}", s) or not s.isascii():
         raise BadValue(_("'{value}' is not a whole number — e.g. 12", value=s))
     return int(s)
 
@@ -210,13 +221,16 @@ def params_of(func: Callable[..., Any]) -> list[Param]:
 
 
 def _param(p: inspect.Parameter, hint: Any, where: str) -> Param:
-    option, rest = None, False
+    option, rest, prefix = None, False, None
     if get_origin(hint) is Annotated:
         base, *meta = get_args(hint)
         for m in meta:
             option = m.name if isinstance(m, Opt) else option
+            prefix = m.prefix if isinstance(m, Flag) else prefix
             rest = rest or isinstance(m, _RestMarker)
         hint = base
+    if prefix is not None:
+        return _flag(p, hint, prefix, where)
     inner, _nullable = _optional_inner(hint)
     has_default = p.default is not inspect.Parameter.empty
     common: dict[str, Any] = {
@@ -243,11 +257,34 @@ def _param(p: inspect.Parameter, hint: Any, where: str) -> Param:
     raise RegistrationError(f"{where}: parameter {p.name!r} has an unsupported type {hint!r}")
 
 
+def _flag(p: inspect.Parameter, hint: Any, prefix: str, where: str) -> Param:
+    inner, _nullable = _optional_inner(hint)
+    common: dict[str, Any] = {
+        "name": p.name,
+        "required": False,
+        "option": f"{prefix}{p.name}",
+        "prefix": prefix,
+        "default": None if p.default is inspect.Parameter.empty else p.default,
+    }
+    if get_origin(inner) is Literal:
+        choices = tuple(str(c) for c in get_args(inner))
+        return Param(
+            kind="choice",
+            convert=None,
+            choices=choices,
+            placeholder=f"{prefix}{'|'.join(choices)}",
+            **common,
+        )
+    if get_origin(inner) is list and get_args(inner) == (PersonRef,):
+        return Param(kind="people", convert=None, placeholder=f"{prefix}@person…", **common)
+    raise RegistrationError(f"{where}: Flag parameter {p.name!r} must be a Literal or people")
+
+
 def usage_of(name: str, params: list[Param]) -> str:
     """``/task add @person… <title…> [due:<date>]``, generated from the signature."""
     parts = [f"/{name}"]
     for p in params:
-        shown = f"{p.option}:{p.placeholder}" if p.option else p.placeholder
+        shown = f"{p.option}:{p.placeholder}" if p.option and not p.prefix else p.placeholder
         parts.append(shown if p.required else f"[{shown}]")
     return " ".join(parts)
 
@@ -273,9 +310,16 @@ async def _take_options(
     tokens: list[Token], options: dict[str | None, Param], env: ParseEnv, args: dict[str, Any]
 ) -> list[Token]:
     rest: list[Token] = []
+    flags = [p for p in options.values() if p.prefix]
     i = 0
     while i < len(tokens):
         tok = tokens[i]
+        flag = _flag_of(tok, flags, env)
+        if flag is not None:
+            raw = tok.text[len(flag.prefix or "") :]
+            args[flag.name] = await _convert_one(flag, raw, env, args.get(flag.name))
+            i += 1
+            continue
         key, sep, raw = tok.text.partition(":")
         param = options.get(key.lower()) if sep and not tok.quoted else None
         if param is None:
@@ -292,6 +336,20 @@ async def _take_options(
         args[param.name] = await _convert_one(param, raw, env, args.get(param.name))
         i += 1
     return rest
+
+
+def _flag_of(tok: Token, flags: list[Param], env: ParseEnv) -> Param | None:
+    """The flag ``tok`` is (``!high``, ``+@carol``), if any; other words keep their prefix."""
+    for p in flags:
+        assert p.prefix is not None
+        if tok.quoted or not tok.text.startswith(p.prefix):
+            continue
+        value = tok.text[len(p.prefix) :]
+        if (p.kind == "choice" and value.lower() in p.choices) or (
+            p.kind == "people" and env.is_mention(value)
+        ):
+            return p
+    return None
 
 
 def _looks_like_time(s: str) -> bool:

@@ -1,0 +1,211 @@
+"""Tasks (任务): a manager assigns work in a group chat; assignees start and finish it; everyone
+sees what is open, done and late; the late ones get nudged (催办).
+
+    /task add @alice @bob Ship the Q3 report due:fri !high cc:@carol
+    /task start 12 · /task done 12 shipped, see drive · /task cancel 12 · /task reopen 12
+    /task list [mine|assigned|created|chat|@person] [open|done|late|all] [today|week|month|dates]
+    /task show 12 · /task nudge 12 · /task edit 12 due:mon title:"New title" +@carol -@bob
+    /task report [week|month|dates] [@person] [team:eng]
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Literal
+
+from bot import (
+    Context,
+    DateRange,
+    Flag,
+    JobContext,
+    NotFound,
+    Opt,
+    PersonRef,
+    Rest,
+    Skill,
+    UsageError,
+    _,
+)
+from skills.tasks import flow, report, store, view
+from skills.tasks.config import TasksConfig
+from skills.tasks.models import Task, TaskAssignee, TaskFollower
+
+HERE = Path(__file__).parent
+skill = Skill(
+    "tasks",
+    description=_("Tasks: assign, track, nudge and report work"),
+    config=TasksConfig,
+    migrations=HERE / "migrations",
+    translations=HERE / "locales",
+)
+skill.digest_label("assigned", _("{n} task assigned"), _("{n} tasks assigned"))
+skill.digest_label("nudge", _("{n} nudge"), _("{n} nudges"))
+skill.digest_label("reminder", _("{n} reminder"), _("{n} reminders"))
+skill.digest_label("update", _("{n} task update"), _("{n} task updates"))
+
+Priority = Annotated[Literal["high", "urgent"] | None, Flag("!")]
+People = Annotated[list[PersonRef] | None, Opt("cc")]
+
+
+@skill.command("task add", help=_("Assign a task: /task add @bob Ship the report due:fri"))
+async def add(
+    ctx: Context,
+    assignees: list[PersonRef] | None = None,
+    title: Rest = "",
+    due: Annotated[datetime | None, Opt("due")] = None,
+    cc: People = None,
+    priority: Priority = None,
+) -> None:
+    """Create a task in this chat for the people mentioned (or the sender), due when given."""
+    if not title:
+        raise UsageError(_("Give the task a title, e.g. /task add @bob Ship the report due:fri"))
+    flow.check_title(ctx, title)
+    flow.check_due(due, ctx.now())
+    people = assignees or [ctx.person]
+    task = Task(
+        chat_id=ctx.chat_id,
+        creator_id=ctx.person.id,
+        title=title,
+        priority=priority or "normal",
+        due_at=due,
+        created_at=ctx.now(),
+        updated_at=ctx.now(),
+    )
+    ctx.session.add(task)
+    await ctx.session.flush()
+    assert task.id is not None
+    for person in people:
+        ctx.session.add(TaskAssignee(task_id=task.id, person_id=person.id))
+    for person in cc or []:
+        ctx.session.add(TaskFollower(task_id=task.id, person_id=person.id))
+    await store.add_event(ctx, task, ctx.person, "created")
+    shown = await store.load(ctx, task)
+    await flow.set_timers(ctx, task)
+    for person in people:
+        if person.id != ctx.person.id:
+            await ctx.notify(
+                person,
+                view.assigned(shown, ctx.person.mention),
+                group="assigned",
+                card=str(task.id),
+            )
+    await ctx.reply(view.card(shown, ctx.now()), card=str(task.id))
+
+
+@skill.command("task start", help=_("Start a task assigned to you: /task start 12"))
+async def start(ctx: Context, task_id: int) -> None:
+    await flow.start(ctx, await _task(ctx, task_id))
+
+
+@skill.command("task done", help=_("Finish a task, with a note if you like: /task done 12 sent"))
+async def done(ctx: Context, task_id: int, note: Rest = "") -> None:
+    await flow.finish(ctx, await _task(ctx, task_id), note)
+
+
+@skill.command("task cancel", help=_("Cancel a task you created: /task cancel 12"))
+async def cancel(ctx: Context, task_id: int) -> None:
+    await flow.cancel(ctx, await _task(ctx, task_id))
+
+
+@skill.command("task reopen", help=_("Reopen a finished or cancelled task: /task reopen 12"))
+async def reopen(ctx: Context, task_id: int) -> None:
+    await flow.reopen(ctx, await _task(ctx, task_id))
+
+
+@skill.command("task nudge", help=_("Remind the assignees who are not done (催办): /task nudge 12"))
+async def nudge(ctx: Context, task_id: int) -> None:
+    await flow.nudge(ctx, await _task(ctx, task_id))
+
+
+@skill.command("task show", help=_("A task's card and history: /task show 12"))
+async def show(ctx: Context, task_id: int) -> None:
+    shown = await _task(ctx, task_id)
+    await ctx.reply(view.card(shown, ctx.now()), card=str(shown.id))
+    events = await store.history(ctx.session, shown.id)
+    names = {p.id: p.mention for p in await ctx.people(list({e.person_id for e in events}))}
+    await ctx.reply(view.history(shown, events, names))
+
+
+@skill.command("task edit", help=_('Change a task: /task edit 12 due:mon title:"…" +@carol -@bob'))
+async def edit(
+    ctx: Context,
+    task_id: int,
+    due: Annotated[datetime | None, Opt("due")] = None,
+    title: Annotated[str | None, Opt("title")] = None,
+    add: Annotated[list[PersonRef] | None, Flag("+")] = None,
+    remove: Annotated[list[PersonRef] | None, Flag("-")] = None,
+    priority: Annotated[Literal["normal", "high", "urgent"] | None, Flag("!")] = None,
+) -> None:
+    shown = await _task(ctx, task_id)
+    changes = flow.Changes(due, title, add or [], remove or [], priority)
+    await flow.edit(ctx, shown, changes)
+
+
+@skill.command("task list", help=_("Tasks of this chat: /task list mine open week"))
+async def list_(
+    ctx: Context,
+    scope: Literal["mine", "assigned", "created", "chat"] = "mine",
+    person: PersonRef | None = None,
+    state: Literal["open", "done", "late", "all"] = "open",
+    period: DateRange | None = None,
+) -> None:
+    await ctx.reply(await report.listing(ctx, scope, person, state, period))
+
+
+@skill.command("task report", help=_("Who did what: /task report month (with a CSV)"))
+async def report_(
+    ctx: Context,
+    period: DateRange | None = None,
+    person: PersonRef | None = None,
+    team: Annotated[str | None, Opt("team")] = None,
+) -> None:
+    await ctx.reply(await report.figures(ctx, period, person, team))
+
+
+# --- buttons on the cards -----------------------------------------------------------------------
+
+
+@skill.action("start")
+async def start_button(ctx: Context, value: str) -> None:
+    await flow.start(ctx, await _task(ctx, _id(value)))
+
+
+@skill.action("done")
+async def done_button(ctx: Context, value: str) -> None:
+    await flow.finish(ctx, await _task(ctx, _id(value)), "")
+
+
+@skill.action("nudge")
+async def nudge_button(ctx: Context, value: str) -> None:
+    await flow.nudge(ctx, await _task(ctx, _id(value)))
+
+
+# --- reminders before and after the due time -----------------------------------------------------
+
+
+@skill.timer("before")
+async def remind_before(ctx: JobContext, key: str, payload: dict[str, int]) -> None:
+    await flow.due_soon(ctx, payload["task"])
+
+
+@skill.timer("overdue")
+async def remind_overdue(ctx: JobContext, key: str, payload: dict[str, int]) -> None:
+    await flow.overdue(ctx, payload["task"])
+
+
+async def _task(ctx: Context, task_id: int) -> store.TaskView:
+    """A task seen from here: its own chat, or a DM of someone it involves. Other chats' tasks
+    are never shown."""
+    task = await ctx.session.get(Task, task_id)
+    if task is not None:
+        shown = await store.load(ctx, task)
+        if task.chat_id == ctx.chat_id or (ctx.chat.kind == "dm" and shown.involves(ctx.person)):
+            return shown
+    raise NotFound(_("There is no task #{id} in this chat — /task list shows them.", id=task_id))
+
+
+def _id(value: str) -> int:
+    if not value.isdigit():
+        raise NotFound(_("This button no longer works — type /help to see the commands."))
+    return int(value)

@@ -1,0 +1,144 @@
+"""/task list and /task report: short lists in the chat, figures with a CSV file."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from bot import Context, DateRange, File, Message, NotFound, PersonRef, _
+from bot.i18n import Text
+from bot.markup import Lines
+from skills.tasks import store, view
+
+SHOWN = 10
+
+
+async def listing(
+    ctx: Context, scope: str, person: PersonRef | None, state: str, period: DateRange | None
+) -> Message:
+    """The first ten matching tasks of this chat, with how many more there are."""
+    span = store.Period.of(period.start, period.end, ctx.person.tz) if period else None
+    tasks, total = await store.list_tasks(
+        ctx.session,
+        ctx.chat_id,
+        scope=scope,
+        state=state,
+        person=ctx.person,
+        other=person,
+        period=span,
+        now=ctx.now(),
+        limit=SHOWN,
+    )
+    who = person.mention if person else SCOPES[scope]
+    if not tasks:
+        return Message(_("No {state} tasks for {who} here.", state=STATE_NAMES[state], who=who))
+    lines = [view.list_line(t, await store.load(ctx, t), ctx.now()) for t in tasks]
+    head = _("📋 Tasks for {who} ({state}): {n}", n=total, state=STATE_NAMES[state], who=who)
+    more = total - len(tasks)
+    context = (
+        _("…and {n} more — narrow the list, or /task report for a CSV", n=more) if more else None
+    )
+    return Message(_("{head}\n{lines}", head=head, lines=Lines(lines)), context=context)
+
+
+SCOPES: dict[str, Text] = {
+    "mine": _("you"),
+    "assigned": _("others, from you"),
+    "created": _("what you created"),
+    "chat": _("this chat"),
+}
+STATE_NAMES: dict[str, Text] = {
+    "open": _("open"),
+    "done": _("done"),
+    "late": _("late"),
+    "all": _("all"),
+}
+
+
+async def figures(
+    ctx: Context, period: DateRange | None, person: PersonRef | None, team: str | None
+) -> Message:
+    """Per person: assigned, done, done late, open late and the completion rate; the chat gets
+    a three-line summary and the whole table as a CSV file."""
+    span = period or _this_week(ctx)
+    people = await _people(ctx, person, team)
+    tz = ZoneInfo(ctx.person.timezone)
+    rows = await store.report(
+        ctx.session,
+        ctx.chat_id,
+        store.Period.of(span.start, span.end, tz),
+        ctx.now(),
+        [p.id for p in people] if people is not None else None,
+    )
+    names = {p.id: p for p in await ctx.people([r.person_id for r in rows])}
+    assigned = sum(r.assigned for r in rows)
+    done = sum(r.done for r in rows)
+    summary = _(
+        "📊 Tasks from {start} to {end}: {assigned} assigned, {done} done ({rate}), "
+        "{late} done late, {open_late} open and late.",
+        start=span.start,
+        end=span.end,
+        assigned=assigned,
+        done=done,
+        rate=f"{done / assigned:.0%}" if assigned else "–",
+        late=sum(r.done_late for r in rows),
+        open_late=sum(r.open_late for r in rows),
+    )
+    lines = [
+        _(
+            "{who}: {done}/{assigned} done, {late} late, {open_late} open and late",
+            who=names[r.person_id].mention if r.person_id in names else "?",
+            done=r.done,
+            assigned=r.assigned,
+            late=r.done_late,
+            open_late=r.open_late,
+        )
+        for r in rows[:SHOWN]
+    ]
+    csv_file = File(f"tasks-{span.start}-{span.end}.csv", _csv(rows, names), "text/csv")
+    return Message(_("{summary}\n{lines}", summary=summary, lines=Lines(lines)), files=[csv_file])
+
+
+def _this_week(ctx: Context) -> DateRange:
+    today = ctx.today()
+    monday = today - timedelta(days=today.weekday())
+    return DateRange(monday, monday + timedelta(days=6))
+
+
+async def _people(
+    ctx: Context, person: PersonRef | None, team: str | None
+) -> list[PersonRef] | None:
+    if person is not None:
+        return [person]
+    if team is None:
+        return None
+    members = await ctx.team(team)
+    if not members:
+        raise NotFound(
+            _("There is no team {team} — teams come from people's team: in the config.", team=team)
+        )
+    return members
+
+
+def _csv(rows: list[store.PersonFigures], names: dict[int, PersonRef]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["person", "name", "assigned", "done", "done_late", "open_late", "completion_rate"]
+    )
+    for r in rows:
+        p = names.get(r.person_id)
+        writer.writerow(
+            [
+                p.handle if p else r.person_id,
+                p.name if p else "",
+                r.assigned,
+                r.done,
+                r.done_late,
+                r.open_late,
+                f"{r.rate:.2f}",
+            ]
+        )
+    return out.getvalue().encode("utf-8")

@@ -1,0 +1,132 @@
+"""How tasks look: the live card, notification texts, list lines and history lines."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot import Button, Field, Message, _
+from bot.i18n import Mention, Relative, Text
+from bot.markup import Lines
+from skills.tasks.models import CANCELLED, DONE, FINISHED, Task, TaskEvent
+from skills.tasks.store import TaskView
+
+PRIORITY = {"high": "❗", "urgent": "‼️"}
+STATES: dict[str, Text] = {
+    "open": _("open"),
+    "in_progress": _("in progress"),
+    "done": _("done"),
+    "cancelled": _("cancelled"),
+}
+MARKS = {"open": "", "in_progress": " ⏳", "done": " ✅"}
+
+
+def title_line(task: Task) -> Text:
+    mark = PRIORITY.get(task.priority, "")
+    return _(
+        "📋 #{id} {title}{mark}", id=task.id, title=task.title, mark=f" {mark}" if mark else ""
+    )
+
+
+def due_text(task: Task, now: datetime) -> Text | None:
+    if task.due_at is None:
+        return None
+    if task.status not in FINISHED and task.due_at <= now:
+        late = now - task.due_at
+        if late.total_seconds() < 60:
+            return _("{due} — overdue", due=task.due_at)
+        return _("{due} — late by {late}", due=task.due_at, late=late)
+    return _("{due} ({relative})", due=task.due_at, relative=Relative(task.due_at))
+
+
+def card(view: TaskView, now: datetime) -> Message:
+    """The live view of a task: title, who does it, due, state, and the next actions."""
+    task = view.task
+    people = [
+        _("{who}{mark}", who=p.mention, mark=MARKS.get(row.status, "")) for p, row in view.assignees
+    ]
+    fields = [Field(_("Assignees"), people), Field(_("Status"), STATES[task.status])]
+    due = due_text(task, now)
+    if due is not None:
+        fields.insert(1, Field(_("Due"), due))
+    if view.followers:
+        fields.append(Field(_("Followers"), [p.mention for p in view.followers]))
+    return Message(
+        title_line(task),
+        fields=fields,
+        buttons=_buttons(view),
+        context=_outcome(view) or _("by {creator}", creator=view.creator.mention),
+    )
+
+
+def _buttons(view: TaskView) -> list[Button]:
+    if view.task.status in FINISHED:
+        return []  # the outcome replaces the buttons
+    value = str(view.id)
+    buttons = []
+    if any(row.status == "open" for _p, row in view.assignees):
+        buttons.append(Button(_("Start"), "tasks.start", value))
+    buttons.append(Button(_("Done"), "tasks.done", value, style="primary"))
+    buttons.append(Button(_("Nudge"), "tasks.nudge", value))
+    return buttons
+
+
+def _outcome(view: TaskView) -> Text | None:
+    task = view.task
+    if task.status == DONE and task.done_at is not None:
+        return _("✅ Done · {at}", at=task.done_at)
+    if task.status == CANCELLED:
+        return _("🚫 Cancelled · {at}", at=task.updated_at)
+    return None
+
+
+def assigned(view: TaskView, by: Mention) -> Message:
+    """What an assignee gets: who gave them what, and until when, with the buttons."""
+    task = view.task
+    buttons = [b for b in _buttons(view) if b.action != "tasks.nudge"]
+    if task.due_at is None:
+        text = _("📋 {by} assigned you #{id} {title}", by=by, id=task.id, title=task.title)
+    else:
+        text = _(
+            "📋 {by} assigned you #{id} {title} — due {due}",
+            by=by,
+            id=task.id,
+            title=task.title,
+            due=task.due_at,
+        )
+    return Message(text, buttons=buttons)
+
+
+def list_line(task: Task, view: TaskView, now: datetime) -> Text:
+    due = due_text(task, now)
+    who = [
+        _("{who}{mark}", who=p.mention, mark=MARKS.get(row.status, "")) for p, row in view.assignees
+    ]
+    if due is None:
+        return _("#{id} {title} · {who}", id=task.id, title=task.title, who=who)
+    return _("#{id} {title} · due {due} · {who}", id=task.id, title=task.title, due=due, who=who)
+
+
+ACTIONS: dict[str, Text] = {
+    "created": _("created it"),
+    "started": _("started"),
+    "done": _("finished"),
+    "closed": _("closed it"),
+    "cancelled": _("cancelled it"),
+    "reopened": _("reopened it"),
+    "edited": _("edited it"),
+    "nudged": _("nudged"),
+}
+
+
+def history(view: TaskView, events: list[TaskEvent], names: dict[int, Mention]) -> Message:
+    lines = [
+        _(
+            "{at} {who} {action}{detail}",
+            at=e.at,
+            who=names.get(e.person_id, "?"),
+            action=ACTIONS.get(e.action, e.action),
+            detail=f": {e.detail}" if e.detail else "",
+        )
+        for e in events
+    ]
+    return Message(_("History of #{id}:\n{lines}", id=view.id, lines=Lines(lines)))
