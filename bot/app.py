@@ -27,6 +27,7 @@ from bot.scheduler import Scheduler
 from bot.skill import JobSpec, Skill
 from bot.timers import TimerRunner
 from storage import Database, upgrade
+from storage.leader import Leadership
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ class Bot:
         self.registry = Registry(skills)
         self.translator = Translator(_catalog(skills))
         self.db = Database(config.storage.url, echo=config.storage.echo)
+        self.leadership = Leadership(self.db)
         self.directory = Directory(config, self.clock)
         self.delivery = Delivery(self)
         self.runtime = Runtime(self)
@@ -89,9 +91,11 @@ class Bot:
             await adapter.start(self)
 
     async def stop(self) -> None:
+        await self.delivery.stop()
         for adapter in self.adapters.values():
             await adapter.stop()
         self.scheduler.stop()
+        await self.leadership.release()
         await self.db.dispose()
 
     async def handle(self, event: Event) -> None:
@@ -133,6 +137,8 @@ class Bot:
         skill = self.registry.skills[job.skill]
 
         async def run() -> None:
+            if not await self.leadership.held():
+                return  # another instance runs the periodic jobs
             async with self.db.transaction() as session:
                 ctx = JobContext(self, session, skill)
                 await job.func(ctx)

@@ -58,12 +58,18 @@ class JobContext:
     sender."""
 
     def __init__(
-        self, bot: Bot, session: AsyncSession, skill: Skill, effects: Effects | None = None
+        self,
+        bot: Bot,
+        session: AsyncSession,
+        skill: Skill,
+        effects: Effects | None = None,
+        actor: PersonRef | None = None,
     ) -> None:
         self._bot = bot
         self.session = session
         self.skill = skill
         self.effects = effects or Effects()
+        self.actor = actor  # who caused this work (for hooks: who typed the command)
 
     @property
     def config(self) -> Any:
@@ -142,7 +148,7 @@ class JobContext:
         return await self._bot.delivery.release(self.session, person.id)
 
     def _sender(self) -> PersonRef | None:
-        return None
+        return self.actor
 
     def _platform_hint(self) -> str | None:
         return None
@@ -152,7 +158,7 @@ class JobContext:
         name = event if "." in event else f"{self.skill.name}.{event}"
         for hook in self._bot.registry.hooks(name):
             skill = self._bot.registry.skills[hook.skill]
-            ctx = JobContext(self._bot, self.session, skill, self.effects)
+            ctx = JobContext(self._bot, self.session, skill, self.effects, self._sender())
             await hook.func(ctx, dict(payload))
 
     async def audit(self, action: str, detail: dict[str, Any] | None = None) -> None:
@@ -188,7 +194,7 @@ class Context(JobContext):
         person: PersonRef,
         chat_id: int,
     ) -> None:
-        super().__init__(bot, session, skill)
+        super().__init__(bot, session, skill, actor=person)
         self.event = event
         self.person = person
         self.chat: ChatRef = event.chat
@@ -245,9 +251,6 @@ class Context(JobContext):
 
     def today(self) -> date:
         return self.now().astimezone(self.person.tz).date()
-
-    def _sender(self) -> PersonRef | None:
-        return self.person
 
     def _actor_id(self) -> int | None:
         return self.person.id

@@ -1,12 +1,15 @@
 """Delivery: the outbox every notification goes through.
 
 ``ctx.notify`` writes a row in the handler's transaction, after asking the delivery policies (quiet
-hours) when it may go out. :meth:`Delivery.drain` claims due rows (a lease, so a crash re-sends at
-most the rows in flight), asks the policies again (now with the platform's Do Not Disturb), folds
-each person's held rows into one digest, and sends through the recipient's adapter within the rate
-limits, one destination at a time and destinations side by side. The platform's message reference
-is recorded; a failure is retried with back-off (as long as the platform asks on a 429); a
-permanent one is marked failed with its reason (``/deskmate outbox``).
+hours) when it may go out. :meth:`Delivery.drain` claims due rows under a lease, asks the policies
+again (now with the platform's Do Not Disturb, read outside any transaction), folds each person's
+held rows into one digest, and sends through the recipient's adapter within the rate limits: one
+destination at a time, destinations side by side, and any number of drains at once (each claims
+its own rows), so one chat's backlog never holds up another's. Before each send the lease is
+renewed; a drain that lost its lease (it was too slow, another instance took over) skips the row,
+so a row is sent twice only if a worker dies between sending and recording. Failures are retried
+with back-off (a 429 waits as long as the platform says and never counts as a failure); permanent
+ones are kept with their reason (``/deskmate outbox``).
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
-BATCH = 500
+BATCH = 100
 
 
 @dataclass
@@ -48,7 +51,6 @@ class _Parcel:
 
     rows: list[OutboxRow]
     message: Message
-    locale: Locale
     silent: bool = False
 
 
@@ -57,6 +59,7 @@ class _Route:
     destination: Destination
     locale: Locale
     person: PersonRef | None = None
+    dnd_until: datetime | None = None
     parcels: list[_Parcel] = field(default_factory=list)
 
 
@@ -64,7 +67,7 @@ class Delivery:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
         self.limits = RateLimits(bot.config.delivery)
-        self._lock = asyncio.Lock()
+        self._running: set[asyncio.Task[int]] = set()
 
     # --- writing ------------------------------------------------------------------------------
 
@@ -85,7 +88,10 @@ class Delivery:
         now = self.bot.clock.now()
         decision = Decision()
         if isinstance(to, PersonRef) and (sender is None or sender.id != to.id):
-            decision = await self.decide(session, Notice(to, sender, urgent, now))
+            target = self.platform_of(to, platform)
+            decision = await self.decide(
+                session, Notice(to, sender, urgent, now, can_silence=self._can_silence(target))
+            )
         held = decision.holds(now)
         session.add(
             OutboxRow(
@@ -99,7 +105,7 @@ class Delivery:
                 sender_id=sender.id if sender else None,
                 urgent=urgent,
                 held=held,
-                silent=decision.silent,
+                silent=decision.silent and not held,
                 group=group,
                 card=card,
                 payload=codec.dumps(message),
@@ -114,10 +120,42 @@ class Delivery:
         ]
         return combine(decisions, notice.now)
 
+    def platform_of(self, person: PersonRef, preferred: str | None) -> str | None:
+        """Where a person is reached: the preferred platform, else the first connected one."""
+        first = [preferred] if preferred else []
+        return next(
+            (
+                p
+                for p in (*first, *self.bot.adapters)
+                if p in person.accounts and p in self.bot.adapters
+            ),
+            None,
+        )
+
+    def _can_silence(self, platform: str | None) -> bool:
+        adapter = self.bot.adapters.get(platform or "")
+        return bool(getattr(adapter, "can_send_silently", False))
+
     # --- draining -----------------------------------------------------------------------------
 
+    def kick(self) -> None:
+        """Start a drain in the background (after an event), without waiting for it."""
+        task = asyncio.get_running_loop().create_task(self.drain())
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+
+    async def settle(self) -> None:
+        """Wait for the background drains (the console and tests read the chat after this)."""
+        while self._running:
+            await asyncio.gather(*list(self._running), return_exceptions=True)
+
+    async def stop(self) -> None:
+        for task in list(self._running):
+            task.cancel()
+        await asyncio.gather(*list(self._running), return_exceptions=True)
+
     async def next_due(self) -> datetime | None:
-        """When a row is next due: a pending row's time, or a crashed worker's lease running out."""
+        """When a row is next due: a pending row's time, or a stalled drain's lease running out."""
         async with self.bot.db.transaction() as session:
             pending = (
                 await session.exec(
@@ -134,17 +172,16 @@ class Delivery:
 
     async def drain(self) -> int:
         """Send every due row; returns how many rows went out."""
-        async with self._lock:
-            sent = 0
-            while rows := await self._claim():
-                routes = await self._plan(rows)
-                results = await asyncio.gather(*(self._send_route(r) for r in routes))
-                sent += sum(results)
-                if len(rows) < BATCH:
-                    break
-            return sent
+        sent = 0
+        while True:
+            token = uuid.uuid4().hex
+            rows = await self._claim(token)
+            if not rows:
+                return sent
+            routes = await self._plan(rows)
+            sent += sum(await asyncio.gather(*(self._send_route(r, token) for r in routes)))
 
-    async def _claim(self) -> list[OutboxRow]:
+    async def _claim(self, token: str) -> list[OutboxRow]:
         now = self.bot.clock.now()
         async with self.bot.db.transaction() as session:
             query = (
@@ -162,40 +199,42 @@ class Delivery:
                 query = query.with_for_update(skip_locked=True)
             rows = list((await session.exec(query)).all())
             for row in rows:
-                row.status, row.lease_until = "sending", now + LEASE
+                row.status, row.lease_until, row.claimed_by = "sending", now + LEASE, token
             return rows
 
     async def _plan(self, rows: list[OutboxRow]) -> list[_Route]:
-        """Resolve each row's destination, re-ask the policies, and fold held rows into digests."""
+        """Resolve destinations, read DND (no transaction open), re-ask the policies, and fold
+        held rows into digests."""
+        async with self.bot.db.transaction() as session:
+            routed = [(row, await self._route(session, row)) for row in rows]
         routes: dict[Destination, _Route] = {}
+        for _row, route in routed:
+            if route is not None and route.destination not in routes:
+                route.dnd_until = await self._dnd_until(route)
+                routes[route.destination] = route
         held: dict[Destination, list[OutboxRow]] = defaultdict(list)
         async with self.bot.db.transaction() as session:
-            for row in rows:
-                route = await self._route(session, row)
-                if route is None:
-                    await self._fail(session, row, "no account on a connected platform")
+            for row, found in routed:
+                if found is None:
+                    await self._settle(session, row, "failed", "no account on a connected platform")
                     continue
-                route = routes.setdefault(route.destination, route)
+                route = routes[found.destination]
                 decision = await self._recheck(session, row, route)
                 if decision.holds(self.bot.clock.now()):
                     assert decision.deliver_at is not None
-                    await self._hold(session, row, decision.deliver_at)
+                    await self._settle(session, row, "pending", due=decision.deliver_at)
                 elif row.held:
                     held[route.destination].append(row)
                 else:
                     route.parcels.append(
-                        _Parcel(
-                            [row],
-                            codec.loads(row.payload),
-                            route.locale,
-                            decision.silent or row.silent,
-                        )
+                        _Parcel([row], codec.loads(row.payload), decision.silent or row.silent)
                     )
-        for destination, parcel_rows in held.items():
-            routes[destination].parcels[:0] = self._digests(parcel_rows, routes[destination])
+        for destination, waiting in held.items():
+            routes[destination].parcels[:0] = self._digests(waiting)
         return [r for r in routes.values() if r.parcels]
 
-    def _digests(self, rows: list[OutboxRow], route: _Route) -> list[_Parcel]:
+    def _digests(self, rows: list[OutboxRow]) -> list[_Parcel]:
+        rows = sorted(rows, key=lambda r: (r.skill, r.group or "", r.id or 0))  # by skill
         chunks = [rows[i : i + digest.MAX_ITEMS] for i in range(0, len(rows), digest.MAX_ITEMS)]
         return [
             _Parcel(
@@ -203,8 +242,6 @@ class Delivery:
                 digest.compose(
                     self.bot.registry, [(r.skill, r.group, codec.loads(r.payload)) for r in chunk]
                 ),
-                route.locale,
-                silent=all(r.silent for r in chunk),
             )
             for chunk in chunks
         ]
@@ -217,112 +254,138 @@ class Delivery:
                 return None
             return _Route(Destination(chat.platform, chat_id=chat.id), self.bot.org_locale(now))
         person = await self.bot.directory.get(session, row.person_id or 0)
-        if person is None:
+        platform = self.platform_of(person, row.platform) if person else None
+        if person is None or platform is None:
             return None
-        preferred = [row.platform] if row.platform else []
-        platforms = [
-            p
-            for p in (*preferred, *self.bot.adapters)
-            if p in person.accounts and p in self.bot.adapters
-        ]
-        if not platforms:
-            return None
-        destination = Destination(platforms[0], account_id=person.accounts[platforms[0]])
+        destination = Destination(platform, account_id=person.accounts[platform])
         return _Route(destination, person.locale(now), person)
 
     async def _recheck(self, session: AsyncSession, row: OutboxRow, route: _Route) -> Decision:
         """Quiet hours may have started since the row was written (a break, Slack DND)."""
         if route.person is None or row.sender_id == route.person.id:
             return Decision(silent=row.silent)
-        now = self.bot.clock.now()
         sender = await self.bot.directory.get(session, row.sender_id) if row.sender_id else None
-        dnd = await self._dnd_until(route.destination)
-        return await self.decide(session, Notice(route.person, sender, row.urgent, now, dnd))
+        can_silence = self._can_silence(route.destination.platform)
+        return await self.decide(
+            session,
+            Notice(
+                route.person, sender, row.urgent, self.bot.clock.now(), route.dnd_until, can_silence
+            ),
+        )
 
-    async def _dnd_until(self, to: Destination) -> datetime | None:
-        adapter = self.bot.adapters.get(to.platform)
+    async def _dnd_until(self, route: _Route) -> datetime | None:
+        adapter = self.bot.adapters.get(route.destination.platform)
         dnd = getattr(adapter, "dnd_until", None)
-        if dnd is None or to.account_id is None:
+        if dnd is None or route.person is None or route.destination.account_id is None:
             return None
         try:
-            until: datetime | None = await dnd(to.account_id)
+            until: datetime | None = await dnd(route.destination.account_id)
         except Exception:  # DND is a courtesy; never block delivery on it
-            log.warning("could not read Do Not Disturb of %s", to, exc_info=True)
+            log.warning("could not read Do Not Disturb of %s", route.destination, exc_info=True)
             return None
         return until
 
     # --- sending and recording ----------------------------------------------------------------
 
-    async def _send_route(self, route: _Route) -> int:
+    async def _send_route(self, route: _Route, token: str) -> int:
         adapter = self.bot.adapters[route.destination.platform]
         sent = 0
         for k, parcel in enumerate(route.parcels):
-            rendered = render_message(parcel.message, self.bot.translator, parcel.locale)
+            rendered = render_message(parcel.message, self.bot.translator, route.locale)
             try:
                 async with self.limits.slot(route.destination):
+                    if not await self._renew(parcel.rows, token):
+                        continue  # another drain took these rows over
                     ref = await adapter.send(route.destination, rendered, silent=parcel.silent)
             except DeliveryFailed as exc:
-                later = [r for p in route.parcels[k:] for r in p.rows]
-                await self._failed(parcel.rows, later, exc)
+                waiting = [r for p in route.parcels[k + 1 :] for r in p.rows]
+                await self._failed(parcel.rows, waiting, exc, token)
                 return sent
             except Exception as exc:
                 log.exception("delivery to %s failed", route.destination)
-                await self._failed(parcel.rows, [], DeliveryFailed(repr(exc)))
+                await self._failed(parcel.rows, [], DeliveryFailed(repr(exc)), token)
                 continue
-            await self._sent(parcel.rows, ref)
+            await self._sent(parcel, route, ref, token)
             sent += len(parcel.rows)
-            row = parcel.rows[0]
-            if len(parcel.rows) == 1 and not row.held and row.card is not None:
-                await cards.remember(
-                    self.bot, row.skill, row.card, route.destination, ref, parcel.locale
-                )
         return sent
 
-    async def _sent(self, rows: list[OutboxRow], ref: str) -> None:
-        now = self.bot.clock.now()
+    async def _renew(self, rows: list[OutboxRow], token: str) -> bool:
+        """Extend this drain's lease on the rows it is about to send; False if it lost them."""
+        ids = [r.id for r in rows]
+        async with self.bot.db.transaction() as session:
+            result = await session.exec(
+                update(OutboxRow)
+                .where(
+                    col(OutboxRow.id).in_(ids),
+                    col(OutboxRow.claimed_by) == token,
+                    col(OutboxRow.status) == "sending",
+                )
+                .values(lease_until=self.bot.clock.now() + LEASE)
+            )
+            return int(result.rowcount or 0) == len(ids)
+
+    async def _sent(self, parcel: _Parcel, route: _Route, ref: str, token: str) -> None:
         async with self.bot.db.transaction() as session:
             await session.exec(
                 update(OutboxRow)
-                .where(col(OutboxRow.id).in_([r.id for r in rows]))
-                .values(status="sent", sent_ref=ref, sent_at=now, lease_until=None)
+                .where(
+                    col(OutboxRow.id).in_([r.id for r in parcel.rows]),
+                    col(OutboxRow.claimed_by) == token,
+                )
+                .values(status="sent", sent_ref=ref, sent_at=self.bot.clock.now(), lease_until=None)
+            )
+        row = parcel.rows[0]
+        if len(parcel.rows) == 1 and not row.held and row.card is not None:
+            await cards.remember(
+                self.bot, row.skill, row.card, route.destination, ref, route.locale
             )
 
     async def _failed(
-        self, rows: list[OutboxRow], waiting: list[OutboxRow], exc: DeliveryFailed
+        self, rows: list[OutboxRow], waiting: list[OutboxRow], exc: DeliveryFailed, token: str
     ) -> None:
-        """Record a failure; on a 429 every row still waiting for that destination waits too."""
-        now = self.bot.clock.now()
+        """Record a failure. On a 429 the rows still waiting for that destination wait too; on a
+        permanent failure (blocked, gone) they fail with the same reason."""
         delivery = self.bot.config.delivery
+        throttled = exc.retry_after is not None
+        tried = {r.id for r in rows}
         async with self.bot.db.transaction() as session:
-            for row in {r.id: r for r in [*rows, *waiting]}.values():
+            for row in [*rows, *waiting]:
                 fresh = await session.get(OutboxRow, row.id)
-                if fresh is None:
+                if fresh is None or fresh.claimed_by != token:
                     continue
-                fresh.lease_until = None
-                throttled = exc.retry_after is not None  # a 429 is not the row's fault
-                if fresh.id in {r.id for r in rows}:
-                    fresh.attempts += 0 if throttled else 1
-                    fresh.last_error = exc.reason
+                if fresh.id in tried and not throttled:
+                    fresh.attempts += 1
+                fresh.last_error = exc.reason if fresh.id in tried or exc.permanent else None
                 if exc.permanent or fresh.attempts >= delivery.max_attempts:
-                    fresh.status = "failed"
+                    await self._settle(session, fresh, "failed", fresh.last_error)
                     continue
-                fresh.status = "pending"
                 wait = (
                     exc.retry_after
-                    if exc.retry_after is not None
+                    if throttled
                     else delivery.retry_base_seconds * 2 ** max(fresh.attempts - 1, 0)
                 )
-                fresh.due_at = now + timedelta(seconds=wait)
+                due = self.bot.clock.now() + timedelta(seconds=wait or 0)
+                await self._settle(session, fresh, "pending", due=due, held=fresh.held)
 
-    async def _hold(self, session: AsyncSession, row: OutboxRow, until: datetime) -> None:
+    async def _settle(
+        self,
+        session: AsyncSession,
+        row: OutboxRow,
+        status: str,
+        error: str | None = None,
+        *,
+        due: datetime | None = None,
+        held: bool = True,
+    ) -> None:
+        """Give a claimed row back: failed with a reason, or pending until ``due``."""
         fresh = await session.get(OutboxRow, row.id)
-        if fresh is not None:
-            fresh.status, fresh.due_at, fresh.held, fresh.lease_until = "pending", until, True, None
-
-    async def _fail(self, session: AsyncSession, row: OutboxRow, reason: str) -> None:
-        fresh = await session.get(OutboxRow, row.id)
-        if fresh is not None:
-            fresh.status, fresh.last_error, fresh.lease_until = "failed", reason, None
+        if fresh is None:
+            return
+        fresh.status, fresh.lease_until, fresh.claimed_by = status, None, None
+        if error is not None:
+            fresh.last_error = error
+        if due is not None:
+            fresh.due_at, fresh.held = due, held
 
     async def release(self, session: AsyncSession, person_id: int) -> int:
         """Deliver a person's held rows now (their break ended early, quiet hours turned off)."""

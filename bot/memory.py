@@ -81,6 +81,7 @@ class MemoryAdapter:
 
     platform: str = "console"
     chat: str = "general"
+    can_send_silently: bool = True  # shown as "(silent)"; set False to act like Slack
     sent: list[Sent] = field(default_factory=list)
     dnd: dict[str, datetime] = field(default_factory=dict)  # handle -> Do Not Disturb until
     on_send: Callable[[Sent, bool], None] | None = None

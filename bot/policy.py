@@ -36,12 +36,14 @@ class Notice:
     urgent: bool
     now: datetime
     dnd_until: datetime | None = None  # the platform's Do Not Disturb, when the adapter knows it
+    can_silence: bool = False  # the recipient's platform can deliver without a push
 
 
 @dataclass(frozen=True)
 class Decision:
     """``deliver_at`` later than now holds the notification until then (it arrives in a digest);
-    ``silent`` delivers without a push; ``note`` tells the sender why it waits."""
+    ``silent`` delivers at once without a push (ask only when ``Notice.can_silence``); ``note``
+    tells the sender why it waits."""
 
     deliver_at: datetime | None = None
     silent: bool = False

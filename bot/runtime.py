@@ -74,7 +74,7 @@ class Runtime:
             replies = [Reply(Message(text), ephemeral=True)]
         await self._send_replies(event, sender, replies)
         await cards.apply(self.bot, edits)
-        await self.bot.delivery.drain()
+        self.bot.delivery.kick()
 
     async def _first_time(self, session: AsyncSession, event: Event) -> bool:
         seen = (

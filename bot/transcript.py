@@ -127,6 +127,7 @@ class Player:
             await self.bot.advance_to(self.bot.clock.now() + step.delta)
         else:
             await self.bot.advance_to(step.when)
+        await self.bot.delivery.settle()
         return mark.changes()
 
     async def _say(self, step: Say) -> None:

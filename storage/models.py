@@ -110,6 +110,7 @@ class OutboxRow(SQLModel, table=True):
     card: str | None = Field(default=None, max_length=200)  # a live card: edited when it changes
     silent: bool = False  # deliver without a push notification
     lease_until: datetime | None = Field(default=None, sa_type=_utc_datetime())
+    claimed_by: str | None = Field(default=None, max_length=32)  # the drain holding the lease
     group: str | None = Field(default=None, max_length=64)
     payload: str = Field(sa_type=sa.Text)
     attempts: int = 0

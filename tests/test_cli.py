@@ -50,7 +50,7 @@ def test_run_refuses_a_bad_config_with_exit_code_2(tmp_path):
 
 
 def test_console_plays_a_piped_transcript(tmp_path):
-    script = "alice: /help\nalice: /nope\nalice: /help task add now\n"
+    script = "alice: /help\nalice: /nope\nalice: /help fly away now\n"
     result = subprocess.run(
         [
             str(DESKMATE),
@@ -72,7 +72,7 @@ def test_console_plays_a_piped_transcript(tmp_path):
     assert blocks[0].startswith("[#general] deskmate:\nCommands\n")
     assert "\n/help — List the commands" in blocks[0]
     assert "[#general, only @alice] deskmate:\nUnknown command /nope" in result.stdout
-    assert "Unknown command /task add now" in result.stdout
+    assert "Unknown command /fly away now" in result.stdout
 
 
 def test_console_help_documents_the_transcript_format():

@@ -1,4 +1,4 @@
-"""/deskmate — admin commands: the state of the outbox and what failed to be delivered."""
+"""/deskmate — admin commands: the state of the outbox and timers, and what failed."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from bot import Context, Message, _
 from bot.i18n import Text
 from bot.markup import Lines
 from bot.skill import Skill
-from storage.models import OutboxRow, Person
+from storage.models import OutboxRow, Timer
 
 skill = Skill(
     "admin",
@@ -27,7 +27,24 @@ SHOWN_FAILURES = 10
     requires="admin",
 )
 async def outbox(ctx: Context) -> None:
-    counts = dict(
+    """Counts by state, then the latest failures with their reason."""
+    counts = await _counts(ctx)
+    summary = _(
+        "📮 Outbox: {waiting} waiting ({held} held for quiet hours), {sending} sending, "
+        "{sent} sent, {failed} failed; {timers} failed timers",
+        **counts,
+    )
+    failures = await _failures(ctx)
+    if not failures:
+        await ctx.reply(summary)
+        return
+    await ctx.reply(
+        Message(_("{summary}\nLatest failures:\n{lines}", summary=summary, lines=Lines(failures)))
+    )
+
+
+async def _counts(ctx: Context) -> dict[str, int]:
+    by_status = dict(
         (
             await ctx.session.exec(
                 select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
@@ -41,39 +58,38 @@ async def outbox(ctx: Context) -> None:
             .where(OutboxRow.status == "pending", col(OutboxRow.held).is_(True))
         )
     ).one()
-    failed = (
+    timers = (
         await ctx.session.exec(
-            select(OutboxRow, Person.handle)
-            .outerjoin(Person, col(OutboxRow.person_id) == Person.id)
+            select(func.count()).select_from(Timer).where(Timer.status == "failed")
+        )
+    ).one()
+    return {
+        "waiting": by_status.get("pending", 0),
+        "held": held,
+        "sending": by_status.get("sending", 0),
+        "sent": by_status.get("sent", 0),
+        "failed": by_status.get("failed", 0),
+        "timers": timers,
+    }
+
+
+async def _failures(ctx: Context) -> list[Text]:
+    rows = (
+        await ctx.session.exec(
+            select(OutboxRow)
             .where(OutboxRow.status == "failed")
             .order_by(col(OutboxRow.id).desc())
             .limit(SHOWN_FAILURES)
         )
     ).all()
-    summary = _(
-        "📮 Outbox: {waiting} waiting ({held} held for quiet hours), {sending} sending, "
-        "{sent} sent, {failed} failed",
-        waiting=counts.get("pending", 0),
-        held=held,
-        sending=counts.get("sending", 0),
-        sent=counts.get("sent", 0),
-        failed=counts.get("failed", 0),
-    )
-    if not failed:
-        await ctx.reply(summary)
-        return
-    lines = [_failure(row, handle) for row, handle in failed]
-    await ctx.reply(
-        Message(_("{summary}\nLatest failures:\n{lines}", summary=summary, lines=Lines(lines)))
-    )
-
-
-def _failure(row: OutboxRow, handle: str | None) -> Text:
-    to = f"@{handle}" if handle else f"chat {row.chat_id}"
-    return _(
-        "#{id} to {to} · {at} · {reason}",
-        id=row.id,
-        to=to,
-        at=row.created_at,
-        reason=row.last_error or "?",
-    )
+    people = {p.id: p for p in await ctx.people([r.person_id for r in rows if r.person_id])}
+    return [
+        _(
+            "#{id} to {to} · written {at} · {reason}",
+            id=row.id,
+            to=people[row.person_id].mention if row.person_id in people else f"chat {row.chat_id}",
+            at=row.created_at,
+            reason=row.last_error or "?",
+        )
+        for row in rows
+    ]

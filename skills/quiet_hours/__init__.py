@@ -22,7 +22,7 @@ from bot.i18n import Zoned
 from bot.policy import Decision, Notice
 from bot.skill import Skill
 from skills.quiet_hours import store
-from skills.quiet_hours.config import QuietConfig
+from skills.quiet_hours.config import WEEKDAYS, QuietConfig
 from skills.quiet_hours.schedule import Schedule, quiet_until
 from skills.quiet_hours.status import days_text, parse_days, status_card
 
@@ -58,6 +58,13 @@ async def set_window(ctx: Context, window: TimeRange) -> None:
 @skill.command("quiet days", help=_("Set your days off: /quiet days sat,sun (or none)"))
 async def set_days(ctx: Context, days: str) -> None:
     chosen = parse_days(days)
+    if len(chosen) == len(WEEKDAYS):
+        raise UsageError(
+            _(
+                "With every day off nothing would ever reach you — use /quiet off to "
+                "turn quiet hours off instead."
+            )
+        )
     settings = await store.settings_of(ctx.session, ctx.person.id)
     settings.days_off = ",".join(str(d) for d in sorted(chosen))
     await _changed(ctx, settings)
@@ -128,10 +135,11 @@ async def vip(
     if not people:
         raise UsageError(_("Mention who to {op}, e.g. /quiet vip {op} @boss", op=op))
     change = store.add_vip if op == "add" else store.remove_vip
-    for person in people:
-        await change(ctx.session, ctx.person.id, person.id)
-    mentions = [p.mention for p in people]
-    if op == "add":
+    changed = [p for p in people if await change(ctx.session, ctx.person.id, p.id)]
+    mentions = [p.mention for p in changed]
+    if not changed:
+        await ctx.reply(_("Nothing to change: /quiet vip list shows your VIPs."), ephemeral=True)
+    elif op == "add":
         await ctx.reply(_("⭐ {people} will reach you even in quiet time.", people=mentions))
     else:
         await ctx.reply(_("{people} no longer come through your quiet time.", people=mentions))
@@ -156,8 +164,8 @@ async def hold_in_quiet_time(ctx: JobContext, notice: Notice) -> Decision:
     quiet = quiet_until(schedule, notice.now)
     if quiet is None:
         return Decision()
-    if settings.mode == "silent":
-        return Decision(silent=True)
+    if settings.mode == "silent" and notice.can_silence:
+        return Decision(silent=True)  # elsewhere silent falls back to holding
     until, reason = quiet
     when = Zoned(until, recipient.timezone)
     notes = {
@@ -189,7 +197,7 @@ async def schedule_of(
     window = config.window_of(person.team)
     if settings.window_start is not None and settings.window_end is not None:
         window = (settings.window_start, settings.window_end)
-    days = set(parse_days(",".join(config.days_off_of(person.team, ctx.org.workdays))))
+    days = {WEEKDAYS.index(d) for d in config.days_off_of(person.team, ctx.org.workdays)}
     if settings.days_off is not None:
         days = {int(d) for d in settings.days_off.split(",") if d}
     return Schedule(

@@ -14,7 +14,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 Reason = Literal["off_hours", "day_off", "break", "dnd"]
-MAX_STRETCHES = 1000  # a year of days off in a row is the most we walk through
+LONGEST_QUIET = timedelta(days=31)  # no schedule holds anything longer (all days off...)
 
 
 @dataclass(frozen=True)
@@ -32,12 +32,11 @@ class Schedule:
 def quiet_until(schedule: Schedule, now: datetime) -> tuple[datetime, Reason] | None:
     """When the quiet that ``now`` falls in ends, and why it began; ``None`` if not quiet."""
     t, reason = now, None
-    for _ in range(MAX_STRETCHES):
-        stretch = _stretch_end(schedule, t)
-        if stretch is None:
-            break
+    while (stretch := _stretch_end(schedule, t)) is not None:
         t, why = stretch
         reason = reason or why
+        if t - now > LONGEST_QUIET:
+            return None  # a schedule that is never at work would hold everything for ever
     return (t, reason) if reason is not None and t > now else None
 
 

@@ -78,5 +78,8 @@ async def _now_text(ctx: Context, schedule: Schedule, enabled: bool) -> Text:
     quiet = quiet_until(schedule, ctx.now())
     if quiet is None:
         return _("at work — notifications come at once")
+    settings = await store.settings_of(ctx.session, ctx.person.id)
+    if settings.mode == "silent":
+        return _("quiet until {until} — notifications come without a push", until=quiet[0])
     waiting = await store.waiting(ctx.session, ctx.person.id)
     return _("quiet until {until} — {n} waiting, they come then", until=quiet[0], n=waiting)

@@ -174,3 +174,16 @@ async def fire_reminder(ctx: JobContext, key: str, payload: dict) -> None:
     person = await ctx.person_by_id(payload["person"])
     assert person is not None
     await ctx.notify(person, _("⏰ {text}", text=payload["text"]))
+
+
+@skill.command("relay", help=_("Pass a message on through a hook"))
+async def relay(ctx: Context, who: PersonRef, text: Rest) -> None:
+    await ctx.emit("relayed", person=who.id, text=text)
+    await ctx.reply(_("Relayed."))
+
+
+@skill.on("sample.relayed")
+async def on_relayed(ctx: JobContext, payload: dict) -> None:
+    person = await ctx.person_by_id(payload["person"])
+    assert person is not None
+    await ctx.notify(person, _("📨 {text}", text=payload["text"]))

@@ -167,3 +167,57 @@ async def test_bad_input_is_explained_and_changes_nothing(chat, command, error):
     assert out.one().text.startswith(error)
     assert await chat.count("quiet_settings") == 0
     assert await chat.count("quiet_vips") == 0
+
+
+async def test_the_window_alone_applies_in_the_recipients_zone(deskmate):
+    tuesday = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)  # 09:00 Shanghai, Mon 20:00 New York
+    chat = await deskmate(sample, quiet, config=PEOPLE, start=tuesday)
+    out = await chat.say("alice", "/assign @bob Review")
+    assert out.one().text.endswith(
+        "@bob is off work until Tue 24 Nov 09:00 (their time); they'll get it then."
+    )
+    await chat.set_time(datetime(2026, 11, 24, 13, 59, tzinfo=UTC))
+    assert chat.inbox("bob") == []
+    await chat.advance("1m")  # 09:00 in New York
+    assert len(chat.inbox("bob")) == 1
+
+
+async def test_spring_forward_does_not_shift_the_window(deskmate):
+    start = datetime(2027, 3, 14, 1, 0, tzinfo=UTC)  # Sat 13 Mar 20:00 EST in New York
+    chat = await deskmate(sample, quiet, config=PEOPLE, start=start)
+    await chat.say("bob", "/quiet days none")
+    await chat.say("alice", "/assign @bob Report")
+    await chat.set_time(datetime(2027, 3, 14, 12, 59, tzinfo=UTC))  # 08:59 EDT on Sunday
+    assert chat.inbox("bob") == []
+    await chat.advance("1m")
+    assert len(chat.inbox("bob")) == 1
+
+
+async def test_no_days_off_in_the_config_is_a_valid_choice(deskmate):
+    config = PEOPLE + "skills: {quiet_hours: {days_off: []}}\n"
+    chat = await deskmate(sample, quiet, config=config)
+    out = await chat.say("alice", "/assign @bob Weekend work")
+    assert "off work" in out.one().text
+    assert (await chat.say("bob", "/quiet")).one().text.splitlines()[2] == "Days off: none"
+
+
+async def test_every_day_off_is_refused(chat):
+    out = await chat.say("bob", "/quiet days mon,tue,wed,thu,fri,sat,sun")
+    assert out.one().text.startswith("With every day off nothing would ever reach you")
+    assert await chat.count("quiet_settings") == 0
+
+
+async def test_silent_mode_holds_where_the_platform_cannot_deliver_silently(chat):
+    chat.adapter.can_send_silently = False  # like Slack
+    await chat.say("bob", "/quiet mode silent")
+    out = await chat.say("alice", "/assign @bob Read this")
+    assert "@bob is off work" in out.one().text
+    assert chat.inbox("bob") == []
+
+
+async def test_notifications_from_hooks_keep_who_caused_them(chat):
+    await chat.say("bob", "/quiet vip add @mike")
+    await chat.say("mike", "/relay @bob the server is back")
+    assert chat.inbox("bob")[-1].text == "📨 the server is back"
+    out = await chat.say("alice", "/relay @bob lunch?")
+    assert "@bob is off work" in out.one().text

@@ -69,3 +69,13 @@ async def _no_drain() -> int:
 
 async def _real_drain(chat) -> int:
     return await type(chat.bot.delivery).drain(chat.bot.delivery)
+
+
+async def test_one_instance_at_a_time_runs_the_periodic_jobs(deskmate, pg_url):
+    one = await deskmate(sample, database_url=pg_url)
+    two = await deskmate(sample, database_url=pg_url)
+    assert await one.bot.leadership.held()
+    assert not await two.bot.leadership.held()
+    assert await one.bot.leadership.held()  # still
+    await one.close()
+    assert await two.bot.leadership.held()  # takes over when the leader goes

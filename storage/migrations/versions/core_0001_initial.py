@@ -90,6 +90,7 @@ def upgrade() -> None:
         sa.Column("card", sa.String(200)),
         sa.Column("silent", sa.Boolean(), nullable=False),
         sa.Column("lease_until", TS),
+        sa.Column("claimed_by", sa.String(32)),
         sa.Column("group", sa.String(64)),
         sa.Column("payload", sa.Text(), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
