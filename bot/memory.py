@@ -134,12 +134,14 @@ class MemoryAdapter:
     def account(self, handle: str) -> Account:
         return Account(self.platform, handle, name=handle, username=handle)
 
-    def chat_ref(self, handle: str, dm: bool) -> ChatRef:
+    def chat_ref(self, handle: str, dm: bool, chat: str | None = None) -> ChatRef:
         if dm:
             return ChatRef(self.platform, f"dm-{handle}", "dm", f"dm @{handle}")
-        return ChatRef(self.platform, self.chat, "group", f"#{self.chat}")
+        return ChatRef(self.platform, chat or self.chat, "group", f"#{chat or self.chat}")
 
-    def command(self, handle: str, text: str, *, dm: bool = False) -> Event:
+    def command(
+        self, handle: str, text: str, *, dm: bool = False, chat: str | None = None
+    ) -> Event:
         """What ``handle`` typing ``text`` becomes: a Command for ``/name ...``."""
         words = text.strip()[1:].split(None, 1)
         name, rest = (words[0], words[1] if len(words) > 1 else "") if words else ("", "")
@@ -147,7 +149,7 @@ class MemoryAdapter:
             self.platform,
             self.next_event_id(),
             self.account(handle),
-            self.chat_ref(handle, dm),
+            self.chat_ref(handle, dm, chat),
             name=name,
             text=rest.strip(),
         )

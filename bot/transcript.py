@@ -31,6 +31,7 @@ class Say:
     who: str
     text: str
     dm: bool = False
+    chat: str | None = None  # another group chat than the default one
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ class Player:
 
     async def _say(self, step: Say) -> None:
         if step.text.startswith("/") and len(step.text) > 1:
-            event = self.adapter.command(step.who, step.text, dm=step.dm)
+            event = self.adapter.command(step.who, step.text, dm=step.dm, chat=step.chat)
         else:
             event = ChatMessage(
                 self.adapter.platform,
@@ -154,7 +155,7 @@ class _Mark:
 
     def changes(self) -> list[Sent]:
         edited = [s for s in self.adapter.sent[: self.count] if s.edits != self.edits[s.ref]]
-        return edited + self.adapter.sent[self.count :]
+        return self.adapter.sent[self.count :] + edited  # what was said, then what changed
 
 
 def looks_like_speaker(line: str) -> bool:

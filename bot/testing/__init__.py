@@ -57,9 +57,12 @@ class Harness:
         self.clock = clock
         self.player = transcript.Player(bot, adapter)
 
-    async def say(self, who: str, text: str, *, dm: bool = False) -> Outcome:
-        """``who`` types ``text`` in the group chat (or in their DM with the bot)."""
-        return Outcome(await self.player.play(transcript.Say(who, text, dm)))
+    async def say(
+        self, who: str, text: str, *, dm: bool = False, chat: str | None = None
+    ) -> Outcome:
+        """``who`` types ``text`` in the group chat (another one with ``chat="random"``), or in
+        their DM with the bot."""
+        return Outcome(await self.player.play(transcript.Say(who, text, dm, chat)))
 
     async def press(self, who: str, label: str) -> Outcome:
         """``who`` presses the newest button labelled ``label`` they can see."""

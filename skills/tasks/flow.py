@@ -172,12 +172,14 @@ async def _changed(
     detail: str = "",
     tell_creator: bool = False,
     tell_assignees: bool = False,
+    already: frozenset[int] = frozenset(),
 ) -> None:
-    """Record, recompute, re-time, update the card, tell who it concerns, answer."""
+    """Record, recompute, re-time, update the card, tell who it concerns (but the actor and
+    those ``already`` told), answer."""
     store.refresh_status(shown, ctx.now())
     await store.add_event(ctx, shown.task, ctx.person, action, detail)
     await set_timers(ctx, shown.task)
-    told = {ctx.person.id}
+    told = {ctx.person.id, *already}
     audience = [p for p in shown.followers]
     if tell_creator:
         audience.append(shown.creator)
@@ -333,7 +335,7 @@ async def edit(ctx: Context, shown: TaskView, changes: Changes) -> None:
         check_due(changes.due, ctx.now())
         task.due_at = changes.due
     task.priority = changes.priority or task.priority
-    await _reassign(ctx, shown, changes)
+    added = await _reassign(ctx, shown, changes)
     task.updated_at = ctx.now()
     shown = await store.load(ctx, task)
     await _changed(
@@ -342,10 +344,12 @@ async def edit(ctx: Context, shown: TaskView, changes: Changes) -> None:
         "edited",
         _("✏️ {who} edited #{id} {title}", who=ctx.person.mention, id=shown.id, title=task.title),
         tell_assignees=True,
+        already=frozenset(p.id for p in added),
     )
 
 
-async def _reassign(ctx: Context, shown: TaskView, changes: Changes) -> None:
+async def _reassign(ctx: Context, shown: TaskView, changes: Changes) -> list[PersonRef]:
+    """Apply ``+@``/``-@``; the people added are told they have a new task."""
     current = {p.id for p, _row in shown.assignees}
     removed = {p.id for p in changes.remove} & current
     added = [p for p in changes.add if p.id not in current]
@@ -363,3 +367,4 @@ async def _reassign(ctx: Context, shown: TaskView, changes: Changes) -> None:
             person, view.assigned(shown, ctx.person.mention), group="assigned", card=str(shown.id)
         )
     await ctx.session.flush()
+    return added
