@@ -65,12 +65,22 @@ class Directory:
         return await self.by_handle(session, username)
 
     async def team(self, session: AsyncSession, name: str) -> list[PersonRef]:
-        rows = (await session.exec(select(Person).where(Person.team == name))).all()
-        return [await self._ref(session, p) for p in rows]
+        ids = (await session.exec(select(Person.id).where(Person.team == name))).all()
+        return await self.members(session, [i for i in ids if i is not None])
 
     async def members(self, session: AsyncSession, ids: Iterable[int]) -> list[PersonRef]:
-        rows = (await session.exec(select(Person).where(col(Person.id).in_(list(ids))))).all()
-        return [await self._ref(session, p) for p in rows]
+        """People by id, in two queries however many there are."""
+        wanted = list(set(ids))
+        rows = (await session.exec(select(Person).where(col(Person.id).in_(wanted)))).all()
+        accounts = (
+            await session.exec(
+                select(PlatformAccount).where(col(PlatformAccount.person_id).in_(wanted))
+            )
+        ).all()
+        by_person: dict[int, list[PlatformAccount]] = {}
+        for acc in accounts:
+            by_person.setdefault(acc.person_id, []).append(acc)
+        return [self._make_ref(p, by_person.get(p.id or 0, [])) for p in rows]
 
     async def _ref(self, session: AsyncSession, person: Person) -> PersonRef:
         accounts = (
@@ -78,6 +88,9 @@ class Directory:
                 select(PlatformAccount).where(PlatformAccount.person_id == person.id)
             )
         ).all()
+        return self._make_ref(person, list(accounts))
+
+    def _make_ref(self, person: Person, accounts: list[PlatformAccount]) -> PersonRef:
         assert person.id is not None
         return PersonRef(
             id=person.id,

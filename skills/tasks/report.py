@@ -34,7 +34,9 @@ async def listing(
     who = person.mention if person else SCOPES[scope]
     if not tasks:
         return Message(_("No {state} tasks for {who} here.", state=STATE_NAMES[state], who=who))
-    lines = [view.list_line(t, await store.load(ctx, t), ctx.now()) for t in tasks]
+    lines = [
+        view.list_line(shown.task, shown, ctx.now()) for shown in await store.load_many(ctx, tasks)
+    ]
     head = _("📋 Tasks for {who} ({state}): {n}", n=total, state=STATE_NAMES[state], who=who)
     more = total - len(tasks)
     context = (
@@ -98,7 +100,8 @@ async def figures(
         for r in rows[:SHOWN]
     ]
     csv_file = File(f"tasks-{span.start}-{span.end}.csv", _csv(rows, names), "text/csv")
-    return Message(_("{summary}\n{lines}", summary=summary, lines=Lines(lines)), files=[csv_file])
+    text = _("{summary}\n{lines}", summary=summary, lines=Lines(lines)) if lines else summary
+    return Message(text, files=[csv_file])
 
 
 def _this_week(ctx: Context) -> DateRange:

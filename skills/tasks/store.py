@@ -52,6 +52,31 @@ class TaskView:
         return person.id in ids
 
 
+async def load_many(ctx: JobContext, tasks: list[Task]) -> list[TaskView]:
+    """Several tasks with their people, in a few queries (for lists)."""
+    ids = [t.id for t in tasks]
+    rows = (
+        await ctx.session.exec(
+            select(TaskAssignee)
+            .where(col(TaskAssignee.task_id).in_(ids))
+            .order_by(col(TaskAssignee.person_id))
+        )
+    ).all()
+    people = {
+        p.id: p
+        for p in await ctx.people([*(t.creator_id for t in tasks), *(r.person_id for r in rows)])
+    }
+    return [
+        TaskView(
+            t,
+            people[t.creator_id],
+            [(people[r.person_id], r) for r in rows if r.task_id == t.id],
+            [],
+        )
+        for t in tasks
+    ]
+
+
 async def load(ctx: JobContext, task: Task) -> TaskView:
     rows = (
         await ctx.session.exec(

@@ -58,3 +58,11 @@ def test_a_second_run_on_the_same_database_answers_again(tmp_path):
     first = play(tmp_path, "alice: /help help\n")
     second = play(tmp_path, "alice: /help help\n")
     assert first.output == second.output != ""
+
+
+def test_the_tasks_transcript_plays(tmp_path):
+    script = (ROOT / "examples" / "transcripts" / "tasks.txt").read_text(encoding="utf-8")
+    result = play(tmp_path, script, "--fake-clock")
+    assert result.exit_code == 0, result.output
+    assert "[#general] deskmate (edited):\n📋 #1 Ship the Q3 report ❗" in result.output
+    assert "@alice：完成 1/1" in result.output  # mike reads Chinese
