@@ -18,8 +18,8 @@ string, which the models convert where a number or a boolean is expected.
 
 # ``X as X``: public names outside ``__all__`` that other modules import (e.g. RateLimit)
 from bot.config.fields import AccountId as AccountId
+from bot.config.fields import Duration, PersonHandle, TimeWindow, Weekday
 from bot.config.fields import Language as Language
-from bot.config.fields import PersonHandle, Weekday
 from bot.config.fields import Platform as Platform
 from bot.config.fields import TimeZoneName as TimeZoneName
 from bot.config.loader import load_config, parse_config
@@ -44,6 +44,7 @@ __all__ = [
     "Config",
     "ConsoleConfig",
     "DeliveryConfig",
+    "Duration",
     "LoggingConfig",
     "OrgConfig",
     "PersonConfig",
@@ -52,6 +53,7 @@ __all__ = [
     "StorageConfig",
     "StrictModel",
     "TelegramConfig",
+    "TimeWindow",
     "Weekday",
     "load_config",
     "parse_config",

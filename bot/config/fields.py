@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import time, timedelta
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -85,3 +86,40 @@ TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
 AccountId = Annotated[str, BeforeValidator(_number_to_str)]
 Platform = Literal["console", "slack", "telegram"]
 Language = Literal["en", "zh"]  # = bot.i18n.LANGUAGES
+
+
+def _people_typed(parse: Any) -> Any:
+    """A validator that reads what people type (``2h``, ``19:00-09:00``) with a value parser."""
+
+    def validate(value: Any) -> Any:
+        from bot.errors import BadValue
+
+        if not isinstance(value, str):
+            return value
+        try:
+            return parse(value)
+        except BadValue as exc:
+            raise PydanticCustomError(
+                "bad_value", "{message}", {"message": str(exc.text)}
+            ) from None
+
+    return BeforeValidator(validate)
+
+
+def _duration(value: str) -> Any:
+    from bot.values import parse_duration
+
+    return parse_duration(value)
+
+
+def _window(value: str) -> Any:
+    from bot.values import parse_time_range
+
+    return parse_time_range(value)
+
+
+Duration = Annotated[timedelta, _people_typed(_duration)]
+"""A length of time written as people type it: ``30m``, ``2h``, ``1d``, ``半小时``."""
+
+TimeWindow = Annotated[tuple[time, time], _people_typed(_window)]
+"""A daily window written ``19:00-09:00`` (it may wrap midnight)."""

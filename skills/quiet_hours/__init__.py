@@ -73,7 +73,7 @@ async def set_days(ctx: Context, days: str) -> None:
 
 @skill.command("quiet break", help=_("Take a break from now: /quiet break 30m"))
 async def take_break(ctx: Context, length: timedelta) -> None:
-    limit = ctx.config.break_limit
+    limit = ctx.config.max_break
     if length > limit:
         raise UsageError(_("A break lasts at most {limit} — e.g. /quiet break 30m", limit=limit))
     settings = await store.settings_of(ctx.session, ctx.person.id)

@@ -214,7 +214,7 @@ async def nudge(ctx: Context, shown: TaskView) -> None:
     waiting = shown.waiting_on()
     if not waiting:
         raise UsageError(_("Everyone on #{id} is done.", id=shown.id))
-    now, every = ctx.now(), ctx.config.nudge_every
+    now, every = ctx.now(), ctx.config.nudge_interval
     sent, later = [], []
     for person, row in waiting:
         if row.nudged_at is not None and row.nudged_at + every > now:
@@ -268,7 +268,7 @@ async def set_timers(ctx: JobContext, task: Task) -> None:
         await ctx.timers.cancel(overdue)
         return
     payload = {"task": task.id or 0}
-    remind_at = task.due_at - ctx.config.reminder
+    remind_at = task.due_at - ctx.config.reminder_before
     if remind_at > ctx.now():
         await ctx.timers.set(before, remind_at, kind="before", payload=payload)
     else:
