@@ -48,7 +48,7 @@ class Bot:
         self.config = config
         self.clock: Clock = clock or SystemClock()
         self.registry = Registry(skills)
-        self.translator = Translator(_catalog(skills))
+        self.translator = Translator(catalog_of(skills))
         self.db = Database(config.storage.url, echo=config.storage.echo)
         self.leadership = Leadership(self.db)
         self.directory = Directory(config, self.clock)
@@ -148,7 +148,8 @@ class Bot:
         return run
 
 
-def _catalog(skills: list[Skill]) -> Catalog:
+def catalog_of(skills: list[Skill]) -> Catalog:
+    """The core's texts and every skill's, in every language."""
     catalog = Catalog()
     catalog.add_directory(CORE_LOCALES)
     for skill in skills:

@@ -1,0 +1,77 @@
+"""Slack payloads as neutral events: slash commands, button presses, mentions and DMs."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.events import Account, Action, ChatRef, Command, Event
+
+PLATFORM = "slack"
+HOST = "deskmate"  # /deskmate <command> reaches commands that have no Slack command of their own
+_MENTION_AT_START = re.compile(r"^\s*<@[A-Z0-9]+(?:\|[^>]*)?>\s*")
+
+
+def chat_of(channel_id: str, title: str = "") -> ChatRef:
+    if channel_id.startswith("D"):
+        return ChatRef(PLATFORM, channel_id, "dm", title)
+    return ChatRef(PLATFORM, channel_id, "group", title)
+
+
+def command(body: dict[str, Any], account: Account, prefix: str, known: set[str]) -> Command:
+    """``/dm-task add x`` with prefix ``dm-`` -> Command(name="task", text="add x");
+    ``/deskmate help task`` -> the ``help`` command (``/deskmate`` alone: help)."""
+    name = str(body.get("command", "")).lstrip("/")
+    if prefix and name.startswith(prefix):
+        name = name[len(prefix) :]
+    text = str(body.get("text", "")).strip()
+    if name == HOST:
+        words = text.split(None, 1)
+        if not words:
+            name, text = "help", ""
+        elif words[0].lower() in known - {HOST}:
+            name, text = words[0].lower(), words[1] if len(words) > 1 else ""
+    return Command(
+        PLATFORM,
+        f"cmd-{body.get('trigger_id') or body.get('command_ts', '')}",
+        account,
+        chat_of(str(body.get("channel_id", "")), str(body.get("channel_name", ""))),
+        name=name,
+        text=text,
+    )
+
+
+def action(body: dict[str, Any], account: Account) -> Action:
+    pressed = body["actions"][0]
+    channel = (body.get("channel") or body.get("container") or {}).get("id") or body.get(
+        "container", {}
+    ).get("channel_id", "")
+    ts = (body.get("message") or {}).get("ts") or body.get("container", {}).get("message_ts", "")
+    name = str(pressed.get("action_id", "")).split("#")[0]
+    event_id = f"act-{body.get('trigger_id') or pressed.get('action_ts')}"
+    return Action(
+        PLATFORM,
+        event_id,
+        account,
+        chat_of(str(channel)),
+        action=name,
+        value=str(pressed.get("value", "")),
+        message_ref=f"{channel}|{ts}",
+    )
+
+
+def typed_command(body: dict[str, Any], account: Account, known: set[str]) -> Event | None:
+    """``@Deskmate task add …`` in a channel, or ``task add …`` in a DM, as a command."""
+    event = body.get("event", {})
+    text = _MENTION_AT_START.sub("", str(event.get("text", ""))).strip().lstrip("/")
+    words = text.split(None, 1)
+    if not words or words[0].lower() not in known:
+        return None
+    return Command(
+        PLATFORM,
+        f"evt-{body.get('event_id')}",
+        account,
+        chat_of(str(event.get("channel", ""))),
+        name=words[0].lower(),
+        text=words[1] if len(words) > 1 else "",
+    )
