@@ -25,7 +25,7 @@ from bot.testing import make_harness
 from skills.tasks import skill as tasks
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
-PEOPLE, CHATS = 200, 20
+PEOPLE = 200
 
 
 def directory() -> str:
@@ -34,9 +34,9 @@ def directory() -> str:
     return "\n".join(lines) + "\n"
 
 
-async def load(chat, n: int) -> None:
+async def load(chat, n: int, chats: int) -> None:
     rng = random.Random(1)
-    for c in range(CHATS):  # make the chats exist (the first is the harness's #general)
+    for c in range(chats):  # make the chats exist (the first is the harness's #general)
         await chat.say("p0", "/help help", chat=None if c == 0 else f"room{c}")
     async with chat.bot.db.transaction() as s:
         chat_ids = [r[0] for r in (await s.exec(text("SELECT id FROM chats ORDER BY id"))).all()]
@@ -98,12 +98,12 @@ async def timed(chat, who: str, command: str, runs: int) -> tuple[float, float, 
     return statistics.median(times), q[18], out[0].text.splitlines()[0]
 
 
-async def main(n: int, runs: int) -> None:
+async def main(n: int, runs: int, chats: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         chat = await make_harness([tasks], Path(tmp), config=directory(), start=NOW)
         started = time.perf_counter()
-        await load(chat, n)
-        print(f"loaded {n} tasks in {time.perf_counter() - started:.1f} s")
+        await load(chat, n, chats)
+        print(f"loaded {n} tasks into {chats} chats in {time.perf_counter() - started:.1f} s")
         for command in (
             "/help help",
             "/task list",
@@ -121,5 +121,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--chats", type=int, default=20, help="spread the tasks over this many")
     args = parser.parse_args()
-    asyncio.run(main(args.tasks, args.runs))
+    asyncio.run(main(args.tasks, args.runs, args.chats))

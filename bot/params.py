@@ -435,7 +435,8 @@ async def _convert_one(p: Param, raw: str, env: ParseEnv, previous: Any = None) 
             if len(people) != 1:
                 raise UsageError(_("{arg}: mention one person, e.g. @alice", arg=p.label))
             return people[0]
-        return [*(previous or []), *people]
+        merged = {q.id: q for q in [*(previous or []), *people]}  # a person named twice: once
+        return list(merged.values())
     assert p.convert is not None
     try:
         return p.convert(raw, env)

@@ -47,5 +47,7 @@ def test_every_text_has_a_chinese_translation(folder, catalog):
     zh = yaml.safe_load(catalog.read_text(encoding="utf-8")) if catalog.exists() else {}
     missing = sorted(msgids(folder) - set(zh))
     assert not missing, f"{catalog} lacks:\n" + "\n".join(f"{m!r}:" for m in missing)
+    stale = sorted(set(zh) - msgids(folder))
+    assert not stale, f"{catalog} has texts no code uses any more:\n" + "\n".join(stale)
     for msgid, translation in zh.items():
         assert placeholders(msgid) == placeholders(translation), msgid

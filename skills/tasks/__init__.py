@@ -10,6 +10,7 @@ sees what is open, done and late; the late ones get nudged (催办).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
@@ -77,7 +78,7 @@ async def add(
     assert task.id is not None
     for person in people:
         ctx.session.add(TaskAssignee(task_id=task.id, person_id=person.id))
-    for person in cc or []:
+    for person in {p.id: p for p in cc or [] if p.id not in {q.id for q in people}}.values():
         ctx.session.add(TaskFollower(task_id=task.id, person_id=person.id))
     await store.add_event(ctx, task, ctx.person, "created")
     shown = await store.load(ctx, task)
@@ -103,6 +104,11 @@ async def done(ctx: Context, task_id: int, note: Rest = "") -> None:
     await flow.finish(ctx, await _task(ctx, task_id), note)
 
 
+@skill.command("task close", help=_("Declare a whole task done (creator or admin): /task close 12"))
+async def close(ctx: Context, task_id: int, note: Rest = "") -> None:
+    await flow.close(ctx, await _task(ctx, task_id), note)
+
+
 @skill.command("task cancel", help=_("Cancel a task you created: /task cancel 12"))
 async def cancel(ctx: Context, task_id: int) -> None:
     await flow.cancel(ctx, await _task(ctx, task_id))
@@ -121,10 +127,10 @@ async def nudge(ctx: Context, task_id: int) -> None:
 @skill.command("task show", help=_("A task's card and history: /task show 12"))
 async def show(ctx: Context, task_id: int) -> None:
     shown = await _task(ctx, task_id)
-    await ctx.reply(view.card(shown, ctx.now()), card=str(shown.id))
     events = await store.history(ctx.session, shown.id)
     names = {p.id: p.mention for p in await ctx.people(list({e.person_id for e in events}))}
-    await ctx.reply(view.history(shown, events, names))
+    card = view.card(shown, ctx.now())
+    await ctx.reply(replace(card, context=view.history(events, names)))
 
 
 @skill.command("task edit", help=_('Change a task: /task edit 12 due:mon title:"…" +@carol -@bob'))

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlmodel import col, delete
 
 from bot import Context, JobContext, Message, PermissionDenied, PersonRef, UsageError, _
-from bot.i18n import Text
+from bot.i18n import Relative, Text
 from skills.tasks import store, view
 from skills.tasks.models import (
     CANCELLED,
@@ -26,6 +26,8 @@ from skills.tasks.store import TaskView
 
 
 def check_title(ctx: JobContext, title: str) -> None:
+    if not title.strip():
+        raise UsageError(_("Give the task a title, e.g. /task add @bob Ship the report due:fri"))
     limit = ctx.config.max_title
     if len(title) > limit:
         raise UsageError(
@@ -34,6 +36,16 @@ def check_title(ctx: JobContext, title: str) -> None:
                 n=len(title),
                 max=limit,
             )
+        )
+
+
+MAX_NOTE = 1000
+
+
+def check_note(note: str) -> None:
+    if len(note) > MAX_NOTE:
+        raise UsageError(
+            _("The note is {n} characters long — keep it under {max}", n=len(note), max=MAX_NOTE)
         )
 
 
@@ -87,7 +99,15 @@ async def start(ctx: Context, shown: TaskView) -> None:
     _open(shown)
     row = shown.assignee(ctx.person)
     if row is None:
-        raise PermissionDenied(_("Task #{id} is not assigned to you.", id=shown.id))
+        raise PermissionDenied(
+            _(
+                "Only the assignees can start task #{id}: {people}.",
+                id=shown.id,
+                people=[p.mention for p, _r in shown.assignees],
+            )
+        )
+    if row.status == DONE:
+        raise UsageError(_("You already finished your part of #{id}.", id=shown.id))
     if row.status != OPEN:
         raise UsageError(_("You already started task #{id}.", id=shown.id))
     row.status = IN_PROGRESS
@@ -97,35 +117,53 @@ async def start(ctx: Context, shown: TaskView) -> None:
 
 
 async def finish(ctx: Context, shown: TaskView, note: str) -> None:
-    """An assignee finishes their part; the creator or an admin closes the whole task."""
+    """An assignee finishes their part. Someone who is not an assignee (the creator, an admin)
+    closes the whole task instead."""
     _may_change(ctx, shown)
     _open(shown)
+    check_note(note)
     row = shown.assignee(ctx.person)
-    now = ctx.now()
-    if row is None or row.status == DONE:
-        _may_manage(ctx, shown, _("close"))
-        for _p, other in shown.waiting_on():
-            other.status, other.done_at = DONE, now
-        shown.task.status, shown.task.done_at, shown.task.closed_by = DONE, now, ctx.person.id
-        action = "closed"
-    else:
-        row.status, row.done_at = DONE, now
-        action = "done"
-    if note:
-        shown.task.note = note
+    if row is None:
+        await close(ctx, shown, note)
+        return
+    if row.status == DONE:
+        raise UsageError(
+            _(
+                "You already finished your part of #{id} — /task close {id} closes the whole task.",
+                id=shown.id,
+            )
+        )
+    row.status, row.done_at = DONE, ctx.now()
+    if store.all_done(shown):
+        shown.task.closed_by = ctx.person.id
+    shown.task.note = note or shown.task.note
     text = _(
         "✅ {who} finished #{id} {title}",
         who=ctx.person.mention,
         id=shown.id,
         title=shown.task.title,
     )
-    await _changed(ctx, shown, action, text, detail=note, tell_creator=True)
+    await _changed(ctx, shown, "done", text, detail=note, tell_creator=True)
+
+
+async def close(ctx: Context, shown: TaskView, note: str = "") -> None:
+    """The creator or an admin declares the whole task done; the assignees' own parts stay as
+    they were (reports count only what each did), and they are told."""
+    _may_manage(ctx, shown, _("close"))
+    _open(shown)
+    check_note(note)
+    task = shown.task
+    task.status, task.done_at, task.closed_by = DONE, ctx.now(), ctx.person.id
+    task.note = note or task.note
+    text = _("✅ {who} closed #{id} {title}", who=ctx.person.mention, id=shown.id, title=task.title)
+    await _changed(ctx, shown, "closed", text, detail=note, tell_assignees=True)
 
 
 async def cancel(ctx: Context, shown: TaskView) -> None:
     _may_manage(ctx, shown, _("cancel"))
     _open(shown)
     shown.task.status, shown.task.updated_at = CANCELLED, ctx.now()
+    shown.task.closed_by = ctx.person.id
     await _changed(
         ctx,
         shown,
@@ -177,6 +215,8 @@ async def _changed(
     """Record, recompute, re-time, update the card, tell who it concerns (but the actor and
     those ``already`` told), answer."""
     store.refresh_status(shown, ctx.now())
+    if shown.task.closed_by == ctx.person.id:
+        shown.closer = ctx.person
     await store.add_event(ctx, shown.task, ctx.person, action, detail)
     await set_timers(ctx, shown.task)
     told = {ctx.person.id, *already}
@@ -268,12 +308,14 @@ async def set_timers(ctx: JobContext, task: Task) -> None:
         await ctx.timers.cancel(overdue)
         return
     payload = {"task": task.id or 0}
-    remind_at = task.due_at - ctx.config.reminder_before
-    if remind_at > ctx.now():
-        await ctx.timers.set(before, remind_at, kind="before", payload=payload)
-    else:
-        await ctx.timers.cancel(before)
-    await ctx.timers.set(overdue, task.due_at, kind="overdue", payload=payload)
+    for key, at, kind in (
+        (before, task.due_at - ctx.config.reminder_before, "before"),
+        (overdue, task.due_at, "overdue"),
+    ):
+        if at > ctx.now():
+            await ctx.timers.set(key, at, kind=kind, payload=payload)
+        else:  # its moment has passed: it fired already, it must not fire again
+            await ctx.timers.cancel(key)
 
 
 async def due_soon(ctx: JobContext, task_id: int) -> None:
@@ -281,7 +323,13 @@ async def due_soon(ctx: JobContext, task_id: int) -> None:
     if task is None or task.status in FINISHED or task.due_at is None:
         return
     shown = await store.load(ctx, task)
-    text = _("⏰ #{id} {title} is due at {due}", id=task.id, title=task.title, due=task.due_at)
+    text = _(
+        "⏰ #{id} {title} is due at {due} ({relative})",
+        id=task.id,
+        title=task.title,
+        due=task.due_at,
+        relative=Relative(task.due_at),
+    )
     for person, _row in shown.waiting_on():
         buttons = [b for b in view.card(shown, ctx.now()).buttons if b.action != "tasks.nudge"]
         await ctx.notify(person, Message(text, buttons=buttons), group="reminder")
@@ -349,17 +397,30 @@ async def edit(ctx: Context, shown: TaskView, changes: Changes) -> None:
 
 
 async def _reassign(ctx: Context, shown: TaskView, changes: Changes) -> list[PersonRef]:
-    """Apply ``+@``/``-@``; the people added are told they have a new task."""
+    """Apply ``+@``/``-@``; the people added are told they have a new task, the people removed
+    that it is no longer theirs."""
     current = {p.id for p, _row in shown.assignees}
     removed = {p.id for p in changes.remove} & current
-    added = [p for p in changes.add if p.id not in current]
+    added = list({p.id: p for p in changes.add if p.id not in current}.values())
     if current - removed == set() and not added:
         raise UsageError(_("A task needs at least one assignee — add someone with +@name."))
-    for person_id in removed:
+    for person, _row in shown.assignees:
+        if person.id not in removed:
+            continue
         await ctx.session.exec(
             delete(TaskAssignee).where(
-                col(TaskAssignee.task_id) == shown.id, col(TaskAssignee.person_id) == person_id
+                col(TaskAssignee.task_id) == shown.id, col(TaskAssignee.person_id) == person.id
             )
+        )
+        await ctx.notify(
+            person,
+            _(
+                "{who} took you off #{id} {title}",
+                who=ctx.person.mention,
+                id=shown.id,
+                title=shown.task.title,
+            ),
+            group="update",
         )
     for person in added:
         ctx.session.add(TaskAssignee(task_id=shown.id, person_id=person.id))

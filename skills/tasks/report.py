@@ -13,24 +13,17 @@ from bot.markup import Lines
 from skills.tasks import store, view
 
 SHOWN = 10
+CSV_ROWS = 1_000  # a list's CSV holds this many; reports cover more
 
 
 async def listing(
     ctx: Context, scope: str, person: PersonRef | None, state: str, period: DateRange | None
 ) -> Message:
-    """The first ten matching tasks of this chat, with how many more there are."""
+    """The first ten matching tasks of this chat, and how many more there are — all of them
+    in a CSV file when there are more."""
     span = store.Period.of(period.start, period.end, ctx.person.tz) if period else None
-    tasks, total = await store.list_tasks(
-        ctx.session,
-        ctx.chat_id,
-        scope=scope,
-        state=state,
-        person=ctx.person,
-        other=person,
-        period=span,
-        now=ctx.now(),
-        limit=SHOWN,
-    )
+    query = store.ListQuery(ctx.chat_id, scope, state, ctx.person, person, span, ctx.now())
+    tasks, total = await store.list_tasks(ctx.session, query, limit=SHOWN)
     who = person.mention if person else SCOPES[scope]
     if not tasks:
         return Message(_("No {state} tasks for {who} here.", state=STATE_NAMES[state], who=who))
@@ -39,10 +32,23 @@ async def listing(
     ]
     head = _("📋 Tasks for {who} ({state}): {n}", n=total, state=STATE_NAMES[state], who=who)
     more = total - len(tasks)
-    context = (
-        _("…and {n} more — narrow the list, or /task report for a CSV", n=more) if more else None
+    text = _("{head}\n{lines}", head=head, lines=Lines(lines))
+    if not more:
+        return Message(text)
+    everything, _total = await store.list_tasks(ctx.session, query, limit=CSV_ROWS)
+    views = await store.load_many(ctx, everything)
+    if total <= CSV_ROWS:
+        note = _("…and {n} more: all of them are in the CSV file", n=more)
+    else:
+        note = _(
+            "…and {n} more: the first {rows} are in the CSV file — narrow the list "
+            "(done, late, week, @person) for the rest",
+            n=more,
+            rows=CSV_ROWS,
+        )
+    return Message(
+        text, context=note, files=[File("tasks.csv", _tasks_csv(views, ctx), "text/csv")]
     )
-    return Message(_("{head}\n{lines}", head=head, lines=Lines(lines)), context=context)
 
 
 SCOPES: dict[str, Text] = {
@@ -78,7 +84,7 @@ async def figures(
     assigned = sum(r.assigned for r in rows)
     done = sum(r.done for r in rows)
     summary = _(
-        "📊 Tasks from {start} to {end}: {assigned} assigned, {done} done ({rate}), "
+        "📊 Tasks from {start} to {end}: {assigned} assignments, {done} done ({rate}), "
         "{late} done late, {open_late} open and late.",
         start=span.start,
         end=span.end,
@@ -99,6 +105,8 @@ async def figures(
         )
         for r in rows[:SHOWN]
     ]
+    if len(rows) > SHOWN:
+        lines.append(_("…and {n} more people: see the CSV file", n=len(rows) - SHOWN))
     csv_file = File(f"tasks-{span.start}-{span.end}.csv", _csv(rows, names), "text/csv")
     text = _("{summary}\n{lines}", summary=summary, lines=Lines(lines)) if lines else summary
     return Message(text, files=[csv_file])
@@ -125,6 +133,27 @@ async def _people(
     return members
 
 
+def _tasks_csv(views: list[store.TaskView], ctx: Context) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "title", "status", "priority", "due", "assignees", "created"])
+    tz = ctx.person.tz
+    for v in views:
+        t = v.task
+        writer.writerow(
+            [
+                t.id,
+                t.title,
+                t.status,
+                t.priority,
+                t.due_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if t.due_at else "",
+                " ".join(f"{p.handle}:{row.status}" for p, row in v.assignees),
+                t.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            ]
+        )
+    return out.getvalue().encode("utf-8-sig")  # with a BOM, so Excel reads Chinese right
+
+
 def _csv(rows: list[store.PersonFigures], names: dict[int, PersonRef]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -144,4 +173,4 @@ def _csv(rows: list[store.PersonFigures], names: dict[int, PersonRef]) -> bytes:
                 f"{r.rate:.2f}",
             ]
         )
-    return out.getvalue().encode("utf-8")
+    return out.getvalue().encode("utf-8-sig")  # with a BOM, so Excel reads Chinese right

@@ -31,6 +31,7 @@ class TaskView:
     creator: PersonRef
     assignees: list[tuple[PersonRef, TaskAssignee]]
     followers: list[PersonRef]
+    closer: PersonRef | None = None  # who finished, closed or cancelled it
 
     @property
     def id(self) -> int:
@@ -66,15 +67,10 @@ async def load_many(ctx: JobContext, tasks: list[Task]) -> list[TaskView]:
         p.id: p
         for p in await ctx.people([*(t.creator_id for t in tasks), *(r.person_id for r in rows)])
     }
-    return [
-        TaskView(
-            t,
-            people[t.creator_id],
-            [(people[r.person_id], r) for r in rows if r.task_id == t.id],
-            [],
-        )
-        for t in tasks
-    ]
+    by_task: dict[int, list[tuple[PersonRef, TaskAssignee]]] = {}
+    for r in rows:
+        by_task.setdefault(r.task_id, []).append((people[r.person_id], r))
+    return [TaskView(t, people[t.creator_id], by_task.get(t.id or 0, []), []) for t in tasks]
 
 
 async def load(ctx: JobContext, task: Task) -> TaskView:
@@ -90,15 +86,16 @@ async def load(ctx: JobContext, task: Task) -> TaskView:
             select(TaskFollower.person_id).where(TaskFollower.task_id == task.id)
         )
     ).all()
+    ids = [task.creator_id, *(r.person_id for r in rows), *follower_ids]
     people = {
-        p.id: p
-        for p in await ctx.people([task.creator_id, *(r.person_id for r in rows), *follower_ids])
+        p.id: p for p in await ctx.people([*ids, *([task.closed_by] if task.closed_by else [])])
     }
     return TaskView(
         task,
         people[task.creator_id],
         [(people[r.person_id], r) for r in rows if r.person_id in people],
         [people[i] for i in follower_ids if i in people],
+        people.get(task.closed_by) if task.closed_by else None,
     )
 
 
@@ -118,6 +115,10 @@ async def history(session: AsyncSession, task_id: int) -> list[TaskEvent]:
         .order_by(col(TaskEvent.at), col(TaskEvent.id))
     )
     return list(rows.all())
+
+
+def all_done(view: TaskView) -> bool:
+    return all(row.status == DONE for _p, row in view.assignees)
 
 
 def refresh_status(view: TaskView, now: datetime) -> None:
@@ -150,19 +151,6 @@ class Period:
         return cls(start, end)
 
 
-def _mine(scope: str, person: PersonRef, other: PersonRef | None) -> sa.ColumnElement[bool]:
-    assigned_to = select(TaskAssignee.task_id).where(TaskAssignee.person_id == (other or person).id)
-    if other is not None or scope == "mine":
-        return col(Task.id).in_(assigned_to)
-    if scope == "created":
-        return col(Task.creator_id) == person.id
-    if scope == "assigned":  # given to others by me
-        return (col(Task.creator_id) == person.id) & col(Task.id).not_in(
-            select(TaskAssignee.task_id).where(TaskAssignee.person_id == person.id)
-        )
-    return sa.true()
-
-
 def _state(state: str, now: datetime) -> sa.ColumnElement[bool]:
     unfinished = col(Task.status).not_in(FINISHED)
     return {
@@ -173,27 +161,59 @@ def _state(state: str, now: datetime) -> sa.ColumnElement[bool]:
     }[state]
 
 
+def _part(person_id: int, state: str, now: datetime) -> list[sa.ColumnElement[bool]]:
+    """Tasks assigned to a person, by the state of *their* part: done once they did it. Driven
+    from the person's assignee rows (indexed), not from the chat's tasks."""
+    rows = select(TaskAssignee.task_id).where(col(TaskAssignee.person_id) == person_id)
+    unfinished = col(Task.status).not_in(FINISHED)
+    if state == "all":
+        return [col(Task.id).in_(rows)]
+    if state == "done":
+        done_rows = rows.where(col(TaskAssignee.status) == DONE)
+        return [col(Task.id).in_(done_rows) | (col(Task.id).in_(rows) & (col(Task.status) == DONE))]
+    open_rows = rows.where(col(TaskAssignee.status) != DONE)
+    late = [col(Task.due_at) < now] if state == "late" else []
+    return [col(Task.id).in_(open_rows), unfinished, *late]
+
+
+def _who(
+    scope: str, state: str, person: PersonRef, other: PersonRef | None, now: datetime
+) -> list[sa.ColumnElement[bool]]:
+    if other is not None or scope == "mine":
+        return _part((other or person).id, state, now)
+    mine = select(TaskAssignee.task_id).where(TaskAssignee.person_id == person.id)
+    by_me = col(Task.creator_id) == person.id
+    where = {"created": by_me, "assigned": by_me & col(Task.id).not_in(mine), "chat": sa.true()}[
+        scope
+    ]
+    return [where, _state(state, now)]
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """Which tasks of a chat a list shows."""
+
+    chat_id: int
+    scope: str  # mine | assigned | created | chat
+    state: str  # open | done | late | all
+    person: PersonRef  # who asks
+    other: PersonRef | None  # @person: their tasks
+    period: Period | None
+    now: datetime
+
+
 async def list_tasks(
-    session: AsyncSession,
-    chat_id: int,
-    *,
-    scope: str,
-    state: str,
-    person: PersonRef,
-    other: PersonRef | None,
-    period: Period | None,
-    now: datetime,
-    limit: int = 10,
+    session: AsyncSession, q: ListQuery, limit: int = 10
 ) -> tuple[list[Task], int]:
     """Tasks of one chat by who, state and period (due, else created; done: when done)."""
-    where = [col(Task.chat_id) == chat_id, _mine(scope, person, other), _state(state, now)]
-    if period is not None:
+    where = [col(Task.chat_id) == q.chat_id, *_who(q.scope, q.state, q.person, q.other, q.now)]
+    if q.period is not None:
         when = (
             col(Task.done_at)
-            if state == "done"
+            if q.state == "done"
             else func.coalesce(col(Task.due_at), col(Task.created_at))
         )
-        where += [when >= period.start, when < period.end]
+        where += [when >= q.period.start, when < q.period.end]
     total = (await session.exec(select(func.count()).select_from(Task).where(*where))).one()
     rows = await session.exec(
         select(Task)

@@ -71,11 +71,17 @@ def _buttons(view: TaskView) -> list[Button]:
 
 
 def _outcome(view: TaskView) -> Text | None:
+    """Once decided, the outcome replaces the buttons: ``✅ Done by @mike · 10:42``."""
     task = view.task
+    by = view.closer.mention if view.closer else None
     if task.status == DONE and task.done_at is not None:
-        return _("✅ Done · {at}", at=task.done_at)
+        if by is None:
+            return _("✅ Done · {at}", at=task.done_at)
+        return _("✅ Done by {who} · {at}", who=by, at=task.done_at)
     if task.status == CANCELLED:
-        return _("🚫 Cancelled · {at}", at=task.updated_at)
+        if by is None:
+            return _("🚫 Cancelled · {at}", at=task.updated_at)
+        return _("🚫 Cancelled by {who} · {at}", who=by, at=task.updated_at)
     return None
 
 
@@ -87,11 +93,12 @@ def assigned(view: TaskView, by: Mention) -> Message:
         text = _("📋 {by} assigned you #{id} {title}", by=by, id=task.id, title=task.title)
     else:
         text = _(
-            "📋 {by} assigned you #{id} {title} — due {due}",
+            "📋 {by} assigned you #{id} {title} — due {due} ({relative})",
             by=by,
             id=task.id,
             title=task.title,
             due=task.due_at,
+            relative=Relative(task.due_at),
         )
     return Message(text, buttons=buttons)
 
@@ -118,7 +125,8 @@ ACTIONS: dict[str, Text] = {
 }
 
 
-def history(view: TaskView, events: list[TaskEvent], names: dict[int, Mention]) -> Message:
+def history(events: list[TaskEvent], names: dict[int, Mention]) -> Text:
+    """``Mon 23 Nov 10:00 @bob finished: see drive``, one line per event."""
     lines = [
         _(
             "{at} {who} {action}{detail}",
@@ -129,4 +137,4 @@ def history(view: TaskView, events: list[TaskEvent], names: dict[int, Mention]) 
         )
         for e in events
     ]
-    return Message(_("History of #{id}:\n{lines}", id=view.id, lines=Lines(lines)))
+    return _("History:\n{lines}", lines=Lines(lines))

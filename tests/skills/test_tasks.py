@@ -44,7 +44,8 @@ async def test_add_posts_a_card_and_notifies_each_assignee(chat):
     )
     for who in ("alice", "bob"):
         assert chat.inbox(who)[-1].text == (
-            "📋 @mike assigned you #1 Ship the Q3 report — due Fri 27 Nov 18:00\n[Start] [Done]"
+            "📋 @mike assigned you #1 Ship the Q3 report — due Fri 27 Nov 18:00 (in 4 days)\n"
+            "[Start] [Done]"
         )
     assert chat.inbox("mike") == []
 
@@ -66,15 +67,52 @@ async def test_each_assignee_has_their_own_state_and_the_task_is_done_when_all_a
     await chat.say("bob", "/task done #1 sent to the board")
     assert "Status: done" in card.text
     assert "[Done]" not in card.text
-    assert card.text.endswith("✅ Done · Mon 23 Nov 10:00")
+    assert card.text.endswith("✅ Done by @bob · Mon 23 Nov 10:00")
     assert card.edits == 3
 
 
-async def test_the_creator_can_close_the_whole_task(chat):
+async def test_the_creator_can_close_the_whole_task_and_the_assignees_are_told(chat):
     await chat.say("mike", "/task add @alice @bob Ship it")
+    await chat.say("alice", "/task done 1")
     out = await chat.say("mike", "/task done 1 good enough")
-    assert out[0].text == "✅ @mike finished #1 Ship it"
-    assert "Assignees: @alice ✅, @bob ✅" in chat.chat()[0].text
+    assert out[0].text == "✅ @mike closed #1 Ship it"
+    card = chat.chat()[0].text
+    assert "Assignees: @alice ✅, @bob\n" in card  # bob's own part was not done by bob
+    assert card.endswith("✅ Done by @mike · Mon 23 Nov 10:00")
+    assert chat.inbox("bob")[-1].text == "✅ @mike closed #1 Ship it"
+    report = (await chat.say("mike", "/task report")).one().text
+    assert "@bob: 0/1 done" in report
+
+
+async def test_a_creator_who_is_also_assignee_finishes_only_their_part(chat):
+    await chat.say("mike", "/task add @mike @alice Four")
+    await chat.press("mike", "Done")
+    again = await chat.press("mike", "Done")
+    assert again.one().text == (
+        "You already finished your part of #1 — /task close 1 closes the whole task."
+    )
+    assert "Status: in progress" in chat.chat()[0].text
+    await chat.say("mike", "/task close 1")
+    assert "Status: done" in chat.chat()[0].text
+
+
+async def test_the_overdue_notice_comes_once_whatever_happens_after(chat):
+    await chat.say("mike", "/task add @alice @bob Ship it due:today 12:00")
+    await chat.advance("2h")
+    await chat.say("alice", "/task start 1")
+    edited = await chat.say("mike", '/task edit 1 title:"Ship it now"')
+    assert edited[0].text == "✏️ @mike edited #1 Ship it now"
+    await chat.advance("1h")
+    overdue = [s for s in chat.inbox("bob") if s.text.startswith("⏰")]
+    assert len(overdue) == 1
+
+
+async def test_a_person_named_twice_counts_once(chat):
+    await chat.say("mike", "/task add @alice @alice Six cc:@carol cc:@carol")
+    assert "Assignees: @alice\n" in chat.chat()[0].text
+    out = await chat.say("mike", "/task edit 1 +@bob +@bob")
+    assert out[0].text == "✏️ @mike edited #1 Six"
+    assert "Assignees: @alice, @bob\n" in chat.chat()[0].text
 
 
 async def test_cancel_and_reopen(chat):
@@ -83,13 +121,14 @@ async def test_cancel_and_reopen(chat):
         "Only the creator (@mike) or an admin can cancel task #1."
     )
     await chat.say("mike", "/task cancel 1")
-    assert chat.chat()[0].text.endswith("🚫 Cancelled · Mon 23 Nov 10:00")
+    assert chat.chat()[0].text.endswith("🚫 Cancelled by @mike · Mon 23 Nov 10:00")
     assert chat.inbox("alice")[-1].text == "🚫 @mike cancelled #1 Ship it"
     assert (await chat.say("alice", "/task start 1")).one().text == (
         "Task #1 is cancelled — /task reopen 1 first."
     )
     await chat.say("mike", "/task reopen 1")
     assert "Status: open" in chat.chat()[0].text
+    assert chat.inbox("alice")[-1].text == "↩️ @mike reopened #1 Ship it"
 
 
 async def test_a_stranger_pressing_done_is_refused_and_nothing_changes(chat):
@@ -134,7 +173,7 @@ async def test_reminder_before_due_then_overdue_notice_to_assignee_and_creator(c
     assert [s.text for s in chat.inbox("bob")][1:] == []
     await chat.advance("1m")  # 16:00, two hours before
     assert chat.inbox("bob")[-1].text == (
-        "⏰ #1 Ship it is due at Mon 23 Nov 18:00\n[Start] [Done]"
+        "⏰ #1 Ship it is due at Mon 23 Nov 18:00 (in 2 hours)\n[Start] [Done]"
     )
     await chat.advance("2h")  # 18:00
     assert chat.inbox("bob")[-1].text == "⏰ #1 Ship it is overdue — it was due at Mon 23 Nov 18:00"
@@ -195,9 +234,9 @@ async def test_show_has_the_history(chat):
     await chat.say("bob", "/task start 1")
     await chat.advance("30m")
     await chat.say("bob", "/task done 1 see drive")
-    out = await chat.say("eve", "/task show 1")
-    assert out[1].text == (
-        "History of #1:\n"
+    out = (await chat.say("eve", "/task show 1")).one()
+    assert out.text.endswith(
+        "History:\n"
         "Mon 23 Nov 10:00 @mike created it\n"
         "Mon 23 Nov 10:00 @bob started\n"
         "Mon 23 Nov 10:30 @bob finished: see drive"
@@ -217,20 +256,22 @@ async def test_report_on_a_constructed_month_with_csv(chat):
     await chat.say("mike", "/task add @alice Two due:today 18:00")  # done late
     await chat.say("mike", "/task add @alice @bob Three due:tomorrow 18:00")  # open, late
     await chat.say("mike", "/task add @bob Four due:2026-12-15")  # next month: not counted
+    await chat.say("mike", "/task add @bob Five due:tomorrow 18:00")  # cancelled: not counted
+    await chat.say("mike", "/task cancel 5")
     await chat.say("alice", "/task done 1")
     await chat.advance("1d")
     await chat.say("alice", "/task done 2")
     await chat.set_time(datetime(2026, 11, 30, 2, 0, tzinfo=UTC))
     out = (await chat.say("mike", "/task report month")).one()
     assert out.text.splitlines()[:3] == [
-        "📊 Tasks from Sun 1 Nov to Mon 30 Nov: 4 assigned, 2 done (50%), 1 done late, "
+        "📊 Tasks from Sun 1 Nov to Mon 30 Nov: 4 assignments, 2 done (50%), 1 done late, "
         "2 open and late.",
         "@alice: 2/3 done, 1 late, 1 open and late",
         "@bob: 0/1 done, 0 late, 1 open and late",
     ]
     (csv_file,) = out.message.files
     assert csv_file.name == "tasks-2026-11-01-2026-11-30.csv"
-    rows = list(csv.DictReader(io.StringIO(csv_file.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(csv_file.content.decode("utf-8-sig"))))
     assert rows[0] == {
         "person": "alice",
         "name": "alice",
@@ -241,7 +282,7 @@ async def test_report_on_a_constructed_month_with_csv(chat):
         "completion_rate": "0.67",
     }
     team = (await chat.say("mike", "/task report month team:ops")).one().text
-    assert team.startswith("📊 Tasks from Sun 1 Nov to Mon 30 Nov: 0 assigned")
+    assert team.startswith("📊 Tasks from Sun 1 Nov to Mon 30 Nov: 0 assignments")
     assert (
         (await chat.say("mike", "/task report month team:nope"))
         .one()
