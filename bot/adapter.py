@@ -29,13 +29,23 @@ class Destination:
 
 class DeliveryFailed(Exception):
     """The platform refused the message. ``permanent`` for "blocked the bot", "channel gone";
+    ``unreachable`` when the person can't be messaged privately yet (a Telegram user who never
+    started the bot): delivery then mentions them in the chat the notification came from;
     otherwise delivery retries later (``retry_after`` seconds when the platform says so)."""
 
-    def __init__(self, reason: str, *, permanent: bool = False, retry_after: float | None = None):
+    def __init__(
+        self,
+        reason: str,
+        *,
+        permanent: bool = False,
+        retry_after: float | None = None,
+        unreachable: bool = False,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.permanent = permanent
+        self.permanent = permanent or unreachable
         self.retry_after = retry_after
+        self.unreachable = unreachable
 
 
 class Adapter(Protocol):

@@ -129,6 +129,7 @@ class JobContext:
             platform=self._platform_hint(),
             sender=self._sender(),
             card=card,
+            origin_chat_id=self._origin(),
         )
         if note is not None and note not in self.effects.notes:
             self.effects.notes.append(note)
@@ -149,6 +150,9 @@ class JobContext:
 
     def _sender(self) -> PersonRef | None:
         return self.actor
+
+    def _origin(self) -> int | None:
+        return None
 
     def _platform_hint(self) -> str | None:
         return None
@@ -248,6 +252,9 @@ class Context(JobContext):
 
     def _platform_hint(self) -> str | None:
         return self.event.platform
+
+    def _origin(self) -> int | None:
+        return self.chat_id if self.chat.kind == "group" else None
 
     def today(self) -> date:
         return self.now().astimezone(self.person.tz).date()

@@ -18,7 +18,7 @@ import asyncio
 import logging
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -28,7 +28,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import cards, codec, digest
 from bot.adapter import DeliveryFailed, Destination
-from bot.i18n import Locale, Text
+from bot.i18n import Locale, Text, _
+from bot.markup import Link
 from bot.messages import Message, render_message
 from bot.people import PersonRef
 from bot.policy import Decision, Notice, combine
@@ -83,6 +84,7 @@ class Delivery:
         group: str | None = None,
         platform: str | None = None,
         card: str | None = None,
+        origin_chat_id: int | None = None,
     ) -> Text | None:
         """Write the outbox row; returns why it waits, if the recipient's policy holds it."""
         now = self.bot.clock.now()
@@ -102,6 +104,7 @@ class Delivery:
                 person_id=to.id if isinstance(to, PersonRef) else None,
                 chat_id=None if isinstance(to, PersonRef) else to.chat_id,
                 platform=platform,
+                origin_chat_id=origin_chat_id,
                 sender_id=sender.id if sender else None,
                 urgent=urgent,
                 held=held,
@@ -223,6 +226,8 @@ class Delivery:
                 if decision.holds(self.bot.clock.now()):
                     assert decision.deliver_at is not None
                     await self._settle(session, row, "pending", due=decision.deliver_at)
+                elif row.detour:
+                    route.parcels.append(await self._detoured(session, row, route))
                 elif row.held:
                     held[route.destination].append(row)
                 else:
@@ -259,6 +264,30 @@ class Delivery:
             return None
         destination = Destination(platform, account_id=person.accounts[platform])
         return _Route(destination, person.locale(now), person)
+
+    async def _detoured(self, session: AsyncSession, row: OutboxRow, route: _Route) -> _Parcel:
+        """A notification for someone the platform won't let us message privately: it goes to
+        the chat it came from, mentioning them, and the first time asks them to open a DM."""
+        message = codec.loads(row.payload)
+        person = await self.bot.directory.get(session, row.person_id or 0)
+        if person is None:
+            return _Parcel([row], message)
+        text = Text("{who} {text}", {"who": person.mention, "text": message.text})
+        account = await self.bot.directory.account(
+            session, route.destination.platform, person.accounts.get(route.destination.platform)
+        )
+        invite = getattr(self.bot.adapters.get(route.destination.platform), "dm_invite", None)
+        context = message.context
+        if account is not None and not account.dm_closed and invite is not None:
+            link = invite()
+            context = _(
+                "{who}, I can't message you privately yet — open {link} and press "
+                "Start, and these will come to you in private.",
+                who=person.mention,
+                link=Link(link, link),
+            )
+            account.dm_closed = True
+        return _Parcel([row], replace(message, text=text, context=context))
 
     async def _recheck(self, session: AsyncSession, row: OutboxRow, route: _Route) -> Decision:
         """Quiet hours may have started since the row was written (a break, Slack DND)."""
@@ -344,7 +373,8 @@ class Delivery:
         self, rows: list[OutboxRow], waiting: list[OutboxRow], exc: DeliveryFailed, token: str
     ) -> None:
         """Record a failure. On a 429 the rows still waiting for that destination wait too; on a
-        permanent failure (blocked, gone) they fail with the same reason."""
+        permanent failure (blocked, gone) they fail with the same reason; a person who can't be
+        messaged privately is mentioned in the chat the notification came from instead."""
         delivery = self.bot.config.delivery
         throttled = exc.retry_after is not None
         tried = {r.id for r in rows}
@@ -356,6 +386,12 @@ class Delivery:
                 if fresh.id in tried and not throttled:
                     fresh.attempts += 1
                 fresh.last_error = exc.reason if fresh.id in tried or exc.permanent else None
+                if exc.unreachable and fresh.origin_chat_id and not fresh.detour:
+                    fresh.detour, fresh.chat_id = True, fresh.origin_chat_id
+                    await self._settle(
+                        session, fresh, "pending", due=self.bot.clock.now(), held=False
+                    )
+                    continue
                 if exc.permanent or fresh.attempts >= delivery.max_attempts:
                     await self._settle(session, fresh, "failed", fresh.last_error)
                     continue

@@ -68,6 +68,24 @@ class Directory:
         ids = (await session.exec(select(Person.id).where(Person.team == name))).all()
         return await self.members(session, [i for i in ids if i is not None])
 
+    async def account(
+        self, session: AsyncSession, platform: str, account_id: str | None
+    ) -> PlatformAccount | None:
+        if account_id is None:
+            return None
+        found = await session.exec(
+            select(PlatformAccount).where(
+                PlatformAccount.platform == platform, PlatformAccount.account_id == account_id
+            )
+        )
+        return found.first()
+
+    async def reachable(self, session: AsyncSession, platform: str, account_id: str) -> None:
+        """They wrote to the bot privately: DMs work now."""
+        found = await self.account(session, platform, account_id)
+        if found is not None and found.dm_closed:
+            found.dm_closed = False
+
     async def members(self, session: AsyncSession, ids: Iterable[int]) -> list[PersonRef]:
         """People by id, in two queries however many there are."""
         wanted = list(set(ids))

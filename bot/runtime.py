@@ -57,6 +57,8 @@ class Runtime:
                     log.info("event %s/%s seen before; skipped", event.platform, event.event_id)
                     return
                 sender = await self.bot.directory.resolve_sender(session, event.sender)
+                if event.chat.kind == "dm":
+                    await self.bot.directory.reachable(session, event.platform, event.sender.id)
                 chat_id = await self.bot.directory.ensure_chat(session, event.chat)
                 ctx, run = await self._route(session, event, sender, chat_id)
                 await run(ctx)

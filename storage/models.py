@@ -47,6 +47,7 @@ class PlatformAccount(SQLModel, table=True):
     account_id: str = Field(max_length=128)
     username: str | None = Field(default=None, max_length=128, index=True)
     dm_chat_id: str | None = Field(default=None, max_length=128)
+    dm_closed: bool = False  # they were asked to open a DM with the bot; not done yet
 
 
 class Chat(SQLModel, table=True):
@@ -104,6 +105,8 @@ class OutboxRow(SQLModel, table=True):
     person_id: int | None = Field(default=None, foreign_key="people.id")
     chat_id: int | None = Field(default=None, foreign_key="chats.id")
     platform: str | None = Field(default=None, max_length=32)  # preferred, for a person
+    origin_chat_id: int | None = Field(default=None, foreign_key="chats.id")  # where it began
+    detour: bool = False  # the person can't be reached privately: mention them in origin chat
     sender_id: int | None = Field(default=None, foreign_key="people.id")  # who caused it
     urgent: bool = False
     held: bool = False  # waited for the recipient's quiet hours: goes out in a digest
@@ -158,4 +161,15 @@ class CardLocation(SQLModel, table=True):
     message_ref: str = Field(max_length=200)
     language: str = Field(max_length=8)
     timezone: str = Field(max_length=64)
+    created_at: datetime = Field(sa_type=_utc_datetime())
+
+
+class ButtonData(SQLModel, table=True):
+    """A button's action and value kept server-side behind a short key (see bot.buttons)."""
+
+    __tablename__ = "button_data"
+
+    key: str = Field(primary_key=True, max_length=32)
+    action: str = Field(max_length=200)
+    value: str = Field(sa_type=sa.Text)
     created_at: datetime = Field(sa_type=_utc_datetime())

@@ -205,3 +205,27 @@ async def test_a_drain_that_lost_its_lease_does_not_send_again(deskmate, tmp_pat
     texts = [s.text for s in slow.inbox("bob") + fast.inbox("bob")]
     assert sorted(set(texts)) == sorted(f"message {i}" for i in range(5))
     assert len(texts) <= 5 + 1  # the one in flight
+
+
+async def test_someone_who_cant_be_messaged_privately_is_mentioned_where_it_began(deskmate):
+    chat = await deskmate(sample, config=PEOPLE)
+    chat.adapter.dm_invite = lambda: "https://t.me/deskmate_bot?start=hello"
+
+    async def never_started(n, send, to, message, **kw):
+        raise DeliveryFailed("Forbidden: bot can't initiate conversation", unreachable=True)
+
+    fail_sends(chat, never_started)
+    await chat.say("alice", "/assign @bob Ship it")
+    first = chat.chat()[-1]
+    assert first.where == "#general"
+    assert first.text == (
+        "@bob @alice assigned you Ship it\n"
+        "@bob, I can't message you privately yet — open https://t.me/deskmate_bot?start=hello "
+        "and press Start, and these will come to you in private.\n[Done]"
+    )
+    await chat.say("alice", "/assign @bob Fix it")
+    assert chat.chat()[-1].text == "@bob @alice assigned you Fix it\n[Done]"  # asked once
+    await chat.say("alice", "/assign @bob Again", dm=True)  # from a DM: nowhere to go
+    async with chat.bot.db.transaction() as session:
+        failed = (await session.exec(select(OutboxRow).where(OutboxRow.status == "failed"))).all()
+    assert [r.last_error for r in failed] == ["Forbidden: bot can't initiate conversation"]

@@ -41,6 +41,7 @@ def upgrade() -> None:
         sa.Column("account_id", sa.String(128), nullable=False),
         sa.Column("username", sa.String(128)),
         sa.Column("dm_chat_id", sa.String(128)),
+        sa.Column("dm_closed", sa.Boolean(), nullable=False, server_default=sa.false()),
         sa.UniqueConstraint("platform", "account_id"),
     )
     op.create_index("ix_platform_accounts_person_id", "platform_accounts", ["person_id"])
@@ -85,6 +86,8 @@ def upgrade() -> None:
         sa.Column("chat_id", sa.Integer(), sa.ForeignKey("chats.id")),
         sa.Column("platform", sa.String(32)),
         sa.Column("sender_id", sa.Integer(), sa.ForeignKey("people.id")),
+        sa.Column("origin_chat_id", sa.Integer(), sa.ForeignKey("chats.id")),
+        sa.Column("detour", sa.Boolean(), nullable=False, server_default=sa.false()),
         sa.Column("urgent", sa.Boolean(), nullable=False),
         sa.Column("held", sa.Boolean(), nullable=False),
         sa.Column("card", sa.String(200)),
@@ -128,10 +131,18 @@ def upgrade() -> None:
         sa.Column("created_at", TS, nullable=False),
     )
     op.create_index("ix_cards_skill_key", "cards", ["skill", "key"])
+    op.create_table(
+        "button_data",
+        sa.Column("key", sa.String(32), primary_key=True),
+        sa.Column("action", sa.String(200), nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
+        sa.Column("created_at", TS, nullable=False),
+    )
 
 
 def downgrade() -> None:
     for table in (
+        "button_data",
         "cards",
         "timers",
         "outbox",

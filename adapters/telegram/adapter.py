@@ -1,0 +1,377 @@
+"""The Telegram adapter, on python-telegram-bot (v22, async): long polling or a webhook,
+commands (also ``/task@YourBot`` in groups), HTML messages with inline keyboards, edits of sent
+cards, documents, silent delivery, and every button press answered.
+
+python-telegram-bot owns the Bot API calls; the adapter turns its updates into neutral events and
+neutral messages into its calls. ``telegram.base_url`` points it at a self-hosted Bot API server
+(and the tests at a fake one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+from telegram import (
+    BotCommand,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.ext import Application, ContextTypes, TypeHandler
+
+from adapters.telegram import render
+from bot import buttons
+from bot.adapter import DeliveryFailed, Destination, MentionKind
+from bot.config import TelegramConfig
+from bot.events import Account, Action, ChatRef, Command, Event, Location
+from bot.i18n import LANGUAGES, Locale
+from bot.messages import RenderedButton, RenderedMessage
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+CALLBACK_LIMIT = 64  # bytes of callback data Telegram keeps
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+_MENTION_ID = re.compile(r"^tg:(\d+)$")
+
+
+class TelegramAdapter:
+    platform = PLATFORM
+    can_send_silently = True  # disable_notification
+
+    def __init__(self, config: TelegramConfig) -> None:
+        self.config = config
+        self.app: Application[Any, Any, Any, Any, Any, Any] | None = None
+        self._bot: Bot | None = None
+        self._pending: dict[str, tuple[int, int, CallbackQuery | None]] = {}
+        self._runner: web.AppRunner | None = None
+        self.poll_interval = 0.0
+        self.poll_timeout = 10
+        self.port: int | None = None  # webhook mode: where it listens (after start)
+        self._webhook_tasks: set[asyncio.Task[None]] = set()
+
+    # --- lifecycle ----------------------------------------------------------------------------
+
+    async def start(self, bot: Bot) -> None:
+        self._bot = bot
+        builder = Application.builder().token(self.config.token or "").job_queue(None)
+        if self.config.base_url:
+            base = self.config.base_url.rstrip("/")
+            builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
+        if self.config.mode == "webhook":
+            builder = builder.updater(None)
+        self.app = builder.build()
+        self.app.add_handler(TypeHandler(Update, self._on_update))
+        await self.app.initialize()
+        await self._register_commands(bot)
+        await self.app.start()
+        if self.config.mode == "polling":
+            assert self.app.updater is not None
+            await self.app.updater.start_polling(
+                poll_interval=self.poll_interval,
+                timeout=self.poll_timeout,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            await self._serve_webhook()
+
+    async def stop(self) -> None:
+        if self.app is None:
+            return
+        if self.app.updater is not None and self.app.updater.running:
+            await self.app.updater.stop()  # confirms the offset: nothing is processed twice
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+        self.app = None
+
+    async def _serve_webhook(self) -> None:
+        assert self.app is not None
+        server = web.Application()
+        server.router.add_post("/telegram/webhook", self._on_webhook)
+        self._runner = web.AppRunner(server)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.config.webhook_host, self.config.webhook_port)
+        await site.start()
+        listening: Any = site._server
+        sockets = listening.sockets if listening is not None else []
+        self.port = sockets[0].getsockname()[1] if sockets else self.config.webhook_port
+        await self.app.bot.set_webhook(
+            url=self.config.webhook_url or "",
+            secret_token=self.config.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+
+    async def _on_webhook(self, request: web.Request) -> web.Response:
+        """Telegram's POST: checked against the secret token, then handled after the answer."""
+        if request.headers.get(SECRET_HEADER) != self.config.webhook_secret:
+            return web.Response(status=403, text="wrong secret token")
+        assert self.app is not None
+        update = Update.de_json(await request.json(), self.app.bot)
+        task = asyncio.get_running_loop().create_task(self.app.process_update(update))
+        self._webhook_tasks.add(task)
+        task.add_done_callback(self._webhook_tasks.discard)
+        return web.Response(text="ok")
+
+    async def _register_commands(self, bot: Bot) -> None:
+        """The command list Telegram shows in the "/" menu, in English and in Chinese."""
+        assert self.app is not None
+        for language in LANGUAGES:
+            commands = [
+                BotCommand(name, description[:256] or name)
+                for name, description in _descriptions(bot, Locale(language))
+            ]
+            try:
+                await self.app.bot.set_my_commands(
+                    commands, language_code=None if language == "en" else language
+                )
+            except TelegramError:
+                log.warning("setMyCommands failed", exc_info=True)
+
+    # --- incoming -----------------------------------------------------------------------------
+
+    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        event = await self._event(update)
+        if event is None:
+            return
+        assert self._bot is not None
+        try:
+            await self._bot.handle(event)
+        except Exception:
+            log.exception("could not handle %s", event)
+        finally:
+            pending = self._pending.pop(event.event_id, None)
+            if pending is not None and pending[2] is not None:
+                await _answer(pending[2], None)  # Telegram shows a spinner until answered
+
+    async def _event(self, update: Update) -> Event | None:
+        event_id = f"upd-{update.update_id}"
+        if update.callback_query is not None:
+            return await self._action(update.callback_query, event_id)
+        message = update.message
+        if message is None or message.from_user is None:
+            return None
+        account, chat = _account(message.from_user), _chat(message)
+        if message.location is not None:
+            loc = message.location
+            return Location(
+                PLATFORM,
+                event_id,
+                account,
+                chat,
+                latitude=loc.latitude,
+                longitude=loc.longitude,
+                live=bool(loc.live_period),
+            )
+        parsed = self._command(message)
+        if parsed is None:
+            return None
+        self._pending[event_id] = (message.chat_id, message.message_id, None)
+        return Command(PLATFORM, event_id, account, chat, name=parsed[0], text=parsed[1])
+
+    def _command(self, message: Message) -> tuple[str, str] | None:
+        """``/task@YourBot add x`` -> ("task", "add x"); commands for other bots are ignored;
+        people mentioned without a username (text mentions) become ``tg:<id>`` tokens."""
+        text = _with_text_mentions(message)
+        if not text.startswith("/"):
+            return None
+        head, _sep, rest = text[1:].partition(" ")
+        name, _at, target = head.partition("@")
+        me = self.config.bot_username or (self.app.bot.username if self.app else "") or ""
+        if target and me and target.lower() != me.lower():
+            return None
+        return name.lower(), rest.strip()
+
+    async def _action(self, query: CallbackQuery, event_id: str) -> Event | None:
+        message = query.message
+        if not isinstance(message, Message):
+            await _answer(query, "This button no longer works.")
+            return None
+        data = query.data or ""
+        if data.startswith("k:"):
+            assert self._bot is not None
+            found = await buttons.expand(self._bot, data[2:])
+            action, value = found or ("", "")
+        else:
+            action, _sep, value = data.partition("|")
+        self._pending[event_id] = (message.chat_id, message.message_id, query)
+        return Action(
+            PLATFORM,
+            event_id,
+            _account(query.from_user),
+            _chat(message),
+            action=action,
+            value=value,
+            message_ref=f"{message.chat_id}|{message.message_id}",
+        )
+
+    def dm_invite(self) -> str:
+        """The deep link that opens a private chat with the bot."""
+        me = self.config.bot_username or (self.app.bot.username if self.app else "")
+        return f"https://t.me/{me}?start=hello"
+
+    def mention_key(self, token: str) -> tuple[MentionKind, str] | None:
+        m = _MENTION_ID.match(token)
+        if m:
+            return ("account", m.group(1))
+        name = token[1:] if token.startswith("@") else ""
+        return ("username", name.lower()) if name and name.replace("_", "").isalnum() else None
+
+    # --- outgoing -----------------------------------------------------------------------------
+
+    async def send(
+        self,
+        to: Destination,
+        message: RenderedMessage,
+        *,
+        ephemeral_for: str | None = None,
+        reply_to: str | None = None,
+        silent: bool = False,
+    ) -> str:
+        assert self.app is not None
+        pending = self._pending.get(reply_to or "")
+        if pending is not None and pending[2] is not None and ephemeral_for:
+            await _answer(pending[2], render.text(message), alert=True)  # private to the presser
+            self._pending[reply_to or ""] = (pending[0], pending[1], None)
+            return ""
+        chat_id = int(to.chat_id or to.account_id or 0)
+        reply = None
+        if pending is not None and ephemeral_for:  # errors answer the person's own message
+            reply = ReplyParameters(pending[1], allow_sending_without_reply=True)
+        try:
+            sent = await self.app.bot.send_message(
+                chat_id,
+                render.text(message),
+                parse_mode=ParseMode.HTML,
+                reply_markup=await self._keyboard(message.buttons),
+                disable_notification=silent,
+                reply_parameters=reply,
+            )
+            for file in message.files:
+                payload = InputFile(file.content, filename=file.name)
+                if file.mime.startswith("image/"):
+                    await self.app.bot.send_photo(chat_id, payload, disable_notification=silent)
+                else:
+                    await self.app.bot.send_document(chat_id, payload, disable_notification=silent)
+        except TelegramError as exc:
+            raise _failure(exc) from exc
+        if pending is not None and pending[2] is not None:
+            await _answer(pending[2], render.text(message)[:190])
+            self._pending[reply_to or ""] = (pending[0], pending[1], None)
+        return f"{sent.chat_id}|{sent.message_id}"
+
+    async def update(self, to: Destination, ref: str, message: RenderedMessage) -> None:
+        assert self.app is not None
+        chat_id, _sep, message_id = ref.partition("|")
+        try:
+            await self.app.bot.edit_message_text(
+                render.text(message),
+                chat_id=int(chat_id),
+                message_id=int(message_id),
+                parse_mode=ParseMode.HTML,
+                reply_markup=await self._keyboard(message.buttons),
+            )
+        except BadRequest as exc:
+            if "not modified" not in str(exc).lower():
+                raise _failure(exc) from exc
+        except TelegramError as exc:
+            raise _failure(exc) from exc
+
+    async def _keyboard(self, found: list[RenderedButton]) -> InlineKeyboardMarkup | None:
+        if not found:
+            return None
+        assert self._bot is not None
+        keyboard = []
+        for row in render.rows(found):
+            line = []
+            for b in row:
+                data = f"{b.action}|{b.value}"
+                if len(data.encode()) > CALLBACK_LIMIT:
+                    data = "k:" + await buttons.shorten(self._bot, b.action, b.value)
+                line.append(InlineKeyboardButton(b.label, callback_data=data))
+            keyboard.append(line)
+        return InlineKeyboardMarkup(keyboard)
+
+
+def _account(user: Any) -> Account:
+    name = " ".join(p for p in (user.first_name, user.last_name) if p)
+    return Account(
+        PLATFORM, str(user.id), name=name, username=user.username, language=user.language_code
+    )
+
+
+def _chat(message: Message) -> ChatRef:
+    chat = message.chat
+    if chat.type == "private":
+        return ChatRef(PLATFORM, str(chat.id), "dm", chat.full_name or "")
+    return ChatRef(PLATFORM, str(chat.id), "group", chat.title or "")
+
+
+def _with_text_mentions(message: Message) -> str:
+    """The text, with each mention of a person without a username replaced by ``tg:<id>``."""
+    text = message.text or ""
+    for entity in sorted(message.entities or (), key=lambda e: e.offset, reverse=True):
+        if entity.type == "text_mention" and entity.user is not None:
+            # offsets count UTF-16 code units
+            encoded = text.encode("utf-16-le")
+            start, end = entity.offset * 2, (entity.offset + entity.length) * 2
+            text = (
+                encoded[:start].decode("utf-16-le")
+                + f"tg:{entity.user.id}"
+                + encoded[end:].decode("utf-16-le")
+            )
+    return text
+
+
+async def _answer(query: CallbackQuery, text: str | None, *, alert: bool = False) -> None:
+    try:
+        await query.answer(text=_plain(text)[:200] if text else None, show_alert=alert)
+    except TelegramError:
+        log.debug("callback %s already answered or expired", query.id)
+
+
+def _plain(html_text: str) -> str:
+    import html
+
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
+def _failure(exc: TelegramError) -> DeliveryFailed:
+    if isinstance(exc, RetryAfter):
+        seconds = exc.retry_after
+        wait = seconds.total_seconds() if hasattr(seconds, "total_seconds") else float(seconds)
+        return DeliveryFailed(f"telegram: {exc}", retry_after=wait)
+    if isinstance(exc, Forbidden):
+        never_started = "initiate conversation" in exc.message.lower()
+        return DeliveryFailed(f"telegram: {exc.message}", permanent=True, unreachable=never_started)
+    if isinstance(exc, BadRequest) and "chat not found" in str(exc).lower():
+        return DeliveryFailed(f"telegram: {exc.message}", permanent=True)
+    return DeliveryFailed(f"telegram: {exc}")
+
+
+def _descriptions(bot: Bot, loc: Locale) -> list[tuple[str, str]]:
+    """Each first word of a command with its help (or its skill's description)."""
+    found: dict[str, str] = {}
+    for skill in bot.registry.skills.values():
+        for spec in skill.commands:
+            first, _sep, sub = spec.name.partition(" ")
+            text = spec.help if not sub else skill.description
+            if first not in found or not sub:
+                found[first] = bot.translator(text, loc)
+    return sorted(found.items())

@@ -1,0 +1,48 @@
+"""Neutral messages as Telegram HTML with an inline keyboard. Every piece of user text is escaped
+(``<b>`` in a task title is shown, never rendered); markup comes only from translated templates;
+people are ``tg://user`` links where they have a Telegram account."""
+
+from __future__ import annotations
+
+import html
+
+from bot.markup import Span, Spans, plain_text
+from bot.messages import RenderedButton, RenderedMessage
+
+TEXT_LIMIT = 4096
+ROW = 3  # buttons per row of an inline keyboard
+
+
+def _span(span: Span) -> str:
+    if span.mention is not None:
+        account = span.mention.accounts.get("telegram")
+        name = html.escape(f"@{span.mention.name}")
+        return f'<a href="tg://user?id={html.escape(account)}">{name}</a>' if account else name
+    text = html.escape(span.text)
+    if span.link:
+        return f'<a href="{html.escape(span.link, quote=True)}">{text}</a>'
+    if span.code:
+        text = f"<code>{text}</code>"
+    if span.bold:
+        text = f"<b>{text}</b>"
+    if span.italic:
+        text = f"<i>{text}</i>"
+    return text
+
+
+def to_html(spans: Spans) -> str:
+    return "".join(_span(s) for s in spans)
+
+
+def text(message: RenderedMessage) -> str:
+    """The body: text, ``<b>Label</b>: value`` fields, an italic context line."""
+    lines = [to_html(message.text)]
+    lines += [f"<b>{html.escape(label)}</b>: {to_html(value)}" for label, value in message.fields]
+    if message.context:
+        lines.append(f"<i>{to_html(message.context)}</i>")
+    body = "\n".join(line for line in lines if line) or html.escape(plain_text(message.text))
+    return body if len(body) <= TEXT_LIMIT else body[: TEXT_LIMIT - 1] + "…"
+
+
+def rows(buttons: list[RenderedButton]) -> list[list[RenderedButton]]:
+    return [buttons[i : i + ROW] for i in range(0, len(buttons), ROW)]
