@@ -91,10 +91,11 @@ class Bot:
             await adapter.start(self)
 
     async def stop(self) -> None:
-        await self.delivery.stop()
+        """Stop taking events, end running jobs and drains, then close the database."""
         for adapter in self.adapters.values():
             await adapter.stop()
-        self.scheduler.stop()
+        await self.scheduler.stop()
+        await self.delivery.stop()
         await self.leadership.release()
         await self.db.dispose()
 

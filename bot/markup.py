@@ -54,7 +54,23 @@ def render(text: TextLike, translator: Translator, loc: Locale) -> Spans:
     if isinstance(text, str):
         return [Span(text)] if text else []
     template = translator.template(text, loc.language)
-    return _render_template(template, text.params, translator, loc)
+    return _merged(_render_template(template, text.params, translator, loc))
+
+
+def _merged(spans: Spans) -> Spans:
+    """Neighbouring spans of the same style become one (``*Help for /quiet*``, not two)."""
+    out: Spans = []
+    for s in spans:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and not (prev.mention or prev.link or s.mention or s.link)
+            and (prev.bold, prev.italic, prev.code) == (s.bold, s.italic, s.code)
+        ):
+            out[-1] = replace(prev, text=prev.text + s.text)
+        else:
+            out.append(s)
+    return out
 
 
 def _render_template(template: str, params: Any, translator: Translator, loc: Locale) -> Spans:

@@ -7,6 +7,7 @@ time, so the same triggers fire in the same order as they would live.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ class Scheduler:
         self.timezone = timezone
         self._entries: list[_Entry] = []
         self._aps: AsyncIOScheduler | None = None
+        self._running: set[asyncio.Task[None]] = set()
 
     def add(
         self, name: str, func: JobFunc, *, cron: str | None = None, every: timedelta | None = None
@@ -53,7 +55,7 @@ class Scheduler:
         self._aps = AsyncIOScheduler(timezone=self.timezone)
         for e in self._entries:
             self._aps.add_job(
-                e.func,
+                self._tracked(e.func),
                 e.trigger,
                 id=e.name,
                 name=e.name,
@@ -63,10 +65,27 @@ class Scheduler:
             )
         self._aps.start()
 
-    def stop(self) -> None:
+    def _tracked(self, func: JobFunc) -> JobFunc:
+        """Remember a running job, so stopping can end it before the database closes."""
+
+        async def run() -> None:
+            task = asyncio.current_task()
+            assert task is not None
+            self._running.add(task)
+            try:
+                await func()
+            finally:
+                self._running.discard(task)
+
+        return run
+
+    async def stop(self) -> None:
         if self._aps is not None:
             self._aps.shutdown(wait=False)
             self._aps = None
+        for task in list(self._running):
+            task.cancel()
+        await asyncio.gather(*self._running, return_exceptions=True)
 
     def prime(self, now: datetime) -> None:
         """Fake clock: compute each job's first run after ``now``."""

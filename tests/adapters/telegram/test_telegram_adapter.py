@@ -1,0 +1,160 @@
+"""The real python-telegram-bot Application against a fake Bot API server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import aiohttp
+
+from bot.app import Bot
+from tests.adapters.telegram.conftest import ALICE, BOB, CAROL, GROUP, make_bot
+from tests.adapters.telegram.fake_telegram import FakeTelegram
+
+
+def sent_to(fake: FakeTelegram, chat_id: int) -> list:
+    return [c for c in fake.calls_to("sendMessage") if int(c.args["chat_id"]) == chat_id]
+
+
+async def test_task_card_button_edit_and_answered_callback(fake_telegram, telegram: Bot):
+    fake = fake_telegram
+    fake.message(user=ALICE, chat=GROUP, text="/task add @bob Ship it")
+    card_call = (await fake.wait_for(lambda: sent_to(fake, -100)))[0]
+    assert "📋 #1 Ship it" in card_call.args["text"]
+    assert card_call.args["parse_mode"] == "HTML"
+    keyboard = card_call.parsed("reply_markup")["inline_keyboard"]
+    done = next(b for row in keyboard for b in row if b["text"] == "Done")
+    assert done["callback_data"] == "tasks.done|1"
+    dm = await fake.wait_for(lambda: sent_to(fake, 1002))
+    assert "assigned you #1 Ship it" in dm[0].args["text"]
+
+    fake.callback(user=BOB, message=card_call.result, data=done["callback_data"])
+    edit = await fake.wait_for(lambda: fake.calls_to("editMessageText"))
+    assert int(edit[0].args["message_id"]) == card_call.result["message_id"]
+    assert "Status</b>: done" in edit[0].args["text"]
+    answered = await fake.wait_for(lambda: fake.calls_to("answerCallbackQuery"))
+    assert answered
+
+
+async def test_a_stranger_pressing_done_is_told_privately(fake_telegram, telegram: Bot):
+    fake = fake_telegram
+    fake.message(user=ALICE, chat=GROUP, text="/task add @bob Ship it")
+    card = (await fake.wait_for(lambda: sent_to(fake, -100)))[0]
+    fake.callback(user=CAROL, message=card.result, data="tasks.done|1")
+    answer = await fake.wait_for(lambda: fake.calls_to("answerCallbackQuery"))
+    assert answer[0].args["show_alert"] in ("true", "True", True)
+    assert answer[0].args["text"] == "只有负责人或创建人可以修改任务 #1。"  # carol reads Chinese
+    assert fake.calls_to("editMessageText") == []
+
+
+async def test_user_html_is_shown_literally(fake_telegram, telegram: Bot):
+    fake = fake_telegram
+    fake.message(
+        user=ALICE, chat=GROUP, text='/task add @bob <b>bold</b> & <a href="http://x">link</a>'
+    )
+    card = (await fake.wait_for(lambda: sent_to(fake, -100)))[0]
+    assert (
+        "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;a href=&quot;http://x&quot;&gt;link&lt;/a&gt;"
+        in card.args["text"]
+    )
+
+
+async def test_commands_addressed_to_this_bot_or_no_bot_only(fake_telegram, telegram: Bot):
+    fake = fake_telegram
+    fake.message(user=ALICE, chat=GROUP, text="/help@other_bot")
+    fake.message(user=ALICE, chat=GROUP, text="/help@deskmate_bot quiet")
+    answer = (await fake.wait_for(lambda: sent_to(fake, -100)))[0]
+    assert "Help for /quiet" in answer.args["text"]
+    await fake.wait_for(lambda: fake.confirmed_offset >= 2)
+    assert len(sent_to(fake, -100)) == 1
+
+
+async def test_usage_errors_reply_to_the_persons_message(fake_telegram, telegram: Bot):
+    fake = fake_telegram
+    update = fake.message(user=ALICE, chat=GROUP, text="/quiet set 25:00-09:00")
+    error = (await fake.wait_for(lambda: sent_to(fake, -100)))[0]
+    assert (
+        "window: &#x27;25:00&#x27; is not a time of day" in error.args["text"]
+        or "window: '25:00' is not a time of day" in error.args["text"]
+    )
+    assert error.parsed("reply_parameters")["message_id"] == update["message"]["message_id"]
+
+
+async def test_the_command_menu_is_registered_in_english_and_chinese(fake_telegram, telegram: Bot):
+    english = {c["command"] for c in fake_telegram.commands[""]}
+    chinese = {c["command"]: c["description"] for c in fake_telegram.commands["zh"]}
+    assert {"task", "quiet", "help", "deskmate"} <= english
+    assert chinese["help"].startswith("列出所有命令")
+
+
+async def test_someone_who_never_started_the_bot_is_mentioned_in_the_group(
+    fake_telegram, telegram: Bot
+):
+    fake = fake_telegram
+    fake.forbid_chat.add(1002)
+    fake.message(user=ALICE, chat=GROUP, text="/task add @bob Ship it")
+    mention = await fake.wait_for(
+        lambda: [c for c in sent_to(fake, -100) if "press Start" in c.args["text"]]
+    )
+    assert 'href="tg://user?id=1002"' in mention[0].args["text"]
+    assert "https://t.me/deskmate_bot?start=hello" in mention[0].args["text"]
+
+
+async def test_a_429_waits_and_loses_nothing(fake_telegram, telegram: Bot):
+    fake = fake_telegram
+    fake.message(user=ALICE, chat=GROUP, text="/task add @bob Ship it")
+    await fake.wait_for(lambda: sent_to(fake, -100))
+    fake.fail_next("sendMessage", retry_after=1)
+    fake.message(user=ALICE, chat=GROUP, text="/task add @bob Second")
+    dm = await fake.wait_for(
+        lambda: [c for c in sent_to(fake, 1002) if "Second" in c.args["text"]], within=8
+    )
+    assert dm
+
+
+async def test_after_a_restart_no_update_is_handled_twice(fake_telegram, tmp_path):
+    fake = fake_telegram
+    first = await make_bot(fake, tmp_path)
+    fake.message(user=ALICE, chat=GROUP, text="/deskmate outbox")
+    await fake.wait_for(lambda: sent_to(fake, -100))
+    await first.stop()
+    again = await make_bot(fake, tmp_path)
+    fake.message(user=ALICE, chat=GROUP, text="/help help")
+    await fake.wait_for(lambda: len(sent_to(fake, -100)) >= 2)
+    await again.stop()
+    texts = [c.args["text"] for c in sent_to(fake, -100)]
+    assert len(texts) == 2
+    assert "Outbox" in texts[0]
+
+
+async def test_webhook_refuses_a_wrong_secret(fake_telegram, tmp_path):
+    fake = fake_telegram
+    bot = await make_bot(fake, tmp_path, mode="webhook")
+    try:
+        adapter = bot.adapters["telegram"]
+        assert fake.webhook["secret_token"] == "s3cret"
+        update = {
+            "update_id": 5,
+            "message": {
+                "message_id": 1,
+                "date": 1700000000,
+                "chat": GROUP,
+                "from": ALICE,
+                "text": "/help help",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+            },
+        }
+        url = f"http://127.0.0.1:{adapter.port}/telegram/webhook"
+        async with aiohttp.ClientSession() as session:
+            async with session.post(url, json=update) as response:
+                assert response.status == 403
+            async with session.post(
+                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}
+            ) as response:
+                assert response.status == 403
+            assert sent_to(fake, -100) == []
+            async with session.post(
+                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
+            ) as response:
+                assert response.status == 200
+        answer = await fake.wait_for(lambda: sent_to(fake, -100))
+        assert "Help for /help" in answer[0].args["text"]
+    finally:
+        await bot.stop()
