@@ -246,6 +246,20 @@ class Context(JobContext):
         found = [reg.commands[name]] if name in reg.commands else []
         return found + reg.subcommands(name)
 
+    async def members(self) -> list[PersonRef]:
+        """The people in this chat: the platform's list where it has one (Slack), else everyone
+        the bot has seen here (Telegram can't list members) — plus no one who left."""
+        adapter = self._bot.adapters.get(self.chat.platform)
+        listing = getattr(adapter, "members", None)
+        directory = self._bot.directory
+        if listing is not None:
+            accounts = await listing(self.chat.id)
+            found = [
+                await directory.by_account(self.session, self.chat.platform, a) for a in accounts
+            ]
+            return [p for p in found if p is not None]
+        return await self.people(await directory.seen_members(self.session, self.chat_id))
+
     def here(self) -> ChatTarget:
         """This chat, as a target for :meth:`notify`."""
         return ChatTarget(self.chat_id)

@@ -16,7 +16,7 @@ from bot.config import Config, PersonConfig
 from bot.events import Account, ChatRef
 from bot.i18n import normalize_language
 from bot.people import PersonRef
-from storage.models import Chat, Person, PlatformAccount
+from storage.models import Chat, ChatMember, Person, PlatformAccount
 
 
 class Directory:
@@ -174,6 +174,28 @@ class Directory:
             row.title = chat.title
         assert row.id is not None
         return row.id
+
+    async def seen_in(
+        self, session: AsyncSession, chat_id: int, person_id: int, *, active: bool = True
+    ) -> None:
+        """Remember that a person is (or no longer is) in a chat."""
+        row = await session.get(ChatMember, (chat_id, person_id))
+        if row is None:
+            session.add(
+                ChatMember(
+                    chat_id=chat_id, person_id=person_id, active=active, updated_at=self.clock.now()
+                )
+            )
+        elif row.active != active:
+            row.active, row.updated_at = active, self.clock.now()
+
+    async def seen_members(self, session: AsyncSession, chat_id: int) -> list[int]:
+        rows = await session.exec(
+            select(ChatMember.person_id).where(
+                ChatMember.chat_id == chat_id, col(ChatMember.active).is_(True)
+            )
+        )
+        return list(rows.all())
 
     async def chat(self, session: AsyncSession, chat_id: int) -> ChatRef | None:
         row = await session.get(Chat, chat_id)

@@ -66,6 +66,13 @@ class ChatMessage(Event):
 
 
 @dataclass(frozen=True)
+class Membership(Event):
+    """The sender joined (or left) the chat."""
+
+    joined: bool = True
+
+
+@dataclass(frozen=True)
 class Location(Event):
     """A shared location (a field clock-in)."""
 

@@ -23,7 +23,7 @@ from bot.adapter import Destination
 from bot.cards import CardEdit
 from bot.context import Context, Reply
 from bot.errors import NotFound, PermissionDenied, UsageError, UserError
-from bot.events import Action, Command, Event
+from bot.events import Action, Command, Event, Membership
 from bot.i18n import TextLike, _
 from bot.messages import Message, render_message
 from bot.params import ParseEnv, parse_args
@@ -60,6 +60,11 @@ class Runtime:
                 if event.chat.kind == "dm":
                     await self.bot.directory.reachable(session, event.platform, event.sender.id)
                 chat_id = await self.bot.directory.ensure_chat(session, event.chat)
+                if event.chat.kind == "group":
+                    joined = not isinstance(event, Membership) or event.joined
+                    await self.bot.directory.seen_in(session, chat_id, sender.id, active=joined)
+                if isinstance(event, Membership):
+                    return
                 ctx, run = await self._route(session, event, sender, chat_id)
                 await run(ctx)
                 replies, edits = ctx.replies, ctx.effects.edits
@@ -234,4 +239,4 @@ def _wanted(event: Event) -> bool:
     """Commands (with a name) and button presses; other events only once a skill handles them."""
     if isinstance(event, Command):
         return bool(event.name.strip())
-    return isinstance(event, Action)
+    return isinstance(event, Action | Membership)

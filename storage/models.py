@@ -173,3 +173,15 @@ class ButtonData(SQLModel, table=True):
     action: str = Field(max_length=200)
     value: str = Field(sa_type=sa.Text)
     created_at: datetime = Field(sa_type=_utc_datetime())
+
+
+class ChatMember(SQLModel, table=True):
+    """Who is in a chat, as far as the bot has seen (platforms like Telegram can't list members):
+    everyone who used the bot there, and joins and leaves the platform reports."""
+
+    __tablename__ = "chat_members"
+
+    chat_id: int = Field(foreign_key="chats.id", primary_key=True)
+    person_id: int = Field(foreign_key="people.id", primary_key=True)
+    active: bool = True
+    updated_at: datetime = Field(sa_type=_utc_datetime())

@@ -33,7 +33,7 @@ from adapters.telegram import render
 from bot import buttons
 from bot.adapter import DeliveryFailed, Destination, MentionKind
 from bot.config import TelegramConfig
-from bot.events import Account, Action, ChatRef, Command, Event, Location
+from bot.events import Account, Action, ChatRef, Command, Event, Location, Membership
 from bot.i18n import LANGUAGES, Locale
 from bot.messages import RenderedButton, RenderedMessage
 
@@ -147,6 +147,8 @@ class TelegramAdapter:
     # --- incoming -----------------------------------------------------------------------------
 
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        for joined in _memberships(update):
+            await self._handle_quietly(joined)
         event = await self._event(update)
         if event is None:
             return
@@ -159,6 +161,13 @@ class TelegramAdapter:
             pending = self._pending.pop(event.event_id, None)
             if pending is not None and pending[2] is not None:
                 await _answer(pending[2], None)  # Telegram shows a spinner until answered
+
+    async def _handle_quietly(self, event: Event) -> None:
+        assert self._bot is not None
+        try:
+            await self._bot.handle(event)
+        except Exception:
+            log.exception("could not handle %s", event)
 
     async def _event(self, update: Update) -> Event | None:
         event_id = f"upd-{update.update_id}"
@@ -307,6 +316,47 @@ class TelegramAdapter:
                 line.append(InlineKeyboardButton(b.label, callback_data=data))
             keyboard.append(line)
         return InlineKeyboardMarkup(keyboard)
+
+
+MEMBER_STATES = {"member", "administrator", "creator", "restricted"}
+
+
+def _memberships(update: Update) -> list[Event]:
+    """Joins and leaves: Telegram can't list a group's members, so the bot keeps track."""
+    found: list[Event] = []
+    changed = update.chat_member
+    if changed is not None and changed.chat.type != "private":
+        chat = ChatRef(PLATFORM, str(changed.chat.id), "group", changed.chat.title or "")
+        member = changed.new_chat_member
+        found.append(
+            Membership(
+                PLATFORM,
+                f"upd-{update.update_id}-m",
+                _account(member.user),
+                chat,
+                joined=member.status in MEMBER_STATES,
+            )
+        )
+    message = update.message
+    if message is not None and message.chat.type != "private":
+        chat = _chat(message)
+        for i, user in enumerate(message.new_chat_members or ()):
+            found.append(
+                Membership(
+                    PLATFORM, f"upd-{update.update_id}-j{i}", _account(user), chat, joined=True
+                )
+            )
+        if message.left_chat_member is not None:
+            found.append(
+                Membership(
+                    PLATFORM,
+                    f"upd-{update.update_id}-l",
+                    _account(message.left_chat_member),
+                    chat,
+                    joined=False,
+                )
+            )
+    return found
 
 
 def _account(user: Any) -> Account:

@@ -132,6 +132,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_cards_skill_key", "cards", ["skill", "key"])
     op.create_table(
+        "chat_members",
+        sa.Column("chat_id", sa.Integer(), sa.ForeignKey("chats.id"), primary_key=True),
+        sa.Column("person_id", sa.Integer(), sa.ForeignKey("people.id"), primary_key=True),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("updated_at", TS, nullable=False),
+    )
+    op.create_table(
         "button_data",
         sa.Column("key", sa.String(32), primary_key=True),
         sa.Column("action", sa.String(200), nullable=False),
@@ -143,6 +150,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in (
         "button_data",
+        "chat_members",
         "cards",
         "timers",
         "outbox",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
 
 from bot.app import Bot
@@ -158,3 +160,42 @@ async def test_webhook_refuses_a_wrong_secret(fake_telegram, tmp_path):
         assert "Help for /help" in answer[0].args["text"]
     finally:
         await bot.stop()
+
+
+async def test_members_are_tracked_from_joins_leaves_and_commands(fake_telegram, telegram: Bot):
+    from sqlmodel import select
+
+    from storage.models import ChatMember, PlatformAccount
+
+    fake = fake_telegram
+    fake.member_joined(user=CAROL, chat=GROUP)
+    fake.message(user=ALICE, chat=GROUP, text="/help help")
+    await fake.wait_for(lambda: sent_to(fake, -100))
+
+    async def active() -> set[str]:
+        async with telegram.db.transaction() as session:
+            rows = await session.exec(
+                select(PlatformAccount.account_id)
+                .join(ChatMember, ChatMember.person_id == PlatformAccount.person_id)
+                .where(ChatMember.active, PlatformAccount.platform == "telegram")
+            )
+            return set(rows.all())
+
+    assert await active() == {"1001", "1003"}
+    fake.push_update(
+        {
+            "message": {
+                "message_id": 99,
+                "date": 1700000000,
+                "chat": GROUP,
+                "from": CAROL,
+                "left_chat_member": CAROL,
+            }
+        }
+    )
+    await fake.wait_for(lambda: fake.confirmed_offset >= 4 or None, within=5)
+    for _ in range(50):
+        if await active() == {"1001"}:
+            break
+        await asyncio.sleep(0.05)
+    assert await active() == {"1001"}
