@@ -22,6 +22,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.http import serve
 from adapters.slack import events, render
 from bot.adapter import DeliveryFailed, Destination, MentionKind
 from bot.config import SlackConfig
@@ -88,13 +89,9 @@ class SlackAdapter:
             await self._serve_http(self.app)
 
     async def _serve_http(self, app: AsyncApp) -> None:
-        self._runner = web.AppRunner(app.web_app(path="/slack/events"))
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.config.http_host, self.config.http_port)
-        await site.start()
-        server: Any = site._server
-        sockets = server.sockets if server is not None else []
-        self.port = sockets[0].getsockname()[1] if sockets else self.config.http_port
+        self._runner, self.port = await serve(
+            app.web_app(path="/slack/events"), self.config.http_host, self.config.http_port
+        )
 
     async def stop(self) -> None:
         if self._socket is not None:
@@ -230,7 +227,9 @@ class SlackAdapter:
             return cached[1]
         assert self.client is not None
         info = await self.client.dnd_info(user=account_id)
-        until = _dnd_end(info.data if isinstance(info.data, dict) else {})
+        assert self._bot is not None
+        now = self._bot.clock.now().timestamp()
+        until = _dnd_end(info.data if isinstance(info.data, dict) else {}, now)
         self._dnd[account_id] = (time.monotonic(), until)
         return until
 
@@ -247,8 +246,7 @@ class SlackAdapter:
                 return found
 
 
-def _dnd_end(info: dict[str, Any]) -> datetime | None:
-    now = time.time()
+def _dnd_end(info: dict[str, Any], now: float) -> datetime | None:
     if info.get("snooze_enabled") and info.get("snooze_endtime", 0) > now:
         return datetime.fromtimestamp(info["snooze_endtime"], UTC)
     start, end = info.get("next_dnd_start_ts", 0), info.get("next_dnd_end_ts", 0)

@@ -29,6 +29,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
+from adapters.http import serve
 from adapters.telegram import render
 from bot import buttons
 from bot.adapter import DeliveryFailed, Destination, MentionKind
@@ -105,13 +106,9 @@ class TelegramAdapter:
         assert self.app is not None
         server = web.Application()
         server.router.add_post("/telegram/webhook", self._on_webhook)
-        self._runner = web.AppRunner(server)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.config.webhook_host, self.config.webhook_port)
-        await site.start()
-        listening: Any = site._server
-        sockets = listening.sockets if listening is not None else []
-        self.port = sockets[0].getsockname()[1] if sockets else self.config.webhook_port
+        self._runner, self.port = await serve(
+            server, self.config.webhook_host, self.config.webhook_port
+        )
         await self.app.bot.set_webhook(
             url=self.config.webhook_url or "",
             secret_token=self.config.webhook_secret,
