@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from bot.errors import RegistrationError
 from bot.policy import PolicyFunc
@@ -86,6 +87,17 @@ class Registry:
     def digest_label(self, skill: str, group: str | None) -> DigestLabel | None:
         found = self.skills.get(skill)
         return found.digest_labels.get(group) if found and group else None
+
+    def location_handler(self) -> tuple[Skill, Any] | None:
+        """The skill that takes shared locations (the first that declares one)."""
+        return next(
+            (
+                (s, s.location_handler)
+                for s in self.skills.values()
+                if s.location_handler is not None
+            ),
+            None,
+        )
 
     def roles(self) -> set[str]:
         return {"admin", *(r for s in self.skills.values() for r in s.roles)}

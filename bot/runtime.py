@@ -23,11 +23,12 @@ from bot.adapter import Destination
 from bot.cards import CardEdit
 from bot.context import Context, Reply
 from bot.errors import NotFound, PermissionDenied, UsageError, UserError
-from bot.events import Action, Command, Event, Membership
+from bot.events import Action, Command, Event, Location, Membership
 from bot.i18n import TextLike, _
 from bot.messages import Message, render_message
 from bot.params import ParseEnv, parse_args
 from bot.people import PersonRef
+from bot.registry import Registry
 from bot.skill import CommandSpec
 from bot.values import When
 from storage.models import ProcessedEvent
@@ -46,7 +47,7 @@ class Runtime:
 
     async def handle(self, event: Event) -> None:
         """Handle one neutral event from an adapter."""
-        if not _wanted(event):
+        if not _wanted(event, self.bot.registry):
             return  # plain chat and shared locations no skill asked for: stay quiet
         sender: PersonRef | None = None
         replies: list[Reply] = []
@@ -112,6 +113,14 @@ class Runtime:
             return await self._command(session, event, sender, chat_id)
         if isinstance(event, Action):
             return self._action(session, event, sender, chat_id)
+        if isinstance(event, Location) and (found := self.bot.registry.location_handler()):
+            skill, handler = found
+            ctx = Context(self.bot, session, skill, event=event, person=sender, chat_id=chat_id)
+
+            async def run(c: Context) -> None:
+                await handler(c, event.latitude, event.longitude, event.live)
+
+            return ctx, run
         raise NotFound(_("Deskmate does not handle this kind of message yet."))
 
     async def _command(
@@ -235,8 +244,11 @@ def _error_text(exc: UserError) -> TextLike:
     return exc.text
 
 
-def _wanted(event: Event) -> bool:
-    """Commands (with a name) and button presses; other events only once a skill handles them."""
+def _wanted(event: Event, registry: Registry) -> bool:
+    """Commands (with a name), button presses, joins and leaves; shared locations once a skill
+    takes them; plain chat never."""
     if isinstance(event, Command):
         return bool(event.name.strip())
+    if isinstance(event, Location):
+        return registry.location_handler() is not None
     return isinstance(event, Action | Membership)

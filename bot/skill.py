@@ -127,6 +127,7 @@ class Skill:
     timers: dict[str, TimerSpec] = field(default_factory=dict)
     policies: list[PolicyFunc] = field(default_factory=list)
     digest_labels: dict[str, DigestLabel] = field(default_factory=dict)
+    location_handler: Handler | None = None
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
@@ -174,6 +175,17 @@ class Skill:
         spec = JobSpec(self.name, name, func, cron, every)
         self.jobs.append(spec)
         return spec
+
+    def register_location(self, func: Handler) -> Handler:
+        _check_async(func, "location handler")
+        self.location_handler = func
+        return func
+
+    def location(self, func: F) -> F:
+        """Register ``async def on_location(ctx: Context, latitude: float, longitude: float,
+        live: bool)`` for a location someone shares with the bot (a field clock-in)."""
+        self.register_location(func)
+        return func
 
     def register_hook(self, event: str, func: Any) -> HookSpec:
         _check_async(func, f"hook {event!r}")

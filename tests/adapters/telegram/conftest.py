@@ -13,6 +13,7 @@ from adapters.telegram import TelegramAdapter
 from bot.app import Bot
 from bot.config import parse_config
 from bot.loader import NoOptions, installed_skills
+from bot.skill import Skill
 from tests.adapters.telegram.fake_telegram import FakeTelegram
 
 TOKEN = "123:TEST"
@@ -76,8 +77,10 @@ async def fake_telegram() -> AsyncIterator[FakeTelegram]:
     await fake.stop()
 
 
-async def make_bot(fake: FakeTelegram, folder: Path, mode: str = "polling") -> Bot:
-    skills = [s for name, s in installed_skills().items() if name != "standup"]
+async def make_bot(
+    fake: FakeTelegram, folder: Path, mode: str = "polling", extra: tuple[Skill, ...] = ()
+) -> Bot:
+    skills = [s for name, s in installed_skills().items() if name != "standup"] + list(extra)
     schemas: dict[str, Any] = {s.name: s.config or NoOptions for s in skills}
     roles = {"admin", *(r for s in skills for r in s.roles)}
     base = fake.base_url.removesuffix("/bot")

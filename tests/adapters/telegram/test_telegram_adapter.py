@@ -199,3 +199,20 @@ async def test_members_are_tracked_from_joins_leaves_and_commands(fake_telegram,
             break
         await asyncio.sleep(0.05)
     assert await active() == {"1001"}
+
+
+async def test_a_location_shared_in_a_dm_reaches_the_skill_that_takes_locations(
+    fake_telegram, tmp_path
+):
+    from tests.bot.sample_skill import skill as sample
+
+    fake = fake_telegram
+    bot = await make_bot(fake, tmp_path, extra=(sample,))
+    try:
+        fake.location(user=BOB, chat=None, latitude=31.2304, longitude=121.4737)
+        answer = await fake.wait_for(lambda: sent_to(fake, 1002))
+        assert "📍" in answer[0].args["text"]
+        assert "31.23" in answer[0].args["text"]
+        assert "121.474" in answer[0].args["text"]
+    finally:
+        await bot.stop()
