@@ -19,9 +19,9 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import cards
-from bot.adapter import Destination
+from bot.adapter import DeliveryFailed, Destination
 from bot.cards import CardEdit
-from bot.context import Context, Reply
+from bot.context import ChatTarget, Context, Reply
 from bot.errors import NotFound, PermissionDenied, UsageError, UserError
 from bot.events import Action, Command, Event, Location, Membership
 from bot.i18n import TextLike, _
@@ -50,6 +50,7 @@ class Runtime:
         if not _wanted(event, self.bot.registry):
             return  # plain chat and shared locations no skill asked for: stay quiet
         sender: PersonRef | None = None
+        chat_id: int | None = None
         replies: list[Reply] = []
         edits: list[CardEdit] = []
         try:
@@ -80,7 +81,7 @@ class Runtime:
                 ref=ref,
             )
             replies = [Reply(Message(text), ephemeral=True)]
-        await self._send_replies(event, sender, replies)
+        await self._send_replies(event, sender, replies, chat_id)
         await cards.apply(self.bot, edits)
         self.bot.delivery.kick()
 
@@ -215,7 +216,7 @@ class Runtime:
         )
 
     async def _send_replies(
-        self, event: Event, sender: PersonRef | None, replies: list[Reply]
+        self, event: Event, sender: PersonRef | None, replies: list[Reply], chat_id: int | None
     ) -> None:
         adapter = self.bot.adapters.get(event.platform)
         if adapter is None or not replies:
@@ -224,18 +225,33 @@ class Runtime:
         to = Destination(event.platform, chat_id=event.chat.id)
         for reply in replies:
             rendered = render_message(reply.message, self.bot.translator, loc)
+            ephemeral_for = event.sender.id if reply.ephemeral else None
             try:
                 ref = await adapter.send(
-                    to,
-                    rendered,
-                    reply_to=event.event_id,
-                    ephemeral_for=event.sender.id if reply.ephemeral else None,
+                    to, rendered, reply_to=event.event_id, ephemeral_for=ephemeral_for
                 )
-            except Exception:
-                log.exception("could not send a reply to %s", to)
+            except Exception as exc:
+                await self._reply_later(reply, chat_id, exc)
                 continue
             if reply.card is not None and not reply.ephemeral:
                 await cards.remember(self.bot, reply.skill, reply.card, to, ref, loc)
+
+    async def _reply_later(self, reply: Reply, chat_id: int | None, exc: Exception) -> None:
+        """A reply the platform refused now (a 429, a hiccup) goes through the outbox, which
+        retries it; answers only the sender may see are not worth a retry into the chat."""
+        permanent = isinstance(exc, DeliveryFailed) and exc.permanent
+        if reply.ephemeral or chat_id is None or permanent:
+            log.warning("could not send a reply in chat %s: %s", chat_id, exc)
+            return
+        async with self.bot.db.transaction() as session:
+            await self.bot.delivery.enqueue(
+                session,
+                ChatTarget(chat_id),
+                reply.message,
+                skill=reply.skill,
+                sender=None,
+                card=reply.card,
+            )
 
 
 def _error_text(exc: UserError) -> TextLike:

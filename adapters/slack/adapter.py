@@ -162,9 +162,9 @@ class SlackAdapter:
                 timezone=user.get("tz"),
                 language=user.get("locale"),
             )
+            self._accounts[user_id] = found  # only what Slack told us is kept
         except SlackApiError:
             log.warning("users.info failed for %s", user_id, exc_info=True)
-        self._accounts[user_id] = found
         return found
 
     def mention_key(self, token: str) -> tuple[MentionKind, str] | None:
@@ -199,16 +199,22 @@ class SlackAdapter:
                     channel=channel, text=text, blocks=blocks
                 )
                 ref = f"{answer.get('channel', channel)}|{answer.get('ts', '')}"
-            for file in message.files:
-                await self.client.files_upload_v2(
-                    channel=ref.split("|")[0],
-                    content=file.content,
-                    filename=file.name,
-                    title=file.name,
-                )
         except SlackApiError as exc:
             raise _failure(exc) from exc
+        # files come after the message; a failed upload must not make delivery send it again
+        await self._upload(message, ephemeral_for or ref.split("|")[0])
         return ref
+
+    async def _upload(self, message: RenderedMessage, channel: str) -> None:
+        """Attach files (to the person alone when the answer was only for them)."""
+        assert self.client is not None
+        for file in message.files:
+            try:
+                await self.client.files_upload_v2(
+                    channel=channel, content=file.content, filename=file.name, title=file.name
+                )
+            except SlackApiError:
+                log.warning("could not upload %s to %s", file.name, channel, exc_info=True)
 
     async def update(self, to: Destination, ref: str, message: RenderedMessage) -> None:
         assert self.client is not None

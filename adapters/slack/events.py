@@ -43,9 +43,8 @@ def command(body: dict[str, Any], account: Account, prefix: str, known: set[str]
 
 def action(body: dict[str, Any], account: Account) -> Action:
     pressed = body["actions"][0]
-    channel = (body.get("channel") or body.get("container") or {}).get("id") or body.get(
-        "container", {}
-    ).get("channel_id", "")
+    container = body.get("container") or {}
+    channel = (body.get("channel") or {}).get("id") or container.get("channel_id", "")
     ts = (body.get("message") or {}).get("ts") or body.get("container", {}).get("message_ts", "")
     name = str(pressed.get("action_id", "")).split("#")[0]
     event_id = f"act-{body.get('trigger_id') or pressed.get('action_ts')}"

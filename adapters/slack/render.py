@@ -86,4 +86,4 @@ def _button(button: Any, index: int) -> dict[str, Any]:
 
 def fallback(message: RenderedMessage) -> str:
     """The notification text (push previews, screen readers)."""
-    return _cut(plain_text(message.text), SECTION_LIMIT)
+    return _cut(escape(plain_text(message.text)), SECTION_LIMIT)

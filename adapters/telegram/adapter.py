@@ -10,6 +10,7 @@ neutral messages into its calls. ``telegram.base_url`` points it at a self-hoste
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 import re
 from typing import TYPE_CHECKING, Any
@@ -97,6 +98,9 @@ class TelegramAdapter:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        for task in list(self._webhook_tasks):  # updates still being handled
+            task.cancel()
+        await asyncio.gather(*self._webhook_tasks, return_exceptions=True)
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
@@ -117,7 +121,8 @@ class TelegramAdapter:
 
     async def _on_webhook(self, request: web.Request) -> web.Response:
         """Telegram's POST: checked against the secret token, then handled after the answer."""
-        if request.headers.get(SECRET_HEADER) != self.config.webhook_secret:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given, self.config.webhook_secret or ""):
             return web.Response(status=403, text="wrong secret token")
         assert self.app is not None
         update = Update.de_json(await request.json(), self.app.bot)
@@ -269,18 +274,27 @@ class TelegramAdapter:
                 disable_notification=silent,
                 reply_parameters=reply,
             )
-            for file in message.files:
-                payload = InputFile(file.content, filename=file.name)
-                if file.mime.startswith("image/"):
-                    await self.app.bot.send_photo(chat_id, payload, disable_notification=silent)
-                else:
-                    await self.app.bot.send_document(chat_id, payload, disable_notification=silent)
         except TelegramError as exc:
             raise _failure(exc) from exc
+        await self._attach(chat_id, message, silent)
         if pending is not None and pending[2] is not None:
             await _answer(pending[2], render.text(message)[:190])
             self._pending[reply_to or ""] = (pending[0], pending[1], None)
         return f"{sent.chat_id}|{sent.message_id}"
+
+    async def _attach(self, chat_id: int, message: RenderedMessage, silent: bool) -> None:
+        """Files after the message (a CSV as a document, a PNG as a photo); a failed upload is
+        logged, not retried, so the message is never sent twice."""
+        assert self.app is not None
+        for file in message.files:
+            payload = InputFile(file.content, filename=file.name)
+            try:
+                if file.mime.startswith("image/"):
+                    await self.app.bot.send_photo(chat_id, payload, disable_notification=silent)
+                else:
+                    await self.app.bot.send_document(chat_id, payload, disable_notification=silent)
+            except TelegramError:
+                log.warning("could not send %s to %s", file.name, chat_id, exc_info=True)
 
     async def update(self, to: Destination, ref: str, message: RenderedMessage) -> None:
         assert self.app is not None

@@ -41,7 +41,16 @@ def text(message: RenderedMessage) -> str:
     if message.context:
         lines.append(f"<i>{to_html(message.context)}</i>")
     body = "\n".join(line for line in lines if line) or html.escape(plain_text(message.text))
-    return body if len(body) <= TEXT_LIMIT else body[: TEXT_LIMIT - 1] + "…"
+    if len(body) <= TEXT_LIMIT:
+        return body
+    # too long: cut the visible text, never the markup (a cut tag is refused by Telegram)
+    visible = "\n".join(
+        [
+            plain_text(message.text),
+            *(f"{label}: {plain_text(value)}" for label, value in message.fields),
+        ]
+    )
+    return html.escape(visible[: TEXT_LIMIT // 2 - 1]) + "…"
 
 
 def rows(buttons: list[RenderedButton]) -> list[list[RenderedButton]]:

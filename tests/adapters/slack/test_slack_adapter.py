@@ -116,11 +116,22 @@ async def test_admin_and_help_through_deskmate(slack: SlackBot):
     assert "📮 Outbox:" in joined
 
 
-async def test_a_429_delays_a_notification_but_loses_nothing(slack: SlackBot):
-    slack.fake.fail_next("chat.postMessage", status=429, retry_after=1, times=1)
+async def test_a_429_delays_the_card_and_the_notification_but_loses_nothing(slack: SlackBot):
+    slack.fake.fail_next("chat.postMessage", status=429, retry_after=1, times=2)
     await slack.command("U1", "/task add <@U2|bob> Ship it")
+    card = await slack.until(lambda: slack.posted("C1"), timeout=8)
+    assert "📋 #1 Ship it" in texts(card[0])
     dm = await slack.until(lambda: slack.posted("U2"), timeout=8)
     assert "assigned you #1 Ship it" in texts(dm[0])
+
+
+async def test_a_report_comes_with_its_csv_file(slack: SlackBot):
+    await slack.command("U1", "/task add <@U2|bob> Ship it")
+    await slack.until(lambda: slack.posted("C1"))
+    await slack.command("U1", "/task report")
+    await slack.until(lambda: slack.fake.calls_to("files.completeUploadExternal"))
+    (upload,) = slack.fake.uploads.values()
+    assert upload.decode("utf-8-sig").startswith("person,name,assigned")
 
 
 async def test_do_not_disturb_holds_notifications(slack: SlackBot):

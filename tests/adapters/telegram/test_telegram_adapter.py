@@ -101,14 +101,26 @@ async def test_someone_who_never_started_the_bot_is_mentioned_in_the_group(
 
 async def test_a_429_waits_and_loses_nothing(fake_telegram, telegram: Bot):
     fake = fake_telegram
+    fake.fail_next("sendMessage", retry_after=1, times=2)  # the card, then the DM
     fake.message(user=ALICE, chat=GROUP, text="/task add @bob Ship it")
-    await fake.wait_for(lambda: sent_to(fake, -100))
-    fake.fail_next("sendMessage", retry_after=1)
-    fake.message(user=ALICE, chat=GROUP, text="/task add @bob Second")
+    card = await fake.wait_for(
+        lambda: [c for c in sent_to(fake, -100) if "Ship it" in c.args["text"]], within=8
+    )
+    assert "📋 #1 Ship it" in card[0].args["text"]
     dm = await fake.wait_for(
-        lambda: [c for c in sent_to(fake, 1002) if "Second" in c.args["text"]], within=8
+        lambda: [c for c in sent_to(fake, 1002) if "Ship it" in c.args["text"]], within=8
     )
     assert dm
+
+
+async def test_a_report_comes_with_its_csv_document(fake_telegram, telegram: Bot):
+    fake = fake_telegram
+    fake.message(user=ALICE, chat=GROUP, text="/task add @bob Ship it")
+    await fake.wait_for(lambda: sent_to(fake, -100))
+    fake.message(user=ALICE, chat=GROUP, text="/task report")
+    document = await fake.wait_for(lambda: fake.calls_to("sendDocument"))
+    (content,) = document[0].files.values()
+    assert content.decode("utf-8-sig").startswith("person,name,assigned")
 
 
 async def test_after_a_restart_no_update_is_handled_twice(fake_telegram, tmp_path):
