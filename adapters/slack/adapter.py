@@ -62,6 +62,7 @@ class SlackAdapter:
         self.app: AsyncApp | None = None
         self._bot: Bot | None = None
         self._accounts: dict[str, Account] = {}
+        self._response_urls: dict[str, str] = {}  # slash commands being answered
         self._dnd: dict[str, tuple[float, datetime | None]] = {}
         self._socket: AsyncSocketModeHandler | None = None
         self._runner: web.AppRunner | None = None
@@ -117,7 +118,12 @@ class SlackAdapter:
         account = await self.account(str(body.get("user_id", "")))
         assert self._bot is not None
         known = set(self._bot.registry.top_level())
-        await self._handle(events.command(body, account, self.config.command_prefix, known))
+        event = events.command(body, account, self.config.command_prefix, known)
+        self._response_urls[event.event_id] = str(body.get("response_url", ""))
+        try:
+            await self._handle(event)
+        finally:
+            self._response_urls.pop(event.event_id, None)
 
     async def _on_action(self, ack: Any, body: dict[str, Any]) -> None:
         await ack()
@@ -200,10 +206,29 @@ class SlackAdapter:
                 )
                 ref = f"{answer.get('channel', channel)}|{answer.get('ts', '')}"
         except SlackApiError as exc:
+            url = self._response_urls.get(reply_to or "")
+            if url and _error(exc) in NOT_HERE:
+                await self._respond(url, text, blocks, ephemeral=bool(ephemeral_for))
+                return ""
             raise _failure(exc) from exc
         # files come after the message; a failed upload must not make delivery send it again
         await self._upload(message, ephemeral_for or ref.split("|")[0])
         return ref
+
+    async def _respond(
+        self, url: str, text: str, blocks: list[dict[str, Any]], *, ephemeral: bool
+    ) -> None:
+        """Answer through the command's response_url: works where the bot is not a member
+        (a private channel, a DM between two people)."""
+        assert self._session is not None
+        payload = {
+            "response_type": "ephemeral" if ephemeral else "in_channel",
+            "text": text,
+            "blocks": blocks,
+        }
+        async with self._session.post(url, json=payload) as response:
+            if response.status >= 400:
+                raise DeliveryFailed(f"slack: response_url answered {response.status}")
 
     async def _upload(self, message: RenderedMessage, channel: str) -> None:
         """Attach files (to the person alone when the answer was only for them)."""
@@ -261,9 +286,16 @@ def _dnd_end(info: dict[str, Any], now: float) -> datetime | None:
     return None
 
 
+NOT_HERE = {"channel_not_found", "not_in_channel"}
+
+
+def _error(exc: SlackApiError) -> str:
+    return str(exc.response.get("error", "")) if exc.response is not None else ""
+
+
 def _failure(exc: SlackApiError) -> DeliveryFailed:
     response = exc.response
-    error = str(response.get("error", "")) if response is not None else ""
+    error = _error(exc)
     if response is not None and response.status_code == 429:
         retry = response.headers.get("Retry-After") or response.headers.get("retry-after") or 1
         return DeliveryFailed(f"slack: rate limited ({error})", retry_after=float(retry))

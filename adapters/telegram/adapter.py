@@ -175,7 +175,8 @@ class TelegramAdapter:
         event_id = f"upd-{update.update_id}"
         if update.callback_query is not None:
             return await self._action(update.callback_query, event_id)
-        message = update.message
+        moved = update.edited_message  # a live location moving arrives as an edit
+        message = update.message or (moved if moved and moved.location else None)
         if message is None or message.from_user is None:
             return None
         account, chat = _account(message.from_user), _chat(message)

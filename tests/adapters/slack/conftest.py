@@ -99,7 +99,15 @@ class SlackBot:
         ):
             return response.status
 
-    async def command(self, user: str, text: str, *, channel: str = "C1", **kw: Any) -> int:
+    async def command(
+        self,
+        user: str,
+        text: str,
+        *,
+        channel: str = "C1",
+        response_url: str = "http://127.0.0.1:9/response",
+        **kw: Any,
+    ) -> int:
         name, _sep, rest = text.partition(" ")
         form = {
             "command": name,
@@ -109,7 +117,7 @@ class SlackBot:
             "channel_name": "general",
             "team_id": "T1",
             "trigger_id": f"trg-{time.time_ns()}",
-            "response_url": "http://127.0.0.1:9/response",
+            "response_url": response_url,
         }
         return await self.post(urlencode(form), "application/x-www-form-urlencoded", **kw)
 

@@ -181,3 +181,29 @@ def test_the_manifest_lists_every_command(tmp_path):
     assert "/help" not in commands  # Slack keeps /help; ours is /deskmate help
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert "dnd:read" in manifest["oauth_config"]["scopes"]["bot"]
+
+
+async def test_where_the_bot_is_not_a_member_the_answer_goes_by_response_url(slack: SlackBot):
+    from aiohttp import web
+
+    answers: list[dict] = []
+
+    async def response_url(request: web.Request) -> web.Response:
+        answers.append(await request.json())
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_post("/response", response_url)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        url = f"http://127.0.0.1:{runner.addresses[0][1]}/response"
+        slack.fake.fail_next("chat.postMessage", status=200, error="not_in_channel")
+        await slack.command("U1", "/deskmate help", channel="G9", response_url=url)
+        answer = await slack.until(lambda: answers)
+        assert answer[0]["response_type"] == "in_channel"
+        assert "*Commands*" in answer[0]["blocks"][0]["text"]["text"]
+    finally:
+        await runner.cleanup()

@@ -221,10 +221,15 @@ async def test_a_location_shared_in_a_dm_reaches_the_skill_that_takes_locations(
     fake = fake_telegram
     bot = await make_bot(fake, tmp_path, extra=(sample,))
     try:
-        fake.location(user=BOB, chat=None, latitude=31.2304, longitude=121.4737)
+        shared = fake.location(
+            user=BOB, chat=None, latitude=31.2304, longitude=121.4737, live_period=600
+        )
         answer = await fake.wait_for(lambda: sent_to(fake, 1002))
         assert "📍" in answer[0].args["text"]
         assert "31.23" in answer[0].args["text"]
         assert "121.474" in answer[0].args["text"]
+        fake.live_location_moved(message=shared["message"], latitude=31.24, longitude=121.5)
+        moved = await fake.wait_for(lambda: len(sent_to(fake, 1002)) >= 2 and sent_to(fake, 1002))
+        assert "31.24" in moved[1].args["text"]
     finally:
         await bot.stop()
