@@ -22,6 +22,7 @@ import click
 from bot import transcript
 from bot.app import Bot
 from bot.clock import Clock, FakeClock, SystemClock
+from bot.commandline import load_or_exit
 from bot.config import Config
 from bot.memory import MemoryAdapter, Sent, format_sent
 from bot.skill import Skill
@@ -179,8 +180,6 @@ def console_command(
       printf 'alice: /help\\n' | deskmate console
       deskmate console --fake-clock examples/transcripts/quiet-hours.txt
     """
-    from bot.cli import load_or_exit
-
     config, skills = load_or_exit(config_path)
     if db_url:
         config.storage.url = db_url

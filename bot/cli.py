@@ -6,45 +6,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-import sys
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
-from bot import loader
 from bot.app import Bot
+from bot.commandline import CONFIG_OPTION, fail, load_or_exit
 from bot.config import Config
-from bot.errors import ConfigError
-from bot.skill import Skill
 from storage import Database, upgrade
-
-CONFIG_OPTION = click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default="config.yaml",
-    show_default=True,
-    help="The YAML config file.",
-)
-
-
-def load_or_exit(path: Path) -> tuple[Config, list[Skill]]:
-    """Load and validate the config; on any problem print each one and exit with code 2."""
-    if not path.exists():
-        _fail([f"{path}: no such file — copy config.example.yaml and edit it"])
-    try:
-        return loader.load(path)
-    except ConfigError as exc:
-        _fail(exc.problems)
-
-
-def _fail(problems: list[str]) -> NoReturn:
-    for problem in problems:
-        click.echo(problem, err=True)
-    click.echo(f"{len(problems)} problem(s); Deskmate did not start.", err=True)
-    sys.exit(2)
 
 
 @click.group()
@@ -73,14 +44,14 @@ def run(config_path: Path) -> None:
     )
     adapters = _enabled_adapters(config)
     if not adapters and config.adapters.console.enabled:
-        _fail(
+        fail(
             [
                 "adapters: only the console is enabled — run `deskmate console`, or enable slack "
                 "or telegram"
             ]
         )
     if not adapters:
-        _fail(
+        fail(
             [
                 "adapters: no adapter is enabled — enable slack or telegram, or use "
                 "`deskmate console`"
@@ -95,7 +66,7 @@ def _enabled_adapters(config: Config) -> list[Any]:
     for name in ("slack", "telegram"):
         if getattr(config.adapters, name).enabled:
             if name not in factories:
-                _fail([f"adapters.{name}: enabled, but no {name} adapter is installed"])
+                fail([f"adapters.{name}: enabled, but no {name} adapter is installed"])
             chosen.append(factories[name].load()(config))
     return chosen
 

@@ -10,6 +10,7 @@ from typing import Any
 import click
 import yaml
 
+from bot.commandline import CONFIG_OPTION, load_or_exit
 from bot.config import Config
 from bot.i18n import Locale, TextLike, Translator
 from bot.skill import Skill
@@ -108,14 +109,7 @@ def slack_group() -> None:
 
 
 @slack_group.command("manifest")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default="config.yaml",
-    show_default=True,
-    help="The YAML config file.",
-)
+@CONFIG_OPTION
 @click.option(
     "--url",
     "public_url",
@@ -126,7 +120,6 @@ def slack_group() -> None:
 def manifest_command(config_path: Path, public_url: str) -> None:
     """Print the Slack app manifest (YAML) for "Create an app from a manifest"."""
     from bot.app import catalog_of
-    from bot.cli import load_or_exit
 
     config, skills = load_or_exit(config_path)
     translator = Translator(catalog_of(skills))

@@ -259,7 +259,7 @@ class TelegramAdapter:
         assert self.app is not None
         pending = self._pending.get(reply_to or "")
         if pending is not None and pending[2] is not None and ephemeral_for:
-            await _answer(pending[2], render.text(message), alert=True)  # private to the presser
+            await _answer(pending[2], render.toast(message), alert=True)  # private to the presser
             self._pending[reply_to or ""] = (pending[0], pending[1], None)
             return ""
         chat_id = int(to.chat_id or to.account_id or 0)
@@ -279,7 +279,7 @@ class TelegramAdapter:
             raise _failure(exc) from exc
         await self._attach(chat_id, message, silent)
         if pending is not None and pending[2] is not None:
-            await _answer(pending[2], render.text(message)[:190])
+            await _answer(pending[2], render.toast(message))
             self._pending[reply_to or ""] = (pending[0], pending[1], None)
         return f"{sent.chat_id}|{sent.message_id}"
 
@@ -403,15 +403,9 @@ def _with_text_mentions(message: Message) -> str:
 
 async def _answer(query: CallbackQuery, text: str | None, *, alert: bool = False) -> None:
     try:
-        await query.answer(text=_plain(text)[:200] if text else None, show_alert=alert)
+        await query.answer(text=text or None, show_alert=alert)
     except TelegramError:
         log.debug("callback %s already answered or expired", query.id)
-
-
-def _plain(html_text: str) -> str:
-    import html
-
-    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
 
 
 def _failure(exc: TelegramError) -> DeliveryFailed:

@@ -53,5 +53,10 @@ def text(message: RenderedMessage) -> str:
     return html.escape(visible[: TEXT_LIMIT // 2 - 1]) + "…"
 
 
+def toast(message: RenderedMessage) -> str:
+    """A button's answer: the message as plain text (Telegram shows up to 200 characters)."""
+    return plain_text(message.text)[:200]
+
+
 def rows(buttons: list[RenderedButton]) -> list[list[RenderedButton]]:
     return [buttons[i : i + ROW] for i in range(0, len(buttons), ROW)]

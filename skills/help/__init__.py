@@ -41,6 +41,8 @@ def _command_help(ctx: Context, name: str) -> Message:
 
 
 def _example(ctx: Context) -> str:
-    """A command to show in the hint: the first one that is not /help itself."""
-    names = [c.name.split()[0] for c in ctx.commands() if c.skill != skill.name]
+    """A command to show in the hint: the first one anyone may use, other than /help."""
+    names = [
+        c.name.split()[0] for c in ctx.commands() if c.skill != skill.name and c.requires is None
+    ]
     return names[0] if names else "help"

@@ -290,7 +290,7 @@ def _nudge_message(shown: TaskView, by: PersonRef, now: datetime) -> Message:
         text = _(
             "👉 {by} asks how #{id} {title} is going", by=by.mention, id=shown.id, title=task.title
         )
-    buttons = [b for b in view.card(shown, now).buttons if b.action != "tasks.nudge"]
+    buttons = view.assignee_buttons(shown)
     return Message(text, buttons=buttons)
 
 
@@ -318,11 +318,20 @@ async def set_timers(ctx: JobContext, task: Task) -> None:
             await ctx.timers.cancel(key)
 
 
-async def due_soon(ctx: JobContext, task_id: int) -> None:
+async def _still_due(ctx: JobContext, task_id: int) -> TaskView | None:
+    """The task a timer is about, if it is still waiting for its due time."""
     task = await ctx.session.get(Task, task_id)
     if task is None or task.status in FINISHED or task.due_at is None:
+        return None
+    return await store.load(ctx, task)
+
+
+async def due_soon(ctx: JobContext, task_id: int) -> None:
+    shown = await _still_due(ctx, task_id)
+    if shown is None:
         return
-    shown = await store.load(ctx, task)
+    task = shown.task
+    assert task.due_at is not None
     text = _(
         "⏰ #{id} {title} is due at {due} ({relative})",
         id=task.id,
@@ -331,15 +340,16 @@ async def due_soon(ctx: JobContext, task_id: int) -> None:
         relative=Relative(task.due_at),
     )
     for person, _row in shown.waiting_on():
-        buttons = [b for b in view.card(shown, ctx.now()).buttons if b.action != "tasks.nudge"]
-        await ctx.notify(person, Message(text, buttons=buttons), group="reminder")
+        await ctx.notify(
+            person, Message(text, buttons=view.assignee_buttons(shown)), group="reminder"
+        )
 
 
 async def overdue(ctx: JobContext, task_id: int) -> None:
-    task = await ctx.session.get(Task, task_id)
-    if task is None or task.status in FINISHED or task.due_at is None:
+    shown = await _still_due(ctx, task_id)
+    if shown is None:
         return
-    shown = await store.load(ctx, task)
+    task = shown.task
     text = _(
         "⏰ #{id} {title} is overdue — it was due at {due}",
         id=task.id,

@@ -70,6 +70,11 @@ def _buttons(view: TaskView) -> list[Button]:
     return buttons
 
 
+def assignee_buttons(view: TaskView) -> list[Button]:
+    """The card's buttons for someone who does the work (they don't nudge themselves)."""
+    return [b for b in _buttons(view) if b.action != "tasks.nudge"]
+
+
 def _outcome(view: TaskView) -> Text | None:
     """Once decided, the outcome replaces the buttons: ``✅ Done by @mike · 10:42``."""
     task = view.task
@@ -88,7 +93,7 @@ def _outcome(view: TaskView) -> Text | None:
 def assigned(view: TaskView, by: Mention) -> Message:
     """What an assignee gets: who gave them what, and until when, with the buttons."""
     task = view.task
-    buttons = [b for b in _buttons(view) if b.action != "tasks.nudge"]
+    buttons = assignee_buttons(view)
     if task.due_at is None:
         text = _("📋 {by} assigned you #{id} {title}", by=by, id=task.id, title=task.title)
     else:
