@@ -18,9 +18,10 @@ import asyncio
 import logging
 import uuid
 from collections import defaultdict
+from collections.abc import Coroutine
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, or_, update
 from sqlmodel import col, select
@@ -69,6 +70,7 @@ class Delivery:
         self.bot = bot
         self.limits = RateLimits(bot.config.delivery)
         self._running: set[asyncio.Task[int]] = set()
+        self._stopped = False
 
     # --- writing ------------------------------------------------------------------------------
 
@@ -143,9 +145,14 @@ class Delivery:
 
     def kick(self) -> None:
         """Start a drain in the background (after an event), without waiting for it."""
-        task = asyncio.get_running_loop().create_task(self.drain())
+        if not self._stopped:
+            self._track(self.drain())
+
+    def _track(self, work: Coroutine[Any, Any, int]) -> asyncio.Task[int]:
+        task = asyncio.get_running_loop().create_task(work)
         self._running.add(task)
         task.add_done_callback(self._running.discard)
+        return task
 
     async def settle(self) -> None:
         """Wait for the background drains (the console and tests read the chat after this)."""
@@ -153,9 +160,12 @@ class Delivery:
             await asyncio.gather(*list(self._running), return_exceptions=True)
 
     async def stop(self) -> None:
-        for task in list(self._running):
-            task.cancel()
-        await asyncio.gather(*list(self._running), return_exceptions=True)
+        """End every drain and every send in flight before the database closes."""
+        self._stopped = True
+        while self._running:
+            for task in list(self._running):
+                task.cancel()
+            await asyncio.gather(*list(self._running), return_exceptions=True)
 
     async def next_due(self) -> datetime | None:
         """When a row is next due: a pending row's time, or a stalled drain's lease running out."""
@@ -175,6 +185,8 @@ class Delivery:
 
     async def drain(self) -> int:
         """Send every due row; returns how many rows went out."""
+        if self._stopped:
+            return 0  # the bot is stopping: what is left waits for the next start
         sent = 0
         while True:
             token = uuid.uuid4().hex
@@ -182,7 +194,8 @@ class Delivery:
             if not rows:
                 return sent
             routes = await self._plan(rows)
-            sent += sum(await asyncio.gather(*(self._send_route(r, token) for r in routes)))
+            sends = [self._track(self._send_route(r, token)) for r in routes]
+            sent += sum(await asyncio.gather(*sends))
 
     async def _claim(self, token: str) -> list[OutboxRow]:
         now = self.bot.clock.now()

@@ -38,6 +38,7 @@ class Scheduler:
         self._entries: list[_Entry] = []
         self._aps: AsyncIOScheduler | None = None
         self._running: set[asyncio.Task[None]] = set()
+        self._stopped = False
 
     def add(
         self, name: str, func: JobFunc, *, cron: str | None = None, every: timedelta | None = None
@@ -69,6 +70,8 @@ class Scheduler:
         """Remember a running job, so stopping can end it before the database closes."""
 
         async def run() -> None:
+            if self._stopped:
+                return  # a run handed to the event loop just before stop
             task = asyncio.current_task()
             assert task is not None
             self._running.add(task)
@@ -80,6 +83,7 @@ class Scheduler:
         return run
 
     async def stop(self) -> None:
+        self._stopped = True
         if self._aps is not None:
             self._aps.shutdown(wait=False)
             self._aps = None
