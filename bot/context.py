@@ -95,6 +95,14 @@ class JobContext:
         """The people of a team (``team:`` in the directory)."""
         return await self._bot.directory.team(self.session, name)
 
+    async def team_leads(self, name: str) -> list[PersonRef]:
+        """The leads of a team (``teams: {eng: {leads: [mike]}}``); empty if it declares none."""
+        return await self._bot.directory.team_leads(self.session, name)
+
+    def team_exists(self, name: str) -> bool:
+        """Whether the config knows team ``name`` (under ``teams:`` or a person's ``team:``)."""
+        return name in self._bot.config.team_names()
+
     async def people(self, ids: Sequence[int]) -> list[PersonRef]:
         """People of the directory by id, in the order given (unknown ids are skipped)."""
         found = {p.id: p for p in await self._bot.directory.members(self.session, ids)}

@@ -68,6 +68,11 @@ class Directory:
         ids = (await session.exec(select(Person.id).where(Person.team == name))).all()
         return await self.members(session, [i for i in ids if i is not None])
 
+    async def team_leads(self, session: AsyncSession, name: str) -> list[PersonRef]:
+        team = self.config.teams.get(name)
+        found = [await self.by_handle(session, handle) for handle in team.leads] if team else []
+        return [p for p in found if p is not None]
+
     async def account(
         self, session: AsyncSession, platform: str, account_id: str | None
     ) -> PlatformAccount | None:
@@ -120,6 +125,7 @@ class Directory:
             accounts={a.platform: a.account_id for a in accounts},
             team=person.team,
             manager_id=person.manager_id,
+            leads=self.config.teams_led_by(person.handle),
         )
 
     # --- writing ------------------------------------------------------------------------------

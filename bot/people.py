@@ -23,6 +23,8 @@ class PersonRef:
     accounts: Mapping[str, str] = field(default_factory=dict)
     team: str | None = None
     manager_id: int | None = None
+    leads: frozenset[str] = frozenset()
+    """The teams this person leads (``teams: {eng: {leads: [...]}}`` in the config)."""
 
     @property
     def mention(self) -> Mention:
@@ -35,6 +37,14 @@ class PersonRef:
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.roles
+
+    def leads_team(self, team: str | None) -> bool:
+        """Whether this person leads ``team`` (admins lead no team unless declared)."""
+        return team is not None and team in self.leads
 
     def locale(self, now: datetime | None = None) -> Locale:
         """How to render texts for this person (language, time zone, current time)."""

@@ -93,6 +93,13 @@ class PersonConfig(StrictModel):
         return self
 
 
+class TeamConfig(StrictModel):
+    """A team of the directory (people join one with ``team:``); its leads see and decide for it."""
+
+    name: str | None = None
+    leads: list[PersonHandle] = Field(default_factory=list)
+
+
 class ConsoleConfig(StrictModel):
     """The built-in console adapter (``deskmate console``)."""
 
@@ -224,6 +231,7 @@ class Config(StrictModel):
     storage: StorageConfig = Field(default_factory=StorageConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
     people: list[PersonConfig] = Field(default_factory=list)
+    teams: dict[str, TeamConfig] = Field(default_factory=dict)
     adapters: AdaptersConfig = Field(default_factory=AdaptersConfig)
     delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
     skills: dict[str, Any] = Field(default_factory=dict)
@@ -242,6 +250,14 @@ class Config(StrictModel):
             'bob'
         """
         return next((p for p in self.people if p.id == handle), None)
+
+    def team_names(self) -> set[str]:
+        """Every team the config knows: declared under ``teams:`` or named by a person."""
+        return set(self.teams) | {p.team for p in self.people if p.team}
+
+    def teams_led_by(self, handle: str) -> frozenset[str]:
+        """The teams whose ``leads`` name ``handle``."""
+        return frozenset(name for name, team in self.teams.items() if handle in team.leads)
 
 
 class _SkillsMeta(StrictModel):

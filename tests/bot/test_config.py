@@ -545,3 +545,36 @@ def test_a_union_setting_reads_as_one_problem() -> None:
 
 def test_handles_outside_load_config_are_not_checked() -> None:
     assert Step(approver="anyone").approver == "anyone"
+
+
+def test_team_leads_must_be_people() -> None:
+    assert problems(
+        """
+        people:
+          - id: mike
+            team: eng
+        teams:
+          eng: {leads: [mike, mikey]}
+        """
+    ) == ["config.yaml:5 teams.eng.leads[1]: unknown person 'mikey' (did you mean 'mike'?)"]
+
+
+async def test_a_team_lead_is_known_to_handlers(deskmate) -> None:  # type: ignore[no-untyped-def]
+    from bot import Context, Skill, _
+
+    skill = Skill("probe")
+
+    @skill.command("probe", help=_("probe"))
+    async def probe(ctx: Context) -> None:
+        leads = [p.handle for p in await ctx.team_leads("eng")]
+        await ctx.reply(f"{sorted(ctx.person.leads)} {leads} {ctx.team_exists('ops')}")
+
+    chat = await deskmate(
+        skill,
+        config="""
+        people: [{id: mike, team: eng}, {id: carol, team: ops}]
+        teams: {eng: {leads: [mike]}}
+        """,
+    )
+    assert (await chat.say("mike", "/probe")).text == "['eng'] ['mike'] True"
+    assert (await chat.say("carol", "/probe")).text == "[] ['mike'] True"
