@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import Field
 
+from bot import Context, Skill, _
 from bot.config import (
     Config,
     OrgConfig,
@@ -559,9 +560,7 @@ def test_team_leads_must_be_people() -> None:
     ) == ["config.yaml:5 teams.eng.leads[1]: unknown person 'mikey' (did you mean 'mike'?)"]
 
 
-async def test_a_team_lead_is_known_to_handlers(deskmate) -> None:  # type: ignore[no-untyped-def]
-    from bot import Context, Skill, _
-
+async def test_a_team_lead_is_known_to_handlers(deskmate: Any) -> None:
     skill = Skill("probe")
 
     @skill.command("probe", help=_("probe"))
