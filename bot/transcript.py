@@ -3,6 +3,7 @@
     alice: /task add @bob Ship the Q3 report due:fri    # alice speaks in the group chat
     alice (dm): /quiet break 30m                        # alice speaks in her DM with the bot
     bob: [Done]                                         # bob presses the button labelled Done
+    bob (dm): 📍 31.2304,121.4737                       # bob shares a location with the bot
     ~ +2h                                               # move the fake clock forward
     ~ 2026-11-24 09:00                                  # set the fake clock (org time zone)
 
@@ -19,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot import values
 from bot.errors import BadValue
-from bot.events import ChatMessage
+from bot.events import ChatMessage, Location
 
 if TYPE_CHECKING:
     from bot.app import Bot
@@ -42,6 +43,17 @@ class Press:
 
 
 @dataclass(frozen=True)
+class Share:
+    """A shared location (Telegram's location button; a live location when ``live``)."""
+
+    who: str
+    latitude: float
+    longitude: float
+    live: bool = False
+    dm: bool = True
+
+
+@dataclass(frozen=True)
 class Advance:
     delta: timedelta
 
@@ -51,9 +63,10 @@ class SetTime:
     when: datetime
 
 
-Step = Say | Press | Advance | SetTime
+Step = Say | Press | Share | Advance | SetTime
 
 _SPEAK = re.compile(r"^(?P<who>[A-Za-z0-9_.-]+)\s*(?P<dm>\(dm\))?\s*:\s?(?P<text>.*)$")
+_LOCATION = re.compile(r"^📍\s*(?P<lat>[-+]?\d+(?:\.\d+)?)\s*,\s*(?P<lon>[-+]?\d+(?:\.\d+)?)$")
 _COMMENT = re.compile(r"\s{2,}#.*$")
 
 
@@ -77,6 +90,8 @@ def parse_line(line: str, tz: ZoneInfo, lineno: int = 1) -> Step | None:
     who, dm, text = m["who"].lower(), bool(m["dm"]), m["text"].strip()
     if text.startswith("[") and text.endswith("]") and len(text) > 2:
         return Press(who, text[1:-1].strip(), dm)
+    if where := _LOCATION.match(text):
+        return Share(who, float(where["lat"]), float(where["lon"]), dm=dm)
     return Say(who, text, dm)
 
 
@@ -124,6 +139,18 @@ class Player:
             if event is None:
                 raise NoSuchButton(step.who, step.label)
             await self.bot.handle(event)
+        elif isinstance(step, Share):
+            await self.bot.handle(
+                Location(
+                    self.adapter.platform,
+                    self.adapter.next_event_id(),
+                    self.adapter.account(step.who),
+                    self.adapter.chat_ref(step.who, step.dm),
+                    latitude=step.latitude,
+                    longitude=step.longitude,
+                    live=step.live,
+                )
+            )
         elif isinstance(step, Advance):
             await self.bot.advance_to(self.bot.clock.now() + step.delta)
         else:

@@ -68,6 +68,13 @@ class Harness:
         """``who`` presses the newest button labelled ``label`` they can see."""
         return Outcome(await self.player.play(transcript.Press(who, label)))
 
+    async def share_location(
+        self, who: str, latitude: float, longitude: float, *, live: bool = False, dm: bool = True
+    ) -> Outcome:
+        """``who`` shares a location with the bot (in their DM unless ``dm=False``)."""
+        step = transcript.Share(who, latitude, longitude, live, dm)
+        return Outcome(await self.player.play(step))
+
     async def advance(self, delta: timedelta | str) -> Outcome:
         """Move the clock forward (``"2h"`` or a timedelta), running what falls due."""
         if isinstance(delta, str):

@@ -165,3 +165,11 @@ async def test_a_sub_command_word_can_start_the_parents_free_text(deskmate):
         "✅ Noted, @alice."
     )
     assert "@alice: today I fixed the build" in (await chat.say("bob", "/standup today")).text
+
+
+async def test_a_shared_location_reaches_the_skill_in_a_harness_and_a_transcript(chat):
+    out = await chat.share_location("alice", 31.2304, 121.4737)
+    assert out.one().text == "📍 @alice is at 31.23, 121.474"
+    assert out.one().where == "dm @alice"
+    printed = await chat.run("rita (dm): 📍 -33.8688,151.2093")
+    assert printed.strip() == "[dm @rita] deskmate:\n📍 @rita is at -33.869, 151.209"
