@@ -9,9 +9,11 @@ set (an enterprise proxy; the tests' fake Slack).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +50,9 @@ PERMANENT = {
     "restricted_action",
 }
 DND_CACHE_SECONDS = 60
+STOP_GRACE_SECONDS = 10  # at stop, how long listeners still working may take
+
+Listener = Callable[[Any, dict[str, Any]], Awaitable[None]]
 _MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
@@ -67,6 +72,7 @@ class SlackAdapter:
         self._socket: AsyncSocketModeHandler | None = None
         self._runner: web.AppRunner | None = None
         self.port: int | None = None  # HTTP mode: where it listens (after start)
+        self._inflight: set[asyncio.Task[Any]] = set()  # listeners still working after their ack
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -101,17 +107,40 @@ class SlackAdapter:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        await self._finish_inflight()
         if self._session is not None:
             await self._session.close()
             self._session = None
 
+    async def _finish_inflight(self) -> None:
+        """Bolt runs listeners as tasks of its own after the ack; let those still working finish
+        (or cancel them after a grace period) before the bot closes the database under them."""
+        if not self._inflight:
+            return
+        _done, pending = await asyncio.wait(set(self._inflight), timeout=STOP_GRACE_SECONDS)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+
     # --- incoming -----------------------------------------------------------------------------
 
     def _listen(self, app: AsyncApp) -> None:
-        app.command(re.compile(r"^/.+"))(self._on_command)
-        app.action(re.compile(r".+"))(self._on_action)
-        app.event("app_mention")(self._on_typed)
-        app.event("message")(self._on_typed)
+        app.command(re.compile(r"^/.+"))(self._tracked(self._on_command))
+        app.action(re.compile(r".+"))(self._tracked(self._on_action))
+        app.event("app_mention")(self._tracked(self._on_typed))
+        app.event("message")(self._tracked(self._on_typed))
+
+    def _tracked(self, listener: Listener) -> Listener:
+        async def run(ack: Any, body: dict[str, Any]) -> None:
+            task = asyncio.current_task()
+            assert task is not None  # bolt runs listeners in tasks
+            self._inflight.add(task)
+            try:
+                await listener(ack, body)
+            finally:
+                self._inflight.discard(task)
+
+        return run
 
     async def _on_command(self, ack: Any, body: dict[str, Any]) -> None:
         await ack()  # within Slack's three seconds; the work happens after
