@@ -15,6 +15,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.cards import CardEdit
 from bot.config import OrgConfig
 from bot.events import ChatRef, Event
+from bot.forms import Form
+from bot.params import parse_value
 from bot.i18n import Text, TextLike
 from bot.markup import Lines
 from bot.messages import Message, MessageLike, as_message
@@ -50,6 +52,7 @@ class Effects:
     replies: list[Reply] = field(default_factory=list)
     notes: list[Text] = field(default_factory=list)
     edits: list[CardEdit] = field(default_factory=list)
+    forms: list[Form] = field(default_factory=list)
 
 
 class JobContext:
@@ -236,6 +239,27 @@ class Context(JobContext):
         ``ephemeral``: only the sender sees it (where the platform can do that); ``card``: this
         message is the live card ``card`` of this skill (see :meth:`update_card`)."""
         self.effects.replies.append(Reply(as_message(message), ephemeral, card, self.skill.name))
+
+    async def parse(self, name: str, raw: str, annotation: Any) -> Any:
+        """Read ``raw`` as a command parameter ``name: annotation`` would be read (in the
+        sender's time zone; mentions of this platform): for a form's fields, or ``key:value``
+        pairs a skill reads itself. Bad input raises :class:`UsageError` naming ``name``.
+
+        Example:
+            >>> first_day = await ctx.parse("dates", "12-01..12-03", DateRange)
+        """
+        env = self._bot.runtime.parse_env(self.session, self.event.platform, self.person)
+        return await parse_value(name, raw, annotation, env)
+
+    def open_form(self, form: Form) -> bool:
+        """Offer ``form`` (see :mod:`bot.forms`) where the platform can show one now: a Slack
+        slash-command. Returns ``False`` where it can't (Telegram, the console, a button press);
+        then answer in text as usual."""
+        adapter = self._bot.adapters.get(self.event.platform)
+        if getattr(self.event, "trigger", None) is None or not hasattr(adapter, "open_form"):
+            return False
+        self.effects.forms.append(form)
+        return True
 
     def t(self, text: TextLike) -> str:
         """Render a text in the sender's language and time zone, as plain text."""

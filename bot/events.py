@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
+
+from bot.forms import FormOutcome
 
 ChatKind = Literal["group", "dm"]
 
@@ -47,6 +50,7 @@ class Command(Event):
 
     name: str = ""
     text: str = ""
+    trigger: str | None = None  # where the platform can open a form now (Slack's trigger_id)
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,17 @@ class Action(Event):
     action: str = ""
     value: str = ""
     message_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class FormSubmitted(Event):
+    """A form filled in and submitted: ``action`` is ``"<skill>.<form>"``, ``values`` the text of
+    each field by name. The runtime writes problems into ``outcome`` for the adapter to show."""
+
+    action: str = ""
+    value: str = ""
+    values: Mapping[str, str] = field(default_factory=dict)
+    outcome: FormOutcome = field(default_factory=FormOutcome, compare=False)
 
 
 @dataclass(frozen=True)

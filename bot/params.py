@@ -444,6 +444,13 @@ async def _convert_one(p: Param, raw: str, env: ParseEnv, previous: Any = None) 
         raise UsageError(_("{arg}: {problem}", arg=p.label, problem=bad.text)) from None
 
 
+async def parse_value(name: str, raw: str, annotation: Any, env: ParseEnv) -> Any:
+    """One value as a command would read a parameter ``name: annotation`` (a form's field, a
+    ``key:value`` pair a skill reads itself). Raises :class:`UsageError` naming ``name``."""
+    spec = inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=annotation)
+    return await _convert_one(_param(spec, annotation, name), raw.strip(), env)
+
+
 async def _resolve_all(p: Param, raws: list[str], env: ParseEnv) -> list[PersonRef]:
     if len(raws) > MAX_MENTIONS:
         raise UsageError(_("{arg}: at most {max} people at once", arg=p.label, max=MAX_MENTIONS))

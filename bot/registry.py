@@ -7,7 +7,16 @@ from typing import Any
 
 from bot.errors import RegistrationError
 from bot.policy import PolicyFunc
-from bot.skill import ActionSpec, CommandSpec, DigestLabel, HookSpec, JobSpec, Skill, TimerSpec
+from bot.skill import (
+    ActionSpec,
+    CommandSpec,
+    DigestLabel,
+    FormSpec,
+    HookSpec,
+    JobSpec,
+    Skill,
+    TimerSpec,
+)
 
 
 class Registry:
@@ -17,6 +26,7 @@ class Registry:
         self.skills: dict[str, Skill] = {}
         self.commands: dict[str, CommandSpec] = {}
         self.actions: dict[str, ActionSpec] = {}
+        self.forms: dict[str, FormSpec] = {}
         for skill in skills:
             self.include(skill)
         self._check_roles()
@@ -27,6 +37,7 @@ class Registry:
         for skill in self.skills.values():
             needs = [(c.name, c.requires) for c in skill.commands]
             needs += [(a.name, a.requires) for a in skill.actions]
+            needs += [(f.name, f.requires) for f in skill.forms]
             for name, role in needs:
                 if role is not None and role not in known:
                     raise RegistrationError(
@@ -48,6 +59,8 @@ class Registry:
                 self.commands[name] = cmd
         for action in skill.actions:
             self.actions[action.qualified] = action
+        for form in skill.forms:
+            self.forms[form.qualified] = form
 
     def find_command(self, name: str, text: str) -> list[tuple[CommandSpec, str]]:
         """The commands ``/name text`` may mean, most specific first: ``("task", "add x")`` ->

@@ -23,8 +23,10 @@ from bot.adapter import DeliveryFailed, Destination
 from bot.cards import CardEdit
 from bot.context import ChatTarget, Context, Reply
 from bot.errors import NotFound, PermissionDenied, UsageError, UserError
-from bot.events import Action, Command, Event, Location, Membership
-from bot.i18n import TextLike, _
+from bot.events import Action, Command, Event, FormSubmitted, Location, Membership
+from bot.forms import Form, FormInvalid, render_form
+from bot.i18n import Text, TextLike, _
+from bot.markup import Lines
 from bot.messages import Message, render_message
 from bot.params import ParseEnv, parse_args
 from bot.people import PersonRef
@@ -53,6 +55,7 @@ class Runtime:
         chat_id: int | None = None
         replies: list[Reply] = []
         edits: list[CardEdit] = []
+        forms: list[Form] = []
         try:
             async with self.bot.db.transaction() as session:
                 if not await self._first_time(session, event):
@@ -69,7 +72,9 @@ class Runtime:
                     return
                 ctx, run = await self._route(session, event, sender, chat_id)
                 await run(ctx)
-                replies, edits = ctx.replies, ctx.effects.edits
+                replies, edits, forms = ctx.replies, ctx.effects.edits, ctx.effects.forms
+        except FormInvalid as exc:
+            replies = self._form_problems(event, sender, exc)
         except UserError as exc:
             replies = [Reply(Message(_error_text(exc)), ephemeral=True)]
         except Exception:
@@ -83,6 +88,7 @@ class Runtime:
             replies = [Reply(Message(text), ephemeral=True)]
         await self._send_replies(event, sender, replies, chat_id)
         await cards.apply(self.bot, edits)
+        await self._open_forms(event, sender, forms)
         self.bot.delivery.kick()
 
     async def _first_time(self, session: AsyncSession, event: Event) -> bool:
@@ -114,6 +120,8 @@ class Runtime:
             return await self._command(session, event, sender, chat_id)
         if isinstance(event, Action):
             return self._action(session, event, sender, chat_id)
+        if isinstance(event, FormSubmitted):
+            return self._form(session, event, sender, chat_id)
         if isinstance(event, Location) and (found := self.bot.registry.location_handler()):
             skill, handler = found
             ctx = Context(self.bot, session, skill, event=event, person=sender, chat_id=chat_id)
@@ -138,7 +146,7 @@ class Runtime:
             raise NotFound(
                 _("Unknown command /{name} — type /help to see the commands.", name=event.name)
             )
-        env = self._parse_env(session, event.platform, sender)
+        env = self.parse_env(session, event.platform, sender)
         spec, args = await self._match(candidates, env)
         skill = self.bot.registry.skills[spec.skill]
         ctx = Context(self.bot, session, skill, event=event, person=sender, chat_id=chat_id)
@@ -179,6 +187,21 @@ class Runtime:
 
         return ctx, run
 
+    def _form(
+        self, session: AsyncSession, event: FormSubmitted, sender: PersonRef, chat_id: int
+    ) -> tuple[Context, Run]:
+        spec = self.bot.registry.forms.get(event.action)
+        if spec is None:
+            raise NotFound(_("This form no longer works — type /help to see the commands."))
+        skill = self.bot.registry.skills[spec.skill]
+        ctx = Context(self.bot, session, skill, event=event, person=sender, chat_id=chat_id)
+        self._check_role(sender, spec.requires, event.action)
+
+        async def run(c: Context) -> None:
+            await spec.func(c, event.value, dict(event.values))
+
+        return ctx, run
+
     def _check_role(self, person: PersonRef, role: str | None, what: str) -> None:
         if role is None or person.has_role(role) or person.has_role("admin"):
             return
@@ -191,7 +214,7 @@ class Runtime:
             )
         )
 
-    def _parse_env(self, session: AsyncSession, platform: str, sender: PersonRef) -> ParseEnv:
+    def parse_env(self, session: AsyncSession, platform: str, sender: PersonRef) -> ParseEnv:
         adapter = self.bot.adapters.get(platform)
 
         def key(token: str) -> tuple[str, str] | None:
@@ -236,6 +259,33 @@ class Runtime:
             if reply.card is not None and not reply.ephemeral:
                 await cards.remember(self.bot, reply.skill, reply.card, to, ref, loc)
 
+    def _form_problems(
+        self, event: Event, sender: PersonRef | None, exc: FormInvalid
+    ) -> list[Reply]:
+        """Problems of a submitted form go back beside its fields (the adapter shows them);
+        raised anywhere else, they are an answer like any other error."""
+        if not isinstance(event, FormSubmitted) or sender is None:
+            lines = Text("{lines}", {"lines": Lines([exc.text, *exc.problems.values()])})
+            return [Reply(Message(lines), ephemeral=True)]
+        loc = sender.locale(self.bot.clock.now())
+        for name, text in exc.problems.items():
+            event.outcome.problems[name] = self.bot.translator(text, loc)
+        return []
+
+    async def _open_forms(self, event: Event, sender: PersonRef | None, forms: list[Form]) -> None:
+        trigger = getattr(event, "trigger", None)
+        adapter = self.bot.adapters.get(event.platform)
+        opener = getattr(adapter, "open_form", None)
+        if not forms or sender is None or trigger is None or opener is None:
+            return
+        loc = sender.locale(self.bot.clock.now())
+        for form in forms:
+            try:
+                await opener(trigger, event.chat, render_form(form, self.bot.translator, loc))
+            except Exception:
+                log.exception("could not open a form for %s", event)
+                await self._send_replies(event, sender, [_FORM_FAILED], None)
+
     async def _reply_later(self, reply: Reply, chat_id: int | None, exc: Exception) -> None:
         """A reply the platform refused now (a 429, a hiccup) goes through the outbox, which
         retries it; answers only the sender may see are not worth a retry into the chat."""
@@ -254,6 +304,12 @@ class Runtime:
             )
 
 
+_FORM_FAILED = Reply(
+    Message(_("The form could not open — type the command with its fields instead (see /help).")),
+    ephemeral=True,
+)
+
+
 def _error_text(exc: UserError) -> TextLike:
     if isinstance(exc, UsageError) and exc.usage:
         return _("{problem}\nUsage: {usage}", problem=exc.text, usage=exc.usage)
@@ -267,4 +323,4 @@ def _wanted(event: Event, registry: Registry) -> bool:
         return bool(event.name.strip())
     if isinstance(event, Location):
         return registry.location_handler() is not None
-    return isinstance(event, Action | Membership)
+    return isinstance(event, Action | Membership | FormSubmitted)

@@ -65,6 +65,21 @@ class ActionSpec:
 
 
 @dataclass(frozen=True)
+class FormSpec:
+    """The handler of a submitted form: ``async def f(ctx, value: str, values: dict[str, str])``;
+    forms name it as ``"<skill>.<name>"``."""
+
+    skill: str
+    name: str
+    func: Callable[[Context, str, dict[str, str]], Awaitable[None]]
+    requires: str | None = None
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.skill}.{self.name}"
+
+
+@dataclass(frozen=True)
 class JobSpec:
     """A periodic job: a crontab line (in the org's time zone) or a fixed interval."""
 
@@ -121,6 +136,7 @@ class Skill:
     translations: Path | None = None
     commands: list[CommandSpec] = field(default_factory=list)
     actions: list[ActionSpec] = field(default_factory=list)
+    forms: list[FormSpec] = field(default_factory=list)
     jobs: list[JobSpec] = field(default_factory=list)
     hooks: list[HookSpec] = field(default_factory=list)
     roles: dict[str, TextLike] = field(default_factory=dict)
@@ -164,6 +180,14 @@ class Skill:
         _check_async(func, f"action {name!r}")
         spec = ActionSpec(self.name, name, func, requires)
         self.actions.append(spec)
+        return spec
+
+    def register_form(self, name: str, func: Any, *, requires: str | None = None) -> FormSpec:
+        if not _NAME.match(name):
+            raise RegistrationError(f"form {name!r}: use lower-case letters, digits, _")
+        _check_async(func, f"form {name!r}")
+        spec = FormSpec(self.name, name, func, requires)
+        self.forms.append(spec)
         return spec
 
     def register_job(
@@ -245,6 +269,16 @@ class Skill:
 
         def decorate(func: F) -> F:
             self.register_action(name, func, requires=requires)
+            return func
+
+        return decorate
+
+    def form(self, name: str, *, requires: str | None = None) -> Callable[[F], F]:
+        """Register ``async def submitted(ctx: Context, value: str, values: dict[str, str])``
+        for forms submitting to ``<skill>.<name>`` (see :mod:`bot.forms`)."""
+
+        def decorate(func: F) -> F:
+            self.register_form(name, func, requires=requires)
             return func
 
         return decorate

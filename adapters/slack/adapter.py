@@ -25,10 +25,11 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.http import serve
-from adapters.slack import events, render
+from adapters.slack import events, forms, render
 from bot.adapter import DeliveryFailed, Destination, MentionKind
 from bot.config import SlackConfig
-from bot.events import Account
+from bot.events import Account, ChatRef
+from bot.forms import RenderedForm
 from bot.messages import RenderedMessage
 
 if TYPE_CHECKING:
@@ -129,6 +130,7 @@ class SlackAdapter:
         app.action(re.compile(r".+"))(self._tracked(self._on_action))
         app.event("app_mention")(self._tracked(self._on_typed))
         app.event("message")(self._tracked(self._on_typed))
+        app.view(forms.CALLBACK_ID)(self._tracked(self._on_form))
 
     def _tracked(self, listener: Listener) -> Listener:
         async def run(ack: Any, body: dict[str, Any]) -> None:
@@ -158,6 +160,23 @@ class SlackAdapter:
         await ack()
         account = await self.account(str(body.get("user", {}).get("id", "")))
         await self._handle(events.action(body, account))
+
+    async def _on_form(self, ack: Any, body: dict[str, Any]) -> None:
+        """A modal submitted: handled before the ack, because problems must go back in it."""
+        account = await self.account(str(body.get("user", {}).get("id", "")))
+        event = events.form_submitted(body, account)
+        await self._handle(event)
+        if event.outcome.problems:
+            problems = forms.errors(body.get("view") or {}, event.outcome.problems)
+            await ack(response_action="errors", errors=problems)
+        else:
+            await ack()
+
+    async def open_form(self, trigger: str, chat: ChatRef, form: RenderedForm) -> None:
+        """Open ``form`` as a modal for whoever typed the command (``trigger``: its
+        trigger_id, valid for three seconds)."""
+        assert self.client is not None
+        await self.client.views_open(trigger_id=trigger, view=forms.modal(form, chat))
 
     async def _on_typed(self, ack: Any, body: dict[str, Any]) -> None:
         await ack()

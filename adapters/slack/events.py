@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.events import Account, Action, ChatRef, Command, Event
+from adapters.slack import forms
+from bot.events import Account, Action, ChatRef, Command, Event, FormSubmitted
 
 PLATFORM = "slack"
 HOST = "deskmate"  # /deskmate <command> reaches commands that have no Slack command of their own
@@ -38,6 +39,22 @@ def command(body: dict[str, Any], account: Account, prefix: str, known: set[str]
         chat_of(str(body.get("channel_id", "")), str(body.get("channel_name", ""))),
         name=name,
         text=text,
+        trigger=str(body["trigger_id"]) if body.get("trigger_id") else None,
+    )
+
+
+def form_submitted(body: dict[str, Any], account: Account) -> FormSubmitted:
+    """A modal's ``view_submission``: the handler and chat from where it was opened."""
+    view = body.get("view") or {}
+    action, value, chat = forms.origin(view)
+    return FormSubmitted(
+        PLATFORM,
+        f"view-{view.get('id', '')}-{view.get('hash', '')}",
+        account,
+        chat,
+        action=action,
+        value=value,
+        values=forms.values(view),
     )
 
 

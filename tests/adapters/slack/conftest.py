@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -20,6 +20,7 @@ from adapters.slack import SlackAdapter
 from bot.app import Bot
 from bot.config import parse_config
 from bot.loader import NoOptions, installed_skills
+from bot.skill import Skill
 from tests.adapters.slack.fake_slack import Call, FakeSlack
 
 SECRET = "test-signing-secret"
@@ -86,6 +87,18 @@ class SlackBot:
         age: int = 0,
         headers: dict[str, str] | None = None,
     ) -> int:
+        status, _answer = await self.send(body, content_type, signed, age, headers)
+        return status
+
+    async def send(
+        self,
+        body: str,
+        content_type: str,
+        signed: bool = True,
+        age: int = 0,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, str]:
+        """POST a request as Slack would (signed unless told); the status and the answer."""
         stamp = str(int(time.time()) - age)
         sent = {"Content-Type": content_type, "X-Slack-Request-Timestamp": stamp, **(headers or {})}
         if signed:
@@ -97,7 +110,7 @@ class SlackBot:
             aiohttp.ClientSession() as session,
             session.post(self.url, data=body.encode(), headers=sent) as response,
         ):
-            return response.status
+            return response.status, await response.text()
 
     async def command(
         self,
@@ -154,6 +167,26 @@ class SlackBot:
             urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
         )
 
+    async def submit(
+        self, user: str, opened: Call, values: dict[str, dict[str, Any]]
+    ) -> tuple[int, dict[str, Any]]:
+        """``user`` submits the modal ``opened`` (a views.open call) with ``values``: the state
+        Slack sends, by block id (``{"dates": {"type": "datepicker", "selected_date": ...}}``).
+        Returns the HTTP status and what the bot acked (``{}``, or its ``errors``)."""
+        view = opened.response["view"]
+        state = {block: {"v": value} for block, value in values.items()}
+        payload = {
+            "type": "view_submission",
+            "team": {"id": "T1"},
+            "user": {"id": user},
+            "trigger_id": f"trg-{time.time_ns()}",
+            "view": {**view, "state": {"values": state}},
+        }
+        status, answer = await self.send(
+            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+        )
+        return status, json.loads(answer) if answer.strip() else {}
+
     async def event(self, event: dict[str, Any], event_id: str, **kw: Any) -> int:
         body = {
             "type": "event_callback",
@@ -183,8 +216,10 @@ class SlackBot:
         ]
 
 
-async def make_bot(fake: FakeSlack, tmp_path: Path, mode: str = "http") -> SlackBot:
-    skills = [s for name, s in installed_skills().items() if name != "standup"]
+async def make_bot(
+    fake: FakeSlack, tmp_path: Path, mode: str = "http", extra: Sequence[Skill] = ()
+) -> SlackBot:
+    skills = [s for name, s in installed_skills().items() if name != "standup"] + list(extra)
     schemas: dict[str, Any] = {s.name: s.config or NoOptions for s in skills}
     roles = {"admin", *(r for s in skills for r in s.roles)}
     config = parse_config(

@@ -249,6 +249,7 @@ class FakeSlack:
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
             "apps.connections.open": self._apps_connections_open,
+            "views.open": self._views_open,
         }.get(method)
         return handler(args) if handler else {"ok": True}
 
@@ -377,6 +378,26 @@ class FakeSlack:
                 }
             )
         return {"ok": True, "files": answered}
+
+    def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Checks what Slack checks: a trigger, a modal, titles within 24 characters, input
+        blocks with a label and an element, unique block ids."""
+        view = Call("", args, {}).parsed("view") or {}
+        if not args.get("trigger_id"):
+            return {"ok": False, "error": "invalid_trigger_id"}
+        blocks = view.get("blocks", [])
+        ids = [b.get("block_id") for b in blocks]
+        bad = (
+            view.get("type") != "modal"
+            or any(len(view.get(k, {}).get("text", "")) > 24 for k in ("title", "submit", "close"))
+            or any(b.get("type") != "input" or not b.get("element") for b in blocks)
+            or any(not b.get("label", {}).get("text") for b in blocks)
+            or len(set(ids)) != len(ids)
+        )
+        if bad:
+            return {"ok": False, "error": "invalid_arguments"}
+        opened = {**view, "id": f"V{next(self._file_counter)}", "hash": uuid.uuid4().hex[:10]}
+        return {"ok": True, "view": opened}
 
     def _apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": self.socket_url}

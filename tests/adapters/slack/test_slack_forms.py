@@ -1,0 +1,127 @@
+"""Forms as Slack modals: a command opens one, a submission comes back with per-field problems or
+files the thing; where a platform has no forms, the command answers in text."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest_asyncio
+
+from bot import Context, DateRange, PersonRef, Skill, UsageError, _
+from bot.forms import Form, FormField, FormInvalid
+from tests.adapters.slack.conftest import SlackBot, make_bot
+from tests.adapters.slack.fake_slack import FakeSlack
+
+skill = Skill("trip")
+
+FIELDS = [
+    FormField("dates", _("Dates"), "date_range", hint=_("First and last day away")),
+    FormField(
+        "kind", _("Kind"), "choice", choices=(("visit", _("Client visit")), ("fair", _("Fair")))
+    ),
+    FormField("buddy", _("Travelling with"), "person", required=False),
+    FormField("note", _("Note"), "long_text", required=False),
+]
+
+
+@skill.command("trip", help=_("File a trip: /trip 12-01..12-03"))
+async def trip(ctx: Context, dates: str = "") -> None:
+    if not dates and ctx.open_form(Form(_("File a business trip please"), FIELDS, "trip.file")):
+        return
+    await ctx.reply(_("Type /trip <first>..<last>, e.g. /trip 12-01..12-03"))
+
+
+@skill.form("file")
+async def file(ctx: Context, value: str, values: dict[str, str]) -> None:
+    try:
+        dates = await ctx.parse("dates", values["dates"], DateRange)
+    except UsageError as bad:
+        raise FormInvalid({"dates": bad.text}) from None
+    buddy = await ctx.parse("buddy", values["buddy"], PersonRef) if values["buddy"] else None
+    await ctx.reply(
+        _(
+            "✈️ {kind} trip {first} to {last}, with {buddy}",
+            kind=values["kind"],
+            first=dates.start,
+            last=dates.end,
+            buddy=buddy.mention if buddy else "-",
+        )
+    )
+
+
+@pytest_asyncio.fixture
+async def slack(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[SlackBot]:
+    made = await make_bot(fake_slack, tmp_path, extra=[skill])
+    yield made
+    await made.bot.stop()
+
+
+def picked(first: str, last: str, kind: str = "visit") -> dict[str, dict[str, Any]]:
+    return {
+        "dates": {"type": "datepicker", "selected_date": first},
+        "dates:end": {"type": "datepicker", "selected_date": last},
+        "kind": {"type": "static_select", "selected_option": {"value": kind}},
+        "buddy": {"type": "users_select", "selected_user": "U2"},
+        "note": {"type": "plain_text_input", "value": None},
+    }
+
+
+async def test_a_command_opens_a_modal_built_from_the_fields(slack: SlackBot) -> None:
+    assert await slack.command("U1", "/trip") == 200
+    opened = await slack.until(lambda: slack.fake.calls_to("views.open"))
+    call = opened[0]
+    assert call.response["ok"], call.response  # the fake checks what Slack checks
+    assert call.args["trigger_id"].startswith("trg-")
+    view = call.parsed("view")
+    assert view["title"]["text"] == "File a business trip pl…"  # Slack's 24 characters
+    assert [b["block_id"] for b in view["blocks"]] == [
+        "dates",
+        "dates:end",
+        "kind",
+        "buddy",
+        "note",
+    ]
+    assert [b["element"]["type"] for b in view["blocks"]] == [
+        "datepicker",
+        "datepicker",
+        "static_select",
+        "users_select",
+        "plain_text_input",
+    ]
+    assert view["blocks"][1]["label"]["text"] == "Dates — last day"
+    assert [b["optional"] for b in view["blocks"]] == [False, False, False, True, True]
+    assert slack.posted() == []  # nothing said in the channel: the form is the answer
+
+
+async def test_a_submission_with_problems_keeps_the_form_open_with_them(slack: SlackBot) -> None:
+    await slack.command("U1", "/trip")
+    opened = (await slack.until(lambda: slack.fake.calls_to("views.open")))[0]
+    status, answer = await slack.submit("U1", opened, picked("2026-12-03", "2026-12-01"))
+    assert status == 200
+    assert answer == {
+        "response_action": "errors",
+        "errors": {
+            "dates": "dates: '2026-12-03..2026-12-01': the range ends before it starts"
+            " — e.g. 12-01..12-03"
+        },
+    }
+    assert slack.posted() == []
+
+
+async def test_a_good_submission_is_handled_and_answered_in_the_chat(slack: SlackBot) -> None:
+    await slack.command("U1", "/trip", channel="C7")
+    opened = (await slack.until(lambda: slack.fake.calls_to("views.open")))[0]
+    status, answer = await slack.submit("U1", opened, picked("2026-12-01", "2026-12-03", "fair"))
+    assert (status, answer) == (200, {})  # the modal closes
+    posted = await slack.until(lambda: slack.posted("C7"))
+    assert posted[0].args["text"] == "✈️ fair trip Tue 1 Dec to Thu 3 Dec, with @bob"
+    assert "with <@U2>" in json.dumps(posted[0].parsed("blocks"))
+
+
+async def test_where_there_are_no_forms_the_command_answers_in_text(deskmate: Any) -> None:
+    chat = await deskmate(skill)
+    out = await chat.say("alice", "/trip")
+    assert out.one().text == "Type /trip <first>..<last>, e.g. /trip 12-01..12-03"
