@@ -123,8 +123,21 @@ def parse_time_range(s: str) -> tuple[time, time]:
                 value=_shown(s),
             )
         )
-    if ends[0] == ends[1]:
+    start, end = ends
+    if end < start < time(12) and _says_morning(parts[0]) and _is_bare_hour(parts[1]):
+        end = end.replace(hour=end.hour + 12)  # 9am-6: a working day, not a night
+    if start == end:
         raise BadValue(
             _("'{value}' starts and ends at the same time — e.g. 19:00-09:00", value=_shown(s))
         )
-    return ends[0], ends[1]
+    return start, end
+
+
+def _says_morning(part: str) -> bool:
+    return "am" in part or "上午" in part or "早上" in part
+
+
+def _is_bare_hour(part: str) -> bool:
+    """An hour of the clock's face with nothing saying morning or evening: ``6``, ``6:30``
+    (not ``06:00``, which reads as 24-hour time)."""
+    return re.fullmatch(r"\s*[1-9](:\d{2})?\s*|\s*1[01](:\d{2})?\s*", part) is not None

@@ -214,6 +214,12 @@ TIME_RANGES = [
     ("19点-9点", (time(19), time(9))),
     ("19:00到09:00", (time(19), time(9))),
     ("晚上7点到早上9点", (time(19), time(9))),
+    ("9am-6", (time(9), time(18))),  # a morning start and a bare end: the working day
+    ("9am-6:30", (time(9), time(18, 30))),
+    ("9am-11", (time(9), time(11))),
+    ("9am-06:00", (time(9), time(6))),  # 24-hour time is taken as written
+    ("9pm-6", (time(21), time(6))),
+    ("22-6", (time(22), time(6))),
 ]
 
 
