@@ -16,10 +16,10 @@ from bot.cards import CardEdit
 from bot.config import OrgConfig
 from bot.events import ChatRef, Event
 from bot.forms import Form
-from bot.params import parse_value
 from bot.i18n import Text, TextLike
 from bot.markup import Lines
 from bot.messages import Message, MessageLike, as_message
+from bot.params import parse_value
 from bot.people import PersonRef
 from bot.skill import CommandSpec, Skill
 from bot.timers import Timers

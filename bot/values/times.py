@@ -116,14 +116,14 @@ def parse_time_range(s: str) -> tuple[time, time]:
     t = _norm(s)
     parts = _TIME_RANGE_SEP.split(t)
     ends = [_time_or_none(p, bare_hour=True) for p in parts] if len(parts) == 2 else []
-    if len(ends) != 2 or ends[0] is None or ends[1] is None:
+    start, end = ends if len(ends) == 2 else (None, None)
+    if start is None or end is None:
         raise BadValue(
             _(
                 "'{value}' is not a time range — use e.g. 9:00-18:00, 19:00-09:00 or 9am-6pm",
                 value=_shown(s),
             )
         )
-    start, end = ends
     if end < start < time(12) and _says_morning(parts[0]) and _is_bare_hour(parts[1]):
         end = end.replace(hour=end.hour + 12)  # 9am-6: a working day, not a night
     if start == end:
