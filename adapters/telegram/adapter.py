@@ -414,8 +414,9 @@ def _failure(exc: TelegramError) -> DeliveryFailed:
         wait = seconds.total_seconds() if hasattr(seconds, "total_seconds") else float(seconds)
         return DeliveryFailed(f"telegram: {exc}", retry_after=wait)
     if isinstance(exc, Forbidden):
-        never_started = "initiate conversation" in exc.message.lower()
-        return DeliveryFailed(f"telegram: {exc.message}", permanent=True, unreachable=never_started)
+        # never started the bot, or blocked it: their DM is closed until they open it again
+        closed = any(s in exc.message.lower() for s in ("initiate conversation", "blocked by"))
+        return DeliveryFailed(f"telegram: {exc.message}", permanent=True, unreachable=closed)
     if isinstance(exc, BadRequest) and "chat not found" in str(exc).lower():
         return DeliveryFailed(f"telegram: {exc.message}", permanent=True)
     return DeliveryFailed(f"telegram: {exc}")

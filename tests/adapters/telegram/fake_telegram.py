@@ -76,6 +76,7 @@ from aiohttp import web
 NOT_DELIVERED_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 MAX_LONG_POLL = 1.0  # seconds getUpdates waits at most, whatever the timeout asked
 FORBIDDEN_INITIATE = "Forbidden: bot can't initiate conversation with a user"
+FORBIDDEN_BLOCKED = "Forbidden: bot was blocked by the user"
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "
     "exactly the same as a current content and reply markup of the message"
@@ -174,6 +175,7 @@ class FakeTelegram:
         self.allowed_updates: list[str] | None = None  # as last set; None: Telegram's default
         self.sent_messages: dict[int, dict[str, Any]] = {}  # message_id -> Message (as edited)
         self.forbid_chat: set[int] = set()  # send* to these chats: 403 can't initiate conversation
+        self.blocked_by: set[int] = set()  # send* to these users: 403 bot was blocked by the user
         self.webhook: dict[str, Any] | None = None  # setWebhook's args
         self.commands: dict[str, list[dict[str, Any]]] = {}  # default scope, by language_code
         # every setMyCommands by (scope key: "default", "all_private_chats", "chat:-100",
@@ -686,6 +688,8 @@ class FakeTelegram:
         chat_id = self._target_chat(call)
         if chat_id in self.forbid_chat and call.method.lower() in _SEND_METHODS:
             raise _ApiError(403, FORBIDDEN_INITIATE)
+        if chat_id in self.blocked_by and call.method.lower() in _SEND_METHODS:
+            raise _ApiError(403, FORBIDDEN_BLOCKED)
         return chat_id
 
     async def _send_message(self, call: Call) -> Any:

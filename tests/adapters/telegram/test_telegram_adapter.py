@@ -99,6 +99,18 @@ async def test_someone_who_never_started_the_bot_is_mentioned_in_the_group(
     assert "https://t.me/deskmate_bot?start=hello" in mention[0].args["text"]
 
 
+async def test_someone_who_blocked_the_bot_is_mentioned_in_the_group_too(
+    fake_telegram, telegram: Bot
+):
+    fake = fake_telegram
+    fake.blocked_by.add(1002)
+    fake.message(user=ALICE, chat=GROUP, text="/task add @bob Ship it")
+    mention = await fake.wait_for(
+        lambda: [c for c in sent_to(fake, -100) if "press Start" in c.args["text"]]
+    )
+    assert 'href="tg://user?id=1002"' in mention[0].args["text"]
+
+
 async def test_a_429_waits_and_loses_nothing(fake_telegram, telegram: Bot):
     fake = fake_telegram
     fake.fail_next("sendMessage", retry_after=1, times=2)  # the card, then the DM
