@@ -61,6 +61,12 @@ class Registry:
             self.actions[action.qualified] = action
         for form in skill.forms:
             self.forms[form.qualified] = form
+        taken = self.location_handler() if skill.location_handler is not None else None
+        if taken is not None and taken[0] is not skill:
+            raise RegistrationError(
+                f"shared locations are taken by {taken[0].name!r} and {skill.name!r}; "
+                "enable one of them (skills.enabled)"
+            )
 
     def find_command(self, name: str, text: str) -> list[tuple[CommandSpec, str]]:
         """The commands ``/name text`` may mean, most specific first: ``("task", "add x")`` ->
@@ -102,7 +108,7 @@ class Registry:
         return found.digest_labels.get(group) if found and group else None
 
     def location_handler(self) -> tuple[Skill, Any] | None:
-        """The skill that takes shared locations (the first that declares one)."""
+        """The skill that takes shared locations (at most one may declare it)."""
         return next(
             (
                 (s, s.location_handler)

@@ -187,10 +187,3 @@ async def on_relayed(ctx: JobContext, payload: dict) -> None:
     person = await ctx.person_by_id(payload["person"])
     assert person is not None
     await ctx.notify(person, _("📨 {text}", text=payload["text"]))
-
-
-@skill.location
-async def located(ctx: Context, latitude: float, longitude: float, live: bool) -> None:
-    await ctx.reply(
-        _("📍 {who} is at {lat}, {lon}", who=ctx.person.mention, lat=latitude, lon=longitude)
-    )

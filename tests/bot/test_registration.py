@@ -44,3 +44,14 @@ def test_two_skills_cannot_claim_one_command():
 
     with pytest.raises(RegistrationError, match="/go is registered by 'a' and 'b'"):
         Registry([a, b])
+
+
+def test_two_skills_cannot_both_take_shared_locations():
+    a, b = Skill("a"), Skill("b")
+    for s in (a, b):
+
+        @s.location
+        async def located(ctx: Context, latitude: float, longitude: float, live: bool) -> None: ...
+
+    with pytest.raises(RegistrationError, match="shared locations are taken by 'a' and 'b'"):
+        Registry([a, b])

@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot import Context, Skill, _
 from bot.events import Command
 from tests.bot.sample_skill import skill
 
@@ -167,7 +168,18 @@ async def test_a_sub_command_word_can_start_the_parents_free_text(deskmate):
     assert "@alice: today I fixed the build" in (await chat.say("bob", "/standup today")).text
 
 
-async def test_a_shared_location_reaches_the_skill_in_a_harness_and_a_transcript(chat):
+where = Skill("where")
+
+
+@where.location
+async def located(ctx: Context, latitude: float, longitude: float, live: bool) -> None:
+    await ctx.reply(
+        _("📍 {who} is at {lat}, {lon}", who=ctx.person.mention, lat=latitude, lon=longitude)
+    )
+
+
+async def test_a_shared_location_reaches_the_skill_in_a_harness_and_a_transcript(deskmate):
+    chat = await deskmate(where, config="people: [{id: alice}, {id: rita}]")
     out = await chat.share_location("alice", 31.2304, 121.4737)
     assert out.one().text == "📍 @alice is at 31.23, 121.474"
     assert out.one().where == "dm @alice"

@@ -52,6 +52,9 @@ delivery:
       per_chat: {{per_second: 1000, burst: 100}}
 skills:
   quiet_hours: {{off_hours: null, days_off: []}}
+  clockin:
+    geofences: [{{name: HQ, lat: 31.2304, lon: 121.4737, radius_m: 200}}]
+    summaries: []
 """
 
 

@@ -225,23 +225,23 @@ async def test_members_are_tracked_from_joins_leaves_and_commands(fake_telegram,
     assert await active() == {"1001"}
 
 
-async def test_a_location_shared_in_a_dm_reaches_the_skill_that_takes_locations(
-    fake_telegram, tmp_path
-):
-    from tests.bot.sample_skill import skill as sample
-
+async def test_a_location_shared_in_a_dm_clocks_in_at_the_office_once(fake_telegram, telegram: Bot):
     fake = fake_telegram
-    bot = await make_bot(fake, tmp_path, extra=(sample,))
-    try:
-        shared = fake.location(
-            user=BOB, chat=None, latitude=31.2304, longitude=121.4737, live_period=600
-        )
-        answer = await fake.wait_for(lambda: sent_to(fake, 1002))
-        assert "📍" in answer[0].args["text"]
-        assert "31.23" in answer[0].args["text"]
-        assert "121.474" in answer[0].args["text"]
-        fake.live_location_moved(message=shared["message"], latitude=31.24, longitude=121.5)
-        moved = await fake.wait_for(lambda: len(sent_to(fake, 1002)) >= 2 and sent_to(fake, 1002))
-        assert "31.24" in moved[1].args["text"]
-    finally:
-        await bot.stop()
+    shared = fake.location(
+        user=BOB, chat=None, latitude=31.2305, longitude=121.4738, live_period=600
+    )
+    answer = await fake.wait_for(lambda: sent_to(fake, 1002))
+    assert answer[0].args["text"].startswith("🕘 In at ")
+    assert " at HQ — " in answer[0].args["text"]
+    fake.live_location_moved(message=shared["message"], latitude=31.24, longitude=121.5)
+    fake.message(user=BOB, chat=None, text="/attendance today")
+    today = await fake.wait_for(lambda: len(sent_to(fake, 1002)) >= 2 and sent_to(fake, 1002))
+    assert today[1].args["text"].count("🕘 In at") == 0  # the live location moved: no new clock-in
+    assert len(sent_to(fake, 1002)) == 2
+
+
+async def test_a_location_away_from_every_office_is_a_field_clock_in(fake_telegram, telegram: Bot):
+    fake = fake_telegram
+    fake.location(user=BOB, chat=None, latitude=39.9042, longitude=116.4074)
+    answer = await fake.wait_for(lambda: sent_to(fake, 1002))
+    assert "in the field (39.90420,116.40740)" in answer[0].args["text"]

@@ -1,0 +1,199 @@
+"""/attendance: a person's week, a month (totals, with the month chart), today's board, the CSV
+export. Rows come from :func:`store.ensure_days`; files are made off the event loop through
+:func:`offload`, the one choke point for blocking work."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+from typing import Any, TypeVar
+
+from bot import Context, File, JobContext, Message, PersonRef, UsageError, _
+from bot.i18n import Text
+from bot.markup import Lines
+from skills.clockin import chart, store, view
+from skills.clockin.models import AttendanceDay
+from skills.clockin.punch import who_is
+from skills.clockin.schedule import Plans
+from skills.clockin.scope import Scope
+from skills.clockin.store import Who
+
+SHOWN = 10
+T = TypeVar("T")
+
+
+async def offload(func: Callable[..., T], *args: Any) -> T:
+    """Run blocking work (CSV, PNG) in a thread, so the bot keeps answering meanwhile."""
+    return await asyncio.to_thread(func, *args)
+
+
+def _who(ctx: JobContext, people: Sequence[PersonRef]) -> list[Who]:
+    return store.who(Plans(ctx.config, ctx.org), sorted(people, key=lambda p: p.handle))
+
+
+async def week(ctx: Context, person: PersonRef) -> Message:
+    """A person's week so far, a line a day, with totals."""
+    w = who_is(ctx, person)
+    today = ctx.now().astimezone(w.plan.tz).date()
+    monday = today - timedelta(days=today.weekday())
+    rows = await store.ensure_days(ctx, [w], monday, monday + timedelta(days=6))
+    head = (
+        _("🕘 Your week from {start}", start=monday)
+        if person.id == ctx.person.id
+        else _("🕘 {who}'s week from {start}", who=person.mention, start=monday)
+    )
+    if not rows:
+        return Message(_("{head}: nothing recorded yet — /in to clock in.", head=head))
+    lines = [view.day_line(w.plan, r) for r in rows]
+    return Message(
+        _("{head}\n{lines}", head=head, lines=Lines(lines)), context=view.Totals.of(rows).text()
+    )
+
+
+async def month(ctx: Context, scope: Scope, first: date, last: date, *, text: bool) -> Message:
+    """A month's totals (each person's for a team) with the chart attached."""
+    people = _who(ctx, scope.people)
+    rows = await store.ensure_days(ctx, people, first, last)
+    png = await _chart(ctx, scope, people, rows, first, last)
+    label = f"{first:%Y-%m}"
+    files = [File(f"attendance-{label}.png", png, "image/png")]
+    head = _("🕘 Attendance {month} — {who}", month=label, who=scope.title)
+    if not text:
+        return Message(head, files=files)
+    totals = view.Totals.of(rows)
+    if scope.single:
+        return Message(_("{head}\n{totals}", head=head, totals=totals.text()), files=files)
+    by_person = _by_person(rows)
+    lines = [view.Totals.of(by_person.get(w.person.id, [])).short(w.person) for w in people]
+    if len(lines) > SHOWN:
+        lines = [*lines[:SHOWN], _("…and {n} more people: see the chart", n=len(lines) - SHOWN)]
+    return Message(
+        _("{head}\n{totals}\n{lines}", head=head, totals=totals.text(), lines=Lines(lines)),
+        files=files,
+    )
+
+
+def _by_person(rows: Sequence[AttendanceDay]) -> dict[int, list[AttendanceDay]]:
+    found: dict[int, list[AttendanceDay]] = {}
+    for r in rows:
+        found.setdefault(r.person_id, []).append(r)
+    return found
+
+
+async def _chart(
+    ctx: Context, scope: Scope, people: list[Who], rows: Sequence[AttendanceDay],
+    first: date, last: date,
+) -> bytes:  # fmt: skip
+    title = _("Attendance {month} — {who}", month=f"{first:%Y-%m}", who=scope.title)
+    legend = chart.Legend(
+        {s: _label(ctx, name) for s, name in view.STATUS_NAMES.items()},
+        _label(ctx, view.FIELD_NAME),
+        [_label(ctx, name) for name in view.WEEKDAY_NAMES],
+    )
+    if scope.single:
+        return await offload(chart.person_month, _label(ctx, title), first, rows, legend)
+    by_person = _by_person(rows)
+    grid = [(w.person.handle, by_person.get(w.person.id, [])) for w in people]
+    return await offload(chart.team_month, _label(ctx, title), first, last, grid, legend)
+
+
+def _label(ctx: Context, text: Text) -> chart.Label:
+    return chart.Label(ctx.t(text), str(text))
+
+
+async def today(ctx: Context, scope: Scope) -> Message:
+    """Who is in, late, in the field, on leave or not in yet today."""
+    people = _who(ctx, scope.people)
+    now = ctx.now()
+    pairs = await today_rows(ctx, people)
+    if not pairs:
+        return Message(_("Nobody in {who} has a workday today.", who=scope.title))
+    at = now.astimezone(ctx.person.tz).time().replace(second=0, microsecond=0)
+    counts = view.TodayCounts.of([(w.person, w.plan, r) for w, r in pairs], now)
+    lines = [view.person_line(w.person, w.plan, r) for w, r in pairs[:SHOWN]]
+    if len(pairs) > SHOWN:
+        lines.append(_("…and {n} more people", n=len(pairs) - SHOWN))
+    return Message(_("{head}\n{lines}", head=counts.text(at), lines=Lines(lines)))
+
+
+async def today_rows(ctx: JobContext, people: list[Who]) -> list[tuple[Who, AttendanceDay]]:
+    """Each scheduled person's day today in their schedule's zone (those at work on a day off
+    too)."""
+    found = []
+    by_day: dict[date, list[Who]] = {}
+    for w in people:
+        by_day.setdefault(ctx.now().astimezone(w.plan.tz).date(), []).append(w)
+    for day, group in by_day.items():
+        rows = {r.person_id: r for r in await store.ensure_days(ctx, group, day, day)}
+        for w in group:
+            row = rows.get(w.person.id)
+            if row is not None and (row.scheduled or row.first_in is not None):
+                found.append((w, row))
+    return found
+
+
+async def export(ctx: Context, scope: Scope, first: date, last: date) -> Message:
+    """Every person's every day of a month, as a CSV file, with a three-line summary."""
+    if first > ctx.today():
+        example = f"{ctx.today():%Y-%m}"
+        raise UsageError(
+            _(
+                "{month} hasn't started yet — export a month up to this one, "
+                "e.g. /attendance export {example}",
+                month=f"{first:%Y-%m}",
+                example=example,
+            )
+        )
+    people = _who(ctx, scope.people)
+    rows = await store.ensure_days(ctx, people, first, last)
+    data = await offload(export_csv, people, rows)
+    label = f"{first:%Y-%m}"
+    head = _(
+        "📎 Attendance {month} — {who}: {people} people, {days} person-days.",
+        month=label,
+        who=scope.title,
+        people=len({r.person_id for r in rows}),
+        days=len(rows),
+    )
+    return Message(
+        _("{head}\n{totals}", head=head, totals=view.Totals.of(rows).text()),
+        files=[File(f"attendance-{label}.csv", data, "text/csv")],
+    )
+
+
+CSV_COLUMNS = [
+    "date", "person", "name", "team", "schedule", "status", "first_in", "last_out",
+    "late_minutes", "early_minutes", "worked_hours", "mode", "place", "leave_type",
+]  # fmt: skip
+
+
+def export_csv(people: Sequence[Who], rows: Sequence[AttendanceDay]) -> bytes:
+    by_id = {w.person.id: w for w in people}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for r in sorted(rows, key=lambda r: (by_id[r.person_id].person.handle, r.day)):
+        w = by_id[r.person_id]
+        first, last = view.clock(w.plan, r)
+        writer.writerow(
+            [
+                r.day.isoformat(),
+                w.person.handle,
+                w.person.name,
+                w.person.team or "",
+                w.plan.name,
+                r.status,
+                first.strftime("%H:%M") if first else "",
+                last.strftime("%H:%M") if last else "",
+                r.late_minutes,
+                r.early_minutes,
+                f"{r.worked_minutes / 60:.2f}",
+                r.mode,
+                r.place,
+                r.leave_type,
+            ]
+        )
+    return out.getvalue().encode("utf-8-sig")  # with a BOM, so Excel reads Chinese right

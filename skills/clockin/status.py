@@ -1,0 +1,111 @@
+"""A person's day from its clock events, their plan, the calendar and leave: present, late (by how
+many minutes), left early, absent, on leave, holiday, off, still at work or never clocked out.
+Pure: no database, no clock of its own."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from skills.clockin.models import (
+    ABSENT,
+    EARLY,
+    HOLIDAY,
+    IN,
+    LATE,
+    LEAVE,
+    MISSING_OUT,
+    OFF,
+    OPEN,
+    OUT,
+    PRESENT,
+    AttendanceDay,
+    ClockEvent,
+)
+from skills.clockin.schedule import Plan
+
+NOT_IN = "not_in"  # today, a workday, not clocked in yet (never stored as final)
+
+
+@dataclass(frozen=True)
+class DayInput:
+    plan: Plan
+    scheduled: bool  # False: someone without a schedule (every day is a day off)
+    day: date
+    events: Sequence[ClockEvent]  # of this work day
+    leave_type: str | None  # None: not on leave
+    now: datetime
+    close_after: timedelta
+
+
+def _minutes(delta: timedelta) -> int:
+    return max(0, int(delta.total_seconds() // 60))
+
+
+def worked(events: Sequence[ClockEvent]) -> timedelta:
+    """Time between each clock-in and the clock-out after it."""
+    total, since = timedelta(0), None
+    for e in sorted(events, key=lambda e: e.at):
+        if e.kind == IN and since is None:
+            since = e.at
+        elif e.kind == OUT and since is not None:
+            total += e.at - since
+            since = None
+    return total
+
+
+def compute(d: DayInput, person_id: int) -> AttendanceDay:
+    """The day as stored; ``final`` once only a new event or leave could change it."""
+    events = sorted(d.events, key=lambda e: e.at)
+    ins = [e for e in events if e.kind == IN]
+    outs = [e for e in events if e.kind == OUT]
+    shift = d.plan.shift(d.day)
+    kind = d.plan.day_kind(d.day) if d.scheduled else "off"
+    end = shift.end if kind == "work" else d.plan.local_day_end(d.day)
+    row = AttendanceDay(
+        person_id=person_id,
+        day=d.day,
+        status=OFF,
+        scheduled=kind == "work",
+        first_in=ins[0].at if ins else None,
+        last_out=outs[-1].at if outs else None,
+        worked_minutes=_minutes(worked(events)),
+        mode=ins[0].mode if ins else "",
+        place=ins[0].place if ins else "",
+        leave_type=d.leave_type or "",
+        final=d.now >= end + d.close_after,
+    )
+    still_in = bool(events) and events[-1].kind == IN
+    closed = d.now >= end + d.close_after
+    if d.leave_type is not None:
+        row.status = LEAVE
+    elif kind != "work":
+        row.status = HOLIDAY if kind == "holiday" else OFF
+        if events:
+            row.status = (MISSING_OUT if closed else OPEN) if still_in else PRESENT
+    elif not events:
+        row.status = ABSENT if d.now >= shift.end else NOT_IN
+        row.final = d.now >= shift.end
+    else:
+        _judge(row, d, shift.late_from, still_in, closed)
+    return row
+
+
+def _judge(
+    row: AttendanceDay, d: DayInput, late_from: datetime, still_in: bool, closed: bool
+) -> None:
+    """A workday with clock events: late, early, still in, never clocked out, or present."""
+    shift = d.plan.shift(d.day)
+    if row.first_in is not None and row.first_in > late_from + d.plan.grace:
+        row.late_minutes = _minutes(row.first_in - late_from)
+    if not still_in and row.last_out is not None:
+        row.early_minutes = _minutes(d.plan.required_end(shift, row.first_in) - row.last_out)
+    if still_in:
+        row.status = MISSING_OUT if closed else OPEN
+    elif row.late_minutes:
+        row.status = LATE
+    elif row.early_minutes:
+        row.status = EARLY
+    else:
+        row.status = PRESENT

@@ -1,0 +1,235 @@
+"""Reading and writing attendance: narrow, typed functions over the clockin tables. Days are
+computed by :mod:`skills.clockin.status` and stored, so reports read rows instead of replaying
+events; :func:`ensure_days` fills what is missing or not final yet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlmodel import col, delete, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import JobContext, PersonRef
+from skills.clockin.models import IN, AttendanceDay, ClockEvent, Leave, SentNotice
+from skills.clockin.schedule import Plan, Plans
+from skills.clockin.status import DayInput, compute
+from storage.models import Chat, Person
+
+DAY_FIELDS = tuple(
+    f for f in AttendanceDay.model_fields if f not in ("person_id", "day")
+)  # what a recomputation may change
+
+
+def days_between(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+async def events_of(session: AsyncSession, person_id: int, day: date) -> list[ClockEvent]:
+    rows = await session.exec(
+        select(ClockEvent)
+        .where(ClockEvent.person_id == person_id, ClockEvent.work_day == day)
+        .order_by(col(ClockEvent.at), col(ClockEvent.id))
+    )
+    return list(rows.all())
+
+
+async def last_event(session: AsyncSession, person_id: int) -> ClockEvent | None:
+    rows = await session.exec(
+        select(ClockEvent)
+        .where(ClockEvent.person_id == person_id)
+        .order_by(col(ClockEvent.at).desc(), col(ClockEvent.id).desc())
+        .limit(1)
+    )
+    return rows.first()
+
+
+async def leave_types(
+    session: AsyncSession, person_ids: Sequence[int], first: date, last: date
+) -> dict[tuple[int, date], str]:
+    """``(person, day) -> leave type`` for approved leave overlapping ``first..last``."""
+    rows = await session.exec(
+        select(Leave).where(
+            col(Leave.person_id).in_(person_ids), col(Leave.start) <= last, col(Leave.end) >= first
+        )
+    )
+    found: dict[tuple[int, date], str] = {}
+    for leave in rows.all():
+        for day in days_between(max(leave.start, first), min(leave.end, last)):
+            found[leave.person_id, day] = leave.type
+    return found
+
+
+@dataclass(frozen=True)
+class Who:
+    """A person with the plan they work (``scheduled`` False: no schedule, days off only)."""
+
+    person: PersonRef
+    plan: Plan
+    scheduled: bool
+
+
+def who(plans: Plans, people: Iterable[PersonRef]) -> list[Who]:
+    found = []
+    for p in people:
+        plan = plans.of(p)
+        found.append(Who(p, plan or plans.or_free(p), plan is not None))
+    return found
+
+
+async def everyone(ctx: JobContext) -> list[PersonRef]:
+    """Every person of the directory (for admins' reports and the jobs)."""
+    ids = (await ctx.session.exec(select(Person.id).order_by(col(Person.id)))).all()
+    return await ctx.people([i for i in ids if i is not None])
+
+
+async def recompute(ctx: JobContext, w: Who, day: date) -> AttendanceDay:
+    """Compute one person's day again (after an event or leave changed) and store it."""
+    events = await events_of(ctx.session, w.person.id, day)
+    leave = await leave_types(ctx.session, [w.person.id], day, day)
+    row = compute(_input(ctx, w, day, events, leave.get((w.person.id, day))), w.person.id)
+    existing = await ctx.session.get(AttendanceDay, (w.person.id, day))
+    return _save(ctx.session, existing, row)
+
+
+def _input(
+    ctx: JobContext, w: Who, day: date, events: Sequence[ClockEvent], leave: str | None
+) -> DayInput:
+    return DayInput(w.plan, w.scheduled, day, events, leave, ctx.now(), ctx.config.close_after)
+
+
+def _save(
+    session: AsyncSession, existing: AttendanceDay | None, row: AttendanceDay
+) -> AttendanceDay:
+    if existing is None:
+        session.add(row)
+        return row
+    for name in DAY_FIELDS:
+        if getattr(existing, name) != getattr(row, name):
+            setattr(existing, name, getattr(row, name))
+    return existing
+
+
+async def ensure_days(
+    ctx: JobContext, people: Sequence[Who], first: date, last: date
+) -> list[AttendanceDay]:
+    """Everyone's days from ``first`` to ``last`` (none after today in their schedule's zone):
+    stored rows when final, the rest computed now and stored. Someone without a schedule has
+    rows only for days they clocked."""
+    ids = [w.person.id for w in people]
+    stored = {
+        (r.person_id, r.day): r
+        for r in (
+            await ctx.session.exec(
+                select(AttendanceDay).where(
+                    col(AttendanceDay.person_id).in_(ids),
+                    col(AttendanceDay.day) >= first,
+                    col(AttendanceDay.day) <= last,
+                )
+            )
+        ).all()
+    }
+    wanted = [
+        (w, day)
+        for w in people
+        for day in days_between(first, min(last, ctx.now().astimezone(w.plan.tz).date()))
+        if not ((row := stored.get((w.person.id, day))) and row.final)
+    ]
+    if wanted:
+        since = await _since(ctx, wanted)
+        wanted = [(w, d) for w, d in wanted if d >= since[w.person.id]]
+    if wanted:
+        await _fill(ctx, wanted, stored)
+    return [stored[key] for key in sorted(stored)]  # by person, then day
+
+
+async def _since(ctx: JobContext, wanted: list[tuple[Who, date]]) -> dict[int, date]:
+    """From when each person's attendance counts: the day they joined the directory, or their
+    first clock event or leave if earlier (days before that are neither absent nor off)."""
+    plans = {w.person.id: w.plan for w, _d in wanted}
+    rows = await ctx.session.exec(
+        select(Person.id, Person.created_at).where(col(Person.id).in_(list(plans)))
+    )
+    since = {pid: at.astimezone(plans[pid].tz).date() for pid, at in rows.all() if pid is not None}
+    earlier = sorted({w.person.id for w, d in wanted if d < since.get(w.person.id, d)})
+    if earlier:
+        for table, day in ((ClockEvent, ClockEvent.work_day), (Leave, Leave.start)):
+            found = await ctx.session.exec(
+                select(table.person_id, func.min(day))
+                .where(col(table.person_id).in_(earlier))
+                .group_by(col(table.person_id))
+            )
+            for pid, first in found.all():
+                since[pid] = min(since.get(pid, first), first)
+    return {pid: since.get(pid, date.min) for pid in plans}
+
+
+async def _fill(
+    ctx: JobContext, wanted: list[tuple[Who, date]], stored: dict[tuple[int, date], AttendanceDay]
+) -> None:
+    ids = sorted({w.person.id for w, _d in wanted})
+    days = sorted({d for _w, d in wanted})
+    events: dict[tuple[int, date], list[ClockEvent]] = {}
+    rows = await ctx.session.exec(
+        select(ClockEvent)
+        .where(col(ClockEvent.person_id).in_(ids), col(ClockEvent.work_day).in_(days))
+        .order_by(col(ClockEvent.at))
+    )
+    for e in rows.all():
+        events.setdefault((e.person_id, e.work_day), []).append(e)
+    leave = await leave_types(ctx.session, ids, days[0], days[-1])
+    for w, day in wanted:
+        key = (w.person.id, day)
+        if not w.scheduled and key not in events and key not in leave:
+            continue
+        row = compute(_input(ctx, w, day, events.get(key, []), leave.get(key)), w.person.id)
+        stored[key] = _save(ctx.session, stored.get(key), row)
+
+
+async def clocked_in(session: AsyncSession, ids: Sequence[int], day: date) -> set[int]:
+    """Who of ``ids`` has a clock-in filed under ``day``."""
+    rows = await session.exec(
+        select(ClockEvent.person_id).where(
+            col(ClockEvent.person_id).in_(ids), ClockEvent.work_day == day, ClockEvent.kind == IN
+        )
+    )
+    return set(rows.all())
+
+
+async def first_time(session: AsyncSession, key: str, now: datetime) -> bool:
+    """Mark ``key`` sent; ``False`` if it was already."""
+    if await session.get(SentNotice, key) is not None:
+        return False
+    session.add(SentNotice(key=key, sent_at=now))
+    await session.flush()
+    return True
+
+
+async def chat_id(session: AsyncSession, name: str) -> int:
+    """The database id of the chat ``<platform>:<chat id>`` (known from now on)."""
+    platform, _sep, platform_id = name.partition(":")
+    found = (
+        await session.exec(
+            select(Chat).where(Chat.platform == platform, Chat.chat_id == platform_id)
+        )
+    ).first()
+    if found is None:
+        found = Chat(platform=platform, chat_id=platform_id, kind="group", title="")
+        session.add(found)
+        await session.flush()
+    assert found.id is not None
+    return found.id
+
+
+async def request_rows(
+    session: AsyncSession, request_id: int
+) -> tuple[list[Leave], list[ClockEvent]]:
+    leave = await session.exec(select(Leave).where(Leave.request_id == request_id))
+    events = await session.exec(select(ClockEvent).where(ClockEvent.request_id == request_id))
+    return list(leave.all()), list(events.all())
+
+
+async def forget_request(session: AsyncSession, request_id: int) -> None:
+    await session.exec(delete(Leave).where(col(Leave.request_id) == request_id))
+    await session.exec(delete(ClockEvent).where(col(ClockEvent.request_id) == request_id))
