@@ -151,8 +151,8 @@ async def run_console(
     "--db",
     "db_url",
     default=None,
-    help="Database URL (default: storage.url of the "
-    "config); e.g. sqlite+aiosqlite:///:memory: for a throw-away run.",
+    help="Database: a URL or an SQLite file (default: storage.url of the config); "
+    "e.g. try.db, or sqlite+aiosqlite:///:memory: for a throw-away run.",
 )
 @click.argument("transcript_file", required=False, type=click.File("r", encoding="utf-8"))
 def console_command(
@@ -182,7 +182,7 @@ def console_command(
     """
     config, skills = load_or_exit(config_path)
     if db_url:
-        config.storage.url = db_url
+        config.storage.url = db_url if "://" in db_url else _sqlite_url(Path(db_url))
     clock: Clock = SystemClock()
     if fake_clock:
         clock = FakeClock(start.replace(tzinfo=ZoneInfo(config.org.timezone)))
@@ -192,3 +192,7 @@ def console_command(
         run_console(config, skills, source=source, interactive=interactive, clock=clock, user=user)
     )
     sys.exit(1 if bad else 0)
+
+
+def _sqlite_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path.expanduser().resolve()}"

@@ -76,7 +76,8 @@ async def clock_out(ctx: Context, note: str = "", at: datetime | None = None) ->
         await ctx.reply(_ask_anyway(w, when))  # a question, not an error: nothing is refused
         return
     before = events[-1] if events and events[-1].kind == OUT else None
-    await add(ctx, w, OUT, when, Where(), note=note, source="command" if at is None else "button")
+    source = "command" if at is None else "button"
+    await add(ctx, w, OUT, when, Where(), note=note, source=source, day=day)
     row = await store.recompute(ctx, w, day)
     if before is not None:
         text = _(
@@ -144,12 +145,14 @@ async def add(
     source: str = "command",
     request_id: int | None = None,
     approved_by: int | None = None,
+    day: date | None = None,
 ) -> ClockEvent:
+    """Write one clock event, filed under ``day`` (default: the shift nearest to ``at``)."""
     event = ClockEvent(
         person_id=w.person.id,
         kind=kind,
         at=at,
-        work_day=w.plan.work_day(at),
+        work_day=day or w.plan.work_day(at),
         mode=where.mode,
         place=where.place,
         latitude=where.latitude,
@@ -178,6 +181,8 @@ def geofenced(ctx: JobContext, latitude: float, longitude: float) -> Where:
 
 
 def _judgement(w: Who, row: AttendanceDay) -> Text:
+    if not w.scheduled:
+        return _("no schedule to keep")
     if not row.scheduled:
         return _("not a workday")
     if row.late_minutes:

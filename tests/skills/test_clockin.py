@@ -117,6 +117,16 @@ async def test_a_late_night_clock_in_is_late_for_that_evenings_shift(deskmate):
     assert "Mon 23 Nov · 00:30–… · at work · late 2 h 30 min" in week
 
 
+async def test_a_clock_out_closes_the_open_clock_in_even_nearer_the_next_shift(deskmate):
+    chat = await deskmate(clockin, config=TEAM, start=utc(2026, 11, 23, 16, 30))  # 00:30 Tue
+    await chat.say("nina", "/in")
+    await chat.set_time(utc(2026, 11, 24, 10, 30))  # Tue 18:30: nearer Tue's 22:00 shift
+    assert (await chat.say("nina", "/out")).one().text == "🕘 Out at 18:30 — worked 18 h."
+    week = (await chat.say("nina", "/attendance")).one().text
+    assert "Mon 23 Nov · 00:30–18:30" in week
+    assert "Tue 24 Nov · ?" not in week
+
+
 async def test_a_holiday_has_no_reminder_and_shows_as_holiday(deskmate):
     chat = await deskmate(clockin, config=TEAM, start=utc(2026, 11, 26, 0, 30))  # Thu 08:30
     await chat.advance("2h")
@@ -165,7 +175,7 @@ async def test_flexible_hours_late_after_the_core_start_and_a_full_day_from_arri
 
 async def test_without_a_schedule_times_count_but_nothing_is_late(chat):
     await chat.advance("3h")
-    assert (await chat.say("eve", "/in")).one().text == "🕘 In at 12:00 — not a workday."
+    assert (await chat.say("eve", "/in")).one().text == "🕘 In at 12:00 — no schedule to keep."
 
 
 # --- locations and geofences ---------------------------------------------------------------------
