@@ -8,13 +8,16 @@ process also queue on an asyncio lock. PostgreSQL needs neither.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import contextlib
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+T = TypeVar("T")
 
 
 class Database:
@@ -29,24 +32,73 @@ class Database:
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         if self.is_sqlite:
             _sqlite_immediate_transactions(self.engine)
+        self._open = 0  # transactions under way
+        self._idle = asyncio.Event()
+        self._closed = False
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session inside one transaction: committed when the block ends, rolled back on error."""
-        if self._write_lock is not None:
-            async with self._write_lock, self._session() as session:
-                yield session
-        else:
-            async with self._session() as session:
-                yield session
+        if self._closed:
+            raise DatabaseClosed("the database is closed (the bot is stopping)")
+        self._open += 1
+        self._idle.clear()
+        try:
+            if self._write_lock is not None:
+                async with self._write_lock, self._session() as session:
+                    yield session
+            else:
+                async with self._session() as session:
+                    yield session
+        finally:
+            self._open -= 1
+            if not self._open:
+                self._idle.set()
 
     @asynccontextmanager
     async def _session(self) -> AsyncIterator[AsyncSession]:
-        async with AsyncSession(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        # A task cancelled while a connection opens or closes (the bot stopping under a drain)
+        # would orphan it (aiosqlite opens its thread and file before returning): both are
+        # finished even then, and the cancellation goes on afterwards.
+        conn = await self._connect()
+        try:
+            async with AsyncSession(conn, expire_on_commit=False) as session, session.begin():
+                yield session
+        finally:
+            await _uncancelled(conn.close())
 
-    async def dispose(self) -> None:
+    async def _connect(self) -> AsyncConnection:
+        opening = asyncio.ensure_future(self.engine.connect())
+        try:
+            return await asyncio.shield(opening)
+        except asyncio.CancelledError:  # cancelled while it opened: close it, then stop
+            with contextlib.suppress(Exception):
+                await (await opening).close()
+            raise
+
+    async def dispose(self, grace: float = 10) -> None:
+        """Take no new transaction, let those under way end (up to ``grace`` seconds), then close
+        every connection — none is left to a task that outlives the bot."""
+        self._closed = True
+        if self._open:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._idle.wait(), grace)
         await self.engine.dispose()
+
+
+async def _uncancelled(step: Awaitable[T]) -> T:
+    """Run ``step`` to its end even if the caller is cancelled meanwhile; then re-raise."""
+    task = asyncio.ensure_future(step)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await task
+        raise
+
+
+class DatabaseClosed(RuntimeError):
+    """A transaction was asked for after the database closed."""
 
 
 def _sqlite_immediate_transactions(engine: AsyncEngine) -> None:
