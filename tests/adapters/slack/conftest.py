@@ -51,6 +51,15 @@ delivery:
     slack: {{overall: {{per_second: 1000, burst: 100}}, per_chat: {{per_second: 1000, burst: 100}}}}
 skills:
   quiet_hours: {{off_hours: null, days_off: []}}
+  approvals:
+    flows:
+      leave:
+        title: Leave
+        fields:
+          dates: {{type: date_range}}
+          type: {{type: choice, choices: [annual, sick]}}
+          reason: {{type: text, required: false}}
+        steps: [{{approvers: [alice]}}]
 """
 
 

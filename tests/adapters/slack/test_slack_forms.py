@@ -125,3 +125,48 @@ async def test_where_there_are_no_forms_the_command_answers_in_text(deskmate: An
     chat = await deskmate(skill)
     out = await chat.say("alice", "/trip")
     assert out.one().text == "Type /trip <first>..<last>, e.g. /trip 12-01..12-03"
+
+
+async def test_request_leave_opens_the_flows_modal_and_files_it(fake_slack, tmp_path) -> None:
+    slack = await make_bot(fake_slack, tmp_path)
+    try:
+        await slack.command("U2", "/request leave", channel="C1")
+        call = (await slack.until(lambda: slack.fake.calls_to("views.open")))[0]
+        assert call.response["ok"], call.response
+        view = call.parsed("view")
+        assert [b["block_id"] for b in view["blocks"]] == ["dates", "dates:end", "type", "reason"]
+        assert view["submit"]["text"] == "File the request"
+
+        leave = {
+            "dates": {"type": "datepicker", "selected_date": "2026-12-03"},
+            "dates:end": {"type": "datepicker", "selected_date": "2026-12-01"},
+            "type": {"type": "static_select", "selected_option": {"value": "annual"}},
+            "reason": {"type": "plain_text_input", "value": "family trip"},
+        }
+        status, answer = await slack.submit("U2", call, leave)
+        assert status == 200
+        assert answer["response_action"] == "errors"
+        assert "ends before it starts" in answer["errors"]["dates"]
+        assert slack.posted() == []  # nothing filed
+
+        leave["dates:end"]["selected_date"] = "2026-12-04"
+        assert await slack.submit("U2", call, leave) == (200, {})
+        card = (await slack.until(lambda: slack.posted("C1")))[0]
+        assert "📝" in card.args["text"]
+        assert "family trip" in json.dumps(card.parsed("blocks"))
+        to_alice = await slack.until(
+            lambda: [
+                c
+                for c in slack.fake.calls_to("chat.postMessage")
+                if c.args["channel"] in ("U1", "DU1")
+            ]
+        )
+        labels = [
+            e["text"]["text"]
+            for b in to_alice[0].parsed("blocks")
+            if b["type"] == "actions"
+            for e in b["elements"]
+        ]
+        assert labels == ["Approve", "Reject"]
+    finally:
+        await slack.bot.stop()

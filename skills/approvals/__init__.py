@@ -1,0 +1,218 @@
+"""Approvals (审批): leave, expenses and any request an admin defines as a flow in the config.
+A person files a request; it travels the flow's steps; each approver decides with a button; the
+requester and the CC list are told; everything is on record and other skills hook the outcome.
+
+    /request · /request leave dates:12-01..12-03 type:annual reason:"family trip"
+    /approve 12 [comment] · /reject 12 <reason> · /request show 12 · /request withdraw 12
+    /approvals · /approvals mine · /approvals delegate @bob until:12-10 · /approvals export month
+
+Other skills hook ``approvals.approved`` and ``approvals.rejected``: the payload has ``request``,
+``flow``, ``requester`` (person id), ``fields`` (typed: DateRange, date, time, Money, numbers,
+texts, person ids), ``decided_by`` and ``decided_at``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from bot import (
+    Context,
+    DateRange,
+    JobContext,
+    NotFound,
+    Opt,
+    PersonRef,
+    Rest,
+    Skill,
+    UsageError,
+    _,
+)
+from bot.forms import FormInvalid
+from bot.i18n import Text
+from bot.markup import Lines
+from skills.approvals import decide, delegation, flow, form, nudges, report, view
+from skills.approvals.config import ROLES, ApprovalsConfig, FlowSpec
+
+HERE = Path(__file__).parent
+skill = Skill(
+    "approvals",
+    description=_("Approvals: leave, expenses and any request an admin defines"),
+    config=ApprovalsConfig,
+    migrations=HERE / "migrations",
+    translations=HERE / "locales",
+)
+for _role, _description in ROLES.items():
+    skill.role(_role, _description)
+skill.digest_label("request", _("{n} request to decide"), _("{n} requests to decide"))
+skill.digest_label("decided", _("{n} request decided"), _("{n} requests decided"))
+skill.digest_label("reminder", _("{n} approval reminder"), _("{n} approval reminders"))
+
+
+# --- filing -------------------------------------------------------------------------------------
+
+
+@skill.command(
+    "request",
+    help=_('Ask for approval: /request leave dates:12-01..12-03 type:annual reason:"trip"'),
+)
+async def request(ctx: Context, name: str = "", fields: Rest = "") -> None:
+    """Without a flow: the flows one can file. With a flow and nothing else: its form. Else file."""
+    flows: dict[str, FlowSpec] = ctx.config.flows
+    if not name:
+        await ctx.reply(_flows(flows))
+        return
+    spec = flows.get(name.lower())
+    if spec is None:
+        raise NotFound(
+            _(
+                "There is no flow {name} — the flows are: {flows}",
+                name=name,
+                flows=", ".join(flows) or "–",
+            )
+        )
+    if not fields.strip():
+        if not ctx.open_form(view.as_form(name.lower(), spec)):  # a Slack modal, where there is one
+            await ctx.reply(view.describe(name.lower(), spec))
+        return
+    read = form.reader(ctx)
+    values, errors = await form.validate(spec, form.split(fields, spec, read), read)
+    if errors:
+        raise UsageError(
+            _(
+                "{problems}\nExample: {example}",
+                problems=Lines(list(errors.values())),
+                example=view.example(name.lower(), spec),
+            )
+        )
+    await flow.file(ctx, name.lower(), spec, values)
+
+
+@skill.form("file")
+async def file_form(ctx: Context, name: str, values: dict[str, str]) -> None:
+    """A flow's form submitted (a Slack modal): the same checks as the typed command, each
+    problem shown beside its field."""
+    spec = ctx.config.flows.get(name)
+    if spec is None:
+        raise NotFound(
+            _("There is no flow {name} any more — type /request to see the flows.", name=name)
+        )
+    given = {field: text for field, text in values.items() if text.strip()}
+    typed, errors = await form.validate(spec, given, form.reader(ctx))
+    if errors:
+        raise FormInvalid(errors)
+    await flow.file(ctx, name, spec, typed)
+
+
+def _flows(flows: dict[str, FlowSpec]) -> Text:
+    if not flows:
+        return _("No flows are set up yet — an admin adds them under skills.approvals.flows.")
+    lines = [_("• {name}: {title}", name=n, title=f.title) for n, f in flows.items()]
+    return _(
+        "📝 What you can ask for:\n{lines}\n/request <flow> shows its fields.", lines=Lines(lines)
+    )
+
+
+@skill.command("request show", help=_("A request's card and its whole trail: /request show 12"))
+async def show(ctx: Context, request_id: int) -> None:
+    await report.show(ctx, request_id)
+
+
+@skill.command("request withdraw", help=_("Take back your pending request: /request withdraw 12"))
+async def withdraw(ctx: Context, request_id: int) -> None:
+    await decide.withdraw(ctx, request_id)
+
+
+# --- deciding -----------------------------------------------------------------------------------
+
+
+@skill.command("approve", help=_("Approve a request waiting for you: /approve 12 ok, enjoy"))
+async def approve(ctx: Context, request_id: int, comment: Rest = "") -> None:
+    await decide.decide(ctx, request_id, True, comment)
+
+
+@skill.command("reject", help=_("Reject a request, with the reason: /reject 12 too many overlaps"))
+async def reject(ctx: Context, request_id: int, reason: Rest = "") -> None:
+    if not reason.strip():
+        raise UsageError(
+            _(
+                "Say why: /reject {id} <reason>, e.g. /reject {id} the team is short that week",
+                id=request_id,
+            )
+        )
+    await decide.decide(ctx, request_id, False, reason)
+
+
+@skill.action("approve")
+async def approve_button(ctx: Context, value: str) -> None:
+    await decide.decide(ctx, _id(value), True, "")
+
+
+@skill.action("reject")
+async def reject_button(ctx: Context, value: str) -> None:
+    """A rejection needs a reason, which a button can't carry: check who pressed, then ask for
+    the command (a platform form can take the reason later)."""
+    shown = await decide.locked(ctx, _id(value))
+    decide.may_decide(ctx, shown)
+    await ctx.reply(
+        _("To reject #{id}, type /reject {id} <reason> — a reason is required.", id=shown.id),
+        ephemeral=True,
+    )
+
+
+@skill.action("withdraw")
+async def withdraw_button(ctx: Context, value: str) -> None:
+    await decide.withdraw(ctx, _id(value))
+
+
+# --- lists, delegation, export ------------------------------------------------------------------
+
+
+@skill.command("approvals", help=_("Requests waiting for you; /approvals mine: the ones you filed"))
+async def approvals(ctx: Context, scope: Literal["mine"] | None = None) -> None:
+    await ctx.reply(await (report.mine(ctx) if scope else report.waiting(ctx)))
+
+
+@skill.command(
+    "approvals delegate",
+    help=_("Let someone decide for you while away: /approvals delegate @bob until:12-10"),
+)
+async def delegate(
+    ctx: Context,
+    to: PersonRef | None = None,
+    off: Literal["off"] | None = None,
+    until: Annotated[date | None, Opt("until")] = None,
+) -> None:
+    if off:
+        await delegation.stop(ctx)
+        return
+    if to is None or until is None:
+        raise UsageError(_("Say who and until when: /approvals delegate @bob until:12-10"))
+    await delegation.start(ctx, to, until)
+
+
+@skill.command(
+    "approvals export", help=_("Requests of a period as a CSV file: /approvals export month")
+)
+async def export(ctx: Context, period: DateRange | None = None) -> None:
+    await ctx.reply(await report.export(ctx, period))
+
+
+# --- reminders and escalation -------------------------------------------------------------------
+
+
+@skill.timer("remind")
+async def remind(ctx: JobContext, key: str, payload: dict[str, Any]) -> None:
+    await nudges.remind(ctx, payload)
+
+
+@skill.timer("escalate")
+async def escalate(ctx: JobContext, key: str, payload: dict[str, Any]) -> None:
+    await nudges.escalate(ctx, payload)
+
+
+def _id(value: str) -> int:
+    if not value.isdigit():
+        raise NotFound(_("This button no longer works — type /help to see the commands."))
+    return int(value)

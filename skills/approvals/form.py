@@ -1,0 +1,288 @@
+"""A flow's form: reading what people type (``dates:12-01..12-03 type:annual "trip"``) into typed
+values with one error per field, storing them as JSON, and the facts conditions compare.
+
+:func:`validate` is the one place fields are checked; a chat command and a platform form (a Slack
+modal) both call it and show its per-field errors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from bot import BadValue, Context, DateRange, Money, PersonRef, _
+from bot import values as parsers
+from bot.i18n import Text
+from bot.params import tokenize
+from skills.approvals.config import FieldSpec, FlowSpec, derived_names
+from skills.approvals.people import find_mentioned
+
+Values = dict[str, Any]
+Errors = dict[str, Text]
+
+
+@dataclass(frozen=True)
+class Reader:
+    """What reading a form needs: who files it (dates are read in their time zone), the time,
+    the default currency, and how to find a mentioned person."""
+
+    person: PersonRef
+    now: datetime
+    currency: str
+    find: Callable[[str], Awaitable[PersonRef | None]]
+
+    @property
+    def when(self) -> parsers.When:
+        return parsers.When(self.now, self.person.tz)
+
+
+def reader(ctx: Context) -> Reader:
+    async def find(token: str) -> PersonRef | None:
+        return await find_mentioned(ctx, token)
+
+    return Reader(ctx.person, ctx.now(), ctx.org.currency, find)
+
+
+# --- from the chat's text to raw strings per field ----------------------------------------------
+
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(.*)", re.S)
+
+
+def split(text: str, flow: FlowSpec, read: Reader) -> dict[str, str]:
+    """``name:value`` pairs, then positional words for the fields not named: each goes to the
+    next field (in the flow's order) that accepts it; a text field takes all the words left."""
+    raw: dict[str, str] = {}
+    tokens = tokenize(text)
+    positional = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        m = None if tok.quoted else _KEY.fullmatch(tok.text)
+        if m is None or m.group(2).startswith("//"):  # a word, or a link
+            positional.append(tok.text)
+        else:
+            value = m.group(2)
+            if not value and i + 1 < len(tokens):  # "dates: 12-01..12-03"
+                i += 1
+                value = tokens[i].text
+            raw[m.group(1).lower()] = value
+        i += 1
+    _fill_positional(positional, flow, read, raw)
+    return raw
+
+
+def _fill_positional(words: list[str], flow: FlowSpec, read: Reader, raw: dict[str, str]) -> None:
+    open_fields = [n for n in flow.fields if n not in raw]
+    for k, word in enumerate(words):
+        fits = [
+            n
+            for n in open_fields
+            if flow.fields[n].type != "text" and _fits(flow.fields[n], word, read)
+        ]
+        if fits:
+            raw[fits[0]] = word
+            open_fields.remove(fits[0])
+            continue
+        texts = [n for n in open_fields if flow.fields[n].type == "text"]
+        if texts:
+            raw[texts[0]] = " ".join(words[k:])
+            return
+        raw.setdefault("", word)  # a word no field takes: reported by validate
+        return
+
+
+def _fits(spec: FieldSpec, word: str, read: Reader) -> bool:
+    if spec.type == "person":
+        return word.startswith(("@", "<@"))
+    try:
+        _convert_sync(spec, word, read)
+    except BadValue:
+        return False
+    return True
+
+
+# --- checking: one function, one error per field -------------------------------------------------
+
+
+async def validate(flow: FlowSpec, raw: Mapping[str, str], read: Reader) -> tuple[Values, Errors]:
+    """Typed values for the fields given, and an error text per field that is wrong or missing
+    (``""``: words no field takes; any other unknown name: not a field of this flow)."""
+    values: Values = {}
+    errors: Errors = {}
+    for name in raw:
+        if name not in flow.fields:
+            errors[name] = _unknown(name, raw[name], flow)
+    for name, spec in flow.fields.items():
+        text = (raw.get(name) or "").strip()
+        if not text:
+            if spec.required:
+                errors[name] = _(
+                    "{field} is missing — e.g. {field}:{example}", field=name, example=example(spec)
+                )
+            continue
+        try:
+            values[name] = await _convert(spec, text, read)
+            _check_limits(spec, values[name])
+        except BadValue as bad:
+            values.pop(name, None)
+            errors[name] = _("{field}: {problem}", field=name, problem=bad.text)
+    return values, errors
+
+
+def _unknown(name: str, value: str, flow: FlowSpec) -> Text:
+    if name == "":
+        return _("'{value}' does not fit any field — name it, e.g. reason:\"…\"", value=value)
+    return _(
+        "{field} is not a field of {flow} — its fields: {fields}",
+        field=name,
+        flow=flow.title,
+        fields=", ".join(flow.fields),
+    )
+
+
+async def _convert(spec: FieldSpec, text: str, read: Reader) -> Any:
+    if spec.type != "person":
+        return _convert_sync(spec, text, read)
+    person = await read.find(text)
+    if person is None:
+        raise BadValue(_("'{value}' is not someone the bot knows — e.g. @alice", value=text))
+    return person.id
+
+
+def _convert_sync(spec: FieldSpec, text: str, read: Reader) -> Any:
+    kind = spec.type
+    if kind == "date":
+        return parsers.parse_date(text, read.when)
+    if kind == "date_range":
+        return DateRange(*parsers.parse_date_range(text, read.when))
+    if kind == "time":
+        return parsers.parse_time(text)
+    if kind == "money":
+        return parsers.parse_money(text, read.currency)
+    if kind == "number":
+        return _number(text)
+    if kind == "choice":
+        if text.lower() not in [c.lower() for c in spec.choices]:
+            raise BadValue(
+                _("'{value}' is not one of {choices}", value=text, choices=", ".join(spec.choices))
+            )
+        return next(c for c in spec.choices if c.lower() == text.lower())
+    if len(text) > spec.max_length:
+        raise BadValue(
+            _(
+                "the text is {n} characters long — keep it under {max}",
+                n=len(text),
+                max=spec.max_length,
+            )
+        )
+    return text
+
+
+def _number(text: str) -> int | float:
+    try:
+        number = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite() or abs(number) >= 10**9:
+        raise BadValue(_("'{value}' is not a number — e.g. 3 or 2.5", value=text))
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _check_limits(spec: FieldSpec, value: Any) -> None:
+    amount = _measure(value)
+    if amount is None:
+        return
+    if spec.min is not None and amount < spec.min:
+        raise BadValue(
+            _("{value} is less than the minimum {min}", value=_shown(value), min=spec.min)
+        )
+    if spec.max is not None and amount > spec.max:
+        raise BadValue(
+            _("{value} is more than the maximum {max}", value=_shown(value), max=spec.max)
+        )
+
+
+def _measure(value: Any) -> Decimal | None:
+    """The number a limit or a condition compares: a value, an amount, a range's days."""
+    if isinstance(value, Money):
+        return value.amount
+    if isinstance(value, DateRange):
+        return Decimal((value.end - value.start).days + 1)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return Decimal(str(value))
+    return None
+
+
+def _shown(value: Any) -> Any:
+    if isinstance(value, DateRange):
+        return _("{n} days", n=(value.end - value.start).days + 1)
+    return value
+
+
+EXAMPLES = {
+    "date": "12-01",
+    "date_range": "12-01..12-03",
+    "time": "09:00",
+    "number": "2",
+    "money": "120",
+    "text": '"…"',
+    "person": "@alice",
+}
+
+
+def example(spec: FieldSpec) -> str:
+    if spec.example:
+        return f'"{spec.example}"' if " " in spec.example else spec.example
+    return spec.choices[0] if spec.type == "choice" else EXAMPLES[spec.type]
+
+
+# --- stored as JSON; compared by conditions -----------------------------------------------------
+
+
+def encode(values: Values) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if isinstance(value, DateRange):
+            out[name] = [value.start.isoformat(), value.end.isoformat()]
+        elif isinstance(value, Money):
+            out[name] = {"amount": str(value.amount), "currency": value.currency}
+        elif isinstance(value, date | time):
+            out[name] = value.isoformat()
+        else:
+            out[name] = value
+    return out
+
+
+def decode(data: Mapping[str, Any], flow: FlowSpec) -> Values:
+    """The typed values back: DateRange, date, time, Money, numbers, texts, person ids."""
+    out: Values = {}
+    for name, value in data.items():
+        kind = flow.fields[name].type if name in flow.fields else "text"
+        if kind == "date_range":
+            out[name] = DateRange(date.fromisoformat(value[0]), date.fromisoformat(value[1]))
+        elif kind == "money":
+            out[name] = Money(Decimal(value["amount"]), value["currency"])
+        elif kind == "date":
+            out[name] = date.fromisoformat(value)
+        elif kind == "time":
+            out[name] = time.fromisoformat(value)
+        else:
+            out[name] = value
+    return out
+
+
+def facts(flow: FlowSpec, values: Values) -> dict[str, Any]:
+    """What conditions compare: numbers as Decimal (a range: its days), texts as str, plus the
+    derived ``days`` and ``amount``."""
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        measured = _measure(value)
+        out[name] = measured if measured is not None else value
+    for derived, source in derived_names(flow).items():
+        if source in out:
+            out[derived] = out[source]
+    return out

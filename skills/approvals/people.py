@@ -1,0 +1,82 @@
+"""Who an approver spec names for one requester: a person, everyone with a role, the requester's
+manager (or the manager's manager), or the leads of the requester's team; and mentions typed in
+a form."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import col, func, select
+
+from bot import JobContext, PersonRef
+from bot.context import Context
+from storage.models import Person, PlatformAccount
+
+_SLACK = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
+
+
+async def find_mentioned(ctx: Context, token: str) -> PersonRef | None:
+    """``@bob`` (a platform username, else a directory handle) or a Slack ``<@U2>``."""
+    token = token.strip()
+    m = _SLACK.fullmatch(token)
+    if m:
+        return await _by_account(ctx, m.group(1), username=False)
+    if not token.startswith("@") or len(token) < 2:
+        return None
+    name = token[1:]
+    return await _by_account(ctx, name, username=True) or await ctx.find_person(name)
+
+
+async def _by_account(ctx: Context, value: str, *, username: bool) -> PersonRef | None:
+    column = (
+        func.lower(col(PlatformAccount.username)) if username else col(PlatformAccount.account_id)
+    )
+    wanted = value.lower() if username else value
+    found = await ctx.session.exec(
+        select(PlatformAccount.person_id).where(
+            col(PlatformAccount.platform) == ctx.chat.platform, column == wanted
+        )
+    )
+    person_id = found.first()
+    return await ctx.person_by_id(person_id) if person_id is not None else None
+
+
+async def with_role(ctx: JobContext, role: str) -> list[PersonRef]:
+    """Everyone the directory gives ``role``."""
+    rows = await ctx.session.exec(
+        select(Person.id, Person.roles).where(col(Person.roles).contains(role))
+    )
+    ids = [pid for pid, roles in rows.all() if pid is not None and role in roles.split(",")]
+    return await ctx.people(sorted(ids))
+
+
+async def resolve(ctx: JobContext, spec: str, requester: PersonRef) -> list[PersonRef]:
+    """The people ``spec`` names for ``requester`` (maybe nobody: a manager nobody declared)."""
+    if spec == "manager":
+        return await _managers(ctx, requester, 1)
+    if spec == "manager.manager":
+        return await _managers(ctx, requester, 2)
+    if spec == "lead":
+        return await ctx.team_leads(requester.team) if requester.team else []
+    if spec.startswith("role:"):
+        return await with_role(ctx, spec.removeprefix("role:"))
+    found = await ctx.find_person(spec)
+    return [found] if found is not None else []
+
+
+async def _managers(ctx: JobContext, person: PersonRef, levels: int) -> list[PersonRef]:
+    current: PersonRef | None = person
+    for _level in range(levels):
+        if current is None or current.manager_id is None:
+            return []
+        current = await ctx.person_by_id(current.manager_id)
+    return [current] if current is not None else []
+
+
+async def resolve_all(ctx: JobContext, specs: list[str], requester: PersonRef) -> list[PersonRef]:
+    """Everyone the specs name, once each, in order."""
+    people: dict[int, PersonRef] = {}
+    for spec in specs:
+        for person in await resolve(ctx, spec, requester):
+            people.setdefault(person.id, person)
+    return list(people.values())

@@ -1,0 +1,222 @@
+"""How requests look: the live card (the requester's, and each step's for its approvers), list
+lines, the trail, and a flow's form described."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import Button, DateRange, Field, Message, _
+from bot.forms import FieldKind, Form, FormField
+from bot.i18n import Text
+from bot.markup import Lines
+from skills.approvals import form
+from skills.approvals.config import FlowSpec
+from skills.approvals.models import APPROVED, PENDING, REJECTED, WITHDRAWN, ApprovalEvent
+from skills.approvals.store import RequestView
+
+STATES: dict[str, Text] = {
+    PENDING: _("pending"),
+    APPROVED: _("approved"),
+    REJECTED: _("rejected"),
+    WITHDRAWN: _("withdrawn"),
+}
+
+
+def requester_key(request_id: int) -> str:
+    return str(request_id)
+
+
+def step_key(request_id: int, step: int) -> str:
+    return f"{request_id}-{step}"
+
+
+def title_line(shown: RequestView) -> Text:
+    return _(
+        "📝 #{id} {title} · {who}",
+        id=shown.id,
+        title=shown.spec.title,
+        who=shown.requester.mention,
+    )
+
+
+def label(spec: FlowSpec, name: str) -> str:
+    field = spec.fields.get(name)
+    return (field.label if field and field.label else None) or name.replace("_", " ").capitalize()
+
+
+def value_of(shown: RequestView, name: str, value: Any) -> Any:
+    if isinstance(value, DateRange):
+        days = (value.end - value.start).days + 1
+        if days == 1:
+            return _("{start} (1 day)", start=value.start)
+        return _("{start} to {end} ({n} days)", start=value.start, end=value.end, n=days)
+    field = shown.spec.fields.get(name)
+    if field is not None and field.type == "person":
+        return shown.who(value)
+    return value
+
+
+def card(shown: RequestView, *, for_step: int | None = None) -> Message:
+    """The live view of a request. ``for_step``: the copy its approvers hold, with [Approve]
+    [Reject] while that step is the current one; else the requester's, with [Withdraw]."""
+    fields = [
+        Field(label(shown.spec, name), value_of(shown, name, value))
+        for name, value in shown.values.items()
+    ]
+    fields.append(Field(_("Status"), status(shown)))
+    buttons: list[Button] = []
+    value = str(shown.id)
+    pending = shown.request.state == PENDING
+    if pending and for_step is not None and for_step == shown.request.step:
+        buttons = [
+            Button(_("Approve"), "approvals.approve", value, style="primary"),
+            Button(_("Reject"), "approvals.reject", value, style="danger"),
+        ]
+    elif pending and for_step is None:
+        buttons = [Button(_("Withdraw"), "approvals.withdraw", value)]
+    return Message(title_line(shown), fields=fields, buttons=buttons, context=outcome(shown))
+
+
+def status(shown: RequestView) -> Text:
+    request = shown.request
+    if request.state != PENDING:
+        return STATES[request.state]
+    step = shown.step
+    return _(
+        "waiting for {people} · step {n}/{total}{name}",
+        people=shown.waiting_on(),
+        n=request.step + 1,
+        total=len(shown.spec.steps),
+        name=f" {step.name}" if step.name else "",
+    )
+
+
+def outcome(shown: RequestView) -> Text | None:
+    """Once decided, the outcome: ``✅ Approved by @mike · Mon 23 Nov 10:42``."""
+    request = shown.request
+    at = request.decided_at
+    if request.state == APPROVED and request.decided_by is None:
+        return _("✅ Approved: no step applies · {at}", at=at)
+    if request.state == APPROVED:
+        return _("✅ Approved by {who} · {at}", who=shown.who(request.decided_by), at=at)
+    if request.state == REJECTED:
+        reason = next((t.comment for t in shown.tasks if t.state == REJECTED), "")
+        return _(
+            "❌ Rejected by {who} · {at}: {reason}",
+            who=shown.who(request.decided_by),
+            at=at,
+            reason=reason,
+        )
+    if request.state == WITHDRAWN:
+        return _("↩️ Withdrawn · {at}", at=at)
+    return None
+
+
+def list_line(shown: RequestView) -> Text:
+    summary = [
+        value_of(shown, n, v)
+        for n, v in shown.values.items()
+        if shown.spec.fields[n].type != "text"
+    ][:2]
+    return _(
+        "#{id} {title} · {who} · {summary} · {state}",
+        id=shown.id,
+        title=shown.spec.title,
+        who=shown.requester.mention,
+        summary=summary,
+        state=status(shown),
+    )
+
+
+ACTIONS: dict[str, Text] = {
+    "filed": _("filed it"),
+    "approved": _("approved"),
+    "rejected": _("rejected"),
+    "withdrawn": _("withdrew it"),
+    "skipped": _("skipped"),
+    "escalated": _("escalated"),
+    "sent": _("sent to"),
+}
+
+
+def trail(events: list[ApprovalEvent], shown: RequestView) -> Text:
+    """``Mon 23 Nov 10:00 @bob for @mike approved: ok``, one line per event."""
+    lines = []
+    for e in events:
+        who: Any = shown.who(e.person_id) if e.person_id is not None else "🤖"
+        if e.on_behalf_of is not None:
+            who = _("{delegate} for {approver}", delegate=who, approver=shown.who(e.on_behalf_of))
+        lines.append(
+            _(
+                "{at} {who} {action}{detail}",
+                at=e.at,
+                who=who,
+                action=ACTIONS.get(e.action, e.action),
+                detail=f": {e.detail}" if e.detail else "",
+            )
+        )
+    return _("Trail:\n{lines}", lines=Lines(lines))
+
+
+def describe(name: str, spec: FlowSpec) -> Text:
+    """A flow's fields and an example, for ``/request leave`` with nothing after it."""
+    lines = [_field_line(n, spec) for n in spec.fields]
+    return _(
+        "📝 {title}: /request {name} with these fields\n{fields}\nExample: {example}",
+        title=spec.title,
+        name=name,
+        fields=Lines(lines),
+        example=example(name, spec),
+    )
+
+
+KINDS: dict[str, Text] = {
+    "date": _("a date"),
+    "date_range": _("dates"),
+    "time": _("a time"),
+    "number": _("a number"),
+    "money": _("an amount"),
+    "text": _("text"),
+    "person": _("a person"),
+}
+
+
+def _field_line(name: str, spec: FlowSpec) -> Text:
+    field = spec.fields[name]
+    kind: Any = "|".join(field.choices) if field.type == "choice" else KINDS[field.type]
+    if field.required:
+        return _("• {name}: {kind}", name=name, kind=kind)
+    return _("• {name}: {kind} (optional)", name=name, kind=kind)
+
+
+def example(name: str, spec: FlowSpec) -> str:
+    parts = [f"{n}:{form.example(f)}" for n, f in spec.fields.items()]
+    return " ".join([f"/request {name}", *parts])
+
+
+_FORM_KINDS: dict[str, FieldKind] = {
+    "date": "date",
+    "date_range": "date_range",
+    "time": "time",
+    "number": "number",
+    "money": "money",
+    "choice": "choice",
+    "person": "person",
+}
+
+
+def as_form(name: str, spec: FlowSpec) -> Form:
+    """A flow as a platform form (a Slack modal): one field per flow field, checked on submit
+    by the same :func:`form.validate` as the typed command."""
+    fields = [
+        FormField(
+            n,
+            f.label or n,
+            _FORM_KINDS.get(f.type, "long_text" if f.max_length > 200 else "text"),
+            required=f.required,
+            choices=tuple((c, c) for c in f.choices),
+            hint=_("e.g. {example}", example=form.example(f)),
+        )
+        for n, f in spec.fields.items()
+    ]
+    return Form(spec.title, fields, "approvals.file", name, submit_label=_("File the request"))
