@@ -91,7 +91,9 @@ class Bot:
             await adapter.start(self)
 
     async def stop(self) -> None:
-        """Stop taking events, end running jobs and drains, then close the database."""
+        """Show the cards' last states, stop taking events, end running jobs and drains, then
+        close the database."""
+        await cards.flush(self)
         for adapter in self.adapters.values():
             await adapter.stop()
         await self.scheduler.stop()

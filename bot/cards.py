@@ -5,11 +5,20 @@ created, the DMs that notified people).
 A handler posts one with ``ctx.reply(message, card="12")`` or ``ctx.notify(person, message,
 card="12")`` and changes it with ``ctx.update_card("12", message)``; edits go out after the
 transaction commits, each rendered in the language and time zone it was first shown in.
+
+Edits coalesce: each card has at most one edit in flight, and while it is, newer states of that card
+wait in one slot where the latest replaces the older ones. Each copy is edited within its chat's
+rate limit (``delivery.rate_limits``: about one a second per chat on Telegram and Slack), so a burst
+of 5,000 button presses on one card makes a few edits, and the last state always shows. The work
+runs beside the delivery drains, so ``bot.delivery.settle()`` waits for it too; when the bot stops,
+what is still waiting is shown at once (:func:`flush`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -25,6 +34,8 @@ if TYPE_CHECKING:
     from bot.app import Bot
 
 log = logging.getLogger(__name__)
+
+CardKey = tuple[str, str]  # (skill, key)
 
 
 @dataclass(frozen=True)
@@ -53,20 +64,71 @@ async def remember(bot: Bot, skill: str, key: str, to: Destination, ref: str, lo
 
 
 async def apply(bot: Bot, edits: list[CardEdit]) -> None:
-    """Edit every posted copy of each changed card; a copy that can't be edited stays as it was."""
-    latest = {(e.skill, e.key): e for e in edits}  # a card changed twice: its last state
-    for edit in latest.values():
+    """Show each changed card's new state on every copy, soon. Returns at once: the edits are
+    taken in the order the transactions committed (callers pass them right after the commit) and
+    made in the background, coalesced per card."""
+    editor(bot).submit(edits)
+
+
+async def flush(bot: Bot) -> None:
+    """Make every waiting edit now, without waiting for the rate limits (the bot is stopping)."""
+    editor = _editors.get(bot)
+    if editor is not None:
+        await editor.flush()
+
+
+class CardEditor:
+    """The pending state of each card and the one task editing it."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+        self.pending: dict[CardKey, CardEdit] = {}
+        self.running: dict[CardKey, asyncio.Task[int]] = {}
+        self.edits_made = 0  # copies edited since start (benchmarks read it)
+
+    def submit(self, edits: list[CardEdit]) -> None:
+        for edit in edits:
+            key = (edit.skill, edit.key)
+            self.pending[key] = edit  # the latest state replaces one not shown yet
+            if key not in self.running:
+                self.running[key] = self.bot.delivery._track(self._run(key))
+
+    async def flush(self) -> None:
+        for task in list(self.running.values()):
+            task.cancel()  # each shows its latest state unthrottled, then ends
+        await asyncio.gather(*list(self.running.values()), return_exceptions=True)
+        for key in list(self.pending):  # edits submitted after the tasks ended
+            edit = self.pending.pop(key)
+            await self._edit_everywhere(edit, throttled=False)
+
+    async def _run(self, key: CardKey) -> int:
+        made = 0
+        edit: CardEdit | None = None
+        try:
+            while (edit := self.pending.pop(key, None)) is not None:
+                made += await self._edit_everywhere(edit, throttled=True)
+                edit = None
+        except asyncio.CancelledError:  # stopping: the latest state, now
+            last = self.pending.pop(key, None) or edit
+            if last is not None:
+                made += await self._edit_everywhere(last, throttled=False)
+            raise
+        finally:
+            self.running.pop(key, None)
+        return made
+
+    async def _edit_everywhere(self, edit: CardEdit, *, throttled: bool) -> int:
+        """Edit every posted copy of a card; a copy that can't be edited stays as it was."""
+        bot = self.bot
         async with bot.db.transaction() as session:
             places = (
                 await session.exec(
                     select(CardLocation)
-                    .where(
-                        CardLocation.skill == edit.skill,
-                        CardLocation.key == edit.key,
-                    )
+                    .where(CardLocation.skill == edit.skill, CardLocation.key == edit.key)
                     .order_by(col(CardLocation.id))
                 )
             ).all()
+        made = 0
         for place in places:
             adapter = bot.adapters.get(place.platform)
             if adapter is None:
@@ -75,8 +137,27 @@ async def apply(bot: Bot, edits: list[CardEdit]) -> None:
             rendered = render_message(edit.message, bot.translator, loc)
             to = Destination(place.platform, chat_id=place.chat_id, account_id=place.account_id)
             try:
-                await adapter.update(to, place.message_ref, rendered)
+                if throttled:
+                    async with bot.delivery.limits.slot(to):
+                        await adapter.update(to, place.message_ref, rendered)
+                else:
+                    await adapter.update(to, place.message_ref, rendered)
             except Exception:
                 log.warning(
                     "could not update card %s/%s at %s", edit.skill, edit.key, to, exc_info=True
                 )
+                continue
+            made += 1
+        self.edits_made += made
+        return made
+
+
+_editors: weakref.WeakKeyDictionary[Bot, CardEditor] = weakref.WeakKeyDictionary()
+
+
+def editor(bot: Bot) -> CardEditor:
+    """The bot's card editor (benchmarks count its edits)."""
+    found = _editors.get(bot)
+    if found is None:
+        found = _editors[bot] = CardEditor(bot)
+    return found

@@ -86,8 +86,8 @@ class Runtime:
                 ref=ref,
             )
             replies = [Reply(Message(text), ephemeral=True)]
+        await cards.apply(self.bot, edits)  # first: card states queue in commit order
         await self._send_replies(event, sender, replies, chat_id)
-        await cards.apply(self.bot, edits)
         await self._open_forms(event, sender, forms)
         self.bot.delivery.kick()
 

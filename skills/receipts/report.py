@@ -1,0 +1,52 @@
+"""The status of a notice for its sender: who acknowledged and when, who is pending, and a CSV
+when the audience is too big to list in the chat."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from bot import Context, File, Message, PersonRef
+from skills.receipts import reminders, store, view
+from skills.receipts.models import Notice
+
+
+async def status(ctx: Context, shown: Notice) -> Message:
+    """Who acknowledged (and when) and who not; a CSV of everyone when the list is long."""
+    receipts = await store.receipts(ctx.session, shown.id or 0)
+    people = {
+        p.id: p for p in await ctx.people([p for p, _at in receipts.acked] + receipts.pending)
+    }
+    acked = [(people[p], at) for p, at in receipts.acked if p in people]
+    pending = [people[p] for p in receipts.pending if p in people]
+    sender = await reminders.sender_of(ctx, shown)
+    message = view.status(
+        shown,
+        sender.mention,
+        [view.acked_item(p.mention, at) for p, at in acked],
+        [p.mention for p in pending],
+    )
+    if len(acked) + len(pending) <= view.SHOWN:
+        return message
+    content = await blocking(_csv, acked, pending, ctx.person.tz)
+    return replace(message, files=[File(f"notice-{shown.id}.csv", content, "text/csv")])
+
+
+async def blocking(func: Any, *args: Any) -> Any:
+    """The one way this skill runs blocking work (CSV files): in a worker thread."""
+    return await asyncio.to_thread(func, *args)
+
+
+def _csv(acked: list[tuple[PersonRef, datetime]], pending: list[PersonRef], tz: Any) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["person", "name", "acknowledged_at"])
+    for person, at in acked:
+        writer.writerow([person.handle, person.name, at.astimezone(tz).strftime("%Y-%m-%d %H:%M")])
+    for person in pending:
+        writer.writerow([person.handle, person.name, ""])
+    return out.getvalue().encode("utf-8-sig")  # with a BOM, so Excel reads Chinese right
