@@ -55,6 +55,14 @@ skills:
   clockin:
     geofences: [{{name: HQ, lat: 31.2304, lon: 121.4737, radius_m: 200}}]
     summaries: []
+  approvals:
+    flows:
+      leave:
+        title: Leave
+        fields:
+          dates: {{type: date_range}}
+          type: {{type: choice, choices: [annual, sick]}}
+        steps: [{{approvers: [alice]}}]
 """
 
 
