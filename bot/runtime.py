@@ -61,13 +61,7 @@ class Runtime:
                 if not await self._first_time(session, event):
                     log.info("event %s/%s seen before; skipped", event.platform, event.event_id)
                     return
-                sender = await self.bot.directory.resolve_sender(session, event.sender)
-                if event.chat.kind == "dm":
-                    await self.bot.directory.reachable(session, event.platform, event.sender.id)
-                chat_id = await self.bot.directory.ensure_chat(session, event.chat)
-                if event.chat.kind == "group":
-                    joined = not isinstance(event, Membership) or event.joined
-                    await self.bot.directory.seen_in(session, chat_id, sender.id, active=joined)
+                sender, chat_id = await self._note_sender(session, event)
                 if isinstance(event, Membership):
                     return
                 ctx, run = await self._route(session, event, sender, chat_id)
@@ -77,6 +71,7 @@ class Runtime:
             replies = self._form_problems(event, sender, exc)
         except UserError as exc:
             replies = [Reply(Message(_error_text(exc)), ephemeral=True)]
+            await self._note_sender_anyway(event)
         except Exception:
             ref = secrets.token_hex(3).upper()
             log.exception("unexpected error handling %s (ref %s)", event, ref)
@@ -90,6 +85,27 @@ class Runtime:
         await self._send_replies(event, sender, replies, chat_id)
         await self._open_forms(event, sender, forms)
         self.bot.delivery.kick()
+
+    async def _note_sender(self, session: AsyncSession, event: Event) -> tuple[PersonRef, int]:
+        """Who spoke, and where: the person (created on first sight), that their DM is open, the
+        chat, and that they are a member of it (Telegram can't list members otherwise)."""
+        directory = self.bot.directory
+        sender = await directory.resolve_sender(session, event.sender)
+        if event.chat.kind == "dm":
+            await directory.reachable(session, event.platform, event.sender.id)
+        chat_id = await directory.ensure_chat(session, event.chat)
+        if event.chat.kind == "group":
+            joined = not isinstance(event, Membership) or event.joined
+            await directory.seen_in(session, chat_id, sender.id, active=joined)
+        return sender, chat_id
+
+    async def _note_sender_anyway(self, event: Event) -> None:
+        """A refused command changes nothing, but who typed it where is still worth knowing."""
+        try:
+            async with self.bot.db.transaction() as session:
+                await self._note_sender(session, event)
+        except Exception:
+            log.warning("could not note the sender of %s", event, exc_info=True)
 
     async def _first_time(self, session: AsyncSession, event: Event) -> bool:
         seen = (

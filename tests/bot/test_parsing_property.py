@@ -90,6 +90,7 @@ def test_parsers_answer_or_raise_a_usage_error(command, text):
 def test_refused_commands_write_nothing(tmp_path):
     loop = asyncio.new_event_loop()
     chat = loop.run_until_complete(make_harness(SKILLS, tmp_path))
+    loop.run_until_complete(chat.say("alice", "/help"))  # the bot knows alice is in the chat
     tables = list(SQLModel.metadata.tables)
 
     async def counts() -> dict[str, int]:

@@ -1,6 +1,7 @@
 """The runtime through the harness: replies, errors, permissions, transactions, de-duplication."""
 
 import pytest
+from sqlalchemy import text
 
 from bot import Context, Skill, _
 from bot.events import Command
@@ -185,3 +186,14 @@ async def test_a_shared_location_reaches_the_skill_in_a_harness_and_a_transcript
     assert out.one().where == "dm @alice"
     printed = await chat.run("rita (dm): 📍 -33.8688,151.2093")
     assert printed.strip() == "[dm @rita] deskmate:\n📍 @rita is at -33.869, 151.209"
+
+
+async def test_a_refused_command_still_tells_the_bot_who_is_in_the_chat(chat):
+    await chat.say("alice", "/pnig")  # refused: an unknown command
+    async with chat.bot.db.transaction() as session:
+        alice = await chat.bot.directory.by_handle(session, "alice")
+        assert alice is not None
+        chats = await session.exec(text("SELECT id FROM chats"))
+        (chat_id,) = chats.one()
+        members = await chat.bot.directory.seen_members(session, chat_id)
+    assert members == [alice.id]
