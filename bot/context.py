@@ -42,6 +42,7 @@ class Reply:
     ephemeral: bool = False
     card: str | None = None  # a live card of ``skill``
     skill: str = ""
+    private: bool = False  # asked in a group: goes to the sender's DM
 
 
 @dataclass
@@ -233,12 +234,20 @@ class Context(JobContext):
         return [replace(replies[0], message=replace(first, context=context)), *replies[1:]]
 
     async def reply(
-        self, message: MessageLike, *, ephemeral: bool = False, card: str | None = None
+        self,
+        message: MessageLike,
+        *,
+        ephemeral: bool = False,
+        card: str | None = None,
+        private: bool = False,
     ) -> None:
         """Answer in the chat the command came from, after the transaction commits.
-        ``ephemeral``: only the sender sees it (where the platform can do that); ``card``: this
-        message is the live card ``card`` of this skill (see :meth:`update_card`)."""
-        self.effects.replies.append(Reply(as_message(message), ephemeral, card, self.skill.name))
+        ``ephemeral``: only the sender sees it (where the platform can do that: a short answer
+        such as an error); ``private``: it holds other people's data (a report, a request), so
+        asked in a group it goes to the sender's DM instead; ``card``: this message is the live
+        card ``card`` of this skill (see :meth:`update_card`)."""
+        reply = Reply(as_message(message), ephemeral, card, self.skill.name, private)
+        self.effects.replies.append(reply)
 
     async def parse(self, name: str, raw: str, annotation: Any) -> Any:
         """Read ``raw`` as a command parameter ``name: annotation`` would be read (in the

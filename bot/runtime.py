@@ -261,17 +261,25 @@ class Runtime:
         if adapter is None or not replies:
             return
         loc = sender.locale(self.bot.clock.now()) if sender else self.bot.org_locale()
-        to = Destination(event.platform, chat_id=event.chat.id)
+        here = Destination(event.platform, chat_id=event.chat.id)
+        dm = Destination(event.platform, account_id=event.sender.id)
         for reply in replies:
+            private = reply.private and event.chat.kind == "group"
+            to = dm if private else here
             rendered = render_message(reply.message, self.bot.translator, loc)
-            ephemeral_for = event.sender.id if reply.ephemeral else None
+            ephemeral_for = event.sender.id if reply.ephemeral and not private else None
             try:
                 ref = await adapter.send(
-                    to, rendered, reply_to=event.event_id, ephemeral_for=ephemeral_for
+                    to,
+                    rendered,
+                    reply_to=None if private else event.event_id,
+                    ephemeral_for=ephemeral_for,
                 )
             except Exception as exc:
-                await self._reply_later(reply, chat_id, exc)
+                await self._reply_later(reply, sender if private else None, chat_id, exc)
                 continue
+            if private:
+                await self._send_replies(event, sender, [_SENT_PRIVATELY], chat_id)
             if reply.card is not None and not reply.ephemeral:
                 await cards.remember(self.bot, reply.skill, reply.card, to, ref, loc)
 
@@ -302,9 +310,25 @@ class Runtime:
                 log.exception("could not open a form for %s", event)
                 await self._send_replies(event, sender, [_FORM_FAILED], None)
 
-    async def _reply_later(self, reply: Reply, chat_id: int | None, exc: Exception) -> None:
+    async def _reply_later(
+        self, reply: Reply, person: PersonRef | None, chat_id: int | None, exc: Exception
+    ) -> None:
         """A reply the platform refused now (a 429, a hiccup) goes through the outbox, which
-        retries it; answers only the sender may see are not worth a retry into the chat."""
+        retries it; answers only the sender may see are not worth a retry into the chat. A
+        private answer goes to the ``person`` through the outbox too, which, if their DM is
+        closed, mentions them in the chat with a link to open it (never the answer itself)."""
+        if person is not None:
+            async with self.bot.db.transaction() as session:
+                await self.bot.delivery.enqueue(
+                    session,
+                    person,
+                    reply.message,
+                    skill=reply.skill,
+                    sender=person,
+                    card=reply.card,
+                    origin_chat_id=chat_id,
+                )
+            return
         permanent = isinstance(exc, DeliveryFailed) and exc.permanent
         if reply.ephemeral or chat_id is None or permanent:
             log.warning("could not send a reply in chat %s: %s", chat_id, exc)
@@ -320,6 +344,7 @@ class Runtime:
             )
 
 
+_SENT_PRIVATELY = Reply(Message(_("📬 Sent to you privately.")), ephemeral=True)
 _FORM_FAILED = Reply(
     Message(_("The form could not open — type the command with its fields instead (see /help).")),
     ephemeral=True,

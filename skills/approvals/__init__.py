@@ -171,7 +171,7 @@ async def withdraw_button(ctx: Context, value: str) -> None:
 
 @skill.command("approvals", help=_("Requests waiting for you; /approvals mine: the ones you filed"))
 async def approvals(ctx: Context, scope: Literal["mine"] | None = None) -> None:
-    await ctx.reply(await (report.mine(ctx) if scope else report.waiting(ctx)))
+    await ctx.reply(await (report.mine(ctx) if scope else report.waiting(ctx)), private=True)
 
 
 @skill.command(
@@ -196,7 +196,7 @@ async def delegate(
     "approvals export", help=_("Requests of a period as a CSV file: /approvals export month")
 )
 async def export(ctx: Context, period: DateRange | None = None) -> None:
-    await ctx.reply(await report.export(ctx, period))
+    await ctx.reply(await report.export(ctx, period), private=True)
 
 
 # --- reminders and escalation -------------------------------------------------------------------

@@ -43,7 +43,7 @@ async def file(ctx: Context, name: str, spec: FlowSpec, values: form.Values) -> 
     if not await advance(ctx, shown, 0):
         await finish(ctx, shown, APPROVED, None)
     shown = await store.load(ctx, request)
-    await ctx.reply(view.card(shown), card=view.requester_key(shown.id))
+    await ctx.reply(view.card(shown), card=view.requester_key(shown.id), private=True)
 
 
 async def advance(ctx: JobContext, shown: RequestView, start: int) -> bool:
@@ -93,11 +93,13 @@ async def _send(
     request = shown.request
     assert request.id is not None
     for person in approvers:
+        delegate = await store.delegate_of(ctx, person.id)
         task = ApprovalTask(
             request_id=request.id,
             step=index,
             person_id=person.id,
-            delegate_id=await store.delegate_of(ctx, person.id),
+            # nobody decides their own request, not even as someone's delegate
+            delegate_id=None if delegate == request.requester_id else delegate,
         )
         ctx.session.add(task)
         shown.tasks.append(task)

@@ -49,6 +49,7 @@ def reader(ctx: Context) -> Reader:
 
 # --- from the chat's text to raw strings per field ----------------------------------------------
 
+_NUMBER = re.compile(r"[-+]?[¥$€£]?\d[\d,.]*\w{0,3}")
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(.*)", re.S)
 
 
@@ -83,6 +84,8 @@ def _fill_positional(words: list[str], flow: FlowSpec, read: Reader, raw: dict[s
             for n in open_fields
             if flow.fields[n].type != "text" and _fits(flow.fields[n], word, read)
         ]
+        if not fits and _NUMBER.fullmatch(word):  # -5: a number, but a bad one — say why
+            fits = [n for n in open_fields if flow.fields[n].type in ("money", "number")]
         if fits:
             raw[fits[0]] = word
             open_fields.remove(fits[0])

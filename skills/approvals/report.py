@@ -4,8 +4,6 @@ export (``/approvals export month``)."""
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import json
 from collections.abc import Callable
 from dataclasses import replace
@@ -13,6 +11,7 @@ from datetime import datetime, time, timedelta
 from typing import Any, TypeVar
 
 from bot import Context, DateRange, File, Message, NotFound, _
+from bot.csvfile import csv_bytes
 from bot.markup import Lines
 from skills.approvals import form, store, view
 from skills.approvals.models import ApprovalRequest
@@ -69,7 +68,8 @@ async def show(ctx: Context, request_id: int) -> None:
     if outcome is not None:
         context = _("{outcome}\n{trail}", outcome=outcome, trail=context)
     await ctx.reply(
-        replace(card, buttons=card.buttons if _holds(ctx, shown, step) else [], context=context)
+        replace(card, buttons=card.buttons if _holds(ctx, shown, step) else [], context=context),
+        private=True,
     )
 
 
@@ -145,11 +145,7 @@ def _row(shown: RequestView, tz: Any) -> list[str]:
 
 
 def _csv(rows: list[list[str]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8-sig")  # with a BOM, so Excel reads Chinese right
+    return csv_bytes(HEADER, rows)
 
 
 async def blocking(func: Callable[..., T], *args: Any) -> T:

@@ -106,9 +106,9 @@ async def _live_update(ctx: Context) -> bool:
 async def attendance(ctx: Context, person: PersonRef | None = None) -> None:
     if person is not None and person.id != ctx.person.id:
         await scope.resolve(ctx, person, None)  # may they see it?
-        await ctx.reply(await report.week(ctx, person))
+        await ctx.reply(await report.week(ctx, person), private=True)
         return
-    await ctx.reply(await report.week(ctx, ctx.person))
+    await ctx.reply(await report.week(ctx, ctx.person), private=True)
 
 
 @skill.command(
@@ -119,7 +119,7 @@ async def month(
 ) -> None:
     first, last = scope.parse_month(month, ctx.today())
     shown = await scope.resolve(ctx, person, team)
-    await ctx.reply(await report.month(ctx, shown, first, last, text=True))
+    await ctx.reply(await report.month(ctx, shown, first, last, text=True), private=True)
 
 
 @skill.command("attendance chart", help=_("A month as a picture: /attendance chart 2026-11 @bob"))
@@ -128,14 +128,16 @@ async def month_chart(
 ) -> None:
     first, last = scope.parse_month(month, ctx.today())
     shown = await scope.resolve(ctx, person, team)
-    await ctx.reply(await report.month(ctx, shown, first, last, text=False))
+    await ctx.reply(await report.month(ctx, shown, first, last, text=False), private=True)
 
 
 @skill.command(
     "attendance today", help=_("Who is in, late, out or away today: /attendance today team:eng")
 )
 async def today(ctx: Context, team: Team = None) -> None:
-    await ctx.reply(await report.today(ctx, await scope.resolve(ctx, None, team, "mine")))
+    await ctx.reply(
+        await report.today(ctx, await scope.resolve(ctx, None, team, "mine")), private=True
+    )
 
 
 @skill.command(
@@ -146,7 +148,7 @@ async def export(
 ) -> None:
     first, last = scope.parse_month(month, ctx.today())
     shown = await scope.resolve(ctx, person, team, "mine")
-    await ctx.reply(await report.export(ctx, shown, first, last))
+    await ctx.reply(await report.export(ctx, shown, first, last), private=True)
 
 
 # --- buttons ----------------------------------------------------------------------------------

@@ -69,8 +69,15 @@ async def _punch(
         log.warning("punch request %s needs date, time and kind in|out: %s", request_id, fields)
         return
     when = at(day, clock, w.plan.tz)
-    if when > ctx.now():
-        log.warning("punch request %s is for a time to come (%s); ignored", request_id, when)
+    if when > ctx.now():  # a make-up clock-in is for a time gone by: say so, record nothing
+        text = _(
+            "🕘 Make-up clock-in #{id} was approved, but {at} is still to come, so nothing was "
+            "recorded — clock in and out as usual then.",
+            id=request_id,
+            at=when,
+        )
+        for person in {p.id: p for p in [w.person, approver] if p is not None}.values():
+            await ctx.notify(person, text, group="reminder")
         return
     reason = str(fields.get("reason") or "")
     handle = f"@{approver.handle}" if approver else "?"

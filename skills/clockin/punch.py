@@ -63,6 +63,15 @@ async def clock_in(ctx: Context, where: Where, note: str = "", source: str = "co
         )
     await add(ctx, w, IN, now, where, note=note, source=source)
     row = await store.recompute(ctx, w, day)
+    if events:  # back after a clock-out (lunch, a visit): the day's judgement stands
+        worked = timedelta(minutes=row.worked_minutes)
+        back = _(
+            "🕘 Back in at {at} — {worked} worked today so far.",
+            at=local_time(w, now),
+            worked=worked,
+        )
+        await ctx.reply(back)
+        return
     await ctx.reply(in_text(w, row, where))
 
 
@@ -76,6 +85,9 @@ async def clock_out(ctx: Context, note: str = "", at: datetime | None = None) ->
         await ctx.reply(_ask_anyway(w, when))  # a question, not an error: nothing is refused
         return
     before = events[-1] if events and events[-1].kind == OUT else None
+    if before is not None and local_time(w, before.at) == local_time(w, when):
+        await ctx.reply(_("🕘 Your clock-out at {at} is recorded already.", at=local_time(w, when)))
+        return
     source = "command" if at is None else "button"
     await add(ctx, w, OUT, when, Where(), note=note, source=source, day=day)
     row = await store.recompute(ctx, w, day)

@@ -5,13 +5,12 @@ export. Rows come from :func:`store.ensure_days`; files are made off the event l
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from bot import Context, File, JobContext, Message, PersonRef, UsageError, _
+from bot.csvfile import csv_bytes
 from bot.i18n import Text
 from bot.markup import Lines
 from skills.clockin import chart, store, view
@@ -172,13 +171,11 @@ CSV_COLUMNS = [
 
 def export_csv(people: Sequence[Who], rows: Sequence[AttendanceDay]) -> bytes:
     by_id = {w.person.id: w for w in people}
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    lines = []
     for r in sorted(rows, key=lambda r: (by_id[r.person_id].person.handle, r.day)):
         w = by_id[r.person_id]
         first, last = view.clock(w.plan, r)
-        writer.writerow(
+        lines.append(
             [
                 r.day.isoformat(),
                 w.person.handle,
@@ -196,4 +193,4 @@ def export_csv(people: Sequence[Who], rows: Sequence[AttendanceDay]) -> bytes:
                 r.leave_type,
             ]
         )
-    return out.getvalue().encode("utf-8-sig")  # with a BOM, so Excel reads Chinese right
+    return csv_bytes(CSV_COLUMNS, lines)

@@ -78,8 +78,9 @@ def compute(d: DayInput, person_id: int) -> AttendanceDay:
     )
     still_in = bool(events) and events[-1].kind == IN
     closed = d.now >= end + d.close_after
-    if d.leave_type is not None:
-        row.status = LEAVE
+    if d.leave_type is not None and (kind == "work" or not d.scheduled):
+        row.status = LEAVE  # a weekend or a holiday inside a leave is not a leave day
+        row.scheduled = kind == "work"
     elif kind != "work":
         row.status = HOLIDAY if kind == "holiday" else OFF
         if events:

@@ -4,13 +4,12 @@ when the audience is too big to list in the chat."""
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from bot import Context, File, Message, PersonRef
+from bot.csvfile import csv_bytes
 from skills.receipts import reminders, store, view
 from skills.receipts.models import Notice
 
@@ -42,11 +41,6 @@ async def blocking(func: Any, *args: Any) -> Any:
 
 
 def _csv(acked: list[tuple[PersonRef, datetime]], pending: list[PersonRef], tz: Any) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["person", "name", "acknowledged_at"])
-    for person, at in acked:
-        writer.writerow([person.handle, person.name, at.astimezone(tz).strftime("%Y-%m-%d %H:%M")])
-    for person in pending:
-        writer.writerow([person.handle, person.name, ""])
-    return out.getvalue().encode("utf-8-sig")  # with a BOM, so Excel reads Chinese right
+    rows = [[p.handle, p.name, at.astimezone(tz).strftime("%Y-%m-%d %H:%M")] for p, at in acked]
+    rows += [[person.handle, person.name, ""] for person in pending]
+    return csv_bytes(["person", "name", "acknowledged_at"], rows)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot import Context, DateRange, File, Message, NotFound, PersonRef, _
+from bot.csvfile import csv_bytes
 from bot.i18n import Text
 from bot.markup import Lines
 from skills.tasks import store, view
@@ -134,13 +133,11 @@ async def _people(
 
 
 def _tasks_csv(views: list[store.TaskView], ctx: Context) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["id", "title", "status", "priority", "due", "assignees", "created"])
     tz = ctx.person.tz
+    rows = []
     for v in views:
         t = v.task
-        writer.writerow(
+        rows.append(
             [
                 t.id,
                 t.title,
@@ -151,18 +148,15 @@ def _tasks_csv(views: list[store.TaskView], ctx: Context) -> bytes:
                 t.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
             ]
         )
-    return out.getvalue().encode("utf-8-sig")  # with a BOM, so Excel reads Chinese right
+    header = ["id", "title", "status", "priority", "due", "assignees", "created"]
+    return csv_bytes(header, rows)
 
 
 def _csv(rows: list[store.PersonFigures], names: dict[int, PersonRef]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        ["person", "name", "assigned", "done", "done_late", "open_late", "completion_rate"]
-    )
+    lines = []
     for r in rows:
         p = names.get(r.person_id)
-        writer.writerow(
+        lines.append(
             [
                 p.handle if p else r.person_id,
                 p.name if p else "",
@@ -173,4 +167,5 @@ def _csv(rows: list[store.PersonFigures], names: dict[int, PersonRef]) -> bytes:
                 f"{r.rate:.2f}",
             ]
         )
-    return out.getvalue().encode("utf-8-sig")  # with a BOM, so Excel reads Chinese right
+    header = ["person", "name", "assigned", "done", "done_late", "open_late", "completion_rate"]
+    return csv_bytes(header, lines)

@@ -197,3 +197,22 @@ async def test_a_refused_command_still_tells_the_bot_who_is_in_the_chat(chat):
         (chat_id,) = chats.one()
         members = await chat.bot.directory.seen_members(session, chat_id)
     assert members == [alice.id]
+
+
+secret = Skill("secret")
+
+
+@secret.command("salary", help=_("salary"))
+async def salary(ctx: Context) -> None:
+    await ctx.reply(_("💰 {who}: 42", who=ctx.person.mention), private=True)
+
+
+async def test_a_private_answer_asked_in_a_group_goes_to_the_dm(deskmate):
+    chat = await deskmate(secret, config="people: [{id: alice}]")
+    out = await chat.say("alice", "/salary")
+    assert [(s.where, s.text) for s in out] == [
+        ("dm @alice", "💰 @alice: 42"),
+        ("#general, only @alice", "📬 Sent to you privately."),
+    ]
+    out = await chat.say("alice", "/salary", dm=True)
+    assert [(s.where, s.text) for s in out] == [("dm @alice", "💰 @alice: 42")]

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from bot import DateRange, JobContext, Money, Skill
+from bot.transcript import NoSuchButton
 from skills.approvals import skill as approvals
 from skills.approvals.models import ApprovalEvent, ApprovalRequest, ApprovalTask
 
@@ -96,7 +97,7 @@ LEAVE = '/request leave dates:12-01..12-03 type:annual reason:"family trip"'
 
 
 async def test_filing_posts_the_card_and_sends_the_managers_card(chat):
-    out = await chat.say("alice", LEAVE)
+    out = await chat.say("alice", LEAVE)  # typed in the group: the card goes to her DM
     assert out[0].text == (
         "📝 #1 Leave · @alice\n"
         "Dates: Tue 1 Dec to Thu 3 Dec (3 days)\n"
@@ -105,7 +106,10 @@ async def test_filing_posts_the_card_and_sends_the_managers_card(chat):
         "Status: waiting for @mike · step 1/2 Manager\n"
         "[Withdraw]"
     )
-    assert out[0].where == "#general"
+    assert out[0].where == "dm @alice"
+    assert out[1].text == "📬 Sent to you privately."
+    assert out[1].where == "#general, only @alice"
+    assert all(s.ephemeral_for == "alice" for s in chat.chat())  # nothing of it for all to see
     card = chat.inbox("mike")[-1]
     assert card.text.endswith("Status: waiting for @mike · step 1/2 Manager\n[Approve] [Reject]")
     assert chat.inbox("hana") == []  # HR comes in only for more than 3 days
@@ -119,16 +123,18 @@ async def test_positional_shortcuts_fill_the_fields_in_order(chat):
 
 
 async def test_approving_tells_the_requester_and_the_cc_and_updates_every_card(chat):
-    await chat.say("alice", LEAVE)
+    await chat.say("alice", LEAVE, dm=True)
     out = await chat.press("mike", "Approve")
     assert out[0].text == "✅ You approved #1 Leave."
     assert chat.inbox("alice")[-1].text == "✅ @mike approved #1 Leave from @alice"
     assert chat.inbox("eve")[-1].text == "✅ @mike approved #1 Leave from @alice"
-    for card in (chat.chat()[0], chat.inbox("mike")[0]):
+    for card in (chat.inbox("alice")[0], chat.inbox("mike")[0]):
         assert card.text.endswith("Status: approved\n✅ Approved by @mike · Mon 23 Nov 10:00")
         assert "[Approve]" not in card.text
         assert "[Withdraw]" not in card.text
-    shown = (await chat.say("alice", "/request show 1")).one().text
+    out = await chat.say("alice", "/request show 1")  # asked in the group: answered in her DM
+    assert [s.where for s in out] == ["dm @alice", "#general, only @alice"]
+    shown = out[0].text
     assert shown.endswith(
         "Trail:\n"
         "Mon 23 Nov 10:00 @alice filed it\n"
@@ -143,11 +149,11 @@ async def test_a_step_whose_condition_holds_comes_next(chat):
     out = await chat.say("mike", "/approve 1 fine by me")
     assert out[0].text == "✅ You approved #1 — it goes on to @hana."
     assert chat.inbox("hana")[-1].text.endswith("step 2/2 HR\n[Approve] [Reject]")
-    assert "step 2/2 HR" in chat.chat()[0].text  # the requester's card follows
-    assert chat.inbox("alice") == []
+    assert "step 2/2 HR" in chat.inbox("alice")[0].text  # the requester's card follows
+    assert len(chat.inbox("alice")) == 1  # her card only: no word to her between the steps
     await chat.press("hana", "Approve")
     assert chat.inbox("alice")[-1].text == "✅ @hana approved #1 Leave from @alice"
-    trail = (await chat.say("hana", "/request show 1")).one().text
+    trail = (await chat.say("hana", "/request show 1", dm=True)).one().text
     assert "@mike approved: fine by me\n" in trail
     assert trail.endswith("🤖 sent to: @hana\nMon 23 Nov 10:00 @hana approved")
 
@@ -182,7 +188,7 @@ async def test_two_approvers_pressing_at_once_make_one_decision(chat):
 
 
 async def test_rejecting_needs_a_reason(chat):
-    await chat.say("alice", LEAVE)
+    await chat.say("alice", LEAVE, dm=True)
     out = await chat.press("mike", "Reject")
     assert out.one().text == "To reject #1, type /reject 1 <reason> — a reason is required."
     out = await chat.say("mike", "/reject 1")
@@ -191,15 +197,17 @@ async def test_rejecting_needs_a_reason(chat):
     assert out[0].text == "❌ You rejected #1 Leave."
     expected = "❌ @mike rejected #1 Leave from @alice: the release is that week"
     assert chat.inbox("alice")[-1].text == expected
-    assert chat.chat()[0].text.endswith(
+    assert chat.inbox("alice")[0].text.endswith(
         "Status: rejected\n❌ Rejected by @mike · Mon 23 Nov 10:00: the release is that week"
     )
     assert SEEN[0][0] == "rejected"
 
 
 async def test_withdrawing_tells_the_approvers_and_stops_decisions(chat):
-    await chat.say("alice", LEAVE)
-    out = await chat.press("eve", "Withdraw")
+    await chat.say("alice", LEAVE, dm=True)
+    with pytest.raises(NoSuchButton):  # the card with [Withdraw] is in alice's DM only
+        await chat.press("eve", "Withdraw")
+    out = await chat.say("eve", "/request withdraw 1")
     assert out.one().text == "Only @alice can withdraw #1."
     out = await chat.press("alice", "Withdraw")
     assert out[0].text == "↩️ @alice withdrew #1 Leave"
@@ -215,7 +223,7 @@ async def test_withdrawing_tells_the_approvers_and_stops_decisions(chat):
 
 
 async def test_only_the_current_approvers_decide(chat):
-    await chat.say("alice", LEAVE)
+    await chat.say("alice", LEAVE, dm=True)
     out = await chat.say("eve", "/approve 1")
     assert out.one().text == "Only @mike can decide #1 now."
     out = await chat.say("alice", "/approve 1")
@@ -226,7 +234,7 @@ async def test_only_the_current_approvers_decide(chat):
     out = await chat.say("mike", "/approve 1")
     assert out.one().text == "#1 was already approved by @mike."
     assert await chat.count(ApprovalTask) == 1
-    out = await chat.say("eve", "/request show 1")
+    out = await chat.say("eve", "/request show 1", dm=True)
     assert out.one().text == "There is no request #1 you can see — /approvals mine lists yours."
 
 
@@ -248,6 +256,10 @@ async def test_a_manager_filing_goes_to_their_own_manager(chat):
         (
             "/request expense amount:-50 item:taxi",
             "amount: '-50' must be more than zero — e.g. 120",
+        ),
+        (
+            "/request expense -5 taxi",  # the same, typed without the field's name
+            "amount: '-5' must be more than zero — e.g. 120",
         ),
         (
             "/request expense amount:60000 item:laptop",
@@ -293,7 +305,7 @@ async def test_request_lists_the_flows_and_a_flow_its_fields(chat):
 
 
 async def test_approved_leave_reaches_hooks_with_typed_fields(chat):
-    await chat.say("alice", LEAVE)
+    await chat.say("alice", LEAVE, dm=True)
     await chat.press("mike", "Approve")
     kind, payload = SEEN[0]
     assert kind == "approved"
@@ -331,52 +343,64 @@ async def test_approved_punch_and_expense_reach_hooks_with_typed_fields(chat):
 
 
 async def test_lists_of_what_waits_for_me_and_what_i_filed(chat):
-    await chat.say("alice", LEAVE)
+    await chat.say("alice", LEAVE, dm=True)
     await chat.say("bob", "/request leave dates:12-07 type:sick")
-    out = (await chat.say("mike", "/approvals")).one().text
-    assert out == (
+    out = await chat.say("mike", "/approvals")  # asked in the group: answered in his DM
+    assert [s.where for s in out] == ["dm @mike", "#general, only @mike"]
+    assert out[1].text == "📬 Sent to you privately."
+    assert out[0].text == (
         "📝 Waiting for your decision: 2\n"
         "#1 Leave · @alice · Tue 1 Dec to Thu 3 Dec (3 days), annual · waiting for @mike · "
         "step 1/2 Manager\n"
         "#2 Leave · @bob · Mon 7 Dec (1 day), sick · waiting for @mike · step 1/2 Manager\n"
         "Decide with the buttons, or /approve 12 · /reject 12 <reason>"
     )
-    out = (await chat.say("alice", "/approvals mine")).one().text
+    out = (await chat.say("alice", "/approvals mine", dm=True)).one().text
     assert out.startswith("📝 Your requests: 1\n#1 Leave · @alice")
-    assert (await chat.say("eve", "/approvals")).one().text == "📝 Nothing waits for your decision."
+    assert (
+        await chat.say("eve", "/approvals", dm=True)
+    ).one().text == "📝 Nothing waits for your decision."
 
 
 async def test_a_delegate_decides_and_the_trail_shows_both(chat):
-    out = await chat.say("mike", "/approvals delegate @bob until:12-10")
+    out = await chat.say("mike", "/approvals delegate @bob until:12-10", dm=True)
     assert out[0].text == (
         "🤝 Until Thu 10 Dec, @bob decides the requests sent to you (0 pending now). "
         "/approvals delegate off ends it."
     )
     assert chat.inbox("bob")[-1].text.startswith("🤝 @mike asked you to decide their approvals")
-    await chat.say("alice", LEAVE)
+    await chat.say("alice", LEAVE, dm=True)
     assert "waiting for @mike, @bob" in chat.inbox("bob")[-1].text
     await chat.press("bob", "Approve")
     assert chat.inbox("alice")[-1].text == "✅ @bob approved #1 Leave from @alice"
-    trail = (await chat.say("alice", "/request show 1")).one().text
+    trail = (await chat.say("alice", "/request show 1", dm=True)).one().text
     assert "Mon 23 Nov 10:00 @bob for @mike approved" in trail
 
 
+async def test_a_delegate_never_decides_their_own_request(chat):
+    await chat.say("mike", "/approvals delegate @bob until:12-10", dm=True)
+    await chat.say("bob", '/request leave dates:12-01 type:sick reason:"flu"', dm=True)
+    card = chat.inbox("mike")[-1].text
+    assert "waiting for @mike ·" in card
+    assert not [s for s in chat.inbox("bob") if "[Approve]" in s.text]
+
+
 async def test_delegating_moves_what_already_waits_and_ends(chat):
-    await chat.say("alice", LEAVE)
-    out = await chat.say("mike", "/approvals delegate @bob until:12-10")
+    await chat.say("alice", LEAVE, dm=True)
+    out = await chat.say("mike", "/approvals delegate @bob until:12-10", dm=True)
     assert "(1 pending now)" in out[0].text
     assert chat.inbox("bob")[-1].text.endswith("[Approve] [Reject]")
-    await chat.say("mike", "/approvals delegate off")
+    await chat.say("mike", "/approvals delegate off", dm=True)
     out = await chat.say("bob", "/approve 1")
     assert out.one().text == "Only @mike can decide #1 now."
-    out = await chat.say("mike", "/approvals delegate @mike until:12-10")
+    out = await chat.say("mike", "/approvals delegate @mike until:12-10", dm=True)
     assert out.one().text.startswith("Delegate to someone else")
-    out = await chat.say("mike", "/approvals delegate @bob until:11-01")
+    out = await chat.say("mike", "/approvals delegate @bob until:11-01", dm=True)
     assert "until:Sun 1 Nov must be from today" in out.one().text
 
 
 async def test_reminders_then_escalation_to_the_approvers_manager(chat):
-    await chat.say("alice", LEAVE)
+    await chat.say("alice", LEAVE, dm=True)
     await chat.advance("3h")
     assert len(chat.inbox("mike")) == 1
     await chat.advance("1h")
@@ -387,7 +411,7 @@ async def test_reminders_then_escalation_to_the_approvers_manager(chat):
     assert "waiting for @mike, @boss" in chat.inbox("boss")[-1].text
     await chat.press("boss", "Approve")
     assert chat.inbox("alice")[-1].text == "✅ @boss approved #1 Leave from @alice"
-    trail = (await chat.say("alice", "/request show 1")).one().text
+    trail = (await chat.say("alice", "/request show 1", dm=True)).one().text
     assert "Tue 24 Nov 10:00 🤖 escalated: @mike → @boss" in trail
     assert "Tue 24 Nov 10:00 @boss for @mike approved" in trail
     await chat.advance("2d")
@@ -396,10 +420,11 @@ async def test_reminders_then_escalation_to_the_approvers_manager(chat):
 
 
 async def test_export_a_month_as_csv(chat):
-    await chat.say("alice", LEAVE)
+    await chat.say("alice", LEAVE, dm=True)
     await chat.say("bob", "/request expense 80 taxi")
     await chat.press("mike", "Approve")
-    out = (await chat.say("root", "/approvals export month")).one()
+    out, note = await chat.say("root", "/approvals export month")  # asked in the group
+    assert (out.where, note.where) == ("dm @root", "#general, only @root")
     assert out.text.startswith(
         "📊 Requests from Sun 1 Nov to Mon 30 Nov: 2 — 1 approved, 0 rejected, 1 pending"
     )
@@ -425,7 +450,7 @@ async def test_export_a_month_as_csv(chat):
         "2026-11-23 10:00",
         "mike",
     ]
-    mine = (await chat.say("alice", "/approvals export month")).one()
+    mine = (await chat.say("alice", "/approvals export month", dm=True)).one()
     assert (
         len(list(csv.reader(io.StringIO(mine.message.files[0].content.decode("utf-8-sig"))))) == 2
     )
@@ -434,7 +459,7 @@ async def test_export_a_month_as_csv(chat):
 async def test_admins_decide_when_the_config_allows(deskmate):
     config = TEAM.replace("  approvals:\n", "  approvals:\n    admins_decide: true\n")
     chat = await deskmate(approvals, config=config, start=START)
-    await chat.say("alice", LEAVE)
+    await chat.say("alice", LEAVE, dm=True)
     out = await chat.say("root", "/reject 1 not this week")
     assert out[0].text == "❌ You rejected #1 Leave."
     assert chat.inbox("alice")[-1].text == "❌ @root rejected #1 Leave from @alice: not this week"
@@ -448,6 +473,6 @@ async def test_answers_come_in_the_readers_language(deskmate):
     chat = await deskmate(approvals, config=config, start=START)
     out = (await chat.say("alice", "/request leave dates:12-03..12-01 type:annual")).one().text
     assert out.startswith("dates：“12-03..12-01”")
-    await chat.say("alice", LEAVE)
+    await chat.say("alice", LEAVE, dm=True)
     await chat.press("mike", "Approve")
     assert chat.inbox("alice")[-1].text == "✅ @mike 同意了 @alice 的 #1 Leave"

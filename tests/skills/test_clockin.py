@@ -33,7 +33,7 @@ async def test_on_time_late_and_left_early(chat):
     assert out.one().text == "🕘 Out at 17:00 — worked 8 h, left 1 h early."
     await chat.advance("1h30m")
     assert (await chat.say("bob", "/clockout")).one().text == "🕘 Out at 18:30 — worked 9 h 5 min."
-    week = (await chat.say("bob", "/attendance")).one().text
+    week = (await chat.say("bob", "/attendance", dm=True)).one().text
     assert week.splitlines()[1] == "Mon 23 Nov · 09:25–18:30 · late 25 min · worked 9 h 5 min"
     assert "Days present 1 · late 1 (25 min) · left early 0" in week
 
@@ -96,7 +96,7 @@ async def test_a_note_too_long_is_refused(chat):
 async def test_absent_once_the_shift_ends(chat):
     await chat.say("alice", "/in")
     await chat.set_time(utc(2026, 11, 23, 10, 1))  # 18:01
-    month = (await chat.say("mike", "/attendance month @dave")).text
+    month = (await chat.say("mike", "/attendance month @dave", dm=True)).text
     assert "Days present 0 · late 0 (0 min) · left early 0 · absent 1 ·" in month
     assert (await chat.count(AttendanceDay)) >= 4  # the end of the day settled everyone
 
@@ -106,14 +106,14 @@ async def test_a_night_shift_across_midnight_belongs_to_the_day_it_starts(deskma
     assert (await chat.say("nina", "/in")).one().text == "🕘 In at 21:50 — on time."
     await chat.set_time(utc(2026, 11, 23, 22, 5))  # Tue 06:05
     assert (await chat.say("nina", "/out")).one().text == "🕘 Out at 06:05 — worked 8 h 15 min."
-    week = (await chat.say("nina", "/attendance")).one().text
+    week = (await chat.say("nina", "/attendance", dm=True)).one().text
     assert "Mon 23 Nov · 21:50–06:05 · present · worked 8 h 15 min" in week
 
 
 async def test_a_late_night_clock_in_is_late_for_that_evenings_shift(deskmate):
     chat = await deskmate(clockin, config=TEAM, start=utc(2026, 11, 23, 16, 30))  # 00:30 Tue
     assert (await chat.say("nina", "/in")).one().text == "🕘 In at 00:30 — late by 2 h 30 min."
-    week = (await chat.say("nina", "/attendance")).one().text
+    week = (await chat.say("nina", "/attendance", dm=True)).one().text
     assert "Mon 23 Nov · 00:30–… · at work · late 2 h 30 min" in week
 
 
@@ -122,7 +122,7 @@ async def test_a_clock_out_closes_the_open_clock_in_even_nearer_the_next_shift(d
     await chat.say("nina", "/in")
     await chat.set_time(utc(2026, 11, 24, 10, 30))  # Tue 18:30: nearer Tue's 22:00 shift
     assert (await chat.say("nina", "/out")).one().text == "🕘 Out at 18:30 — worked 18 h."
-    week = (await chat.say("nina", "/attendance")).one().text
+    week = (await chat.say("nina", "/attendance", dm=True)).one().text
     assert "Mon 23 Nov · 00:30–18:30" in week
     assert "Tue 24 Nov · ?" not in week
 
@@ -131,7 +131,7 @@ async def test_a_holiday_has_no_reminder_and_shows_as_holiday(deskmate):
     chat = await deskmate(clockin, config=TEAM, start=utc(2026, 11, 26, 0, 30))  # Thu 08:30
     await chat.advance("2h")
     assert chat.inbox("alice") == []
-    assert "Thu 26 Nov · holiday" in (await chat.say("alice", "/attendance")).one().text
+    assert "Thu 26 Nov · holiday" in (await chat.say("alice", "/attendance", dm=True)).one().text
 
 
 async def test_a_makeup_saturday_is_a_workday(deskmate):
@@ -140,7 +140,7 @@ async def test_a_makeup_saturday_is_a_workday(deskmate):
     assert chat.inbox("alice")[-1].text.startswith("🕘 Your day started at 09:00")
     assert (await chat.say("bob", "/in")).one().text == "🕘 In at 09:30 — late by 30 min."
     await chat.set_time(utc(2026, 11, 28, 10, 5))  # 18:05
-    week = (await chat.say("alice", "/attendance")).one().text
+    week = (await chat.say("alice", "/attendance", dm=True)).one().text
     assert "Sat 28 Nov · absent" in week
 
 
@@ -187,7 +187,7 @@ async def test_a_location_inside_a_geofence_is_an_office_clock_in(chat):
     assert out.one().where == "dm @bob"
     far = await chat.share_location("alice", 31.30, 121.55)
     assert far.one().text == "🕘 In at 09:00 in the field (31.30000,121.55000) — on time."
-    week = (await chat.say("alice", "/attendance")).one().text
+    week = (await chat.say("alice", "/attendance", dm=True)).one().text
     assert "field: 31.30000,121.55000" in week
 
 
@@ -267,10 +267,47 @@ async def test_approved_leave_marks_its_days(chat):
     await chat.say("mike", "/approve 3")  # told twice: once
     assert await chat.count(Leave) == 1
     await chat.set_time(utc(2026, 11, 24, 11, 0))  # Tue 19:00
-    week = (await chat.say("bob", "/attendance")).one().text
+    week = (await chat.say("bob", "/attendance", dm=True)).one().text
     assert "Mon 23 Nov · on leave (annual)" in week
     assert "Tue 24 Nov · on leave (annual)" in week
     assert "absent 0 · on leave 2" in week
+
+
+async def test_leave_over_a_weekend_counts_only_the_workdays(chat):
+    PAYLOADS[3] = {
+        "who": "bob",
+        "flow": "leave",
+        "fields": {"dates": _days(27, 30), "type": "annual"},
+    }
+    await chat.say("mike", "/approve 3")
+    await chat.set_time(utc(2026, 11, 30, 11, 0))  # Mon 30 Nov 19:00
+    month = (await chat.say("bob", "/attendance month", dm=True)).one().text
+    assert "on leave 3" in month  # Fri 27, Sat 28 (a make-up workday) and Mon 30; not Sun 29
+
+
+async def test_back_from_lunch_and_a_repeated_clock_out(chat):
+    await chat.say("alice", "/in")
+    await chat.advance("3h")
+    await chat.say("alice", "/out lunch")
+    await chat.advance("1h")
+    back = (await chat.say("alice", "/in back")).one().text
+    assert back == "🕘 Back in at 13:00 — 3 h worked today so far."
+    await chat.advance("5h")
+    await chat.say("alice", "/out")
+    again = (await chat.say("alice", "/out see you")).one().text
+    assert again == "🕘 Your clock-out at 18:00 is recorded already."
+
+
+async def test_a_make_up_clock_in_for_a_time_to_come_is_not_recorded_and_says_so(chat):
+    PAYLOADS[5] = {
+        "who": "alice",
+        "flow": "punch",
+        "fields": {"date": date(2026, 11, 24), "time": time(9, 0), "kind": "in"},
+    }
+    await chat.say("mike", "/approve 5")
+    assert await chat.count(ClockEvent) == 0
+    told = [s.text for s in chat.inbox("alice") + chat.inbox("mike") if "still to come" in s.text]
+    assert len(told) == 2
 
 
 async def test_an_approved_make_up_clock_in_fills_the_day(chat):
@@ -291,7 +328,7 @@ async def test_an_approved_make_up_clock_in_fills_the_day(chat):
     assert chat.inbox("alice")[-1].text == (
         "🕘 Your make-up clock-in at Mon 23 Nov 08:55 is recorded (approved by @mike)."
     )
-    week = (await chat.say("alice", "/attendance")).one().text
+    week = (await chat.say("alice", "/attendance", dm=True)).one().text
     assert "Mon 23 Nov · 08:55–18:00 · present · worked 9 h 5 min" in week
     await chat.say("mike", "/reject 4")  # taken back
     assert await chat.count(ClockEvent) == 1

@@ -55,7 +55,7 @@ def _range(first: int, last: int) -> DateRange:
 
 
 async def test_month_totals_on_a_constructed_month(november):
-    out = (await november.say("alice", "/attendance month 2026-11")).one()
+    out = (await november.say("alice", "/attendance month 2026-11", dm=True)).one()
     assert out.text.splitlines()[:2] == [
         "🕘 Attendance 2026-11 — @alice",
         "Days present 19 · late 1 (20 min) · left early 1 · absent 1 · on leave 1 · "
@@ -64,12 +64,12 @@ async def test_month_totals_on_a_constructed_month(november):
     assert out.text.endswith(
         "📎 attendance-2026-11.png (" + f"{len(out.message.files[0].content)} bytes)"
     )
-    same = (await november.say("alice", "/attendance month last-month")).one().text
+    same = (await november.say("alice", "/attendance month last-month", dm=True)).one().text
     assert same.splitlines()[1] == out.text.splitlines()[1]
 
 
 async def test_a_team_month_has_a_line_per_person_and_a_grid_chart(november):
-    out = (await november.say("mike", "/attendance month 11月 team:eng")).one()
+    out = (await november.say("mike", "/attendance month 11月 team:eng", dm=True)).one()
     lines = out.text.splitlines()
     assert lines[0] == "🕘 Attendance 2026-11 — team eng"
     assert "@alice: present 19 · late 1 (20 min) · absent 1 · on leave 1 · worked 169.6 h" in lines
@@ -79,7 +79,7 @@ async def test_a_team_month_has_a_line_per_person_and_a_grid_chart(november):
 
 
 async def test_the_month_chart_of_one_person_is_a_calendar_png(november):
-    out = (await november.say("alice", "/attendance chart 2026-11")).one()
+    out = (await november.say("alice", "/attendance chart 2026-11", dm=True)).one()
     assert out.text.startswith("🕘 Attendance 2026-11 — @alice\n📎 attendance-2026-11.png")
     image = Image.open(io.BytesIO(out.message.files[0].content))
     image.verify()
@@ -89,7 +89,7 @@ async def test_the_month_chart_of_one_person_is_a_calendar_png(november):
 
 
 async def test_the_export_is_a_csv_with_a_row_per_person_and_day(november):
-    out = (await november.say("mike", "/attendance export 2026-11 team:eng")).one()
+    out = (await november.say("mike", "/attendance export 2026-11 team:eng", dm=True)).one()
     assert out.text.splitlines()[0] == (
         "📎 Attendance 2026-11 — team eng: 1 people, 29 person-days."
     )
@@ -116,7 +116,7 @@ async def test_the_export_is_a_csv_with_a_row_per_person_and_day(november):
 
 
 async def test_reports_read_stored_days(november):
-    await november.say("alice", "/attendance month 2026-11")
+    await november.say("alice", "/attendance month 2026-11", dm=True)
     assert await november.count(AttendanceDay) == 29
 
 
@@ -125,7 +125,7 @@ async def test_today_shows_the_team_to_its_lead(deskmate):
     await chat.say("alice", "/in")
     await chat.say("bob", "/in field Client HQ")
     await chat.advance("30m")
-    out = (await chat.say("mike", "/attendance today")).one().text
+    out = (await chat.say("mike", "/attendance today", dm=True)).one().text
     assert out.splitlines() == [
         "🕘 Today 09:30 — in 2, late 0, field 1, on leave 0, absent 2: @dave, @mike",
         "@alice · 09:00–… · at work",
@@ -133,7 +133,7 @@ async def test_today_shows_the_team_to_its_lead(deskmate):
         "@dave · not in yet",
         "@mike · not in yet",
     ]
-    mine = (await chat.say("alice", "/attendance today")).one().text
+    mine = (await chat.say("alice", "/attendance today", dm=True)).one().text
     assert mine.splitlines()[1:] == ["@alice · 09:00–… · at work"]
 
 
@@ -146,40 +146,40 @@ async def chat(deskmate):
 
 
 async def test_people_see_only_their_own_records(chat):
-    out = (await chat.say("bob", "/attendance month @alice")).one()
+    out = (await chat.say("bob", "/attendance month @alice", dm=True)).one()
     assert out.text == "Only @alice, a lead of their team or an admin can see their attendance."
-    assert out.where == "#general, only @bob"
-    lead_of_another_team = (await chat.say("carol", "/attendance @alice")).one().text
+    assert out.where == "dm @bob, only @bob"
+    lead_of_another_team = (await chat.say("carol", "/attendance @alice", dm=True)).one().text
     assert lead_of_another_team.startswith("Only @alice, a lead of their team")
     assert (
-        (await chat.say("mike", "/attendance @alice"))
+        (await chat.say("mike", "/attendance @alice", dm=True))
         .one()
         .text.startswith("🕘 @alice's week from Mon 23 Nov")
     )
     assert (
-        (await chat.say("root", "/attendance month @nina"))
+        (await chat.say("root", "/attendance month @nina", dm=True))
         .one()
         .text.startswith("🕘 Attendance 2026-11 — @nina")
     )
 
 
 async def test_a_team_is_for_its_leads_and_admins(chat):
-    out = (await chat.say("bob", "/attendance today team:eng")).one().text
+    out = (await chat.say("bob", "/attendance today team:eng", dm=True)).one().text
     assert out == "Only the leads of team eng or an admin can see its attendance."
     assert (
-        (await chat.say("root", "/attendance today team:eng"))
+        (await chat.say("root", "/attendance today team:eng", dm=True))
         .one()
         .text.startswith("🕘 Today 09:00 — in 0")
     )
 
 
 async def test_an_unknown_team_is_named(chat):
-    out = (await chat.say("mike", "/attendance month team:engg")).one().text
+    out = (await chat.say("mike", "/attendance month team:engg", dm=True)).one().text
     assert out == "There is no team “engg” — use a team from the config, e.g. team:eng"
 
 
 async def test_an_export_of_a_month_to_come_is_refused(chat):
-    out = (await chat.say("root", "/attendance export 2026-12")).one()
+    out = (await chat.say("root", "/attendance export 2026-12", dm=True)).one()
     assert out.text.startswith(
         "2026-12 hasn't started yet — export a month up to this one, "
         "e.g. /attendance export 2026-11"
@@ -189,16 +189,16 @@ async def test_an_export_of_a_month_to_come_is_refused(chat):
 
 
 async def test_a_month_that_is_not_one(chat):
-    out = (await chat.say("alice", "/attendance month 2026-13")).one().text
+    out = (await chat.say("alice", "/attendance month 2026-13", dm=True)).one().text
     assert out.startswith("'2026-13' is not a month — e.g. 2026-11, 11月 or last-month")
 
 
 async def test_an_admin_exports_everyone_and_a_person_their_own(chat):
     await chat.say("alice", "/in")
     await chat.say("eve", "/in")
-    everyone = (await chat.say("root", "/attendance export 2026-11")).one().text
+    everyone = (await chat.say("root", "/attendance export 2026-11", dm=True)).one().text
     assert everyone.startswith("📎 Attendance 2026-11 — everyone: 8 people, 8 person-days.")
-    own = (await chat.say("eve", "/attendance export")).one().text
+    own = (await chat.say("eve", "/attendance export", dm=True)).one().text
     assert own.startswith("📎 Attendance 2026-11 — @eve: 1 people, 1 person-days.")
 
 

@@ -151,7 +151,13 @@ async def test_request_leave_opens_the_flows_modal_and_files_it(fake_slack, tmp_
 
         leave["dates:end"]["selected_date"] = "2026-12-04"
         assert await slack.submit("U2", call, leave) == (200, {})
-        card = (await slack.until(lambda: slack.posted("C1")))[0]
+        card = (
+            await slack.until(
+                lambda: [
+                    c for c in slack.fake.calls_to("chat.postMessage") if c.args["channel"] == "U2"
+                ]
+            )
+        )[0]
         assert "📝" in card.args["text"]
         assert "family trip" in json.dumps(card.parsed("blocks"))
         to_alice = await slack.until(

@@ -28,8 +28,15 @@ async def test_a_request_is_approved_with_the_button_and_every_card_updates(
     slack: SlackBot,
 ) -> None:
     await slack.command("U2", "/request leave dates:12-01..12-03 type:annual reason:trip")
-    card = (await slack.until(lambda: slack.posted("C1")))[0]
+    card = (  # the requester's card goes to their DM: a request is nobody else's business
+        await slack.until(
+            lambda: [
+                c for c in slack.fake.calls_to("chat.postMessage") if c.args["channel"] == "U2"
+            ]
+        )
+    )[0]
     assert "📝" in card.args["text"]
+    assert slack.posted("C1") == []
     to_alice = await slack.until(
         lambda: [c for c in slack.fake.calls_to("chat.postMessage") if c.args["channel"] == "U1"]
     )

@@ -32,8 +32,8 @@ async def test_a_request_is_approved_with_the_button(
 ) -> None:
     fake = fake_telegram
     fake.message(user=ALICE, chat=None, text="/start")  # alice opened her DM with the bot
-    fake.message(user=BOB, chat=GROUP, text="/request leave dates:12-01..12-03 type:annual")
-    card = (await fake.wait_for(lambda: sent_to(fake, -100)))[0]
+    fake.message(user=BOB, chat=None, text="/request leave dates:12-01..12-03 type:annual")
+    card = (await fake.wait_for(lambda: sent_to(fake, 1002)))[0]  # bob's card, in his DM
     assert "📝" in card.args["text"]
     to_alice = await fake.wait_for(
         lambda: [c for c in sent_to(fake, 1001) if "Approve" in str(c.args.get("reply_markup"))]
