@@ -107,6 +107,9 @@ class Relative:
     at: datetime
 
 
+_JUST_NOW = {"en": "just now", "zh": "刚刚"}  # babel says "in 0 seconds"
+
+
 class Catalog:
     """Translations per language: ``{language: {msgid: translation}}``, merged from many files."""
 
@@ -182,6 +185,8 @@ def format_value(value: Any, loc: Locale) -> str:
         from babel.dates import format_timedelta
 
         now = loc.now or value.at
+        if abs(value.at - now) < timedelta(minutes=1):
+            return _JUST_NOW.get(loc.language, _JUST_NOW["en"])
         return format_timedelta(
             value.at - now, add_direction=True, threshold=1.1, locale=babel_locale
         )

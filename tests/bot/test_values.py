@@ -546,3 +546,17 @@ def test_any_input_gives_a_value_or_bad_value(
         assert found.tzinfo is UTC
     if isinstance(found, tuple) and isinstance(found[0], date):
         assert found[0] <= found[1]
+
+
+def test_a_relative_time_within_a_minute_is_just_now() -> None:
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from bot.i18n import Locale, Relative, format_value
+
+    now = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+    en = Locale("en", ZoneInfo("UTC"), now)
+    zh = Locale("zh", ZoneInfo("UTC"), now)
+    assert format_value(Relative(now), en) == "just now"
+    assert format_value(Relative(now - timedelta(seconds=20)), zh) == "刚刚"
+    assert format_value(Relative(now + timedelta(hours=2)), en) == "in 2 hours"
