@@ -26,7 +26,7 @@ async def waiting(ctx: Context) -> Message:
     if not rows:
         return Message(_("📝 Nothing waits for your decision."))
     head = _("📝 Waiting for your decision: {n}", n=total)
-    note = _("Decide with the buttons, or /approve 12 · /reject 12 <reason>")
+    note = _("Decide with the buttons, or /approve {id} · /reject {id} <reason>", id=rows[0].id)
     return await _listing(ctx, rows, total, head, note)
 
 
@@ -35,7 +35,8 @@ async def mine(ctx: Context) -> Message:
     if not rows:
         return Message(_("📝 You have filed no requests — /request lists what you can ask for."))
     head = _("📝 Your requests: {n}", n=total)
-    return await _listing(ctx, rows, total, head, _("/request show 12 shows one with its trail"))
+    note = _("/request show {id} shows one with its trail", id=rows[0].id)
+    return await _listing(ctx, rows, total, head, note)
 
 
 async def _listing(

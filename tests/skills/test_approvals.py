@@ -353,7 +353,7 @@ async def test_lists_of_what_waits_for_me_and_what_i_filed(chat):
         "#1 Leave · @alice · Tue 1 Dec to Thu 3 Dec (3 days), annual · waiting for @mike · "
         "step 1/2 Manager\n"
         "#2 Leave · @bob · Mon 7 Dec (1 day), sick · waiting for @mike · step 1/2 Manager\n"
-        "Decide with the buttons, or /approve 12 · /reject 12 <reason>"
+        "Decide with the buttons, or /approve 1 · /reject 1 <reason>"
     )
     out = (await chat.say("alice", "/approvals mine", dm=True)).one().text
     assert out.startswith("📝 Your requests: 1\n#1 Leave · @alice")
