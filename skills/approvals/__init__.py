@@ -207,6 +207,11 @@ async def remind(ctx: JobContext, key: str, payload: dict[str, Any]) -> None:
     await nudges.remind(ctx, payload)
 
 
+@skill.timer("delegation_end")
+async def delegation_end(ctx: JobContext, key: str, payload: dict[str, Any]) -> None:
+    await delegation.expire(ctx, payload["person"])
+
+
 @skill.timer("escalate")
 async def escalate(ctx: JobContext, key: str, payload: dict[str, Any]) -> None:
     await nudges.escalate(ctx, payload)

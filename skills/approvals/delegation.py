@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from bot import Context, PersonRef, UsageError, _
+from bot import Context, JobContext, PersonRef, UsageError, _
 from skills.approvals import flow, store, view
 from skills.approvals.models import ApprovalDelegation, ApprovalRequest
 
@@ -32,6 +32,8 @@ async def start(ctx: Context, to: PersonRef, until: date) -> None:
         )
         ctx.session.add(row)
     row.delegate_id, row.ends_at, row.created_at = to.id, ends, ctx.now()
+    key = f"delegation-{ctx.person.id}"
+    await ctx.timers.set(key, ends, kind="delegation_end", payload={"person": ctx.person.id})
     await ctx.notify(
         to,
         _(
@@ -60,10 +62,23 @@ async def stop(ctx: Context) -> None:
             _("You have no delegation — start one with /approvals delegate @bob until:12-10")
         )
     await ctx.session.delete(row)
-    for task in await store.pending_tasks_of(ctx.session, ctx.person.id):
+    await ctx.timers.cancel(f"delegation-{ctx.person.id}")
+    await _take_back(ctx, ctx.person.id)
+    await ctx.reply(_("🤝 Delegation ended: requests come to you alone again."))
+
+
+async def expire(ctx: JobContext, person_id: int) -> None:
+    """The delegation's last day is over: what still waits is the person's alone again."""
+    row = await ctx.session.get(ApprovalDelegation, person_id)
+    if row is not None and row.ends_at <= ctx.now():
+        await ctx.session.delete(row)
+        await _take_back(ctx, person_id)
+
+
+async def _take_back(ctx: JobContext, person_id: int) -> None:
+    for task in await store.pending_tasks_of(ctx.session, person_id):
         if not task.escalated:
             task.delegate_id = None
-    await ctx.reply(_("🤝 Delegation ended: requests come to you alone again."))
 
 
 async def _move_pending(ctx: Context, delegate_id: int) -> int:
@@ -72,8 +87,8 @@ async def _move_pending(ctx: Context, delegate_id: int) -> int:
     requests = set()
     for task in tasks:
         request = await ctx.session.get(ApprovalRequest, task.request_id)
-        if request is None or request.step != task.step:
-            continue
+        if request is None or request.step != task.step or request.requester_id == delegate_id:
+            continue  # nobody decides their own request, not even as someone's delegate
         task.delegate_id = delegate_id
         requests.add(request.id)
     await ctx.session.flush()

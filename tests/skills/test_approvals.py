@@ -377,6 +377,15 @@ async def test_a_delegate_decides_and_the_trail_shows_both(chat):
     assert "Mon 23 Nov 10:00 @bob for @mike approved" in trail
 
 
+async def test_a_delegation_ends_on_its_day_for_what_still_waits(chat):
+    await chat.say("alice", LEAVE, dm=True)
+    await chat.say("mike", "/approvals delegate @bob until:11-24", dm=True)
+    await chat.set_time(datetime(2026, 11, 24, 17, 0, tzinfo=UTC))  # Wed 01:00 in Shanghai
+    out = (await chat.say("bob", "/approve 1", dm=True)).one()
+    assert out.text == "Only @mike, @boss can decide #1 now."  # escalated after 24 h; not @bob
+    assert (await chat.say("mike", "/approve 1", dm=True))[0].text.startswith("✅ You approved #1")
+
+
 async def test_a_delegate_never_decides_their_own_request(chat):
     await chat.say("mike", "/approvals delegate @bob until:12-10", dm=True)
     await chat.say("bob", '/request leave dates:12-01 type:sick reason:"flu"', dm=True)
