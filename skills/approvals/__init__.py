@@ -48,6 +48,7 @@ for _role, _description in ROLES.items():
 skill.digest_label("request", _("{n} request to decide"), _("{n} requests to decide"))
 skill.digest_label("decided", _("{n} request decided"), _("{n} requests decided"))
 skill.digest_label("reminder", _("{n} approval reminder"), _("{n} approval reminders"))
+skill.digest_label("delegation", _("{n} delegation"), _("{n} delegations"))
 
 
 # --- filing -------------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ async def start(ctx: Context, to: PersonRef, until: date) -> None:
             who=ctx.person.mention,
             until=until,
         ),
-        group="request",
+        group="delegation",
     )
     moved = await _move_pending(ctx, to.id)
     await ctx.reply(
