@@ -62,11 +62,13 @@ async def month(ctx: Context, scope: Scope, first: date, last: date, *, text: bo
     head = _("🕘 Attendance {month} — {who}", month=label, who=scope.title)
     if not text:
         return Message(head, files=files)
-    totals = view.Totals.of(rows)
     if scope.single:
+        totals = view.Totals.of(rows)
         return Message(_("{head}\n{totals}", head=head, totals=totals.text()), files=files)
     by_person = _by_person(rows)
-    lines = [view.Totals.of(by_person.get(w.person.id, [])).short(w.person) for w in people]
+    each = [(w, view.Totals.of(by_person.get(w.person.id, []))) for w in people]
+    totals = sum((t for _w, t in each), view.Totals())
+    lines = [t.short(w.person) for w, t in each]
     if len(lines) > SHOWN:
         lines = [*lines[:SHOWN], _("…and {n} more people: see the chart", n=len(lines) - SHOWN)]
     return Message(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -111,17 +111,23 @@ class Totals:
 
     @classmethod
     def of(cls, rows: Sequence[AttendanceDay]) -> Totals:
-        return cls(
-            present=sum(1 for r in rows if r.first_in is not None),
-            late=sum(1 for r in rows if r.late_minutes),
-            late_minutes=sum(r.late_minutes for r in rows),
-            early=sum(1 for r in rows if r.early_minutes and r.status != LEAVE),
-            absent=sum(1 for r in rows if r.status == ABSENT),
-            leave=sum(1 for r in rows if r.status == LEAVE),
-            field=sum(1 for r in rows if r.mode == FIELD),
-            missing_out=sum(1 for r in rows if r.status == MISSING_OUT),
-            worked_minutes=sum(r.worked_minutes for r in rows),
-        )
+        """One pass over the days (a team's month is thousands of rows)."""
+        n = [0] * 9
+        for r in rows:
+            status, late = r.status, r.late_minutes
+            n[0] += r.first_in is not None
+            n[1] += bool(late)
+            n[2] += late
+            n[3] += bool(r.early_minutes) and status != LEAVE
+            n[4] += status == ABSENT
+            n[5] += status == LEAVE
+            n[6] += r.mode == FIELD
+            n[7] += status == MISSING_OUT
+            n[8] += r.worked_minutes
+        return cls(*n)
+
+    def __add__(self, other: Totals) -> Totals:
+        return Totals(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
     def text(self) -> Text:
         return _(
