@@ -221,7 +221,12 @@ async def _set_timers(ctx: JobContext, notice: Notice) -> None:
     if not notice.ack:
         return
     now, after = ctx.now(), ctx.config.remind_after
-    if after is not None and (notice.deadline is None or now + after < notice.deadline):
+    ladder = bool(notice.every_seconds)  # --every re-pings them already: no extra reminder
+    if (
+        after is not None
+        and not ladder
+        and (notice.deadline is None or now + after < notice.deadline)
+    ):
         await ctx.timers.set(
             f"{notice.id}-remind", now + after, kind="remind", payload={"notice": notice.id}
         )

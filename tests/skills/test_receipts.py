@@ -365,6 +365,14 @@ async def test_persistent_renotify_then_a_public_mention(quiet_chat):
     assert len(chat.inbox("bob")) == before
 
 
+async def test_re_pings_replace_the_usual_reminder(quiet_chat):
+    chat = quiet_chat
+    await chat.say("lena", "/notice @bob --ack --every 30m --times 1 Badge photo today")
+    await chat.advance("5h")  # past remind_after (4h)
+    assert not [s for s in chat.inbox("bob") if s.text.startswith("⏰")]
+    assert len([s for s in chat.inbox("bob") if s.text.startswith("🔔")]) == 1
+
+
 async def test_the_status_of_a_big_audience_comes_with_a_csv(deskmate):
     many = "".join(f"  - {{id: u{i}, team: all}}\n" for i in range(25))
     config = TEAM.replace("teams:", many + "teams:")
