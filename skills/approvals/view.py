@@ -9,7 +9,7 @@ from bot import Button, DateRange, Field, Message, _
 from bot.forms import FieldKind, Form, FormField
 from bot.i18n import Text
 from bot.markup import Lines
-from skills.approvals import form
+from skills.approvals import conditions, form
 from skills.approvals.config import FlowSpec
 from skills.approvals.models import APPROVED, PENDING, REJECTED, WITHDRAWN, ApprovalEvent
 from skills.approvals.store import RequestView
@@ -82,13 +82,23 @@ def status(shown: RequestView) -> Text:
     if request.state != PENDING:
         return STATES[request.state]
     step = shown.step
+    steps = applicable_steps(shown)  # the ones whose condition holds: "step 1/1", not "1/3"
     return _(
         "waiting for {people} · step {n}/{total}{name}",
         people=shown.waiting_on(),
-        n=request.step + 1,
-        total=len(shown.spec.steps),
+        n=steps.index(request.step) + 1 if request.step in steps else request.step + 1,
+        total=len(steps),
         name=f" {step.name}" if step.name else "",
     )
+
+
+def applicable_steps(shown: RequestView) -> list[int]:
+    facts = form.facts(shown.spec, shown.values)
+    return [
+        i
+        for i, step in enumerate(shown.spec.steps)
+        if not step.when or conditions.evaluate(conditions.parse(step.when), facts)
+    ]
 
 
 def outcome(shown: RequestView) -> Text | None:

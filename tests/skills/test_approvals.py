@@ -103,7 +103,7 @@ async def test_filing_posts_the_card_and_sends_the_managers_card(chat):
         "Dates: Tue 1 Dec to Thu 3 Dec (3 days)\n"
         "Type: annual\n"
         "Reason: family trip\n"
-        "Status: waiting for @mike · step 1/2 Manager\n"
+        "Status: waiting for @mike · step 1/1 Manager\n"
         "[Withdraw]"
     )
     assert out[0].where == "dm @alice"
@@ -111,7 +111,7 @@ async def test_filing_posts_the_card_and_sends_the_managers_card(chat):
     assert out[1].where == "#general, only @alice"
     assert all(s.ephemeral_for == "alice" for s in chat.chat())  # nothing of it for all to see
     card = chat.inbox("mike")[-1]
-    assert card.text.endswith("Status: waiting for @mike · step 1/2 Manager\n[Approve] [Reject]")
+    assert card.text.endswith("Status: waiting for @mike · step 1/1 Manager\n[Approve] [Reject]")
     assert chat.inbox("hana") == []  # HR comes in only for more than 3 days
 
 
@@ -351,8 +351,8 @@ async def test_lists_of_what_waits_for_me_and_what_i_filed(chat):
     assert out[0].text == (
         "📝 Waiting for your decision: 2\n"
         "#1 Leave · @alice · Tue 1 Dec to Thu 3 Dec (3 days), annual · waiting for @mike · "
-        "step 1/2 Manager\n"
-        "#2 Leave · @bob · Mon 7 Dec (1 day), sick · waiting for @mike · step 1/2 Manager\n"
+        "step 1/1 Manager\n"
+        "#2 Leave · @bob · Mon 7 Dec (1 day), sick · waiting for @mike · step 1/1 Manager\n"
         "Decide with the buttons, or /approve 1 · /reject 1 <reason>"
     )
     out = (await chat.say("alice", "/approvals mine", dm=True)).one().text
