@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 CONFIG ?= config.example.yaml
 
-.PHONY: run test lint typecheck pytest install install-dev clean
+.PHONY: run test lint typecheck pytest install install-dev clean bench bench-peers
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,13 @@ pytest: install-dev
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
+
+# benchmarks (issue 10): not part of `make test`; they write docs/performance.md
+bench: install-dev
+	$(BIN)/python -m bench.run
+
+bench-peers: install-dev
+	$(BIN)/python -m bench.run --peers
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import bindparam, func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -45,6 +45,22 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
 BATCH = 100
+WROTE = "deskmate.outbox_written"  # in session.info: this transaction wrote to the outbox
+# the statements of every send, built once (putting one together costs more than running it)
+_MINE = (
+    col(OutboxRow.id).in_(bindparam("ids", expanding=True)),
+    col(OutboxRow.claimed_by) == bindparam("token"),
+)
+_RENEW = (
+    update(OutboxRow)
+    .where(*_MINE, col(OutboxRow.status) == "sending")
+    .values(lease_until=bindparam("until"))
+)
+_SENT = (
+    update(OutboxRow)
+    .where(*_MINE)
+    .values(status="sent", sent_ref=bindparam("ref"), sent_at=bindparam("at"), lease_until=None)
+)
 
 
 @dataclass
@@ -97,6 +113,7 @@ class Delivery:
                 session, Notice(to, sender, urgent, now, can_silence=self._can_silence(target))
             )
         held = decision.holds(now)
+        session.info[WROTE] = True
         session.add(
             OutboxRow(
                 idempotency_key=uuid.uuid4().hex,
@@ -124,6 +141,10 @@ class Delivery:
             for skill, policy in self.bot.registry.policies()
         ]
         return combine(decisions, notice.now)
+
+    def wrote(self, session: AsyncSession) -> bool:
+        """Whether this transaction wrote rows to send (then a drain is worth starting)."""
+        return bool(session.info.get(WROTE))
 
     def platform_of(self, person: PersonRef, preferred: str | None) -> str | None:
         """Where a person is reached: the preferred platform, else the first connected one."""
@@ -222,7 +243,9 @@ class Delivery:
         """Resolve destinations, read DND (no transaction open), re-ask the policies, and fold
         held rows into digests."""
         async with self.bot.db.transaction() as session:
-            routed = [(row, await self._route(session, row)) for row in rows]
+            wanted = {i for r in rows for i in (r.person_id, r.sender_id) if i is not None}
+            people = {p.id: p for p in await self.bot.directory.members(session, wanted)}
+            routed = [(row, await self._route(session, row, people)) for row in rows]
         routes: dict[Destination, _Route] = {}
         for _row, route in routed:
             if route is not None and route.destination not in routes:
@@ -235,7 +258,7 @@ class Delivery:
                     await self._settle(session, row, "failed", "no account on a connected platform")
                     continue
                 route = routes[found.destination]
-                decision = await self._recheck(session, row, route)
+                decision = await self._recheck(session, row, route, people)
                 if decision.holds(self.bot.clock.now()):
                     assert decision.deliver_at is not None
                     await self._settle(session, row, "pending", due=decision.deliver_at)
@@ -264,14 +287,16 @@ class Delivery:
             for chunk in chunks
         ]
 
-    async def _route(self, session: AsyncSession, row: OutboxRow) -> _Route | None:
+    async def _route(
+        self, session: AsyncSession, row: OutboxRow, people: dict[int, PersonRef]
+    ) -> _Route | None:
         now = self.bot.clock.now()
         if row.chat_id is not None:
             chat = await self.bot.directory.chat(session, row.chat_id)
             if chat is None or chat.platform not in self.bot.adapters:
                 return None
             return _Route(Destination(chat.platform, chat_id=chat.id), self.bot.org_locale(now))
-        person = await self.bot.directory.get(session, row.person_id or 0)
+        person = people.get(row.person_id or 0)
         platform = self.platform_of(person, row.platform) if person else None
         if person is None or platform is None:
             return None
@@ -302,11 +327,13 @@ class Delivery:
             account.dm_closed = True
         return _Parcel([row], replace(message, text=text, context=context))
 
-    async def _recheck(self, session: AsyncSession, row: OutboxRow, route: _Route) -> Decision:
+    async def _recheck(
+        self, session: AsyncSession, row: OutboxRow, route: _Route, people: dict[int, PersonRef]
+    ) -> Decision:
         """Quiet hours may have started since the row was written (a break, Slack DND)."""
         if route.person is None or row.sender_id == route.person.id:
             return Decision(silent=row.silent)
-        sender = await self.bot.directory.get(session, row.sender_id) if row.sender_id else None
+        sender = people.get(row.sender_id) if row.sender_id else None
         can_silence = self._can_silence(route.destination.platform)
         return await self.decide(
             session,
@@ -335,9 +362,9 @@ class Delivery:
         for k, parcel in enumerate(route.parcels):
             rendered = render_message(parcel.message, self.bot.translator, route.locale)
             try:
+                if not await self._renew(parcel.rows, token):
+                    continue  # another drain took these rows over
                 async with self.limits.slot(route.destination):
-                    if not await self._renew(parcel.rows, token):
-                        continue  # another drain took these rows over
                     ref = await adapter.send(route.destination, rendered, silent=parcel.silent)
             except DeliveryFailed as exc:
                 waiting = [r for p in route.parcels[k + 1 :] for r in p.rows]
@@ -352,30 +379,24 @@ class Delivery:
         return sent
 
     async def _renew(self, rows: list[OutboxRow], token: str) -> bool:
-        """Extend this drain's lease on the rows it is about to send; False if it lost them."""
+        """Extend this drain's lease on the rows it is about to send; False if it lost them.
+        (Committed together with the other sends' bookkeeping of the moment.)"""
         ids = [r.id for r in rows]
-        async with self.bot.db.transaction() as session:
-            result = await session.exec(
-                update(OutboxRow)
-                .where(
-                    col(OutboxRow.id).in_(ids),
-                    col(OutboxRow.claimed_by) == token,
-                    col(OutboxRow.status) == "sending",
-                )
-                .values(lease_until=self.bot.clock.now() + LEASE)
-            )
+
+        async def renew(session: AsyncSession) -> bool:
+            params = {"ids": ids, "token": token, "until": self.bot.clock.now() + LEASE}
+            result = await session.exec(_RENEW, params=params)
             return int(result.rowcount or 0) == len(ids)
 
+        return await self.bot.db.batched(renew)
+
     async def _sent(self, parcel: _Parcel, route: _Route, ref: str, token: str) -> None:
-        async with self.bot.db.transaction() as session:
-            await session.exec(
-                update(OutboxRow)
-                .where(
-                    col(OutboxRow.id).in_([r.id for r in parcel.rows]),
-                    col(OutboxRow.claimed_by) == token,
-                )
-                .values(status="sent", sent_ref=ref, sent_at=self.bot.clock.now(), lease_until=None)
-            )
+        async def record(session: AsyncSession) -> None:
+            ids = [r.id for r in parcel.rows]
+            params = {"ids": ids, "token": token, "ref": ref, "at": self.bot.clock.now()}
+            await session.exec(_SENT, params=params)
+
+        await self.bot.db.batched(record)
         row = parcel.rows[0]
         if len(parcel.rows) == 1 and not row.held and row.card is not None:
             await cards.remember(
@@ -439,6 +460,7 @@ class Delivery:
     async def release(self, session: AsyncSession, person_id: int) -> int:
         """Deliver a person's held rows now (their break ended early, quiet hours turned off)."""
         now = self.bot.clock.now()
+        session.info[WROTE] = True
         result = await session.exec(
             update(OutboxRow)
             .where(

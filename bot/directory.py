@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from sqlalchemy import bindparam
+from sqlalchemy.orm import aliased
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -18,6 +20,19 @@ from bot.i18n import normalize_language
 from bot.people import PersonRef
 from storage.models import Chat, ChatMember, Person, PlatformAccount
 
+_THIS = aliased(PlatformAccount)
+# built once: putting a statement together costs more than running it (every event runs this)
+_BY_ACCOUNT = (
+    select(Person, PlatformAccount)
+    .join(_THIS, col(_THIS.person_id) == col(Person.id))
+    .join(PlatformAccount, col(PlatformAccount.person_id) == col(Person.id))
+    .where(_THIS.platform == bindparam("platform"), _THIS.account_id == bindparam("account_id"))
+)
+_ACCOUNT = select(PlatformAccount).where(
+    PlatformAccount.platform == bindparam("platform"),
+    PlatformAccount.account_id == bindparam("account_id"),
+)
+
 
 class Directory:
     """People and chats, read and written inside the caller's transaction."""
@@ -25,6 +40,9 @@ class Directory:
     def __init__(self, config: Config, clock: Clock) -> None:
         self.config = config
         self.clock = clock
+        # (platform, chat id) -> (row id, title) of chats already committed: chats are never
+        # deleted, so every event but a chat's first skips its lookup
+        self._chats: dict[tuple[str, str], tuple[int, str]] = {}
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -39,14 +57,11 @@ class Directory:
     async def by_account(
         self, session: AsyncSession, platform: str, account_id: str
     ) -> PersonRef | None:
-        acc = (
-            await session.exec(
-                select(PlatformAccount).where(
-                    PlatformAccount.platform == platform, PlatformAccount.account_id == account_id
-                )
-            )
-        ).first()
-        return await self.get(session, acc.person_id) if acc else None
+        """The person behind an account, with all their accounts, in one query (every event
+        asks it for its sender)."""
+        params = {"platform": platform, "account_id": account_id}
+        rows = (await session.exec(_BY_ACCOUNT, params=params)).all()
+        return self._make_ref(rows[0][0], [acc for _person, acc in rows]) if rows else None
 
     async def by_username(
         self, session: AsyncSession, platform: str, username: str
@@ -78,12 +93,8 @@ class Directory:
     ) -> PlatformAccount | None:
         if account_id is None:
             return None
-        found = await session.exec(
-            select(PlatformAccount).where(
-                PlatformAccount.platform == platform, PlatformAccount.account_id == account_id
-            )
-        )
-        return found.first()
+        params = {"platform": platform, "account_id": account_id}
+        return (await session.exec(_ACCOUNT, params=params)).first()
 
     async def reachable(self, session: AsyncSession, platform: str, account_id: str) -> None:
         """They wrote to the bot privately: DMs work now."""
@@ -167,6 +178,9 @@ class Directory:
 
     async def ensure_chat(self, session: AsyncSession, chat: ChatRef) -> int:
         """The database id of a chat, created on first sight (title kept up to date)."""
+        known = self._chats.get((chat.platform, chat.id))
+        if known is not None and (not chat.title or chat.title == known[1]):
+            return known[0]
         row = (
             await session.exec(
                 select(Chat).where(Chat.platform == chat.platform, Chat.chat_id == chat.id)
@@ -176,8 +190,11 @@ class Directory:
             row = Chat(platform=chat.platform, chat_id=chat.id, kind=chat.kind, title=chat.title)
             session.add(row)
             await session.flush()
-        elif chat.title and row.title != chat.title:
-            row.title = chat.title
+        else:  # it was committed before: remember it (a new one only once committed)
+            assert row.id is not None
+            self._chats[(chat.platform, chat.id)] = (row.id, row.title)
+            if chat.title and row.title != chat.title:
+                row.title = chat.title
         assert row.id is not None
         return row.id
 

@@ -14,6 +14,8 @@ import secrets
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -41,6 +43,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Run = Callable[[Context], Awaitable[None]]
+# built once (putting a statement together costs more than running it): claim an event
+_CLAIMS: dict[str, Any] = {
+    name: insert(ProcessedEvent.__table__).on_conflict_do_nothing()  # type: ignore[attr-defined]
+    for name, insert in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))
+}
 
 
 class Runtime:
@@ -53,6 +60,7 @@ class Runtime:
             return  # plain chat and shared locations no skill asked for: stay quiet
         sender: PersonRef | None = None
         chat_id: int | None = None
+        wrote = False  # to the outbox: only then is a drain worth starting
         replies: list[Reply] = []
         edits: list[CardEdit] = []
         forms: list[Form] = []
@@ -67,6 +75,7 @@ class Runtime:
                 ctx, run = await self._route(session, event, sender, chat_id)
                 await run(ctx)
                 replies, edits, forms = ctx.replies, ctx.effects.edits, ctx.effects.forms
+            wrote = self.bot.delivery.wrote(session)
         except FormInvalid as exc:
             replies = self._form_problems(event, sender, exc)
         except UserError as exc:
@@ -84,7 +93,8 @@ class Runtime:
         await cards.apply(self.bot, edits)  # first: card states queue in commit order
         await self._send_replies(event, sender, replies, chat_id)
         await self._open_forms(event, sender, forms)
-        self.bot.delivery.kick()
+        if wrote:
+            self.bot.delivery.kick()
 
     async def _note_sender(self, session: AsyncSession, event: Event) -> tuple[PersonRef, int]:
         """Who spoke, and where: the person (created on first sight), that their DM is open, the
@@ -108,6 +118,17 @@ class Runtime:
             log.warning("could not note the sender of %s", event, exc_info=True)
 
     async def _first_time(self, session: AsyncSession, event: Event) -> bool:
+        """Claim the event: one ``INSERT ... ON CONFLICT DO NOTHING`` on SQLite and PostgreSQL
+        (a retry, or another instance, claimed it first: nothing inserted)."""
+        claim = _CLAIMS.get(self.bot.db.engine.dialect.name)
+        if claim is not None:
+            params = {
+                "platform": event.platform,
+                "event_id": event.event_id,
+                "processed_at": self.bot.clock.now(),
+            }
+            result = await session.exec(claim, params=params)
+            return bool(result.rowcount)
         seen = (
             await session.exec(
                 select(ProcessedEvent.id).where(
@@ -328,6 +349,7 @@ class Runtime:
                     card=reply.card,
                     origin_chat_id=chat_id,
                 )
+            self.bot.delivery.kick()
             return
         permanent = isinstance(exc, DeliveryFailed) and exc.permanent
         if reply.ephemeral or chat_id is None or permanent:
@@ -342,6 +364,7 @@ class Runtime:
                 sender=None,
                 card=reply.card,
             )
+        self.bot.delivery.kick()
 
 
 _SENT_PRIVATELY = Reply(Message(_("📬 Sent to you privately.")), ephemeral=True)

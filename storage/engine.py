@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 T = TypeVar("T")
+Work = Callable[[AsyncSession], Awaitable[Any]]
 
 
 class Database:
@@ -33,6 +34,8 @@ class Database:
         if self.is_sqlite:
             _sqlite_immediate_transactions(self.engine)
         self._open = 0  # transactions under way
+        self._queued: list[tuple[Work, asyncio.Future[Any]]] = []  # see batched()
+        self._committer: asyncio.Task[None] | None = None
         self._idle = asyncio.Event()
         self._closed = False
 
@@ -76,9 +79,39 @@ class Database:
                 await (await opening).close()
             raise
 
+    async def batched(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """Run a small write in one transaction with the others queued meanwhile (group commit:
+        one BEGIN/COMMIT for many; delivery's bookkeeping after each send). Only for writes that
+        are right on their own and don't fail: a failure fails the whole group."""
+        done: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._queued.append((work, done))
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.get_running_loop().create_task(self._commit_queued())
+        return await done
+
+    async def _commit_queued(self) -> None:
+        while self._queued:
+            group, self._queued = self._queued, []
+            try:
+                async with self.transaction() as session:
+                    results = [await work(session) for work, _done in group]
+            except BaseException as exc:
+                for _work, done in group:
+                    if not done.done():
+                        done.set_exception(exc) if isinstance(exc, Exception) else done.cancel()
+                if not isinstance(exc, Exception):
+                    raise
+                continue
+            for (_work, done), result in zip(group, results, strict=True):
+                if not done.done():
+                    done.set_result(result)
+
     async def dispose(self, grace: float = 10) -> None:
         """Take no new transaction, let those under way end (up to ``grace`` seconds), then close
         every connection — none is left to a task that outlives the bot."""
+        if self._committer is not None:  # writes already queued are made first
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(self._committer), grace)
         self._closed = True
         if self._open:
             with contextlib.suppress(TimeoutError):

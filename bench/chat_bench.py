@@ -1,0 +1,95 @@
+"""W1 echo and W2 persist, as the peer harness runs them on errbot, opsdroid and slack-machine.
+
+    .venv/bin/python -m bench.chat_bench echo [--n 5000] [--concurrency 10]
+    .venv/bin/python -m bench.chat_bench persist [--n 2000]
+
+One person writes to the bot in a DM, ``concurrency`` commands in flight, each through the whole
+runtime (``Bot.handle`` of a ``Command`` from the in-memory adapter: de-duplication, identity,
+parsing, permissions, one transaction on SQLite in WAL mode, the reply). Every reply is checked,
+and for ``persist`` every row is counted; anything short is an error line, never a figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import text
+
+from bench.benchskill import skill as bench_skill
+from bench.common import Shortfall, result, run_main
+from bot.testing import make_harness
+from skills.help import skill as help_skill
+
+SENDER = "bench"
+
+
+async def measure(workload: str, n: int, concurrency: int) -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        chat = await make_harness([help_skill, bench_skill], Path(tmp), with_help=False)
+        try:
+            adapter = chat.adapter
+            await chat.say(SENDER, "/echo warm-up", dm=True)  # first sight of the sender
+            adapter.sent.clear()
+            if workload == "echo":
+                commands = [f"/echo hello {i}" for i in range(n)]
+                expected = {f"hello {i}" for i in range(n)}
+            else:
+                commands = [f"/persist {i}" for i in range(n)]
+                expected = {f"stored {i}" for i in range(n)}
+            events = [adapter.command(SENDER, c, dm=True) for c in commands]
+            latencies: list[float] = []
+            queue = iter(events)
+
+            async def worker() -> None:
+                for event in queue:
+                    started = time.perf_counter()
+                    await chat.bot.handle(event)
+                    latencies.append((time.perf_counter() - started) * 1000)
+
+            started = time.perf_counter()
+            await asyncio.gather(*(worker() for _ in range(concurrency)))
+            await chat.bot.delivery.settle()
+            seconds = time.perf_counter() - started
+            replies = [s.text for s in adapter.sent if s.destination.account_id == SENDER]
+            correct = expected & set(replies)
+            if len(correct) != n or len(replies) != n:
+                raise Shortfall(
+                    f"only {len(correct)} of {n} correct replies ({len(replies)} in all)"
+                )
+            extra = {}
+            if workload == "persist":
+                stored = await _stored(chat)
+                if stored != {str(i) for i in range(n)}:
+                    raise Shortfall(f"{len(stored)} of {n} rows stored")
+                extra["stored"] = len(stored)
+            return result(
+                workload, n, seconds, latencies, concurrency=concurrency, db="sqlite-wal", **extra
+            )
+        finally:
+            await chat.close()
+
+
+async def _stored(chat) -> set[str]:  # type: ignore[no-untyped-def]
+    async with chat.bot.db.transaction() as session:
+        rows = await session.exec(text("SELECT key FROM bench_records"))
+        return {r[0] for r in rows.all()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("workload", choices=["echo", "persist"])
+    parser.add_argument("--n", type=int)
+    parser.add_argument("--concurrency", type=int, default=10)
+    args = parser.parse_args()
+    n = args.n or (5000 if args.workload == "echo" else 2000)
+    return run_main(
+        args.workload, n, lambda: asyncio.run(measure(args.workload, n, args.concurrency))
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
