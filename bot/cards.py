@@ -48,19 +48,24 @@ class CardEdit:
 async def remember(bot: Bot, skill: str, key: str, to: Destination, ref: str, loc: Locale) -> None:
     """Record where a card was posted (after it was sent)."""
     async with bot.db.transaction() as session:
-        session.add(
-            CardLocation(
-                skill=skill,
-                key=key,
-                platform=to.platform,
-                chat_id=to.chat_id,
-                account_id=to.account_id,
-                message_ref=ref,
-                language=loc.language,
-                timezone=str(loc.timezone),
-                created_at=bot.clock.now(),
-            )
-        )
+        session.add(location(bot, skill, key, to, ref, loc))
+
+
+def location(
+    bot: Bot, skill: str, key: str, to: Destination, ref: str, loc: Locale
+) -> CardLocation:
+    """The row that remembers one posted copy of a card (add it to a session)."""
+    return CardLocation(
+        skill=skill,
+        key=key,
+        platform=to.platform,
+        chat_id=to.chat_id,
+        account_id=to.account_id,
+        message_ref=ref,
+        language=loc.language,
+        timezone=str(loc.timezone),
+        created_at=bot.clock.now(),
+    )
 
 
 async def apply(bot: Bot, edits: list[CardEdit]) -> None:

@@ -391,17 +391,20 @@ class Delivery:
         return await self.bot.db.batched(renew)
 
     async def _sent(self, parcel: _Parcel, route: _Route, ref: str, token: str) -> None:
-        async def record(session: AsyncSession) -> None:
+        row = parcel.rows[0]
+        card = None
+        if len(parcel.rows) == 1 and not row.held and row.card is not None:
+            where = route.destination
+            card = cards.location(self.bot, row.skill, row.card, where, ref, route.locale)
+
+        async def record(session: AsyncSession) -> None:  # with the card's place: one commit
             ids = [r.id for r in parcel.rows]
             params = {"ids": ids, "token": token, "ref": ref, "at": self.bot.clock.now()}
             await session.exec(_SENT, params=params)
+            if card is not None:
+                session.add(card)
 
         await self.bot.db.batched(record)
-        row = parcel.rows[0]
-        if len(parcel.rows) == 1 and not row.held and row.card is not None:
-            await cards.remember(
-                self.bot, row.skill, row.card, route.destination, ref, route.locale
-            )
 
     async def _failed(
         self, rows: list[OutboxRow], waiting: list[OutboxRow], exc: DeliveryFailed, token: str
