@@ -2,16 +2,10 @@
 two approvers of an `any` step pressing at once still make exactly one decision."""
 
 import asyncio
-import os
-import secrets
-
-import asyncpg
-import pytest
 
 from skills.approvals import skill as approvals
 from skills.approvals.models import ApprovalEvent
 
-SERVER = "postgresql://postgres@127.0.0.1:5432"
 CONFIG = """
 people:
   - {id: alice, accounts: {console: alice}}
@@ -25,21 +19,6 @@ skills:
         fields: {item: {type: text}}
         steps: [{approvers: [bob, eve], mode: any}]
 """
-
-
-@pytest.fixture
-async def pg_url():
-    name = f"deskmate_test_{secrets.token_hex(4)}"
-    try:
-        admin = await asyncpg.connect(f"{SERVER}/postgres")
-    except OSError as exc:  # no server: CI has one (it sets DESKMATE_REQUIRE_PG), laptops may not
-        if os.environ.get("DESKMATE_REQUIRE_PG"):
-            raise
-        pytest.skip(f"no PostgreSQL at {SERVER} ({exc}); set DESKMATE_REQUIRE_PG=1 to fail")
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
-    await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-    await admin.close()
 
 
 async def test_two_presses_at_once_make_one_decision_on_postgresql(deskmate, pg_url):

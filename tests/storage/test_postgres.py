@@ -2,31 +2,9 @@
 of skills, a command that writes, a notification delivered, an event handled once."""
 
 import asyncio
-import os
-import secrets
-
-import asyncpg
-import pytest
 
 from bot.events import Command
 from tests.bot.sample_skill import skill as sample
-
-SERVER = "postgresql://postgres@127.0.0.1:5432"
-
-
-@pytest.fixture
-async def pg_url():
-    name = f"deskmate_test_{secrets.token_hex(4)}"
-    try:
-        admin = await asyncpg.connect(f"{SERVER}/postgres")
-    except OSError as exc:  # no server: CI has one (it sets DESKMATE_REQUIRE_PG), laptops may not
-        if os.environ.get("DESKMATE_REQUIRE_PG"):
-            raise
-        pytest.skip(f"no PostgreSQL at {SERVER} ({exc}); set DESKMATE_REQUIRE_PG=1 to fail")
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
-    await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-    await admin.close()
 
 
 async def test_the_bot_runs_on_postgresql(deskmate, pg_url):
