@@ -6,7 +6,9 @@ Every lookup returns a :class:`PersonRef`; handlers never touch the rows.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import bindparam
 from sqlalchemy.orm import aliased
@@ -18,6 +20,7 @@ from bot.config import Config, PersonConfig
 from bot.events import Account, ChatRef
 from bot.i18n import normalize_language
 from bot.people import PersonRef
+from storage.engine import after_commit
 from storage.models import Chat, ChatMember, Person, PlatformAccount
 
 _THIS = aliased(PlatformAccount)
@@ -34,15 +37,34 @@ _ACCOUNT = select(PlatformAccount).where(
 )
 
 
+# How long this process trusts what it remembers of a sender (another instance may change them)
+SENDER_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class _Sender:
+    """What every event needs to know of its sender, remembered once committed."""
+
+    person: PersonRef
+    dm_open: bool  # this account's DM with the bot is known to work
+    until: float  # time.monotonic() after which it is read again
+
+
 class Directory:
-    """People and chats, read and written inside the caller's transaction."""
+    """People and chats, read and written inside the caller's transaction.
+
+    Every event asks who sent it, in which chat, and whether they are a member: the answers are
+    remembered by this process once the transaction that read or wrote them commits (never after
+    a rollback). Chats are never deleted, so a chat is remembered for good; a sender for
+    ``SENDER_SECONDS`` (another instance may change them; this one forgets at once when it
+    does: the config's ``people:`` synced, a DM found closed)."""
 
     def __init__(self, config: Config, clock: Clock) -> None:
         self.config = config
         self.clock = clock
-        # (platform, chat id) -> (row id, title) of chats already committed: chats are never
-        # deleted, so every event but a chat's first skips its lookup
-        self._chats: dict[tuple[str, str], tuple[int, str]] = {}
+        self._chats: dict[tuple[str, str], tuple[int, str]] = {}  # -> (row id, title)
+        self._senders: dict[tuple[str, str], _Sender] = {}  # (platform, account id) ->
+        self._members: dict[tuple[int, int], bool] = {}  # (chat row, person) -> active
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -141,11 +163,27 @@ class Directory:
 
     # --- writing ------------------------------------------------------------------------------
 
-    async def resolve_sender(self, session: AsyncSession, account: Account) -> PersonRef:
-        """The person behind a platform account; created on first sight."""
-        found = await self.by_account(session, account.platform, account.id)
-        if found:
-            return found
+    async def resolve_sender(
+        self, session: AsyncSession, account: Account, *, in_dm: bool = False
+    ) -> PersonRef:
+        """The person behind a platform account; created on first sight. ``in_dm``: they wrote
+        to the bot privately, so their DM works (again)."""
+        key = (account.platform, account.id)
+        known = self._senders.get(key)
+        if known is not None and known.until > time.monotonic():
+            if in_dm and not known.dm_open:
+                await self.reachable(session, account.platform, account.id)
+                self._remember_sender(session, key, known.person, dm_open=True)
+            return known.person
+        params = {"platform": account.platform, "account_id": account.id}
+        rows = (await session.exec(_BY_ACCOUNT, params=params)).all()
+        if rows:
+            ref = self._make_ref(rows[0][0], [acc for _person, acc in rows])
+            this = next(a for _p, a in rows if (a.platform, a.account_id) == key)
+            if in_dm and this.dm_closed:
+                this.dm_closed = False
+            self._remember_sender(session, key, ref, dm_open=not this.dm_closed)
+            return ref
         handle = await self._free_handle(session, account.username or account.name or account.id)
         person = Person(
             handle=handle,
@@ -166,7 +204,22 @@ class Directory:
             )
         )
         await session.flush()
-        return await self._ref(session, person)
+        found = await self._ref(session, person)
+        self._remember_sender(session, key, found, dm_open=True)
+        return found
+
+    def _remember_sender(
+        self, session: AsyncSession, key: tuple[str, str], person: PersonRef, *, dm_open: bool
+    ) -> None:
+        def remember() -> None:
+            until = time.monotonic() + SENDER_SECONDS
+            self._senders[key] = _Sender(person, dm_open, until)
+
+        after_commit(session, remember)
+
+    def forget_account(self, platform: str, account_id: str) -> None:
+        """What changed of this account (its DM found closed) is read again next time."""
+        self._senders.pop((platform, account_id), None)
 
     async def _free_handle(self, session: AsyncSession, wanted: str) -> str:
         base = re.sub(r"[^a-z0-9_.-]", "", wanted.lower())[:24] or "user"
@@ -190,19 +243,23 @@ class Directory:
             row = Chat(platform=chat.platform, chat_id=chat.id, kind=chat.kind, title=chat.title)
             session.add(row)
             await session.flush()
-        else:  # it was committed before: remember it (a new one only once committed)
-            assert row.id is not None
-            self._chats[(chat.platform, chat.id)] = (row.id, row.title)
-            if chat.title and row.title != chat.title:
-                row.title = chat.title
-        assert row.id is not None
-        return row.id
+        elif chat.title and row.title != chat.title:
+            row.title = chat.title
+        row_id, title = row.id, row.title
+        assert row_id is not None
+        known_as = (row_id, title)
+        after_commit(session, lambda: self._chats.__setitem__((chat.platform, chat.id), known_as))
+        return row_id
 
     async def seen_in(
         self, session: AsyncSession, chat_id: int, person_id: int, *, active: bool = True
     ) -> None:
         """Remember that a person is (or no longer is) in a chat."""
-        row = await session.get(ChatMember, (chat_id, person_id))
+        key = (chat_id, person_id)
+        if self._members.get(key) == active:
+            return
+        after_commit(session, lambda: self._members.__setitem__(key, active))
+        row = await session.get(ChatMember, key)
         if row is None:
             session.add(
                 ChatMember(
@@ -230,6 +287,8 @@ class Directory:
         """Make the directory match the config's ``people:``: declared people, their accounts,
         roles and managers. Someone no longer declared keeps their history but loses the roles
         the config gave them."""
+        self._senders.clear()  # roles, teams and accounts may change: read everyone again
+        after_commit(session, self._senders.clear)
         by_handle: dict[str, Person] = {}
         for pc in people:
             by_handle[pc.id] = await self._upsert(session, pc)

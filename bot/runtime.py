@@ -9,11 +9,14 @@ boundary: usage errors answer with the usage, refusals say who may, anything els
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import bindparam, delete
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -50,59 +53,170 @@ _CLAIMS: dict[str, Any] = {
 }
 
 
+# events handled in one transaction at most (a group forms while the previous one commits)
+GROUP_MOST = 50
+
+
+@dataclass
+class _Outcome:
+    """What handling one event leaves to do once its transaction has committed."""
+
+    sender: PersonRef | None = None
+    chat_id: int | None = None
+    replies: list[Reply] = field(default_factory=list)
+    edits: list[CardEdit] = field(default_factory=list)
+    forms: list[Form] = field(default_factory=list)
+    wrote: bool = False  # to the outbox: only then is a drain worth starting
+
+
+_EVENTS = ProcessedEvent.__table__  # type: ignore[attr-defined]
+_GROUP_CLAIMS = {
+    name: claim.returning(_EVENTS.c.platform, _EVENTS.c.event_id) for name, claim in _CLAIMS.items()
+}
+
+
+_UNCLAIM = delete(_EVENTS).where(
+    _EVENTS.c.platform == bindparam("platform"), _EVENTS.c.event_id == bindparam("event_id")
+)
+
+
+def _fail(done: asyncio.Future[Any], exc: BaseException) -> None:
+    if not done.done():
+        done.set_exception(exc) if isinstance(exc, Exception) else done.cancel()
+
+
 class Runtime:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
+        # events waiting for a transaction, and the tasks handling them (group commit): on
+        # SQLite one (it has one writer), on PostgreSQL a few side by side
+        self._waiting: list[tuple[Event, asyncio.Future[_Outcome]]] = []
+        self._handlers: set[asyncio.Task[None]] = set()
+        self._side_by_side = 1 if bot.db.is_sqlite else 4
 
     async def handle(self, event: Event) -> None:
-        """Handle one neutral event from an adapter."""
+        """Handle one neutral event from an adapter: in a transaction shared with the events that
+        arrived meanwhile, then its replies once that has committed."""
         if not _wanted(event, self.bot.registry):
             return  # plain chat and shared locations no skill asked for: stay quiet
-        sender: PersonRef | None = None
-        chat_id: int | None = None
-        wrote = False  # to the outbox: only then is a drain worth starting
-        replies: list[Reply] = []
-        edits: list[CardEdit] = []
-        forms: list[Form] = []
+        outcome = await self._in_turn(event)
+        await cards.apply(self.bot, outcome.edits)  # first: card states queue in commit order
+        await self._send_replies(event, outcome.sender, outcome.replies, outcome.chat_id)
+        await self._open_forms(event, outcome.sender, outcome.forms)
+        if outcome.wrote:
+            self.bot.delivery.kick()
+
+    async def _in_turn(self, event: Event) -> _Outcome:
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[_Outcome] = loop.create_future()
+        self._waiting.append((event, done))
+        if len(self._handlers) < self._side_by_side:
+            task = loop.create_task(self._handle_waiting())
+            self._handlers.add(task)
+            task.add_done_callback(self._handlers.discard)
+        return await asyncio.shield(done)  # cancelled meanwhile: it is handled all the same
+
+    async def _handle_waiting(self) -> None:
+        """Group commit: the events waiting go through one transaction, each handler in a
+        savepoint of its own (one's error never undoes another's work). If the transaction
+        itself fails, each is handled again alone."""
+        while self._waiting:
+            group, self._waiting = self._waiting[:GROUP_MOST], self._waiting[GROUP_MOST:]
+            events = [event for event, _done in group]
+            try:
+                outcomes: list[_Outcome] | None = await self._together(events)
+            except Exception:
+                log.warning("a group of %d events failed; each alone now", len(group))
+                outcomes = None
+            except BaseException as exc:
+                for _event, done in group:
+                    _fail(done, exc)
+                raise
+            for i, (event, done) in enumerate(group):
+                try:
+                    outcome = outcomes[i] if outcomes is not None else await self._alone(event)
+                except BaseException as exc:
+                    _fail(done, exc)
+                    if not isinstance(exc, Exception):
+                        raise
+                    continue
+                if not done.done():
+                    done.set_result(outcome)
+
+    async def _together(self, events: list[Event]) -> list[_Outcome]:
+        outcomes = [_Outcome() for _event in events]
+        async with self.bot.db.transaction() as session:
+            fresh = await self._first_times(session, events)
+            for event, outcome, first in zip(events, outcomes, fresh, strict=True):
+                if not first:
+                    log.info("event %s/%s seen before; skipped", event.platform, event.event_id)
+                    continue
+                outcome.sender, outcome.chat_id = await self._note_sender(session, event)
+                try:
+                    await self._run(session, event, outcome, apart=True)
+                except Exception as exc:  # its savepoint rolled back: the others stand
+                    outcome.replies = self._failed(event, outcome.sender, exc)
+                    await self._unclaim(session, event)
+            wrote = self.bot.delivery.wrote(session)
+        for outcome in outcomes:
+            outcome.wrote = wrote
+        return outcomes
+
+    async def _alone(self, event: Event) -> _Outcome:
+        outcome = _Outcome()
         try:
             async with self.bot.db.transaction() as session:
                 if not await self._first_time(session, event):
                     log.info("event %s/%s seen before; skipped", event.platform, event.event_id)
-                    return
-                sender, chat_id = await self._note_sender(session, event)
-                if isinstance(event, Membership):
-                    return
-                ctx, run = await self._route(session, event, sender, chat_id)
+                    return outcome
+                outcome.sender, outcome.chat_id = await self._note_sender(session, event)
+                await self._run(session, event, outcome, apart=False)
+                outcome.wrote = self.bot.delivery.wrote(session)
+        except Exception as exc:
+            outcome.replies = self._failed(event, outcome.sender, exc)
+            if isinstance(exc, UserError):
+                await self._note_sender_anyway(event)
+        return outcome
+
+    async def _run(
+        self, session: AsyncSession, event: Event, outcome: _Outcome, *, apart: bool
+    ) -> None:
+        """Route the event and run its handler (``apart``: in a savepoint of its own)."""
+        if isinstance(event, Membership):
+            return
+        assert outcome.sender is not None
+        assert outcome.chat_id is not None
+        ctx, run = await self._route(session, event, outcome.sender, outcome.chat_id)
+        if apart:
+            async with session.begin_nested():
                 await run(ctx)
-                replies, edits, forms = ctx.replies, ctx.effects.edits, ctx.effects.forms
-            wrote = self.bot.delivery.wrote(session)
-        except FormInvalid as exc:
-            replies = self._form_problems(event, sender, exc)
-        except UserError as exc:
-            replies = [Reply(Message(_error_text(exc)), ephemeral=True)]
-            await self._note_sender_anyway(event)
-        except Exception:
-            ref = secrets.token_hex(3).upper()
-            log.exception("unexpected error handling %s (ref %s)", event, ref)
-            text = _(
-                "Something went wrong (ref {ref}). Nothing was changed; please try again "
-                "or tell an admin the ref.",
-                ref=ref,
-            )
-            replies = [Reply(Message(text), ephemeral=True)]
-        await cards.apply(self.bot, edits)  # first: card states queue in commit order
-        await self._send_replies(event, sender, replies, chat_id)
-        await self._open_forms(event, sender, forms)
-        if wrote:
-            self.bot.delivery.kick()
+        else:
+            await run(ctx)
+        outcome.replies = ctx.replies
+        outcome.edits, outcome.forms = ctx.effects.edits, ctx.effects.forms
+
+    def _failed(self, event: Event, sender: PersonRef | None, exc: Exception) -> list[Reply]:
+        """The answer to an event that failed: a form's problems beside its fields, a user
+        error's text, else "something went wrong" with a reference to the logged traceback."""
+        if isinstance(exc, FormInvalid):
+            return self._form_problems(event, sender, exc)
+        if isinstance(exc, UserError):
+            return [Reply(Message(_error_text(exc)), ephemeral=True)]
+        ref = secrets.token_hex(3).upper()
+        log.error("unexpected error handling %s (ref %s)", event, ref, exc_info=exc)
+        text = _(
+            "Something went wrong (ref {ref}). Nothing was changed; please try again "
+            "or tell an admin the ref.",
+            ref=ref,
+        )
+        return [Reply(Message(text), ephemeral=True)]
 
     async def _note_sender(self, session: AsyncSession, event: Event) -> tuple[PersonRef, int]:
         """Who spoke, and where: the person (created on first sight), that their DM is open, the
         chat, and that they are a member of it (Telegram can't list members otherwise)."""
         directory = self.bot.directory
-        sender = await directory.resolve_sender(session, event.sender)
-        if event.chat.kind == "dm":
-            await directory.reachable(session, event.platform, event.sender.id)
+        in_dm = event.chat.kind == "dm"
+        sender = await directory.resolve_sender(session, event.sender, in_dm=in_dm)
         chat_id = await directory.ensure_chat(session, event.chat)
         if event.chat.kind == "group":
             joined = not isinstance(event, Membership) or event.joined
@@ -116,6 +230,32 @@ class Runtime:
                 await self._note_sender(session, event)
         except Exception:
             log.warning("could not note the sender of %s", event, exc_info=True)
+
+    async def _first_times(self, session: AsyncSession, events: list[Event]) -> list[bool]:
+        """Claim a group of events in one statement where the database can say which rows it
+        inserted (``RETURNING``); an id twice in the group is handled once."""
+        claim = _GROUP_CLAIMS.get(self.bot.db.engine.dialect.name)
+        if claim is None:
+            return [await self._first_time(session, event) for event in events]
+        keys = [(event.platform, event.event_id) for event in events]
+        now = self.bot.clock.now()
+        params = [
+            {"platform": platform, "event_id": event_id, "processed_at": now}
+            for platform, event_id in dict.fromkeys(keys)
+        ]
+        claimed = {tuple(row) for row in (await session.exec(claim, params=params)).all()}
+        fresh = []
+        for key in keys:
+            fresh.append(key in claimed)
+            claimed.discard(key)
+        return fresh
+
+    async def _unclaim(self, session: AsyncSession, event: Event) -> None:
+        """An event that failed changed nothing, its claim included: sent again (a platform's
+        retry, a corrected form), it is handled again."""
+        await session.exec(
+            _UNCLAIM, params={"platform": event.platform, "event_id": event.event_id}
+        )
 
     async def _first_time(self, session: AsyncSession, event: Event) -> bool:
         """Claim the event: one ``INSERT ... ON CONFLICT DO NOTHING`` on SQLite and PostgreSQL

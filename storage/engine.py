@@ -13,12 +13,15 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.inline_sqlite import inline_connector
+
 T = TypeVar("T")
 Work = Callable[[AsyncSession], Awaitable[Any]]
+_AFTER_COMMIT = "deskmate.after_commit"  # in session.info: callbacks for after_commit()
 
 
 class Database:
@@ -28,8 +31,11 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        connect_args: dict[str, Any] = {"timeout": 30} if self.is_sqlite else {}
-        self.engine: AsyncEngine = create_async_engine(url, echo=echo, connect_args=connect_args)
+        options: dict[str, Any] = {}
+        if self.is_sqlite:  # calls in the loop's thread; a lock held elsewhere waited for 30 s
+            database = make_url(url).database or ":memory:"
+            options["async_creator"] = inline_connector(database, timeout=30)
+        self.engine: AsyncEngine = create_async_engine(url, echo=echo, **options)
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         if self.is_sqlite:
             _sqlite_immediate_transactions(self.engine)
@@ -65,8 +71,11 @@ class Database:
         # finished even then, and the cancellation goes on afterwards.
         conn = await self._connect()
         try:
-            async with AsyncSession(conn, expire_on_commit=False) as session, session.begin():
-                yield session
+            async with AsyncSession(conn, expire_on_commit=False) as session:
+                async with session.begin():
+                    yield session
+                for callback in session.info.pop(_AFTER_COMMIT, ()):
+                    callback()
         finally:
             await _uncancelled(conn.close())
 
@@ -117,6 +126,12 @@ class Database:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._idle.wait(), grace)
         await self.engine.dispose()
+
+
+def after_commit(session: AsyncSession, callback: Callable[[], None]) -> None:
+    """Call ``callback`` once the transaction of ``session`` has committed (never if it rolls
+    back): for what a process remembers about rows, which must not outlive a rollback."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
 
 
 async def _uncancelled(step: Awaitable[T]) -> T:
