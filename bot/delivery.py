@@ -324,7 +324,7 @@ class Delivery:
                 who=person.mention,
                 link=Link(link, link),
             )
-            account.dm_closed = True
+            self.bot.directory.close_dm(account)
         return _Parcel([row], replace(message, text=text, context=context))
 
     async def _recheck(

@@ -217,9 +217,10 @@ class Directory:
 
         after_commit(session, remember)
 
-    def forget_account(self, platform: str, account_id: str) -> None:
-        """What changed of this account (its DM found closed) is read again next time."""
-        self._senders.pop((platform, account_id), None)
+    def close_dm(self, account: PlatformAccount) -> None:
+        """The platform won't let the bot message them privately (until they write to it)."""
+        account.dm_closed = True
+        self._senders.pop((account.platform, account.account_id), None)
 
     async def _free_handle(self, session: AsyncSession, wanted: str) -> str:
         base = re.sub(r"[^a-z0-9_.-]", "", wanted.lower())[:24] or "user"

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import select
 
 from bot.adapter import DeliveryFailed
+from bot.markup import plain_text
 from skills.admin import skill as admin
 from storage.models import OutboxRow
 from tests.bot.sample_skill import skill as sample
@@ -229,3 +230,21 @@ async def test_someone_who_cant_be_messaged_privately_is_mentioned_where_it_bega
     async with chat.bot.db.transaction() as session:
         failed = (await session.exec(select(OutboxRow).where(OutboxRow.status == "failed"))).all()
     assert [r.last_error for r in failed] == ["Forbidden: bot can't initiate conversation"]
+
+
+async def test_writing_to_the_bot_privately_again_reopens_the_dm(deskmate):
+    chat = await deskmate(sample, config=PEOPLE)
+    chat.adapter.dm_invite = lambda: "https://t.me/deskmate_bot?start=hello"
+    await chat.say("bob", "/assign @alice Warm up", dm=True)  # bob is known, his DM works
+
+    async def blocked(n, send, to, message, **kw):  # notifications only, not his own answers
+        if to.account_id == "bob" and "assigned you" in plain_text(message.text):
+            raise DeliveryFailed("Forbidden: bot was blocked by the user", unreachable=True)
+        return await send(to, message, **kw)
+
+    fail_sends(chat, blocked)
+    await chat.say("alice", "/assign @bob Ship it")
+    assert "I can't message you privately yet" in chat.chat()[-1].text
+    await chat.say("bob", "/assign @alice Thanks", dm=True)  # he wrote to the bot again
+    await chat.say("alice", "/assign @bob Fix it")  # blocked again: he is asked again
+    assert "I can't message you privately yet" in chat.chat()[-1].text

@@ -1,5 +1,7 @@
 """The runtime through the harness: replies, errors, permissions, transactions, de-duplication."""
 
+import asyncio
+
 import pytest
 from sqlalchemy import text
 
@@ -96,6 +98,36 @@ async def test_the_same_event_delivered_twice_is_handled_once(chat):
     await chat.bot.handle(event)
     assert await chat.count("sample_notes") == 1
     assert len(chat.chat()) == 1
+
+
+async def test_events_at_once_commit_together_and_a_failing_one_undoes_only_its_own(chat):
+    await asyncio.gather(
+        chat.say("alice", "/note one"),
+        chat.say("bob", "/boom never stored"),
+        chat.say("rita", "/note two"),
+        chat.say("alice", "/note"),  # a usage error
+        chat.say("root", "/note three"),
+    )
+    answers = [s.text for s in chat.chat()]
+    assert answers[0] == "Noted: one"
+    assert answers[1].startswith("出错了（编号 ")  # bob reads Chinese
+    assert answers[2:] == ["Noted: two", "text is missing\nUsage: /note <text…>", "Noted: three"]
+    async with chat.bot.db.transaction() as session:
+        notes = (await session.exec(text("SELECT text FROM sample_notes ORDER BY id"))).all()
+    assert [n[0] for n in notes] == ["one", "two", "three"]
+    assert chat.inbox("bob") == []  # the failed one's notification went with it
+
+
+async def test_an_event_that_failed_is_handled_again_when_sent_again(chat):
+    def note(text_: str) -> Command:
+        account, where = chat.adapter.account("alice"), chat.adapter.chat_ref("alice", False)
+        return Command("console", "evt-9", account, where, name="note", text=text_)
+
+    await asyncio.gather(chat.bot.handle(note("")), chat.say("rita", "/note other"))
+    await chat.bot.handle(note("fixed"))  # the same event id, corrected
+    await chat.bot.handle(note("fixed"))  # and a platform's retry of it
+    assert await chat.count("sample_notes") == 2
+    assert [s.text for s in chat.chat()][-1] == "Noted: fixed"
 
 
 async def test_optional_choices_come_in_any_order(chat):
