@@ -121,6 +121,7 @@ class Runtime:
         savepoint of its own (one's error never undoes another's work). If the transaction
         itself fails, each is handled again alone."""
         while self._waiting:
+            await asyncio.sleep(0)  # the events ready to arrive join this group
             group, self._waiting = self._waiting[:GROUP_MOST], self._waiting[GROUP_MOST:]
             events = [event for event, _done in group]
             try:
