@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from skills.clockin.models import FIELD, AttendanceDay
+from skills.clockin.models import FIELD, Day
 
 COLOURS = {
     "present": "#43a047",
@@ -74,7 +74,7 @@ def _legend_h() -> int:
     return -(-items // LEGEND_COLUMNS) * LEGEND_ROW + GAP
 
 
-def person_month(title: Label, first: date, rows: Sequence[AttendanceDay], legend: Legend) -> bytes:
+def person_month(title: Label, first: date, rows: Sequence[Day], legend: Legend) -> bytes:
     """One person's month as a calendar: a week a row, Monday first."""
     image = Image.new("RGB", person_size(), "white")
     draw = ImageDraw.Draw(image)
@@ -97,7 +97,7 @@ def person_month(title: Label, first: date, rows: Sequence[AttendanceDay], legen
 
 
 def team_month(
-    title: Label, first: date, last: date, people: Sequence[tuple[str, Sequence[AttendanceDay]]],
+    title: Label, first: date, last: date, people: Sequence[tuple[str, Sequence[Day]]],
     legend: Legend,
 ) -> bytes:  # fmt: skip
     """A team's month: a row per person (their handle), a column per day."""
@@ -121,9 +121,7 @@ def team_month(
     return _png(image)
 
 
-def _cell(
-    draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], row: AttendanceDay | None
-) -> None:
+def _cell(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], row: Day | None) -> None:
     colour = COLOURS.get(row.status, EMPTY) if row is not None else EMPTY
     draw.rectangle(box, fill=colour, outline="#bdbdbd")
     if row is not None and row.mode == FIELD:

@@ -4,6 +4,7 @@ leave, and the reminders and summaries already sent."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -64,6 +65,31 @@ class AttendanceDay(SQLModel, table=True):
     place: str = Field(default="", max_length=200)
     leave_type: str = Field(default="", max_length=32)
     final: bool = False  # nothing but a new event or leave changes it any more
+
+
+class Day(NamedTuple):
+    """An :class:`AttendanceDay` as it is computed and as reports read it: its columns, in
+    order, without the ORM. A team's month is thousands of rows; as ORM objects, loading them
+    was most of its time."""
+
+    person_id: int
+    day: date
+    status: str
+    scheduled: bool
+    first_in: datetime | None
+    last_out: datetime | None
+    late_minutes: int
+    early_minutes: int
+    worked_minutes: int
+    mode: str
+    place: str
+    leave_type: str
+    final: bool
+
+
+if Day._fields != tuple(AttendanceDay.model_fields):  # a column added to one and not the other
+    raise TypeError(f"Day{Day._fields} must list the columns of AttendanceDay in their order")
+DAY_COLUMNS = tuple(getattr(AttendanceDay, name) for name in Day._fields)  # select(*DAY_COLUMNS)
 
 
 class Leave(SQLModel, table=True):

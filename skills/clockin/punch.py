@@ -11,7 +11,7 @@ from bot import Button, Context, JobContext, Message, PersonRef, UsageError, Use
 from bot.i18n import Text
 from skills.clockin import store
 from skills.clockin.config import distance_m
-from skills.clockin.models import FIELD, IN, OFFICE, OUT, REMOTE, AttendanceDay, ClockEvent
+from skills.clockin.models import FIELD, IN, OFFICE, OUT, REMOTE, ClockEvent, Day
 from skills.clockin.schedule import Plans
 from skills.clockin.store import Who
 
@@ -192,7 +192,7 @@ def geofenced(ctx: JobContext, latitude: float, longitude: float) -> Where:
 # --- what the person is told ------------------------------------------------------------------
 
 
-def _judgement(w: Who, row: AttendanceDay) -> Text:
+def _judgement(w: Who, row: Day) -> Text:
     if not w.scheduled:
         return _("no schedule to keep")
     if not row.scheduled:
@@ -202,7 +202,7 @@ def _judgement(w: Who, row: AttendanceDay) -> Text:
     return _("on time")
 
 
-def in_text(w: Who, row: AttendanceDay, where: Where) -> Text:
+def in_text(w: Who, row: Day, where: Where) -> Text:
     assert row.first_in is not None
     at, how = local_time(w, row.first_in), _judgement(w, row)
     if where.mode == FIELD:
@@ -214,7 +214,7 @@ def in_text(w: Who, row: AttendanceDay, where: Where) -> Text:
     return _("🕘 In at {at} — {how}.", at=at, how=how)
 
 
-def out_text(w: Who, row: AttendanceDay, when: datetime) -> Text:
+def out_text(w: Who, row: Day, when: datetime) -> Text:
     at, worked = local_time(w, when), timedelta(minutes=row.worked_minutes)
     if row.early_minutes and row.scheduled:
         return _(

@@ -14,7 +14,7 @@ from bot.csvfile import csv_bytes
 from bot.i18n import Text
 from bot.markup import Lines
 from skills.clockin import chart, store, view
-from skills.clockin.models import AttendanceDay
+from skills.clockin.models import Day
 from skills.clockin.punch import who_is
 from skills.clockin.schedule import Plans
 from skills.clockin.scope import Scope
@@ -68,24 +68,24 @@ async def month(ctx: Context, scope: Scope, first: date, last: date, *, text: bo
     by_person = _by_person(rows)
     each = [(w, view.Totals.of(by_person.get(w.person.id, []))) for w in people]
     totals = sum((t for _w, t in each), view.Totals())
-    lines = [t.short(w.person) for w, t in each]
-    if len(lines) > SHOWN:
-        lines = [*lines[:SHOWN], _("…and {n} more people: see the chart", n=len(lines) - SHOWN)]
+    lines = [t.short(w.person) for w, t in each[:SHOWN]]
+    if len(each) > SHOWN:
+        lines.append(_("…and {n} more people: see the chart", n=len(each) - SHOWN))
     return Message(
         _("{head}\n{totals}\n{lines}", head=head, totals=totals.text(), lines=Lines(lines)),
         files=files,
     )
 
 
-def _by_person(rows: Sequence[AttendanceDay]) -> dict[int, list[AttendanceDay]]:
-    found: dict[int, list[AttendanceDay]] = {}
+def _by_person(rows: Sequence[Day]) -> dict[int, list[Day]]:
+    found: dict[int, list[Day]] = {}
     for r in rows:
         found.setdefault(r.person_id, []).append(r)
     return found
 
 
 async def _chart(
-    ctx: Context, scope: Scope, people: list[Who], rows: Sequence[AttendanceDay],
+    ctx: Context, scope: Scope, people: list[Who], rows: Sequence[Day],
     first: date, last: date,
 ) -> bytes:  # fmt: skip
     title = _("Attendance {month} — {who}", month=f"{first:%Y-%m}", who=scope.title)
@@ -120,7 +120,7 @@ async def today(ctx: Context, scope: Scope) -> Message:
     return Message(_("{head}\n{lines}", head=counts.text(at), lines=Lines(lines)))
 
 
-async def today_rows(ctx: JobContext, people: list[Who]) -> list[tuple[Who, AttendanceDay]]:
+async def today_rows(ctx: JobContext, people: list[Who]) -> list[tuple[Who, Day]]:
     """Each scheduled person's day today in their schedule's zone (those at work on a day off
     too)."""
     found = []
@@ -171,7 +171,7 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 
 
-def export_csv(people: Sequence[Who], rows: Sequence[AttendanceDay]) -> bytes:
+def export_csv(people: Sequence[Who], rows: Sequence[Day]) -> bytes:
     by_id = {w.person.id: w for w in people}
     lines = []
     for r in sorted(rows, key=lambda r: (by_id[r.person_id].person.handle, r.day)):

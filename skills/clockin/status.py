@@ -20,10 +20,10 @@ from skills.clockin.models import (
     OPEN,
     OUT,
     PRESENT,
-    AttendanceDay,
     ClockEvent,
+    Day,
 )
-from skills.clockin.schedule import Plan
+from skills.clockin.schedule import Plan, Shift
 
 NOT_IN = "not_in"  # today, a workday, not clocked in yet (never stored as final)
 
@@ -55,58 +55,64 @@ def worked(events: Sequence[ClockEvent]) -> timedelta:
     return total
 
 
-def compute(d: DayInput, person_id: int) -> AttendanceDay:
+def compute(d: DayInput, person_id: int) -> Day:
     """The day as stored; ``final`` once only a new event or leave could change it."""
     events = sorted(d.events, key=lambda e: e.at)
     ins = [e for e in events if e.kind == IN]
     outs = [e for e in events if e.kind == OUT]
+    first_in = ins[0].at if ins else None
+    last_out = outs[-1].at if outs else None
     shift = d.plan.shift(d.day)
     kind = d.plan.day_kind(d.day) if d.scheduled else "off"
     end = shift.end if kind == "work" else d.plan.local_day_end(d.day)
-    row = AttendanceDay(
+    still_in = bool(events) and events[-1].kind == IN
+    closed = final = d.now >= end + d.close_after
+    late = early = 0
+    if d.leave_type is not None and (kind == "work" or not d.scheduled):
+        status = LEAVE  # a weekend or a holiday inside a leave is not a leave day
+    elif kind != "work":
+        status = HOLIDAY if kind == "holiday" else OFF
+        if events:
+            status = (MISSING_OUT if closed else OPEN) if still_in else PRESENT
+    elif not events:
+        status = ABSENT if d.now >= shift.end else NOT_IN
+        final = d.now >= shift.end
+    else:
+        status, late, early = _judge(d, shift, first_in, last_out, still_in, closed)
+    return Day(
         person_id=person_id,
         day=d.day,
-        status=OFF,
+        status=status,
         scheduled=kind == "work",
-        first_in=ins[0].at if ins else None,
-        last_out=outs[-1].at if outs else None,
+        first_in=first_in,
+        last_out=last_out,
+        late_minutes=late,
+        early_minutes=early,
         worked_minutes=_minutes(worked(events)),
         mode=ins[0].mode if ins else "",
         place=ins[0].place if ins else "",
         leave_type=d.leave_type or "",
-        final=d.now >= end + d.close_after,
+        final=final,
     )
-    still_in = bool(events) and events[-1].kind == IN
-    closed = d.now >= end + d.close_after
-    if d.leave_type is not None and (kind == "work" or not d.scheduled):
-        row.status = LEAVE  # a weekend or a holiday inside a leave is not a leave day
-        row.scheduled = kind == "work"
-    elif kind != "work":
-        row.status = HOLIDAY if kind == "holiday" else OFF
-        if events:
-            row.status = (MISSING_OUT if closed else OPEN) if still_in else PRESENT
-    elif not events:
-        row.status = ABSENT if d.now >= shift.end else NOT_IN
-        row.final = d.now >= shift.end
-    else:
-        _judge(row, d, shift.late_from, still_in, closed)
-    return row
 
 
 def _judge(
-    row: AttendanceDay, d: DayInput, late_from: datetime, still_in: bool, closed: bool
-) -> None:
-    """A workday with clock events: late, early, still in, never clocked out, or present."""
-    shift = d.plan.shift(d.day)
-    if row.first_in is not None and row.first_in > late_from + d.plan.grace:
-        row.late_minutes = _minutes(row.first_in - late_from)
-    if not still_in and row.last_out is not None:
-        row.early_minutes = _minutes(d.plan.required_end(shift, row.first_in) - row.last_out)
+    d: DayInput,
+    shift: Shift,
+    first_in: datetime | None,
+    last_out: datetime | None,
+    still_in: bool,
+    closed: bool,
+) -> tuple[str, int, int]:
+    """A workday with clock events: its status (late, early, still in, never clocked out, or
+    present), minutes late and minutes left early."""
+    late = early = 0
+    if first_in is not None and first_in > shift.late_from + d.plan.grace:
+        late = _minutes(first_in - shift.late_from)
+    if not still_in and last_out is not None:
+        early = _minutes(d.plan.required_end(shift, first_in) - last_out)
     if still_in:
-        row.status = MISSING_OUT if closed else OPEN
-    elif row.late_minutes:
-        row.status = LATE
-    elif row.early_minutes:
-        row.status = EARLY
-    else:
-        row.status = PRESENT
+        return (MISSING_OUT if closed else OPEN), late, early
+    if late:
+        return LATE, late, early
+    return (EARLY if early else PRESENT), late, early

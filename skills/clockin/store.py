@@ -12,7 +12,15 @@ from sqlmodel import col, delete, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import JobContext, PersonRef
-from skills.clockin.models import IN, AttendanceDay, ClockEvent, Leave, SentNotice
+from skills.clockin.models import (
+    DAY_COLUMNS,
+    IN,
+    AttendanceDay,
+    ClockEvent,
+    Day,
+    Leave,
+    SentNotice,
+)
 from skills.clockin.schedule import Plan, Plans
 from skills.clockin.status import DayInput, compute
 from storage.models import Chat, Person
@@ -84,13 +92,13 @@ async def everyone(ctx: JobContext) -> list[PersonRef]:
     return await ctx.people([i for i in ids if i is not None])
 
 
-async def recompute(ctx: JobContext, w: Who, day: date) -> AttendanceDay:
+async def recompute(ctx: JobContext, w: Who, day: date) -> Day:
     """Compute one person's day again (after an event or leave changed) and store it."""
     events = await events_of(ctx.session, w.person.id, day)
     leave = await leave_types(ctx.session, [w.person.id], day, day)
     row = compute(_input(ctx, w, day, events, leave.get((w.person.id, day))), w.person.id)
-    existing = await ctx.session.get(AttendanceDay, (w.person.id, day))
-    return _save(ctx.session, existing, row)
+    _save(ctx.session, await ctx.session.get(AttendanceDay, (w.person.id, day)), row)
+    return row
 
 
 def _input(
@@ -99,37 +107,29 @@ def _input(
     return DayInput(w.plan, w.scheduled, day, events, leave, ctx.now(), ctx.config.close_after)
 
 
-def _save(
-    session: AsyncSession, existing: AttendanceDay | None, row: AttendanceDay
-) -> AttendanceDay:
+def _save(session: AsyncSession, existing: AttendanceDay | None, row: Day) -> None:
+    """Store a computed day: a new row, or what changed of the stored one."""
     if existing is None:
-        session.add(row)
-        return row
+        session.add(AttendanceDay(**row._asdict()))
+        return
     for name in DAY_FIELDS:
-        if getattr(existing, name) != getattr(row, name):
-            setattr(existing, name, getattr(row, name))
-    return existing
+        if getattr(existing, name) != (value := getattr(row, name)):
+            setattr(existing, name, value)
 
 
-async def ensure_days(
-    ctx: JobContext, people: Sequence[Who], first: date, last: date
-) -> list[AttendanceDay]:
-    """Everyone's days from ``first`` to ``last`` (none after today in their schedule's zone):
-    stored rows when final, the rest computed now and stored. Someone without a schedule has
-    rows only for days they clocked."""
+async def ensure_days(ctx: JobContext, people: Sequence[Who], first: date, last: date) -> list[Day]:
+    """Everyone's days from ``first`` to ``last`` (none after today in their schedule's zone),
+    by person, then day: stored rows when final, the rest computed now and stored. Someone
+    without a schedule has rows only for days they clocked. Read as columns, not ORM objects."""
     ids = [w.person.id for w in people]
-    stored = {
-        (r.person_id, r.day): r
-        for r in (
-            await ctx.session.exec(
-                select(AttendanceDay).where(
-                    col(AttendanceDay.person_id).in_(ids),
-                    col(AttendanceDay.day) >= first,
-                    col(AttendanceDay.day) <= last,
-                )
-            )
-        ).all()
-    }
+    found = await ctx.session.exec(
+        select(*DAY_COLUMNS).where(
+            col(AttendanceDay.person_id).in_(ids),
+            col(AttendanceDay.day) >= first,
+            col(AttendanceDay.day) <= last,
+        )
+    )
+    stored = {(d.person_id, d.day): d for d in map(Day._make, found.all())}
     wanted = [
         (w, day)
         for w in people
@@ -141,7 +141,7 @@ async def ensure_days(
         wanted = [(w, d) for w, d in wanted if d >= since[w.person.id]]
     if wanted:
         await _fill(ctx, wanted, stored)
-    return [stored[key] for key in sorted(stored)]  # by person, then day
+    return [stored[key] for key in sorted(stored)]
 
 
 async def _since(ctx: JobContext, wanted: list[tuple[Who, date]]) -> dict[int, date]:
@@ -166,8 +166,9 @@ async def _since(ctx: JobContext, wanted: list[tuple[Who, date]]) -> dict[int, d
 
 
 async def _fill(
-    ctx: JobContext, wanted: list[tuple[Who, date]], stored: dict[tuple[int, date], AttendanceDay]
+    ctx: JobContext, wanted: list[tuple[Who, date]], stored: dict[tuple[int, date], Day]
 ) -> None:
+    """Compute the ``wanted`` days and store them: new rows added, changed ones updated."""
     ids = sorted({w.person.id for w, _d in wanted})
     days = sorted({d for _w, d in wanted})
     events: dict[tuple[int, date], list[ClockEvent]] = {}
@@ -179,12 +180,33 @@ async def _fill(
     for e in rows.all():
         events.setdefault((e.person_id, e.work_day), []).append(e)
     leave = await leave_types(ctx.session, ids, days[0], days[-1])
+    changed: dict[tuple[int, date], Day] = {}
     for w, day in wanted:
         key = (w.person.id, day)
         if not w.scheduled and key not in events and key not in leave:
             continue
         row = compute(_input(ctx, w, day, events.get(key, []), leave.get(key)), w.person.id)
-        stored[key] = _save(ctx.session, stored.get(key), row)
+        if key not in stored:
+            _save(ctx.session, None, row)
+        elif stored[key] != row:
+            changed[key] = row
+        stored[key] = row
+    if changed:
+        await _update(ctx.session, changed)
+
+
+async def _update(session: AsyncSession, changed: dict[tuple[int, date], Day]) -> None:
+    """Write days computed again over their stored rows (only the rows that changed are loaded
+    as ORM objects)."""
+    found = await session.exec(
+        select(AttendanceDay).where(
+            col(AttendanceDay.person_id).in_(sorted({pid for pid, _d in changed})),
+            col(AttendanceDay.day).in_(sorted({d for _pid, d in changed})),
+        )
+    )
+    for existing in found.all():
+        if (row := changed.get((existing.person_id, existing.day))) is not None:
+            _save(session, existing, row)
 
 
 async def clocked_in(session: AsyncSession, ids: Sequence[int], day: date) -> set[int]:

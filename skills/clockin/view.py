@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -21,7 +21,7 @@ from skills.clockin.models import (
     OPEN,
     PRESENT,
     REMOTE,
-    AttendanceDay,
+    Day,
 )
 from skills.clockin.schedule import Plan
 from skills.clockin.status import NOT_IN
@@ -43,7 +43,7 @@ WEEKDAY_NAMES = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("
 REMOTE_NAME = _("remote")
 
 
-def clock(plan: Plan, row: AttendanceDay) -> tuple[time | None, time | None]:
+def clock(plan: Plan, row: Day) -> tuple[time | None, time | None]:
     def local(at: datetime | None) -> time | None:
         if at is None:
             return None
@@ -52,7 +52,7 @@ def clock(plan: Plan, row: AttendanceDay) -> tuple[time | None, time | None]:
     return local(row.first_in), local(row.last_out)
 
 
-def details(plan: Plan, row: AttendanceDay) -> list[Text]:
+def details(plan: Plan, row: Day) -> list[Text]:
     """What a day was: ``09:05–18:10``, ``late 5 min``, ``field: Client HQ``, ``9 h 5 min``."""
     first, last = clock(plan, row)
     parts: list[Text] = []
@@ -76,11 +76,11 @@ def details(plan: Plan, row: AttendanceDay) -> list[Text]:
     return parts
 
 
-def day_line(plan: Plan, row: AttendanceDay) -> Text:
+def day_line(plan: Plan, row: Day) -> Text:
     return _("{day} · {details}", day=row.day, details=dots(details(plan, row)))
 
 
-def person_line(person: PersonRef, plan: Plan, row: AttendanceDay | None) -> Text:
+def person_line(person: PersonRef, plan: Plan, row: Day | None) -> Text:
     if row is None:
         return _("{who} · no schedule today", who=person.mention)
     return _("{who} · {details}", who=person.mention, details=dots(details(plan, row)))
@@ -110,7 +110,7 @@ class Totals:
     worked_minutes: int = 0
 
     @classmethod
-    def of(cls, rows: Sequence[AttendanceDay]) -> Totals:
+    def of(cls, rows: Sequence[Day]) -> Totals:
         """One pass over the days (a team's month is thousands of rows)."""
         n = [0] * 9
         for r in rows:
@@ -127,7 +127,7 @@ class Totals:
         return cls(*n)
 
     def __add__(self, other: Totals) -> Totals:
-        return Totals(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+        return Totals(*(getattr(self, n) + getattr(other, n) for n in _TOTALS))
 
     def text(self) -> Text:
         return _(
@@ -159,6 +159,9 @@ class Totals:
         )
 
 
+_TOTALS = [f.name for f in fields(Totals)]  # not astuple(): it deep-copies, 250 times a team
+
+
 @dataclass(frozen=True)
 class TodayCounts:
     """The day so far: who is in (late and field among them), on leave, and not in."""
@@ -170,12 +173,10 @@ class TodayCounts:
     absent: list[PersonRef]
 
     @classmethod
-    def of(
-        cls, rows: Sequence[tuple[PersonRef, Plan, AttendanceDay]], now: datetime
-    ) -> TodayCounts:
+    def of(cls, rows: Sequence[tuple[PersonRef, Plan, Day]], now: datetime) -> TodayCounts:
         """Absent: not in once their grace time is over (before that: not in yet)."""
 
-        def absent(plan: Plan, r: AttendanceDay) -> bool:
+        def absent(plan: Plan, r: Day) -> bool:
             late = plan.shift(r.day).late_from + plan.grace
             return r.status == ABSENT or (r.status == NOT_IN and now > late)
 
