@@ -92,6 +92,7 @@ class Runtime:
         # SQLite one (it has one writer), on PostgreSQL a few side by side
         self._waiting: list[tuple[Event, asyncio.Future[_Outcome]]] = []
         self._handlers: set[asyncio.Task[None]] = set()
+        self._handling = 0  # handlers at work (a task may be done before its callbacks run)
         self._side_by_side = 1 if bot.db.is_sqlite else 4
 
     async def handle(self, event: Event) -> None:
@@ -100,9 +101,11 @@ class Runtime:
         if not _wanted(event, self.bot.registry):
             return  # plain chat and shared locations no skill asked for: stay quiet
         outcome = await self._in_turn(event)
-        await cards.apply(self.bot, outcome.edits)  # first: card states queue in commit order
+        if outcome.edits:  # first: card states queue in commit order
+            await cards.apply(self.bot, outcome.edits)
         await self._send_replies(event, outcome.sender, outcome.replies, outcome.chat_id)
-        await self._open_forms(event, outcome.sender, outcome.forms)
+        if outcome.forms:
+            await self._open_forms(event, outcome.sender, outcome.forms)
         if outcome.wrote:
             self.bot.delivery.kick()
 
@@ -110,19 +113,28 @@ class Runtime:
         loop = asyncio.get_running_loop()
         done: asyncio.Future[_Outcome] = loop.create_future()
         self._waiting.append((event, done))
-        if len(self._handlers) < self._side_by_side:
+        if self._handling < self._side_by_side:
+            self._handling += 1
             task = loop.create_task(self._handle_waiting())
             self._handlers.add(task)
             task.add_done_callback(self._handlers.discard)
-        return await asyncio.shield(done)  # cancelled meanwhile: it is handled all the same
+        return await done  # cancelled meanwhile: it is handled all the same, unanswered
 
     async def _handle_waiting(self) -> None:
         """Group commit: the events waiting go through one transaction, each handler in a
         savepoint of its own (one's error never undoes another's work). If the transaction
         itself fails, each is handled again alone."""
+        try:
+            await self._handle_groups()
+        finally:  # at once (not in a done callback): an event arriving next starts a handler
+            self._handling -= 1
+
+    async def _handle_groups(self) -> None:
         while self._waiting:
             await asyncio.sleep(0)  # the events ready to arrive join this group
             group, self._waiting = self._waiting[:GROUP_MOST], self._waiting[GROUP_MOST:]
+            if not group:  # another handler took them meanwhile
+                continue
             events = [event for event, _done in group]
             try:
                 outcomes: list[_Outcome] | None = await self._together(events)
@@ -158,6 +170,7 @@ class Runtime:
                 except Exception as exc:  # its savepoint rolled back: the others stand
                     outcome.replies = self._failed(event, outcome.sender, exc)
                     await self._unclaim(session, event)
+                await asyncio.sleep(0)  # SQLite runs in the loop's thread: let it breathe
             wrote = self.bot.delivery.wrote(session)
         for outcome in outcomes:
             outcome.wrote = wrote

@@ -54,6 +54,7 @@ DND_CACHE_SECONDS = 60
 STOP_GRACE_SECONDS = 10  # at stop, how long listeners still working may take
 
 Listener = Callable[[Any, dict[str, Any]], Awaitable[None]]
+Work = Callable[[dict[str, Any]], Awaitable[None]]
 _MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
@@ -88,6 +89,9 @@ class SlackAdapter:
             client=self.client,
             signing_secret=self.config.signing_secret or "-",
             request_verification_enabled=self.config.mode == "http",
+            # acks are answered as soon as the ack function returns (not at Bolt's next 10 ms
+            # poll); the work runs after it as a lazy listener (see _listen)
+            process_before_response=True,
         )
         self._listen(self.app)
         if self.config.mode == "socket":
@@ -126,11 +130,31 @@ class SlackAdapter:
     # --- incoming -----------------------------------------------------------------------------
 
     def _listen(self, app: AsyncApp) -> None:
-        app.command(re.compile(r"^/.+"))(self._tracked(self._on_command))
-        app.action(re.compile(r".+"))(self._tracked(self._on_action))
-        app.event("app_mention")(self._tracked(self._on_typed))
-        app.event("message")(self._tracked(self._on_typed))
+        """Commands, buttons and messages are acked at once and handled after the answer has
+        gone; a submitted form is handled before its ack, which carries its problems."""
+        app.command(re.compile(r"^/.+"))(self._after_ack(self._on_command))
+        app.action(re.compile(r".+"))(self._after_ack(self._on_action))
+        app.event("app_mention")(self._after_ack(self._on_typed))
+        app.event("message")(self._after_ack(self._on_typed))
         app.view(forms.CALLBACK_ID)(self._tracked(self._on_form))
+
+    def _after_ack(self, work: Work) -> Listener:
+        """A listener that acks, then starts ``work`` as a task of its own (with
+        ``process_before_response`` Bolt answers Slack as soon as the listener returns)."""
+
+        async def logged(body: dict[str, Any]) -> None:
+            try:
+                await work(body)
+            except Exception:
+                log.exception("could not handle a Slack request")
+
+        async def listener(ack: Any, body: dict[str, Any]) -> None:
+            await ack()
+            task = asyncio.get_running_loop().create_task(logged(body))
+            self._inflight.add(task)
+            task.add_done_callback(self._inflight.discard)
+
+        return listener
 
     def _tracked(self, listener: Listener) -> Listener:
         async def run(ack: Any, body: dict[str, Any]) -> None:
@@ -144,8 +168,7 @@ class SlackAdapter:
 
         return run
 
-    async def _on_command(self, ack: Any, body: dict[str, Any]) -> None:
-        await ack()  # within Slack's three seconds; the work happens after
+    async def _on_command(self, body: dict[str, Any]) -> None:
         account = await self.account(str(body.get("user_id", "")))
         assert self._bot is not None
         known = set(self._bot.registry.top_level())
@@ -156,8 +179,7 @@ class SlackAdapter:
         finally:
             self._response_urls.pop(event.event_id, None)
 
-    async def _on_action(self, ack: Any, body: dict[str, Any]) -> None:
-        await ack()
+    async def _on_action(self, body: dict[str, Any]) -> None:
         account = await self.account(str(body.get("user", {}).get("id", "")))
         await self._handle(events.action(body, account))
 
@@ -178,8 +200,7 @@ class SlackAdapter:
         assert self.client is not None
         await self.client.views_open(trigger_id=trigger, view=forms.modal(form, chat))
 
-    async def _on_typed(self, ack: Any, body: dict[str, Any]) -> None:
-        await ack()
+    async def _on_typed(self, body: dict[str, Any]) -> None:
         event = body.get("event", {})
         if event.get("bot_id") or event.get("subtype"):
             return
