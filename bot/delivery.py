@@ -29,9 +29,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import cards, codec, digest
 from bot.adapter import DeliveryFailed, Destination
+from bot.bookkeeping import Ledger
 from bot.i18n import Locale, Text, _
 from bot.markup import Link
-from bot.messages import Message, render_message
+from bot.messages import Message, RenderedMessage, render_message
 from bot.people import PersonRef
 from bot.policy import Decision, Notice, combine
 from bot.ratelimit import RateLimits
@@ -44,23 +45,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
-BATCH = 100
+BATCH = 250  # rows per claim; a drain sends one batch while it claims and plans the next
 WROTE = "deskmate.outbox_written"  # in session.info: this transaction wrote to the outbox
-# the statements of every send, built once (putting one together costs more than running it)
-_MINE = (
-    col(OutboxRow.id).in_(bindparam("ids", expanding=True)),
-    col(OutboxRow.claimed_by) == bindparam("token"),
+_OUTBOX = OutboxRow.__table__  # type: ignore[attr-defined]
+_TAKE = (  # a claim, built once (putting one together costs more than running it)
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True)))
+    .values(status="sending", lease_until=bindparam("until"), claimed_by=bindparam("token"))
 )
-_RENEW = (
-    update(OutboxRow)
-    .where(*_MINE, col(OutboxRow.status) == "sending")
-    .values(lease_until=bindparam("until"))
-)
-_SENT = (
-    update(OutboxRow)
-    .where(*_MINE)
-    .values(status="sent", sent_ref=bindparam("ref"), sent_at=bindparam("at"), lease_until=None)
-)
+Renders = dict[tuple[int, Locale], RenderedMessage]  # one batch's messages, rendered once each
 
 
 @dataclass
@@ -85,7 +78,9 @@ class Delivery:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
         self.limits = RateLimits(bot.config.delivery)
+        self.ledger = Ledger(bot.db, bot.clock, LEASE)
         self._running: set[asyncio.Task[int]] = set()
+        self._busy: dict[Destination, asyncio.Future[None]] = {}  # the last route to each
         self._stopped = False
 
     # --- writing ------------------------------------------------------------------------------
@@ -187,6 +182,7 @@ class Delivery:
             for task in list(self._running):
                 task.cancel()
             await asyncio.gather(*list(self._running), return_exceptions=True)
+        await self.ledger.flush()  # the bookkeeping of sends that went out is written
 
     async def next_due(self) -> datetime | None:
         """When a row is next due: a pending row's time, or a stalled drain's lease running out."""
@@ -209,16 +205,29 @@ class Delivery:
         if self._stopped:
             return 0  # the bot is stopping: what is left waits for the next start
         sent = 0
+        sending: asyncio.Future[list[int]] | None = None  # the batch going out meanwhile
         while True:
             token = uuid.uuid4().hex
             rows = await self._claim(token)
-            if not rows:
-                return sent
-            routes = await self._plan(rows)
-            sends = [self._track(self._send_route(r, token)) for r in routes]
-            sent += sum(await asyncio.gather(*sends))
+            if not rows and sending is None:
+                return sent  # nothing due, nothing in flight (that could have re-queued rows)
+            following = self._start(await self._plan(rows), token) if rows else None
+            if sending is not None:
+                sent += sum(await sending)
+            sending = following
+
+    def _start(self, routes: list[_Route], token: str) -> asyncio.Future[list[int]]:
+        """Send a batch's routes side by side (each route's parcels in order)."""
+        renders: Renders = {}
+        sending = asyncio.gather(
+            *(self._track(self._send_route(r, token, renders)) for r in routes)
+        )
+        sending.add_done_callback(_seen)  # a drain cancelled meanwhile (stopping) never reads it
+        return sending
 
     async def _claim(self, token: str) -> list[OutboxRow]:
+        """Take up to ``BATCH`` due rows (or rows whose drain stalled) under a lease of this
+        drain's ``token``: one query to read them, one statement to take them all."""
         now = self.bot.clock.now()
         async with self.bot.db.transaction() as session:
             query = (
@@ -235,23 +244,29 @@ class Delivery:
             if not self.bot.db.is_sqlite:
                 query = query.with_for_update(skip_locked=True)
             rows = list((await session.exec(query)).all())
-            for row in rows:
-                row.status, row.lease_until, row.claimed_by = "sending", now + LEASE, token
-            return rows
+            if rows:
+                params = {"ids": [r.id for r in rows], "until": now + LEASE, "token": token}
+                await (await session.connection()).execute(_TAKE, params)
+                session.expunge_all()  # what the statement wrote, without an UPDATE per row
+        for row in rows:
+            row.status, row.lease_until, row.claimed_by = "sending", now + LEASE, token
+        return rows
 
     async def _plan(self, rows: list[OutboxRow]) -> list[_Route]:
         """Resolve destinations, read DND (no transaction open), re-ask the policies, and fold
         held rows into digests."""
+        now = self.bot.clock.now()
         async with self.bot.db.transaction() as session:
             wanted = {i for r in rows for i in (r.person_id, r.sender_id) if i is not None}
             people = {p.id: p for p in await self.bot.directory.members(session, wanted)}
-            routed = [(row, await self._route(session, row, people)) for row in rows]
+            routed = [(row, await self._route(session, row, people, now)) for row in rows]
         routes: dict[Destination, _Route] = {}
         for _row, route in routed:
             if route is not None and route.destination not in routes:
                 route.dnd_until = await self._dnd_until(route)
                 routes[route.destination] = route
         held: dict[Destination, list[OutboxRow]] = defaultdict(list)
+        decoded: dict[str, Message] = {}  # a notice to many: one payload, decoded once
         async with self.bot.db.transaction() as session:
             for row, found in routed:
                 if found is None:
@@ -267,9 +282,9 @@ class Delivery:
                 elif row.held:
                     held[route.destination].append(row)
                 else:
-                    route.parcels.append(
-                        _Parcel([row], codec.loads(row.payload), decision.silent or row.silent)
-                    )
+                    message = decoded.get(row.payload) or codec.loads(row.payload)
+                    decoded[row.payload] = message
+                    route.parcels.append(_Parcel([row], message, decision.silent or row.silent))
         for destination, waiting in held.items():
             routes[destination].parcels[:0] = self._digests(waiting)
         return [r for r in routes.values() if r.parcels]
@@ -288,9 +303,8 @@ class Delivery:
         ]
 
     async def _route(
-        self, session: AsyncSession, row: OutboxRow, people: dict[int, PersonRef]
+        self, session: AsyncSession, row: OutboxRow, people: dict[int, PersonRef], now: datetime
     ) -> _Route | None:
-        now = self.bot.clock.now()
         if row.chat_id is not None:
             chat = await self.bot.directory.chat(session, row.chat_id)
             if chat is None or chat.platform not in self.bot.adapters:
@@ -356,16 +370,34 @@ class Delivery:
 
     # --- sending and recording ----------------------------------------------------------------
 
-    async def _send_route(self, route: _Route, token: str) -> int:
+    async def _send_route(self, route: _Route, token: str, renders: Renders) -> int:
+        """Send a route's parcels in order, after any earlier route to the same destination (a
+        drain sends one batch while it plans the next)."""
+        earlier = self._busy.get(route.destination)
+        done = self._busy[route.destination] = asyncio.get_running_loop().create_future()
+        try:
+            if earlier is not None:
+                await asyncio.shield(earlier)
+            return await self._send_parcels(route, token, renders)
+        finally:
+            done.set_result(None)
+            if self._busy.get(route.destination) is done:
+                del self._busy[route.destination]
+
+    async def _send_parcels(self, route: _Route, token: str, renders: Renders) -> int:
         adapter = self.bot.adapters[route.destination.platform]
         sent = 0
         for k, parcel in enumerate(route.parcels):
-            rendered = render_message(parcel.message, self.bot.translator, route.locale)
+            rendered = renders.get((id(parcel.message), route.locale))
+            if rendered is None:
+                rendered = render_message(parcel.message, self.bot.translator, route.locale)
+                renders[id(parcel.message), route.locale] = rendered
             try:
                 if not await self._renew(parcel.rows, token):
                     continue  # another drain took these rows over
-                async with self.limits.slot(route.destination):
-                    ref = await adapter.send(route.destination, rendered, silent=parcel.silent)
+                with self.ledger.sending():  # its mark will come: others may wait for it
+                    async with self.limits.slot(route.destination):
+                        ref = await adapter.send(route.destination, rendered, silent=parcel.silent)
             except DeliveryFailed as exc:
                 waiting = [r for p in route.parcels[k + 1 :] for r in p.rows]
                 await self._failed(parcel.rows, waiting, exc, token)
@@ -380,31 +412,17 @@ class Delivery:
 
     async def _renew(self, rows: list[OutboxRow], token: str) -> bool:
         """Extend this drain's lease on the rows it is about to send; False if it lost them.
-        (Committed together with the other sends' bookkeeping of the moment.)"""
-        ids = [r.id for r in rows]
-
-        async def renew(session: AsyncSession) -> bool:
-            params = {"ids": ids, "token": token, "until": self.bot.clock.now() + LEASE}
-            result = await session.exec(_RENEW, params=params)
-            return int(result.rowcount or 0) == len(ids)
-
-        return await self.bot.db.batched(renew)
+        (Written with the other sends' bookkeeping of the moment: see :mod:`bot.bookkeeping`.)"""
+        return await self.ledger.renew([r.id for r in rows if r.id is not None], token)
 
     async def _sent(self, parcel: _Parcel, route: _Route, ref: str, token: str) -> None:
+        """Mark the parcel's rows sent, with the card's place in the same commit."""
         row = parcel.rows[0]
         card = None
         if len(parcel.rows) == 1 and not row.held and row.card is not None:
             where = route.destination
-            card = cards.location(self.bot, row.skill, row.card, where, ref, route.locale)
-
-        async def record(session: AsyncSession) -> None:  # with the card's place: one commit
-            ids = [r.id for r in parcel.rows]
-            params = {"ids": ids, "token": token, "ref": ref, "at": self.bot.clock.now()}
-            await session.exec(_SENT, params=params)
-            if card is not None:
-                session.add(card)
-
-        await self.bot.db.batched(record)
+            card = cards.location_values(self.bot, row.skill, row.card, where, ref, route.locale)
+        await self.ledger.sent([r.id for r in parcel.rows if r.id is not None], token, ref, card)
 
     async def _failed(
         self, rows: list[OutboxRow], waiting: list[OutboxRow], exc: DeliveryFailed, token: str
@@ -475,3 +493,9 @@ class Delivery:
             .values(due_at=now)
         )
         return int(result.rowcount or 0)
+
+
+def _seen(future: asyncio.Future[Any]) -> None:
+    """Mark a batch's outcome as read (asyncio logs an exception that no one reads)."""
+    if not future.cancelled():
+        future.exception()
