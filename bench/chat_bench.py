@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from bench.benchskill import skill as bench_skill
-from bench.common import Shortfall, result, run_main
+from bench.common import Shortfall, freeze_startup, result, run_main
 from bot.testing import make_harness
 from skills.help import skill as help_skill
 
@@ -34,6 +34,7 @@ async def measure(workload: str, n: int, concurrency: int) -> str:
             adapter = chat.adapter
             await chat.say(SENDER, "/echo warm-up", dm=True)  # first sight of the sender
             adapter.sent.clear()
+            freeze_startup()
             if workload == "echo":
                 commands = [f"/echo hello {i}" for i in range(n)]
                 expected = {f"hello {i}" for i in range(n)}

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import text
 
 from bench.benchskill import skill as bench_skill
-from bench.common import Shortfall, installed_skills, percentile, result, run_main
+from bench.common import Shortfall, freeze_startup, installed_skills, percentile, result, run_main
 from bench.fakeplatform import RateLimitedPlatform
 from bot.app import Bot
 from bot.config import parse_config
@@ -61,6 +61,7 @@ async def start_bot(n: int, limit: float, burst: int, via: str, tmp: Path) -> tu
     platform = RateLimitedPlatform(limit, burst)
     bot = Bot(cfg, skills, adapters=[platform])
     await bot.start()
+    freeze_startup()
     return bot, platform
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from bench.common import Shortfall, installed_skills, result, run_main
+from bench.common import Shortfall, freeze_startup, installed_skills, result, run_main
 from bench.slack_peers import SECRET
 from bot.app import Bot
 from bot.config import parse_config
@@ -66,6 +66,7 @@ async def start_bot(api_url: str, tmp: Path, want: str) -> tuple[Bot, Any, str]:
     adapter = SlackAdapter(cfg.adapters.slack)
     bot = Bot(cfg, skills, adapters=[adapter])
     await bot.start()
+    freeze_startup()
     return bot, adapter, key
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -70,7 +71,8 @@ class InlineConnection:
 
     async def run(self, call: Callable[[], T]) -> T:
         """``call`` now; if another process holds the lock, again on a thread that waits for
-        it (up to the timeout)."""
+        it (up to the timeout). Every ``SLICE_SECONDS`` of work, the loop gets a turn first."""
+        await _take_turns()
         try:
             return call()
         except sqlite3.OperationalError as exc:
@@ -167,6 +169,19 @@ class _RunNow:
             return
         if future is not None:
             future.set_result(result)
+
+
+# Long work in the loop's thread (a transaction of many statements, a group of events) lets
+# the loop run the others — an HTTP ack, a send — at least this often.
+SLICE_SECONDS = 0.002
+_turns = {"last": 0.0}
+
+
+async def _take_turns() -> None:
+    now = time.perf_counter()
+    if now - _turns["last"] > SLICE_SECONDS:
+        _turns["last"] = now
+        await asyncio.sleep(0)
 
 
 def _locked(exc: sqlite3.OperationalError) -> bool:

@@ -101,8 +101,12 @@ class SlackAdapter:
             await self._serve_http(self.app)
 
     async def _serve_http(self, app: AsyncApp) -> None:
+        assert self._bot is not None
         self._runner, self.port = await serve(
-            app.web_app(path="/slack/events"), self.config.http_host, self.config.http_port
+            app.web_app(path="/slack/events"),
+            self.config.http_host,
+            self.config.http_port,
+            answering=self._bot.runtime.answering,
         )
 
     async def stop(self) -> None:
