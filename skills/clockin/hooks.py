@@ -83,11 +83,12 @@ async def _punch(
     handle = f"@{approver.handle}" if approver else "?"
     note = f"approved by {handle}: {reason}" if reason else f"approved by {handle}"
     by = approver.mention if approver else handle
-    event = await add(
-        ctx, w, kind, when, Where(), note=note[:500], source="approval",
+    day = w.plan.work_day(when)  # the shift nearest to it
+    await add(
+        ctx, w, kind, when, Where(), day, note=note[:500], source="approval",
         request_id=request_id, approved_by=approver.id if approver else None,
     )  # fmt: skip
-    await store.recompute(ctx, w, event.work_day)
+    await store.recompute(ctx, w, day)
     text = (
         _("🕘 Your make-up clock-in at {at} is recorded (approved by {by}).", at=when, by=by)
         if kind == IN

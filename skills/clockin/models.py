@@ -46,6 +46,19 @@ class ClockEvent(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 
+class Punch(NamedTuple):
+    """A :class:`ClockEvent` as a day is judged from it (what, when, how, where): its columns,
+    without the ORM. Clocking in reads the day's punches and writes one; no object is made."""
+
+    kind: str
+    at: datetime
+    mode: str
+    place: str
+
+
+PUNCH_COLUMNS = tuple(getattr(ClockEvent, name) for name in Punch._fields)  # select(*PUNCH_COLUMNS)
+
+
 class AttendanceDay(SQLModel, table=True):
     """A person's day as computed from events, schedule, calendar and leave."""
 

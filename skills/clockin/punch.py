@@ -11,7 +11,7 @@ from bot import Button, Context, JobContext, Message, PersonRef, UsageError, Use
 from bot.i18n import Text
 from skills.clockin import store
 from skills.clockin.config import distance_m
-from skills.clockin.models import FIELD, IN, OFFICE, OUT, REMOTE, ClockEvent, Day
+from skills.clockin.models import FIELD, IN, OFFICE, OUT, REMOTE, Day, Punch
 from skills.clockin.schedule import Plans
 from skills.clockin.store import Who
 
@@ -61,8 +61,8 @@ async def clock_in(ctx: Context, where: Where, note: str = "", source: str = "co
                 at=local_time(w, events[-1].at),
             )
         )
-    await add(ctx, w, IN, now, where, note=note, source=source)
-    row = await store.recompute(ctx, w, day)
+    punched = await add(ctx, w, IN, now, where, day, note=note, source=source)
+    row = await store.recompute(ctx, w, day, [*events, punched])
     if events:  # back after a clock-out (lunch, a visit): the day's judgement stands
         worked = timedelta(minutes=row.worked_minutes)
         back = _(
@@ -89,8 +89,8 @@ async def clock_out(ctx: Context, note: str = "", at: datetime | None = None) ->
         await ctx.reply(_("🕘 Your clock-out at {at} is recorded already.", at=local_time(w, when)))
         return
     source = "command" if at is None else "button"
-    await add(ctx, w, OUT, when, Where(), note=note, source=source, day=day)
-    row = await store.recompute(ctx, w, day)
+    punched = await add(ctx, w, OUT, when, Where(), day, note=note, source=source)
+    row = await store.recompute(ctx, w, day, [*events, punched])
     if before is not None:
         text = _(
             "🕘 Clock-out moved to {at} (was {was}).",
@@ -106,8 +106,10 @@ async def _out_day(ctx: JobContext, w: Who, when: datetime) -> date:
     """The work day a clock-out closes: that of an open clock-in not long ago, else the
     nearest shift's."""
     last = await store.last_event(ctx.session, w.person.id)
-    if last is not None and last.kind == IN and timedelta(0) <= when - last.at <= OPEN_FOR:
-        return last.work_day
+    if last is not None:
+        kind, at, work_day = last
+        if kind == IN and timedelta(0) <= when - at <= OPEN_FOR:
+            return work_day
     return w.plan.work_day(when)
 
 
@@ -152,33 +154,35 @@ async def add(
     kind: str,
     at: datetime,
     where: Where,
+    day: date,
     *,
     note: str = "",
     source: str = "command",
     request_id: int | None = None,
     approved_by: int | None = None,
-    day: date | None = None,
-) -> ClockEvent:
-    """Write one clock event, filed under ``day`` (default: the shift nearest to ``at``)."""
-    event = ClockEvent(
-        person_id=w.person.id,
-        kind=kind,
-        at=at,
-        work_day=day or w.plan.work_day(at),
-        mode=where.mode,
-        place=where.place,
-        latitude=where.latitude,
-        longitude=where.longitude,
-        note=note,
-        source=source,
-        request_id=request_id,
-        approved_by=approved_by,
-        created_at=ctx.now(),
+) -> Punch:
+    """Write one clock event, filed under the work day ``day``; returns it as a day is judged
+    from it (no ORM object is made)."""
+    await store.add_event(
+        ctx.session,
+        {
+            "person_id": w.person.id,
+            "kind": kind,
+            "at": at,
+            "work_day": day,
+            "mode": where.mode,
+            "place": where.place,
+            "latitude": where.latitude,
+            "longitude": where.longitude,
+            "note": note,
+            "source": source,
+            "request_id": request_id,
+            "approved_by": approved_by,
+            "created_at": ctx.now(),
+        },
     )
-    ctx.session.add(event)
-    await ctx.session.flush()
     await ctx.audit(f"clock_{kind}", {"person": w.person.id, "at": at, "mode": where.mode})
-    return event
+    return Punch(kind, at, where.mode, where.place)
 
 
 def geofenced(ctx: JobContext, latitude: float, longitude: float) -> Where:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Protocol
 
 from skills.clockin.models import (
     ABSENT,
@@ -20,7 +21,6 @@ from skills.clockin.models import (
     OPEN,
     OUT,
     PRESENT,
-    ClockEvent,
     Day,
 )
 from skills.clockin.schedule import Plan, Shift
@@ -28,12 +28,26 @@ from skills.clockin.schedule import Plan, Shift
 NOT_IN = "not_in"  # today, a workday, not clocked in yet (never stored as final)
 
 
+class Clocked(Protocol):
+    """What a day is judged from, of each clock event: a :class:`~skills.clockin.models.Punch`
+    (columns) or a :class:`~skills.clockin.models.ClockEvent`."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def mode(self) -> str: ...
+    @property
+    def place(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class DayInput:
     plan: Plan
     scheduled: bool  # False: someone without a schedule (every day is a day off)
     day: date
-    events: Sequence[ClockEvent]  # of this work day
+    events: Sequence[Clocked]  # of this work day
     leave_type: str | None  # None: not on leave
     now: datetime
     close_after: timedelta
@@ -43,7 +57,7 @@ def _minutes(delta: timedelta) -> int:
     return max(0, int(delta.total_seconds() // 60))
 
 
-def worked(events: Sequence[ClockEvent]) -> timedelta:
+def worked(events: Sequence[Clocked]) -> timedelta:
     """Time between each clock-in and the clock-out after it."""
     total, since = timedelta(0), None
     for e in sorted(events, key=lambda e: e.at):

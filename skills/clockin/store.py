@@ -1,13 +1,24 @@
 """Reading and writing attendance: narrow, typed functions over the clockin tables. Days are
 computed by :mod:`skills.clockin.status` and stored, so reports read rows instead of replaying
-events; :func:`ensure_days` fills what is missing or not final yet."""
+events; :func:`ensure_days` fills what is missing or not final yet.
+
+Clocking in and out is the hot path (a whole office at 09:00, on the event loop that also
+answers the platforms): its statements are built once here with bind parameters, read columns
+rather than ORM objects and write with Core. Core statements don't autoflush: flush what you
+added through the ORM (a :class:`Leave`) before asking them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
+from sqlalchemy import BindParameter, Row, Select, bindparam
+from sqlalchemy import select as core_select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql.dml import Insert
 from sqlmodel import col, delete, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -15,10 +26,12 @@ from bot import JobContext, PersonRef
 from skills.clockin.models import (
     DAY_COLUMNS,
     IN,
+    PUNCH_COLUMNS,
     AttendanceDay,
     ClockEvent,
     Day,
     Leave,
+    Punch,
     SentNotice,
 )
 from skills.clockin.schedule import Plan, Plans
@@ -29,28 +42,64 @@ DAY_FIELDS = tuple(
     f for f in AttendanceDay.model_fields if f not in ("person_id", "day")
 )  # what a recomputation may change
 
+# --- the hot path's statements, built once (putting one together costs more than running it)
+_EVENT = ClockEvent.__table__  # type: ignore[attr-defined]
+_DAY = AttendanceDay.__table__  # type: ignore[attr-defined]
+_LEAVE = Leave.__table__  # type: ignore[attr-defined]
+_PERSON: BindParameter[int] = bindparam("person_id")
+_ON: BindParameter[date] = bindparam("day")
+_EVENTS_OF = (
+    core_select(*(_EVENT.c[name] for name in Punch._fields))
+    .where(_EVENT.c.person_id == _PERSON, _EVENT.c.work_day == _ON)
+    .order_by(_EVENT.c.at, _EVENT.c.id)
+)
+_LAST_EVENT = (
+    core_select(_EVENT.c.kind, _EVENT.c.at, _EVENT.c.work_day)
+    .where(_EVENT.c.person_id == _PERSON)
+    .order_by(_EVENT.c.at.desc(), _EVENT.c.id.desc())
+    .limit(1)
+)
+_LEAVE_ON = core_select(_LEAVE.c.type).where(
+    _LEAVE.c.person_id == _PERSON, _LEAVE.c.start <= _ON, _LEAVE.c.end >= _ON
+)
+_ADD_EVENT = _EVENT.insert()
+
+
+def _upsert(insert: Callable[[Any], Insert]) -> Insert:
+    """Store a computed day whether or not it has a row yet: one statement, no ORM object."""
+    stmt: Any = insert(_DAY)
+    return stmt.on_conflict_do_update(  # type: ignore[no-any-return]
+        index_elements=[_DAY.c.person_id, _DAY.c.day],
+        set_={name: stmt.excluded[name] for name in DAY_FIELDS},
+    )
+
+
+_UPSERT_DAY = {"sqlite": _upsert(sqlite_insert), "postgresql": _upsert(postgresql_insert)}
+
+
+async def _rows(session: AsyncSession, stmt: Select[Any], **params: Any) -> Sequence[Row[Any]]:
+    """The rows of a statement built once (a Core select: no ORM objects, no autoflush)."""
+    return (await session.exec(stmt, params=params)).all()  # type: ignore[call-overload,no-any-return]
+
 
 def days_between(first: date, last: date) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
-async def events_of(session: AsyncSession, person_id: int, day: date) -> list[ClockEvent]:
-    rows = await session.exec(
-        select(ClockEvent)
-        .where(ClockEvent.person_id == person_id, ClockEvent.work_day == day)
-        .order_by(col(ClockEvent.at), col(ClockEvent.id))
-    )
-    return list(rows.all())
+async def events_of(session: AsyncSession, person_id: int, day: date) -> list[Punch]:
+    """The clock events filed under ``day``, in the order they happened."""
+    return list(map(Punch._make, await _rows(session, _EVENTS_OF, person_id=person_id, day=day)))
 
 
-async def last_event(session: AsyncSession, person_id: int) -> ClockEvent | None:
-    rows = await session.exec(
-        select(ClockEvent)
-        .where(ClockEvent.person_id == person_id)
-        .order_by(col(ClockEvent.at).desc(), col(ClockEvent.id).desc())
-        .limit(1)
-    )
-    return rows.first()
+async def last_event(session: AsyncSession, person_id: int) -> tuple[str, datetime, date] | None:
+    """The person's latest clock event: its kind, time and work day."""
+    found = await _rows(session, _LAST_EVENT, person_id=person_id)
+    return (found[0].kind, found[0].at, found[0].work_day) if found else None
+
+
+async def add_event(session: AsyncSession, values: dict[str, Any]) -> None:
+    """Write one clock event (every column of :class:`ClockEvent` but ``id``)."""
+    await session.exec(_ADD_EVENT, params=values)
 
 
 async def leave_types(
@@ -92,17 +141,31 @@ async def everyone(ctx: JobContext) -> list[PersonRef]:
     return await ctx.people([i for i in ids if i is not None])
 
 
-async def recompute(ctx: JobContext, w: Who, day: date) -> Day:
-    """Compute one person's day again (after an event or leave changed) and store it."""
-    events = await events_of(ctx.session, w.person.id, day)
-    leave = await leave_types(ctx.session, [w.person.id], day, day)
-    row = compute(_input(ctx, w, day, events, leave.get((w.person.id, day))), w.person.id)
-    _save(ctx.session, await ctx.session.get(AttendanceDay, (w.person.id, day)), row)
+async def leave_on(session: AsyncSession, person_id: int, day: date) -> str | None:
+    """The type of the approved leave ``day`` falls in, if any (as :func:`leave_types`)."""
+    found = await _rows(session, _LEAVE_ON, person_id=person_id, day=day)
+    return found[-1].type if found else None
+
+
+async def recompute(
+    ctx: JobContext, w: Who, day: date, events: Sequence[Punch] | None = None
+) -> Day:
+    """Compute one person's day again (after an event or leave changed) and store it;
+    ``events``: the day's clock events, when the caller has them already."""
+    if events is None:
+        events = await events_of(ctx.session, w.person.id, day)
+    leave = await leave_on(ctx.session, w.person.id, day)
+    row = compute(_input(ctx, w, day, events, leave), w.person.id)
+    upsert = _UPSERT_DAY.get(ctx.session.get_bind().dialect.name)
+    if upsert is not None:
+        await ctx.session.exec(upsert, params=row._asdict())
+    else:  # a database without ON CONFLICT: through the ORM
+        _save(ctx.session, await ctx.session.get(AttendanceDay, (w.person.id, day)), row)
     return row
 
 
 def _input(
-    ctx: JobContext, w: Who, day: date, events: Sequence[ClockEvent], leave: str | None
+    ctx: JobContext, w: Who, day: date, events: Sequence[Punch], leave: str | None
 ) -> DayInput:
     return DayInput(w.plan, w.scheduled, day, events, leave, ctx.now(), ctx.config.close_after)
 
@@ -171,14 +234,14 @@ async def _fill(
     """Compute the ``wanted`` days and store them: new rows added, changed ones updated."""
     ids = sorted({w.person.id for w, _d in wanted})
     days = sorted({d for _w, d in wanted})
-    events: dict[tuple[int, date], list[ClockEvent]] = {}
+    events: dict[tuple[int, date], list[Punch]] = {}
     rows = await ctx.session.exec(
-        select(ClockEvent)
+        select(*(ClockEvent.person_id, ClockEvent.work_day, *PUNCH_COLUMNS))
         .where(col(ClockEvent.person_id).in_(ids), col(ClockEvent.work_day).in_(days))
         .order_by(col(ClockEvent.at))
     )
-    for e in rows.all():
-        events.setdefault((e.person_id, e.work_day), []).append(e)
+    for pid, work_day, *punch in rows.all():
+        events.setdefault((pid, work_day), []).append(Punch._make(punch))
     leave = await leave_types(ctx.session, ids, days[0], days[-1])
     changed: dict[tuple[int, date], Day] = {}
     for w, day in wanted:
@@ -197,12 +260,14 @@ async def _fill(
 
 async def _update(session: AsyncSession, changed: dict[tuple[int, date], Day]) -> None:
     """Write days computed again over their stored rows (only the rows that changed are loaded
-    as ORM objects)."""
+    as ORM objects; read afresh, as a day may have been written by a Core upsert meanwhile)."""
     found = await session.exec(
-        select(AttendanceDay).where(
+        select(AttendanceDay)
+        .where(
             col(AttendanceDay.person_id).in_(sorted({pid for pid, _d in changed})),
             col(AttendanceDay.day).in_(sorted({d for _pid, d in changed})),
         )
+        .execution_options(populate_existing=True)
     )
     for existing in found.all():
         if (row := changed.get((existing.person_id, existing.day))) is not None:
