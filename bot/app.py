@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import cards
 from bot.adapter import Adapter
+from bot.answers import AnswersFirst
 from bot.clock import Clock, FakeClock, SystemClock
 from bot.config import Config
 from bot.context import JobContext
@@ -53,6 +54,7 @@ class Bot:
         self.leadership = Leadership(self.db)
         self.directory = Directory(config, self.clock)
         self.delivery = Delivery(self)
+        self.answers = AnswersFirst()  # adapters mark the requests platforms wait on
         self.runtime = Runtime(self)
         self.timers = TimerRunner(self)
         self.scheduler = Scheduler(ZoneInfo(config.org.timezone))

@@ -10,11 +10,9 @@ boundary: usage errors answer with the usage, refusals say who may, anything els
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import secrets
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -57,7 +55,7 @@ _CLAIMS: dict[str, Any] = {
 
 # events handled in one transaction at most (a group forms while the previous one commits)
 GROUP_MOST = 50
-# how long an event waits for the answers a platform is waiting for (see Runtime.answering)
+# how long events wait for the answers platforms are waiting for (see bot.answers)
 ANSWERS_FIRST_SECONDS = 0.05
 
 
@@ -97,8 +95,6 @@ class Runtime:
         self._waiting: list[tuple[Event, asyncio.Future[_Outcome]]] = []
         self._handlers: set[asyncio.Task[None]] = set()
         self._handling = 0  # handlers at work (a task may be done before its callbacks run)
-        self._answering = 0  # requests a platform waits on (see answering())
-        self._answered = asyncio.Event()
         self._side_by_side = 1 if bot.db.is_sqlite else 4
 
     async def handle(self, event: Event) -> None:
@@ -114,29 +110,6 @@ class Runtime:
             await self._open_forms(event, outcome.sender, outcome.forms)
         if outcome.wrote:
             self.bot.delivery.kick()
-
-    @contextmanager
-    def answering(self) -> Iterator[None]:
-        """Mark a request a platform is waiting on (Slack's 3-second ack, a webhook): events
-        wait for such answers (up to ``ANSWERS_FIRST_SECONDS`` each), so a burst of requests
-        is acked first and worked through after."""
-        self._answering += 1
-        try:
-            yield
-        finally:
-            self._answering -= 1
-            if not self._answering:
-                self._answered.set()
-
-    async def _answers_first(self) -> bool:
-        """Wait while a platform waits for answers (a little: no starvation); whether it still
-        does (then events go one by one, each between answers)."""
-        if not self._answering:
-            return False
-        self._answered.clear()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._answered.wait(), ANSWERS_FIRST_SECONDS)
-        return self._answering > 0
 
     async def _in_turn(self, event: Event) -> _Outcome:
         loop = asyncio.get_running_loop()
@@ -161,7 +134,9 @@ class Runtime:
     async def _handle_groups(self) -> None:
         while self._waiting:
             await asyncio.sleep(0)  # the events ready to arrive join this group
-            most = 1 if await self._answers_first() else GROUP_MOST
+            # while platforms wait for answers (a burst), events go one by one between them
+            burst = await self.bot.answers.wait(ANSWERS_FIRST_SECONDS)
+            most = 1 if burst else GROUP_MOST
             group, self._waiting = self._waiting[:most], self._waiting[most:]
             if not group:  # another handler took them meanwhile
                 continue

@@ -53,6 +53,9 @@ PERMANENT = {
 DND_CACHE_SECONDS = 60
 STOP_GRACE_SECONDS = 10  # at stop, how long listeners still working may take
 
+# in a burst of requests, the work after each ack (looking the user up, handling the command)
+# waits its turn, up to this long, for the other acks (see bot.answers)
+WORK_WAITS_SECONDS = 0.05
 Listener = Callable[[Any, dict[str, Any]], Awaitable[None]]
 Work = Callable[[dict[str, Any]], Awaitable[None]]
 _MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -106,7 +109,7 @@ class SlackAdapter:
             app.web_app(path="/slack/events"),
             self.config.http_host,
             self.config.http_port,
-            answering=self._bot.runtime.answering,
+            answering=self._bot.answers.answering,
         )
 
     async def stop(self) -> None:
@@ -147,6 +150,8 @@ class SlackAdapter:
         ``process_before_response`` Bolt answers Slack as soon as the listener returns)."""
 
         async def logged(body: dict[str, Any]) -> None:
+            assert self._bot is not None
+            await self._bot.answers.turn(WORK_WAITS_SECONDS)  # in a burst, its acks first
             try:
                 await work(body)
             except Exception:

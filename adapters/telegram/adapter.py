@@ -110,7 +110,7 @@ class TelegramAdapter:
         assert self.app is not None
         server = web.Application()
         server.router.add_post("/telegram/webhook", self._on_webhook)
-        answering = self._bot.runtime.answering if self._bot is not None else None
+        answering = self._bot.answers.answering if self._bot is not None else None
         self._runner, self.port = await serve(
             server, self.config.webhook_host, self.config.webhook_port, answering=answering
         )

@@ -251,12 +251,12 @@ async def test_a_private_answer_asked_in_a_group_goes_to_the_dm(deskmate):
 
 
 async def test_events_wait_briefly_for_answers_a_platform_is_waiting_for(chat):
-    with chat.bot.runtime.answering():  # e.g. Slack waiting for the ack of a request
+    with chat.bot.answers.answering():  # e.g. Slack waiting for the ack of a request
         noting = asyncio.create_task(chat.say("alice", "/note later"))
         await asyncio.sleep(0.01)
         assert chat.chat() == []  # the answer goes first
     await noting
     assert await chat.count("sample_notes") == 1
-    with chat.bot.runtime.answering():  # an answer that never ends holds nothing up for long
+    with chat.bot.answers.answering():  # an answer that never ends holds nothing up for long
         await asyncio.wait_for(chat.say("alice", "/note anyway"), 2)
     assert await chat.count("sample_notes") == 2
