@@ -21,7 +21,8 @@ class Shortfall(Exception):
 
 def freeze_startup() -> None:
     """The bot is up: freeze what start-up allocated, as ``deskmate run`` does (the collector
-    then skips it)."""
+    then skips it); what was garbage is collected first."""
+    gc.collect()
     gc.freeze()
 
 
