@@ -81,9 +81,14 @@ class Directory:
     ) -> PersonRef | None:
         """The person behind an account, with all their accounts, in one query (every event
         asks it for its sender)."""
-        params = {"platform": platform, "account_id": account_id}
-        rows = (await session.exec(_BY_ACCOUNT, params=params)).all()
+        rows = await self._with_accounts(session, platform, account_id)
         return self._make_ref(rows[0][0], [acc for _person, acc in rows]) if rows else None
+
+    async def _with_accounts(
+        self, session: AsyncSession, platform: str, account_id: str
+    ) -> Sequence[tuple[Person, PlatformAccount]]:
+        params = {"platform": platform, "account_id": account_id}
+        return (await session.exec(_BY_ACCOUNT, params=params)).all()
 
     async def by_username(
         self, session: AsyncSession, platform: str, username: str
@@ -175,8 +180,7 @@ class Directory:
                 await self.reachable(session, account.platform, account.id)
                 self._remember_sender(session, key, known.person, dm_open=True)
             return known.person
-        params = {"platform": account.platform, "account_id": account.id}
-        rows = (await session.exec(_BY_ACCOUNT, params=params)).all()
+        rows = await self._with_accounts(session, account.platform, account.id)
         if rows:
             ref = self._make_ref(rows[0][0], [acc for _person, acc in rows])
             this = next(a for _p, a in rows if (a.platform, a.account_id) == key)

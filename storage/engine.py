@@ -130,7 +130,8 @@ class Database:
 
 def after_commit(session: AsyncSession, callback: Callable[[], None]) -> None:
     """Call ``callback`` once the transaction of ``session`` has committed (never if it rolls
-    back): for what a process remembers about rows, which must not outlive a rollback."""
+    back): for what a process remembers about rows, which must not outlive a rollback. Register
+    outside savepoints: one rolled back inside a committed transaction doesn't cancel it."""
     session.info.setdefault(_AFTER_COMMIT, []).append(callback)
 
 

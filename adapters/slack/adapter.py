@@ -92,8 +92,8 @@ class SlackAdapter:
             client=self.client,
             signing_secret=self.config.signing_secret or "-",
             request_verification_enabled=self.config.mode == "http",
-            # acks are answered as soon as the ack function returns (not at Bolt's next 10 ms
-            # poll); the work runs after it as a lazy listener (see _listen)
+            # Slack gets its answer as soon as a listener returns (not at Bolt's next 10 ms
+            # poll); listeners ack, then leave the work to a task (see _after_ack)
             process_before_response=True,
         )
         self._listen(self.app)
