@@ -1,17 +1,21 @@
 """Month charts as PNG images (Pillow): a calendar heatmap for one person, a grid of people by
 day for a team; one colour per status, field days marked, a legend under it. Pure and blocking:
-call it through :func:`skills.clockin.report.offload`."""
+call it through :func:`skills.clockin.report.offload`.
+
+Every text is drawn in the reader's language, in Noto Sans CJK (the ``noto-cjk-sans-otc``
+package, a dependency): one font with the Latin, Chinese and punctuation glyphs of both
+languages, so a chart looks the same on every machine and no character is a missing-glyph box."""
 
 from __future__ import annotations
 
 import calendar
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from pathlib import Path
 
+import noto_cjk_sans_otc
 from PIL import Image, ImageDraw, ImageFont
 
 from skills.clockin.models import FIELD, Day
@@ -33,28 +37,21 @@ INK, MARK = "#212121", "#263238"
 MARGIN, TITLE_H, HEAD_H, GAP, LEGEND_ROW = 16, 34, 20, 4, 22
 CELL, GRID_CELL, NAME_W = 56, 18, 120
 LEGEND_COLUMNS = 4
-CJK_FONTS = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/System/Library/Fonts/PingFang.ttc",
-    "C:/Windows/Fonts/msyh.ttc",
-)
+FONT = str(noto_cjk_sans_otc.FONT_PATH)  # a collection: one face per region's glyph shapes
+FACES = {"zh": "Noto Sans CJK SC"}  # by language; Latin letters are the same in every face
+DEFAULT_FACE = "Noto Sans CJK SC"
+ELLIPSIS = "…"
 
 
 @dataclass(frozen=True)
-class Label:
-    """A text in the reader's language, and in English where no font can draw it."""
+class Labels:
+    """A chart's texts, already in the reader's language."""
 
-    text: str
-    english: str
-
-
-@dataclass(frozen=True)
-class Legend:
-    statuses: dict[str, Label]  # status -> its name
-    field: Label
-    weekdays: Sequence[Label]  # Monday first
+    language: str  # picks the font's face (Simplified Chinese shapes for zh)
+    title: str
+    weekdays: Sequence[str]  # Monday first
+    statuses: Mapping[str, str]  # status -> its name
+    field: str
 
 
 def person_size() -> tuple[int, int]:
@@ -74,15 +71,15 @@ def _legend_h() -> int:
     return -(-items // LEGEND_COLUMNS) * LEGEND_ROW + GAP
 
 
-def person_month(title: Label, first: date, rows: Sequence[Day], legend: Legend) -> bytes:
+def person_month(labels: Labels, first: date, rows: Sequence[Day]) -> bytes:
     """One person's month as a calendar: a week a row, Monday first."""
     image = Image.new("RGB", person_size(), "white")
-    draw = ImageDraw.Draw(image)
-    _text(draw, (MARGIN, MARGIN), title, 18)
+    pen = _Pen(ImageDraw.Draw(image), labels.language)
+    pen.text((MARGIN, MARGIN + TITLE_H // 2 - 4), labels.title, 18, image.width - 2 * MARGIN)
     by_day = {r.day: r for r in rows}
     top = MARGIN + TITLE_H
-    for col, name in enumerate(legend.weekdays):
-        _text(draw, (MARGIN + col * (CELL + GAP) + 4, top), name, 12)
+    for col, name in enumerate(labels.weekdays):
+        pen.text((MARGIN + col * (CELL + GAP) + 4, top + HEAD_H // 2 - 2), name, 12, CELL - 4)
     weeks = calendar.Calendar().monthdatescalendar(first.year, first.month)
     for row_i, week in enumerate(weeks):
         for col, day in enumerate(week):
@@ -90,34 +87,33 @@ def person_month(title: Label, first: date, rows: Sequence[Day], legend: Legend)
                 continue
             x = MARGIN + col * (CELL + GAP)
             y = top + HEAD_H + row_i * (CELL + GAP)
-            _cell(draw, (x, y, x + CELL, y + CELL), by_day.get(day))
-            draw.text((x + 4, y + 3), str(day.day), fill=INK, font=_font(13))
-    _legend(draw, top + HEAD_H + 6 * CELL + 5 * GAP + GAP, legend)
+            _cell(pen.draw, (x, y, x + CELL, y + CELL), by_day.get(day))
+            pen.text((x + 5, y + 11), str(day.day), 13, CELL - 5)
+    _legend(pen, top + HEAD_H + 6 * CELL + 5 * GAP + GAP, labels)
     return _png(image)
 
 
 def team_month(
-    title: Label, first: date, last: date, people: Sequence[tuple[str, Sequence[Day]]],
-    legend: Legend,
-) -> bytes:  # fmt: skip
+    labels: Labels, first: date, last: date, people: Sequence[tuple[str, Sequence[Day]]]
+) -> bytes:
     """A team's month: a row per person (their handle), a column per day."""
     days = (last - first).days + 1
     image = Image.new("RGB", team_size(len(people), days), "white")
-    draw = ImageDraw.Draw(image)
-    _text(draw, (MARGIN, MARGIN), title, 18)
+    pen = _Pen(ImageDraw.Draw(image), labels.language)
+    pen.text((MARGIN, MARGIN + TITLE_H // 2 - 4), labels.title, 18, image.width - 2 * MARGIN)
     top = MARGIN + TITLE_H
     left = MARGIN + NAME_W
     for d in range(days):
         if d % 5 == 0 or d == days - 1:
-            draw.text((left + d * GRID_CELL + 2, top + 4), str(d + 1), fill=INK, font=_font(11))
+            pen.text((left + d * GRID_CELL + 2, top + HEAD_H // 2), str(d + 1), 11, 4 * GRID_CELL)
     for i, (name, rows) in enumerate(people):
         y = top + HEAD_H + i * GRID_CELL
-        draw.text((MARGIN, y + 3), name[:16], fill=INK, font=_font(12))
+        pen.text((MARGIN, y + GRID_CELL // 2 - 1), name, 12, NAME_W - 6)
         by_day = {r.day.day: r for r in rows}
         for d in range(days):
             x = left + d * GRID_CELL
-            _cell(draw, (x, y, x + GRID_CELL - 2, y + GRID_CELL - 2), by_day.get(d + 1))
-    _legend(draw, top + HEAD_H + len(people) * GRID_CELL + GAP, legend)
+            _cell(pen.draw, (x, y, x + GRID_CELL - 2, y + GRID_CELL - 2), by_day.get(d + 1))
+    _legend(pen, top + HEAD_H + len(people) * GRID_CELL + GAP, labels)
     return _png(image)
 
 
@@ -130,10 +126,11 @@ def _cell(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], row: Day | 
         draw.polygon([(x2 - size, y2), (x2, y2), (x2, y2 - size)], fill=MARK)
 
 
-def _legend(draw: ImageDraw.ImageDraw, top: int, legend: Legend) -> None:
-    items: list[tuple[str | None, Label]] = [(s, legend.statuses[s]) for s in COLOURS]
-    items.append((None, legend.field))
+def _legend(pen: _Pen, top: int, labels: Labels) -> None:
+    items: list[tuple[str | None, str]] = [(s, labels.statuses[s]) for s in COLOURS]
+    items.append((None, labels.field))
     width = (person_size()[0] - 2 * MARGIN) // LEGEND_COLUMNS
+    draw = pen.draw
     for i, (status, label) in enumerate(items):
         x = MARGIN + (i % LEGEND_COLUMNS) * width
         y = top + (i // LEGEND_COLUMNS) * LEGEND_ROW
@@ -143,29 +140,47 @@ def _legend(draw: ImageDraw.ImageDraw, top: int, legend: Legend) -> None:
             draw.polygon([(x + 8, y + 17), (x + 14, y + 17), (x + 14, y + 11)], fill=MARK)
         else:
             draw.rectangle(box, fill=COLOURS[status], outline="#bdbdbd")
-        _text(draw, (x + 19, y + 3), label, 12)
+        pen.text((x + 19, y + 10), label, 12, width - 19 - 4)
 
 
-def _text(draw: ImageDraw.ImageDraw, xy: tuple[int, int], label: Label, size: int) -> None:
-    cjk = _cjk_font(size)
-    if cjk is not None:
-        draw.text(xy, label.text, fill=INK, font=cjk)
-    else:
-        text = label.text if label.text.isascii() else label.english
-        draw.text(xy, text, fill=INK, font=_font(size))
+class _Pen:
+    """Draws a line of text in the language's face, vertically centred on ``y``, shortened with
+    an ellipsis to fit ``width`` (a long name never runs into the grid)."""
+
+    def __init__(self, draw: ImageDraw.ImageDraw, language: str) -> None:
+        self.draw = draw
+        self.face = FACES.get(language, DEFAULT_FACE)
+
+    def text(self, xy: tuple[int, int], text: str, size: int, width: int) -> None:
+        font = font_for(self.face, size)
+        self.draw.text(xy, _fit(text, font, width), fill=INK, font=font, anchor="lm")
+
+
+def _fit(text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
+    if font.getlength(text) <= width:
+        return text
+    while text and font.getlength(text + ELLIPSIS) > width:
+        text = text[:-1]
+    return text.rstrip() + ELLIPSIS
 
 
 @cache
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    return ImageFont.load_default(size=size)
+def font_for(face: str, size: int) -> ImageFont.FreeTypeFont:
+    """The font collection's face named ``face`` (e.g. ``Noto Sans CJK SC``), at ``size`` px."""
+    return ImageFont.truetype(FONT, size, index=_face_index(face))
 
 
 @cache
-def _cjk_font(size: int) -> ImageFont.FreeTypeFont | None:
-    for path in CJK_FONTS:
-        if Path(path).exists():
-            return ImageFont.truetype(path, size)
-    return None
+def _face_index(face: str) -> int:
+    index = 0
+    while True:
+        try:
+            family, _style = ImageFont.truetype(FONT, 12, index=index).getname()
+        except OSError:
+            raise LookupError(f"{FONT} has no face {face!r}") from None
+        if family == face:
+            return index
+        index += 1
 
 
 def _png(image: Image.Image) -> bytes:

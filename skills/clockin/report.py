@@ -9,9 +9,11 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
+from babel.dates import format_skeleton, get_day_names
+
 from bot import Context, File, JobContext, Message, PersonRef, UsageError, _
 from bot.csvfile import csv_bytes
-from bot.i18n import Text
+from bot.i18n import Mention, TextLike
 from bot.markup import Lines
 from skills.clockin import chart, store, view
 from skills.clockin.models import Day
@@ -88,21 +90,27 @@ async def _chart(
     ctx: Context, scope: Scope, people: list[Who], rows: Sequence[Day],
     first: date, last: date,
 ) -> bytes:  # fmt: skip
-    title = _("Attendance {month} — {who}", month=f"{first:%Y-%m}", who=scope.title)
-    legend = chart.Legend(
-        {s: _label(ctx, name) for s, name in view.STATUS_NAMES.items()},
-        _label(ctx, view.FIELD_NAME),
-        [_label(ctx, name) for name in view.WEEKDAY_NAMES],
-    )
+    labels = _chart_labels(ctx, first, scope.title)
     if scope.single:
-        return await offload(chart.person_month, _label(ctx, title), first, rows, legend)
+        return await offload(chart.person_month, labels, first, rows)
     by_person = _by_person(rows)
     grid = [(w.person.handle, by_person.get(w.person.id, [])) for w in people]
-    return await offload(chart.team_month, _label(ctx, title), first, last, grid, legend)
+    return await offload(chart.team_month, labels, first, last, grid)
 
 
-def _label(ctx: Context, text: Text) -> chart.Label:
-    return chart.Label(ctx.t(text), str(text))
+def _chart_labels(ctx: Context, first: date, who: TextLike | Mention) -> chart.Labels:
+    """A chart's texts in the sender's language: month and weekday names from the locale's data
+    (``November 2026``, ``Mon`` / ``2026年11月``, ``周一``), the rest from the catalogs."""
+    language = ctx.person.language
+    days = get_day_names("abbreviated", context="stand-alone", locale=language)
+    month = format_skeleton("yMMMM", first, locale=language)
+    return chart.Labels(
+        language=language,
+        title=ctx.t(_("Attendance {month} — {who}", month=month, who=who)),
+        weekdays=[days[i] for i in range(7)],
+        statuses={s: ctx.t(name) for s, name in view.STATUS_NAMES.items()},
+        field=ctx.t(view.FIELD_NAME),
+    )
 
 
 async def today(ctx: Context, scope: Scope) -> Message:

@@ -39,7 +39,6 @@ STATUS_NAMES: dict[str, Text] = {
     NOT_IN: _("not in yet"),
 }
 FIELD_NAME = _("field")
-WEEKDAY_NAMES = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
 REMOTE_NAME = _("remote")
 
 
