@@ -1,8 +1,9 @@
 """The Slack adapter, on slack-bolt (async): Socket Mode or HTTP mode, slash-commands, Block Kit
 cards, buttons, DMs, files, Do Not Disturb.
 
-Slack's own code checks signatures, acks within three seconds and retries: every listener acks
-at once and hands the neutral event to the bot after. The Web API goes through one
+In HTTP mode every request's signature is checked before anything reads it (``signature.py``);
+Slack's own code acks within three seconds and retries: every listener acks at once and hands the
+neutral event to the bot after. The Web API goes through one
 ``AsyncWebClient`` with one shared aiohttp session (keep-alive), pointed at ``slack.api_url`` when
 set (an enterprise proxy; the tests' fake Slack).
 """
@@ -25,7 +26,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.http import serve
-from adapters.slack import events, forms, render
+from adapters.slack import events, forms, render, signature
 from bot.adapter import DeliveryFailed, Destination, MentionKind
 from bot.config import SlackConfig
 from bot.events import Account, ChatRef
@@ -91,7 +92,8 @@ class SlackAdapter:
         self.app = AsyncApp(
             client=self.client,
             signing_secret=self.config.signing_secret or "-",
-            request_verification_enabled=self.config.mode == "http",
+            # HTTP mode: checked in front of Bolt, before it parses a request (_serve_http)
+            request_verification_enabled=False,
             # Slack gets its answer as soon as a listener returns (not at Bolt's next 10 ms
             # poll); listeners ack, then leave the work to a task (see _after_ack)
             process_before_response=True,
@@ -105,8 +107,10 @@ class SlackAdapter:
 
     async def _serve_http(self, app: AsyncApp) -> None:
         assert self._bot is not None
+        web_app = app.web_app(path="/slack/events")
+        web_app.middlewares.append(signature.verified(self.config.signing_secret or ""))
         self._runner, self.port = await serve(
-            app.web_app(path="/slack/events"),
+            web_app,
             self.config.http_host,
             self.config.http_port,
             answering=self._bot.answers.answering,
