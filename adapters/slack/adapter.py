@@ -63,6 +63,12 @@ DND_CACHE_SECONDS = 60
 LOOKUPS_AT_ONCE = 8
 LOOKUP_RETRIES = 2
 MEMBERS_PAGE = 1000  # conversations.members' largest page
+# more users than this to look up at once (a big channel's first notice): users.list pages
+# (Tier 2: 20+ a minute, USERS_PAGE users each) rather than one users.info each; at most one page
+# per USERS_PER_PAGE_READ of them (a huge workspace is not read whole for a small channel)
+USERS_LIST_ABOVE = 50
+USERS_PAGE = 200
+USERS_PER_PAGE_READ = 10
 NO_SUCH_USER = {"user_not_found", "account_inactive", "user_disabled"}
 STOP_GRACE_SECONDS = 10  # at stop, how long listeners still working may take
 
@@ -265,13 +271,35 @@ class SlackAdapter:
     async def people(self, account_ids: Sequence[str]) -> list[Account]:
         """The people among these users (a channel's members), from users.info: bots, deactivated
         and unknown accounts left out. Each user is looked up once by this process, a few at a
-        time; a rate limit is waited out, any other failure raised."""
+        time, or the workspace's list read when there are many; a rate limit is waited out, any
+        other failure raised."""
+        strangers = [u for u in dict.fromkeys(account_ids) if u not in self._users]
+        if len(strangers) > USERS_LIST_ABOVE:
+            await self._list_users(set(strangers))
         try:
             async with asyncio.TaskGroup() as group:
                 tasks = [group.create_task(self._user(user)) for user in account_ids]
         except ExceptionGroup as failed:  # the others were cancelled: say why the first failed
             raise failed.exceptions[0] from None
         return [account for account, person in (t.result() for t in tasks) if person]
+
+    async def _list_users(self, wanted: set[str]) -> None:
+        """Read the workspace's users a page at a time, remembering each, until ``wanted`` are
+        all known or the pages they are worth are read (the others are looked up one by one)."""
+        assert self._reader is not None
+        cursor = None
+        for _page in range(len(wanted) // USERS_PER_PAGE_READ):
+            page = await self._reader.users_list(
+                cursor=cursor, limit=USERS_PAGE, include_locale=True
+            )
+            users: list[dict[str, Any]] = page.get("members", [])
+            for user in users:
+                user_id = str(user.get("id", ""))
+                self._users[user_id] = (_account(user_id, user), _is_person(user_id, user))
+                wanted.discard(user_id)
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor or not wanted:
+                return
 
     async def _user(self, user_id: str) -> tuple[Account, bool]:
         """users.info, once: the account, and whether it is a person."""

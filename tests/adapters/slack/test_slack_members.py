@@ -5,12 +5,13 @@ are not people."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from sqlmodel import select
 
 from storage.models import Person, PlatformAccount
-from tests.adapters.slack.conftest import SlackBot
-from tests.adapters.slack.fake_slack import Call
+from tests.adapters.slack.conftest import SlackBot, make_bot
+from tests.adapters.slack.fake_slack import Call, FakeSlack
 
 CAROL = {
     "name": "carol",
@@ -98,3 +99,75 @@ async def test_a_rate_limited_lookup_waits_its_turn_and_counts_everyone(slack: S
         c for c in fake.calls_to("users.info") if c.args.get("user") == refused[0].args["user"]
     ]
     assert [c.status for c in again] == [429, 200]
+
+
+async def test_strangers_with_the_same_name_get_handles_of_their_own(
+    fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    await strangers_named_alike(fake_slack, tmp_path, None)
+
+
+async def test_strangers_are_added_on_postgresql_too(
+    fake_slack: FakeSlack, tmp_path: Path, pg_url: str
+) -> None:
+    await strangers_named_alike(fake_slack, tmp_path, pg_url)
+
+
+async def strangers_named_alike(fake_slack: FakeSlack, tmp_path: Path, url: str | None) -> None:
+    slack = await make_bot(fake_slack, tmp_path, database_url=url)
+    try:
+        fake_slack.users.update(
+            {
+                "U3": CAROL,
+                "U7": {**CAROL, "real_name": "Carol Ng", "tz": "Asia/Tokyo"},
+                "U8": {"name": "bob", "real_name": "Bob Two", "locale": "en-US"},
+            }
+        )
+        fake_slack.members["C1"] = ["U1", "U2", "U3", "U7", "U8", "UBOT"]
+        card = await notice(slack, "Fire drill at 15:00")
+        assert "0/4 acknowledged" in text_of(card)
+        async with slack.bot.db.transaction() as session:
+            rows = await session.exec(
+                select(PlatformAccount.account_id, Person.handle, Person.timezone)
+                .join(Person, PlatformAccount.person_id == Person.id)  # type: ignore[arg-type]
+                .where(PlatformAccount.platform == "slack")
+            )
+            handles = {account: (handle, tz) for account, handle, tz in rows.all()}
+        assert handles["U3"] == ("carol", "Europe/Berlin")
+        assert handles["U7"] == ("carol2", "Asia/Tokyo")
+        assert handles["U8"] == ("bob2", "UTC")  # bob is declared
+        assert "UBOT" not in handles
+    finally:
+        await slack.bot.stop()
+
+
+async def test_a_big_channel_is_read_from_the_users_list_a_page_at_a_time(slack: SlackBot) -> None:
+    fake = slack.fake
+    strangers = [f"UX{i:03d}" for i in range(300)]
+    for i, user in enumerate(strangers):
+        fake.users[user] = {"name": f"user{i}", "tz": "Asia/Tokyo", "locale": "zh-CN"}
+    fake.members["C1"] = ["U1", "U2", *strangers, "UBOT"]
+
+    card = await notice(slack, "Fire drill at 15:00")
+    assert "0/301 acknowledged" in text_of(card)  # bob and the 300
+    assert all(looked_up(slack, u) == 0 for u in strangers)  # no users.info for each
+    pages = fake.calls_to("users.list")
+    assert 1 < len(pages) <= 2 + 300 // 200
+    second = await notice(slack, "Drill over")
+    assert "0/301 acknowledged" in text_of(second)
+    assert len(fake.calls_to("users.list")) == len(pages)
+
+
+async def test_a_huge_workspace_is_not_read_whole_for_one_channel(slack: SlackBot) -> None:
+    fake = slack.fake
+    for i in range(3000):  # listed before the channel's members
+        fake.users[f"UA{i:04d}"] = {"name": f"other{i}"}
+    strangers = [f"UZ{i:03d}" for i in range(60)]
+    for i, user in enumerate(strangers):
+        fake.users[user] = {"name": f"user{i}"}
+    fake.members["C1"] = ["U1", "U2", *strangers, "UBOT"]
+
+    card = await notice(slack, "Fire drill at 15:00")
+    assert "0/61 acknowledged" in text_of(card)
+    assert len(fake.calls_to("users.list")) == 60 // 10  # then one by one
+    assert all(looked_up(slack, u) == 1 for u in strangers)
