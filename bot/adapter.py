@@ -3,9 +3,11 @@ knows this protocol."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
+from bot.events import Account
 from bot.messages import RenderedMessage
 
 if TYPE_CHECKING:
@@ -72,3 +74,28 @@ class Adapter(Protocol):
     ) -> str: ...
 
     async def update(self, to: Destination, ref: str, message: RenderedMessage) -> None: ...
+
+
+@runtime_checkable
+class ListsMembers(Protocol):
+    """A platform that lists a chat's members (Slack): the core makes people of those it has
+    not met, as it does of a sender on first sight."""
+
+    async def members(self, chat_id: str) -> list[str]:
+        """The account ids of everyone in the chat (people, bots, the bot itself)."""
+        ...
+
+    async def people(self, account_ids: Sequence[str]) -> list[Account]:
+        """Who these accounts are (name, time zone, language), bots and deactivated accounts
+        left out. Looked up once per account, however often asked."""
+        ...
+
+
+@runtime_checkable
+class CountsMembers(Protocol):
+    """A platform that can't list a chat's members but can count them (Telegram)."""
+
+    async def member_count(self, chat_id: str) -> int | None:
+        """How many members the chat has, the bot itself not counted (``None``: it can't say
+        now)."""
+        ...

@@ -234,6 +234,16 @@ class TelegramAdapter:
             message_ref=f"{message.chat_id}|{message.message_id}",
         )
 
+    async def member_count(self, chat_id: str) -> int | None:
+        """How many members a group has, the bot aside (Telegram counts but can't list them)."""
+        assert self.app is not None
+        try:
+            count: int = await self.app.bot.get_chat_member_count(int(chat_id))
+        except TelegramError:
+            log.warning("getChatMemberCount failed for %s", chat_id, exc_info=True)
+            return None
+        return count - 1
+
     def dm_invite(self) -> str:
         """The deep link that opens a private chat with the bot."""
         me = self.config.bot_username or (self.app.bot.username if self.app else "")
@@ -335,10 +345,15 @@ MEMBER_STATES = {"member", "administrator", "creator", "restricted"}
 
 
 def _memberships(update: Update) -> list[Event]:
-    """Joins and leaves: Telegram can't list a group's members, so the bot keeps track."""
+    """Joins and leaves of people (not bots): Telegram can't list a group's members, so the bot
+    keeps track."""
     found: list[Event] = []
     changed = update.chat_member
-    if changed is not None and changed.chat.type != "private":
+    if (
+        changed is not None
+        and changed.chat.type != "private"
+        and not changed.new_chat_member.user.is_bot
+    ):
         chat = ChatRef(PLATFORM, str(changed.chat.id), "group", changed.chat.title or "")
         member = changed.new_chat_member
         found.append(
@@ -354,12 +369,14 @@ def _memberships(update: Update) -> list[Event]:
     if message is not None and message.chat.type != "private":
         chat = _chat(message)
         for i, user in enumerate(message.new_chat_members or ()):
+            if user.is_bot:
+                continue
             found.append(
                 Membership(
                     PLATFORM, f"upd-{update.update_id}-j{i}", _account(user), chat, joined=True
                 )
             )
-        if message.left_chat_member is not None:
+        if message.left_chat_member is not None and not message.left_chat_member.is_bot:
             found.append(
                 Membership(
                     PLATFORM,
