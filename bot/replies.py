@@ -13,14 +13,16 @@ Where each answer goes is decided by what the adapter can do (its capabilities, 
 - the core's ``brief`` answers about the sender's own command (an error, that note) hold no data:
   where the platform can't show them to the sender alone, they answer in the chat.
 
-A send the platform refuses for now (a 429, a hiccup) goes through the outbox, which retries it.
-Answers for the sender alone in a group are not worth a retry.
+A send the platform refuses for now (a 429, a hiccup) goes through the outbox, due when the
+platform said to come back, so it arrives once and after the ban. Answers for the sender alone
+in a group are not worth a retry.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot import cards
@@ -154,12 +156,13 @@ class Replies:
     async def _later(
         self, asker: _Asker, reply: Reply, to: PersonRef | ChatTarget, exc: Exception
     ) -> None:
-        """Through the outbox, which retries it; a permanent refusal (blocked, gone) is only
-        logged. A reply to a person's DM carries no chat it came from, so a DM found closed
-        later never shows the answer in the chat."""
+        """Through the outbox, not before the platform said to come back (a 429's Retry-After);
+        a permanent refusal (blocked, gone) is only logged. A reply to a person's DM carries no
+        chat it came from, so a DM found closed later never shows the answer in the chat."""
         if isinstance(exc, DeliveryFailed) and exc.permanent:
             log.warning("could not answer %s: %s", asker.event, exc)
             return
+        wait = exc.retry_after if isinstance(exc, DeliveryFailed) else None
         async with self.bot.db.transaction() as session:
             await self.bot.delivery.enqueue(
                 session,
@@ -169,5 +172,7 @@ class Replies:
                 sender=to if isinstance(to, PersonRef) else None,
                 platform=asker.event.platform,
                 card=reply.card,
+                not_before=self.bot.clock.now() + timedelta(seconds=wait or 0),
             )
-        self.bot.delivery.kick()
+        if not wait:  # else the periodic tick sends it once it is due
+            self.bot.delivery.kick()
