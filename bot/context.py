@@ -53,11 +53,17 @@ class ChatMembers(list[PersonRef]):
 
 @dataclass(frozen=True)
 class Reply:
+    """An answer to the sender (see :meth:`Context.reply`; where it goes: :mod:`bot.replies`)."""
+
     message: Message
-    ephemeral: bool = False
+    ephemeral: bool = False  # for the sender alone (where the platform can't: their DM)
     card: str | None = None  # a live card of ``skill``
     skill: str = ""
     private: bool = False  # asked in a group: goes to the sender's DM
+    # the core's own short answer about the sender's command (an error, "sent to you
+    # privately"): it holds no data, so where the platform can't show it to the sender alone,
+    # it answers in the chat
+    brief: bool = False
 
 
 @dataclass
@@ -257,8 +263,9 @@ class Context(JobContext):
         private: bool = False,
     ) -> None:
         """Answer in the chat the command came from, after the transaction commits.
-        ``ephemeral``: only the sender sees it (where the platform can do that: a short answer
-        such as an error); ``private``: it holds other people's data (a report, a request), so
+        ``ephemeral``: only the sender sees it (Slack: an ephemeral message; a button's alert on
+        Telegram; where the platform can't show it to one person, asked in a group it goes to
+        the sender's DM); ``private``: it holds other people's data (a report, a request), so
         asked in a group it goes to the sender's DM instead; ``card``: this message is the live
         card ``card`` of this skill (see :meth:`update_card`)."""
         reply = Reply(as_message(message), ephemeral, card, self.skill.name, private)

@@ -108,13 +108,28 @@ class MemoryAdapter:
         to: Destination,
         message: RenderedMessage,
         *,
-        ephemeral_for: str | None = None,
         reply_to: str | None = None,
         silent: bool = False,
     ) -> str:
+        return self._keep(to, message, None, silent)
+
+    async def send_ephemeral(
+        self,
+        to: Destination,
+        account: str,
+        message: RenderedMessage,
+        *,
+        reply_to: str | None = None,
+    ) -> None:
+        """The :class:`~bot.adapter.Ephemeral` capability: shown as ``[#general, only @alice]``."""
+        self._keep(to, message, account, False)
+
+    def _keep(
+        self, to: Destination, message: RenderedMessage, only: str | None, silent: bool
+    ) -> str:
         if to.chat_id and to.chat_id.startswith("dm-"):  # a reply in someone's DM
             to = Destination(self.platform, account_id=to.chat_id[3:])
-        sent = Sent(f"m-{self._run}-{next(self._ids)}", to, message, ephemeral_for, silent)
+        sent = Sent(f"m-{self._run}-{next(self._ids)}", to, message, only, silent)
         self.sent.append(sent)
         if self.on_send:
             self.on_send(sent, False)

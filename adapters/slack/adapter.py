@@ -28,6 +28,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.http import serve
 from adapters.slack import events, forms, render, signature
@@ -334,33 +335,58 @@ class SlackAdapter:
         to: Destination,
         message: RenderedMessage,
         *,
-        ephemeral_for: str | None = None,
         reply_to: str | None = None,
         silent: bool = False,
     ) -> str:
         assert self.client is not None
         channel = to.chat_id or to.account_id or ""
         text, blocks = render.fallback(message), render.blocks(message)
+        post = self.client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+        answer = await self._posted(post, reply_to, text, blocks, ephemeral=False)
+        if answer is None:
+            return ""
+        ref = f"{answer.get('channel', channel)}|{answer.get('ts', '')}"
+        # files come after the message; a failed upload must not make delivery send it again
+        await self._upload(message, ref.split("|")[0])
+        return ref
+
+    async def send_ephemeral(
+        self,
+        to: Destination,
+        account: str,
+        message: RenderedMessage,
+        *,
+        reply_to: str | None = None,
+    ) -> None:
+        """An ephemeral message: only ``account`` sees it, in the channel (files go to them)."""
+        assert self.client is not None
+        channel = to.chat_id or to.account_id or ""
+        text, blocks = render.fallback(message), render.blocks(message)
+        post = self.client.chat_postEphemeral(
+            channel=channel, user=account, text=text, blocks=blocks
+        )
+        if await self._posted(post, reply_to, text, blocks, ephemeral=True) is not None:
+            await self._upload(message, account)
+
+    async def _posted(
+        self,
+        post: Awaitable[AsyncSlackResponse],
+        reply_to: str | None,
+        text: str,
+        blocks: list[dict[str, Any]],
+        *,
+        ephemeral: bool,
+    ) -> AsyncSlackResponse | None:
+        """Slack's answer to ``post``; ``None`` where the bot is no member of the channel and
+        the command's response_url took the message instead."""
         try:
-            if ephemeral_for:
-                answer = await self.client.chat_postEphemeral(
-                    channel=channel, user=ephemeral_for, text=text, blocks=blocks
-                )
-                ref = f"{channel}|{answer.get('message_ts', '')}"
-            else:
-                answer = await self.client.chat_postMessage(
-                    channel=channel, text=text, blocks=blocks
-                )
-                ref = f"{answer.get('channel', channel)}|{answer.get('ts', '')}"
+            return await post
         except SlackApiError as exc:
             url = self._response_urls.get(reply_to or "")
             if url and _error(exc) in NOT_HERE:
-                await self._respond(url, text, blocks, ephemeral=bool(ephemeral_for))
-                return ""
+                await self._respond(url, text, blocks, ephemeral=ephemeral)
+                return None
             raise _failure(exc) from exc
-        # files come after the message; a failed upload must not make delivery send it again
-        await self._upload(message, ephemeral_for or ref.split("|")[0])
-        return ref
 
     async def _respond(
         self, url: str, text: str, blocks: list[dict[str, Any]], *, ephemeral: bool

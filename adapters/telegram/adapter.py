@@ -263,19 +263,16 @@ class TelegramAdapter:
         to: Destination,
         message: RenderedMessage,
         *,
-        ephemeral_for: str | None = None,
         reply_to: str | None = None,
         silent: bool = False,
     ) -> str:
+        """Posted for all in ``to`` to see; an answer to a command quotes it, an answer to a
+        button press is also its toast."""
         assert self.app is not None
-        pending = self._pending.get(reply_to or "")
-        if pending is not None and pending[2] is not None and ephemeral_for:
-            await _answer(pending[2], render.toast(message), alert=True)  # private to the presser
-            self._pending[reply_to or ""] = (pending[0], pending[1], None)
-            return ""
         chat_id = int(to.chat_id or to.account_id or 0)
+        pending = self._pending.get(reply_to or "")
         reply = None
-        if pending is not None and ephemeral_for:  # errors answer the person's own message
+        if pending is not None and pending[0] == chat_id:
             reply = ReplyParameters(pending[1], allow_sending_without_reply=True)
         try:
             sent = await self.app.bot.send_message(
@@ -293,6 +290,18 @@ class TelegramAdapter:
             await _answer(pending[2], render.toast(message))
             self._pending[reply_to or ""] = (pending[0], pending[1], None)
         return f"{sent.chat_id}|{sent.message_id}"
+
+    async def answer_press(self, press: str, message: RenderedMessage) -> bool:
+        """The :class:`~bot.adapter.PressAnswers` capability: an alert only the presser sees,
+        for a message that is plain text short enough for one."""
+        pending = self._pending.get(press)
+        text = render.alert(message)
+        if pending is None or pending[2] is None or text is None:
+            return False
+        if not await _answer(pending[2], text, alert=True):
+            return False
+        self._pending[press] = (pending[0], pending[1], None)
+        return True
 
     async def _attach(self, chat_id: int, message: RenderedMessage, silent: bool) -> None:
         """Files after the message (a CSV as a document, a PNG as a photo); a failed upload is
@@ -419,11 +428,13 @@ def _with_text_mentions(message: Message) -> str:
     return text
 
 
-async def _answer(query: CallbackQuery, text: str | None, *, alert: bool = False) -> None:
+async def _answer(query: CallbackQuery, text: str | None, *, alert: bool = False) -> bool:
     try:
         await query.answer(text=text or None, show_alert=alert)
     except TelegramError:
         log.debug("callback %s already answered or expired", query.id)
+        return False
+    return True
 
 
 def _failure(exc: TelegramError) -> DeliveryFailed:

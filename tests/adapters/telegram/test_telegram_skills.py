@@ -70,7 +70,11 @@ async def test_a_notice_is_acknowledged_with_the_button(
 
 
 def answers_in_group(fake: FakeTelegram, needle: str) -> list:  # type: ignore[type-arg]
-    return [c for c in sent_to(fake, GROUP["id"]) if needle in c.args["text"]]
+    return answers_in(fake, GROUP["id"], needle)
+
+
+def answers_in(fake: FakeTelegram, chat_id: int, needle: str) -> list:  # type: ignore[type-arg]
+    return [c for c in sent_to(fake, chat_id) if needle in c.args["text"]]
 
 
 async def test_a_notice_tells_its_sender_how_many_members_it_could_not_reach(
@@ -81,8 +85,10 @@ async def test_a_notice_tells_its_sender_how_many_members_it_could_not_reach(
     fake.message(user=BOB, chat=GROUP, text="/help")  # bob is seen in the group
     await fake.wait_for(lambda: sent_to(fake, GROUP["id"]))
     fake.message(user=ALICE, chat=GROUP, text="/notice --ack Fire drill at 15:00")
-    sent = await fake.wait_for(lambda: answers_in_group(fake, "went to"))
+    # the audience is for the sender alone: it comes to their DM (Telegram has no ephemeral)
+    sent = await fake.wait_for(lambda: answers_in(fake, ALICE["id"], "went to"))
     went = html.unescape(sent[0].args["text"])
+    assert not answers_in_group(fake, "went to")
     assert "📢 #1 went to 1: " in went
     assert ">@bob</a>" in went
     assert "⚠️ Not reached: 3 of this chat's 5 members, who have never used the bot here" in went
@@ -104,7 +110,7 @@ async def test_the_sender_is_told_in_their_language(
     await fake.wait_for(lambda: len(sent_to(fake, GROUP["id"])) > before)
     fake.member_counts[GROUP["id"]] = 5  # bob joined too
     fake.message(user=LENA, chat=GROUP, text="/notice --ack 消防演习 15:00")
-    went = (await fake.wait_for(lambda: answers_in_group(fake, "已发给")))[0].args["text"]
+    went = (await fake.wait_for(lambda: answers_in(fake, LENA["id"], "已发给")))[0].args["text"]
     assert "⚠️ 未送达：本群 4 名成员中的 2 人从未在这里使用过机器人" in went
 
 
