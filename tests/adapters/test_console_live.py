@@ -40,10 +40,11 @@ class Terminal:
 
     def __init__(self, folder: Path, *args: str) -> None:
         (folder / "config.yaml").write_text(CONFIG, encoding="utf-8")
+        self.folder = folder
         env = dict(os.environ, PYTHONPATH=str(ROOT), TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1")
         self.child = pexpect.spawn(
             str(DESKMATE),
-            ["console", "--config", "config.yaml", "--db", "live.db", *args],
+            ["console", "--config", "config.yaml", *args],
             cwd=folder,
             env=env,
             dimensions=(40, 120),
@@ -87,7 +88,7 @@ def terminal(tmp_path):
     terminals = []
 
     def start(*args: str) -> Terminal:
-        terminals.append(Terminal(tmp_path, *args))
+        terminals.append(Terminal(tmp_path, *args or ("--db", "live.db")))
         return terminals[-1]
 
     yield start
@@ -130,11 +131,15 @@ def test_ctrl_d_and_ctrl_c_end_it_with_code_0_while_a_job_runs(terminal, keys):
 
 
 def test_ctrl_c_while_a_command_works_ends_it_with_code_0(terminal):
-    term = terminal()
+    term = terminal("--fake-clock")  # and no --db: a throw-away database
     term.wait_for(r"alice>")
+    term.type("~ +1d\r")
+    term.wait_for(r"~ now Tue 24 Nov 09:00\n")
     term.type("/slow 3\r")  # no prompt while the command works: Ctrl-C is a signal (SIGINT)
     time.sleep(0.6)
     term.child.sendintr()
     assert term.exit_code() == 0  # once the command has ended (the bot lets it finish)
     assert "Traceback" not in term.screen
     assert "Done after 3 s." not in term.screen  # nobody is there to read the answer
+    assert "This run's database is thrown away at the end" in term.screen
+    assert not (term.folder / "deskmate.db").exists()  # storage.url of the config
