@@ -73,15 +73,23 @@ class ConsoleAdapter(MemoryAdapter):
         to: Destination,
         message: RenderedMessage,
         *,
-        ephemeral_for: str | None = None,
         reply_to: str | None = None,
         silent: bool = False,
     ) -> str:
-        saved = await self._save(message.files) if message.files else []
-        self._next_saved = saved  # _print takes them: super().send prints before it yields
-        return await super().send(
-            to, message, ephemeral_for=ephemeral_for, reply_to=reply_to, silent=silent
-        )
+        # _print takes the saved files: super().send prints before it yields
+        self._next_saved = await self._save(message.files) if message.files else []
+        return await super().send(to, message, reply_to=reply_to, silent=silent)
+
+    async def send_ephemeral(
+        self,
+        to: Destination,
+        account: str,
+        message: RenderedMessage,
+        *,
+        reply_to: str | None = None,
+    ) -> None:
+        self._next_saved = await self._save(message.files) if message.files else []
+        await super().send_ephemeral(to, account, message, reply_to=reply_to)
 
     def _print(self, sent: Sent, edited: bool) -> None:
         if not edited:
