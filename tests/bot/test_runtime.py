@@ -260,3 +260,42 @@ async def test_events_wait_briefly_for_answers_a_platform_is_waiting_for(chat):
     with chat.bot.answers.answering():  # an answer that never ends holds nothing up for long
         await asyncio.wait_for(chat.say("alice", "/note anyway"), 2)
     assert await chat.count("sample_notes") == 2
+
+
+async def test_errors_name_a_parameter_by_its_label_or_its_name_made_readable(deskmate):
+    from typing import Annotated
+
+    from bot import Label
+
+    shop = Skill("shop", description=_("Shop"))
+
+    @shop.command("order", help=_("An order"))
+    async def order(
+        ctx: Context, order_id: int, copies: Annotated[int, Label(_("copies"))] = 1
+    ) -> None:
+        await ctx.reply(_("Order {id}", id=order_id))
+
+    @shop.command("pick", help=_("Read a key:value pair as a skill does"))
+    async def pick(ctx: Context, pair: str) -> None:
+        key, _sep, raw = pair.partition(":")
+        await ctx.reply(_("{n}", n=await ctx.parse(key, raw, int)))
+
+    chat = await deskmate(shop)
+    assert (await chat.say("alice", "/order")).one().text.startswith("order id is missing\n")
+    assert (
+        (await chat.say("alice", "/order x"))
+        .one()
+        .text.startswith("order id: 'x' is not a whole number")
+    )
+    assert (
+        (await chat.say("alice", "/order 3 many"))
+        .one()
+        .text.startswith("copies: 'many' is not a whole number")
+    )
+    assert (
+        (await chat.say("alice", "/pick max_rows:lots"))
+        .one()
+        .text.startswith(
+            "max_rows: 'lots' is not a whole number"  # the key as typed
+        )
+    )

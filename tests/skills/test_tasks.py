@@ -313,8 +313,9 @@ async def test_notifications_respect_quiet_hours(deskmate):
         ("/task add " + "@bob " * 200 + "Too many", "assignees: at most 50 people at once"),
         ("/task add @bob " + "x" * 10_000, "The title is 10000 characters long"),
         ("/task add @nobody Ship it", "assignees: unknown person @nobody"),
-        ("/task start one", "task_id: 'one' is not a whole number"),
-        ("/task list sideways", "scope: 'sideways' is not one of mine"),
+        ("/task start one", "task number: 'one' is not a whole number — e.g. 12"),
+        ("/task start", "task number is missing\nUsage: /task start <number>"),
+        ("/task list sideways", "whose tasks: 'sideways' is not one of mine, assigned"),
     ],
 )
 async def test_bad_input_is_explained_and_changes_nothing(chat, command, error):
@@ -323,3 +324,18 @@ async def test_bad_input_is_explained_and_changes_nothing(chat, command, error):
     assert out.one().text.startswith(error)
     assert await chat.count("tasks") == 0
     assert await chat.count("outbox") == 0
+
+
+async def test_errors_name_the_parameters_as_people_know_them_in_their_language(deskmate):
+    wang = "  - {id: wang, accounts: {console: wang}, language: zh}\n"
+    chat = await deskmate(tasks, config=TEAM + wang)
+    assert (
+        (await chat.say("wang", "/task done one"))
+        .one()
+        .text.startswith("任务编号：“one”不是整数 — 例如 12")
+    )
+    assert (
+        (await chat.say("wang", "/task list sideways"))
+        .one()
+        .text.startswith("谁的任务：'sideways' 不是 mine, assigned, created, chat 之一")
+    )
