@@ -30,9 +30,34 @@ async def test_a_command_gets_one_reply_in_the_chat(chat):
 
 
 async def test_unknown_command_says_so_only_to_the_sender(chat):
+    out = await chat.say("alice", "/zzz")
+    assert out.one().where == "#general, only @alice"
+    assert out.one().text == "Unknown command /zzz — type /help to see the commands."
+
+
+async def test_a_mistyped_command_suggests_the_nearest_in_the_readers_language(chat):
     out = await chat.say("alice", "/pnig")
     assert out.one().where == "#general, only @alice"
-    assert out.one().text == "Unknown command /pnig — type /help to see the commands."
+    assert out.one().text == (
+        "Unknown command /pnig — did you mean /ping? Type /help to see the commands."
+    )
+    assert (await chat.say("bob", "/asign @bob x")).one().text == (
+        "没有 /asign 这个命令 — 是不是想输入 /assign？输入 /help 查看所有命令。"
+    )
+
+
+async def test_a_mistyped_sub_command_suggests_the_nearest_with_its_usage(deskmate):
+    from skills.tasks import skill as tasks
+    from tests.skills.test_tasks import TEAM
+
+    chat = await deskmate(tasks, config=TEAM)
+    assert (await chat.say("mike", "/task ad @bob Ship it")).one().text == (
+        "There is no /task ad — did you mean /task add?\n"
+        "Usage: /task add [@person…] [<title…>] [due:<date>] [cc:@person…] [!high|urgent]"
+    )
+    assert await chat.count("tasks") == 0
+    out = (await chat.say("mike", "/task zzz")).one().text
+    assert out.startswith("/task needs one of:\n/task add ")
 
 
 async def test_bad_argument_is_named_with_the_usage_and_nothing_changes(chat):
