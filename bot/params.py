@@ -36,7 +36,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_typ
 
 from bot import values
 from bot.errors import BadValue, RegistrationError, UsageError
-from bot.i18n import Money, TextLike, _
+from bot.i18n import Money, Text, TextLike, _
 from bot.people import PersonRef
 
 MAX_MENTIONS = 50
@@ -100,6 +100,12 @@ class Token:
 
 
 MentionResolver = Callable[[str], Awaitable[PersonRef | None]]
+# whom an unknown mention most likely meant: how to mention them and their name
+PersonSuggester = Callable[[str], Awaitable[tuple[str, str] | None]]
+
+
+async def _nobody(token: str) -> tuple[str, str] | None:
+    return None
 
 
 @dataclass
@@ -110,6 +116,7 @@ class ParseEnv:
     is_mention: Callable[[str], bool]
     resolve_mention: MentionResolver
     currency: str = "CNY"
+    closest_person: PersonSuggester = _nobody
 
 
 _QUOTES = {'"': '"', "“": "”", "「": "」", "'": "'"}
@@ -431,7 +438,10 @@ async def _fill_skipped(
                 continue
         else:
             if skipped and not leftover and not all(p.name in args for p in skipped):
-                first = next(p for p in skipped if p.name not in args)
+                left = [p for p in skipped if p.name not in args]
+                # a mention that names nobody: the person parameter says so (and whom it meant)
+                people = [p for p in left if p.kind in ("person", "people")]
+                first = people[0] if people and env.is_mention(tok.text) else left[0]
                 await _convert_one(first, tok.text, env)  # raises with that parameter's message
             leftover.append(tok)
     return leftover
@@ -487,13 +497,34 @@ async def _resolve_all(p: Param, raws: list[str], env: ParseEnv) -> list[PersonR
             )
         person = await env.resolve_mention(raw)
         if person is None:
-            raise UsageError(
-                _(
-                    "{arg}: unknown person {value} — mention someone the bot knows",
-                    arg=p.label,
-                    value=raw,
-                )
-            )
+            raise UsageError(await _unknown_person(p, raw, env))
         if all(person.id != q.id for q in people):
             people.append(person)
     return people
+
+
+async def _unknown_person(p: Param, raw: str, env: ParseEnv) -> Text:
+    """Nobody known is mentioned so: suggest the nearest person, as they are mentioned here
+    (in a code span, so the suggestion pings nobody)."""
+    meant = await env.closest_person(raw)
+    if meant is None:
+        return _(
+            "{arg}: unknown person {value} — mention someone the bot knows",
+            arg=p.label,
+            value=raw,
+        )
+    mention, name = meant
+    if name.lower() == mention.lstrip("@").lower():
+        return _(
+            "{arg}: unknown person {value} — did you mean `{meant}`?",
+            arg=p.label,
+            value=raw,
+            meant=mention,
+        )
+    return _(
+        "{arg}: unknown person {value} — did you mean `{meant}` ({name})?",
+        arg=p.label,
+        value=raw,
+        meant=mention,
+        name=name,
+    )

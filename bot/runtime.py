@@ -444,11 +444,18 @@ class Runtime:
                 return await self.bot.directory.by_account(session, platform, value)
             return await self.bot.directory.by_username(session, platform, value)
 
+        async def suggest(token: str) -> tuple[str, str] | None:
+            found = key(token)
+            if found is None or found[0] != "username":  # an account id: no name to compare
+                return None
+            return await self.bot.directory.closest(session, platform, found[1])
+
         return ParseEnv(
             when=When(self.bot.clock.now(), sender.tz),
             is_mention=lambda token: key(token) is not None,
             resolve_mention=resolve,
             currency=self.bot.config.org.currency,
+            closest_person=suggest,
         )
 
     async def _send_replies(

@@ -173,8 +173,8 @@ async def test_every_parameter_type(chat):
 
 
 async def test_chinese_reader_gets_chinese_errors(chat):
-    out = await chat.say("bob", "/pnig")
-    assert out.one().text == "没有 /pnig 这个命令 — 输入 /help 查看所有命令。"
+    out = await chat.say("bob", "/zzz")
+    assert out.one().text == "没有 /zzz 这个命令 — 输入 /help 查看所有命令。"
 
 
 async def test_options_never_leak_into_free_text(chat):

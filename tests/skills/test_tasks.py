@@ -339,3 +339,22 @@ async def test_errors_name_the_parameters_as_people_know_them_in_their_language(
         .one()
         .text.startswith("谁的任务：'sideways' 不是 mine, assigned, created, chat 之一")
     )
+
+
+async def test_an_unknown_person_suggests_the_nearest_by_handle_or_name(deskmate):
+    erin = "  - {id: exu, name: Erin Xu, accounts: {console: exu}}\n"
+    wang = "  - {id: wang, accounts: {console: wang}, language: zh}\n"
+    chat = await deskmate(tasks, config=TEAM + erin + wang, start=START)
+    out = (await chat.say("mike", "/task add @bobb Ship it")).one()
+    assert out.where == "#general, only @mike"
+    assert out.text.startswith("assignees: unknown person @bobb — did you mean @bob?\nUsage: ")
+    out = (await chat.say("mike", "/task add @Erin Xu Ship it")).one()
+    assert out.text.startswith("assignees: unknown person @Erin — did you mean @exu (Erin Xu)?")
+    out = (await chat.say("wang", "/task list @erinxu")).one()
+    assert out.text.startswith("人员：不认识 @erinxu — 你是说 @exu（Erin Xu）吗？")
+    assert (
+        (await chat.say("mike", "/task add @zzzz Ship it"))
+        .one()
+        .text.startswith("assignees: unknown person @zzzz — mention someone the bot knows")
+    )
+    assert await chat.count("tasks") == 0
