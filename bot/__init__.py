@@ -12,7 +12,14 @@ Example:
 
 from bot.config import PersonHandle, StrictModel
 from bot.context import ChatTarget, Context, JobContext
-from bot.errors import BadValue, NotFound, PermissionDenied, UsageError, UserError
+from bot.errors import (
+    BadValue,
+    NotFound,
+    PermissionDenied,
+    UnknownPerson,
+    UsageError,
+    UserError,
+)
 from bot.i18n import Money, Text, _
 from bot.messages import Button, Field, File, Message
 from bot.params import DateRange, Flag, Label, Opt, Rest, TimeRange
@@ -45,6 +52,7 @@ __all__ = [
     "StrictModel",
     "Text",
     "TimeRange",
+    "UnknownPerson",
     "UsageError",
     "UserError",
     "_",

@@ -35,7 +35,7 @@ from types import NoneType, UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from bot import values
-from bot.errors import BadValue, RegistrationError, UsageError
+from bot.errors import BadValue, RegistrationError, UnknownPerson, UsageError
 from bot.i18n import Money, Text, TextLike, _
 from bot.people import PersonRef
 
@@ -497,7 +497,7 @@ async def _resolve_all(p: Param, raws: list[str], env: ParseEnv) -> list[PersonR
             )
         person = await env.resolve_mention(raw)
         if person is None:
-            raise UsageError(await _unknown_person(p, raw, env))
+            raise UnknownPerson(await _unknown_person(p, raw, env))
         if all(person.id != q.id for q in people):
             people.append(person)
     return people

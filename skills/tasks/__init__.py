@@ -29,7 +29,7 @@ from bot import (
     UsageError,
     _,
 )
-from skills.tasks import flow, report, store, view
+from skills.tasks import flow, mentions, report, store, view
 from skills.tasks.config import TasksConfig
 from skills.tasks.models import Task, TaskAssignee, TaskFollower
 
@@ -67,6 +67,8 @@ async def add(
         raise UsageError(_("Give the task a title, e.g. /task add @bob Ship the report due:fri"))
     flow.check_title(ctx, title)
     flow.check_due(due, ctx.now())
+    if not assignees:  # "写周报 @bob": people named after the title are the assignees
+        title, assignees = await mentions.people_after_title(ctx, title)
     people = assignees or [ctx.person]
     task = Task(
         chat_id=ctx.chat_id,

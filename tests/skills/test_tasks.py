@@ -358,3 +358,25 @@ async def test_an_unknown_person_suggests_the_nearest_by_handle_or_name(deskmate
         .text.startswith("assignees: unknown person @zzzz — mention someone the bot knows")
     )
     assert await chat.count("tasks") == 0
+
+
+async def test_people_named_after_the_title_are_the_assignees(chat):
+    out = await chat.say("mike", "/task add 写周报 @bob @carol due:下周一")
+    assert out[0].text.startswith("📋 #1 写周报\nAssignees: @bob, @carol\nDue: Mon 30 Nov 18:00")
+    assert chat.inbox("bob")[-1].text.startswith("📋 @mike assigned you #1 写周报 — due")
+    named_first = await chat.say("mike", "/task add @alice Pair with @bob")
+    assert named_first[0].text.startswith("📋 #2 Pair with @bob\nAssignees: @alice\n")
+
+
+async def test_a_mention_inside_a_title_is_asked_about_and_changes_nothing(chat):
+    out = (await chat.say("mike", "/task add Call @bob about the report due:fri")).one()
+    assert out.where == "#general, only @mike"
+    assert out.text == (
+        "Who is this task for? To assign @bob, put them first: "
+        "/task add @bob Call about the report\n"
+        "To keep them in the title of a task for you: /task add @mike Call @bob about the report"
+    )
+    typo = (await chat.say("mike", "/task add 写周报 @bobb")).one().text
+    assert typo.startswith("assignees: unknown person @bobb — did you mean @bob?")
+    assert await chat.count("tasks") == 0
+    assert await chat.count("outbox") == 0
