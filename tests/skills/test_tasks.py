@@ -380,3 +380,20 @@ async def test_a_mention_inside_a_title_is_asked_about_and_changes_nothing(chat)
     assert typo.startswith("assignees: unknown person @bobb — did you mean @bob?")
     assert await chat.count("tasks") == 0
     assert await chat.count("outbox") == 0
+
+
+async def test_a_creators_empty_list_says_what_mine_covers_and_how_to_see_the_chats(chat):
+    assert (await chat.say("mike", "/task list late")).one().text == "No late tasks in this chat."
+    await chat.say("mike", "/task add @bob Ship it due:today")
+    await chat.say("alice", "/task add @bob Check it due:today")
+    await chat.advance("1d")
+    assert (await chat.say("mike", "/task list late")).one().text == (
+        "No late tasks assigned to you here (“mine” is what you are assigned).\n"
+        "This chat has 2: /task list chat late — 1 of them created by you: "
+        "/task list created late"
+    )
+    assert (
+        (await chat.say("mike", "/task list created late"))
+        .one()
+        .text.startswith("📋 Tasks for what you created (late): 1")
+    )
