@@ -69,7 +69,7 @@ class Block:
     doc: Path
     line: int  # of its first line in the doc, from 1
     lines: list[str]
-    config: Path = CONFIG
+    config: Path | None = None  # None: config.example.yaml (or the config of the block continued)
     continued: bool = False
     file: Path | None = None  # a transcript file whose lines the block shows
 
@@ -126,7 +126,8 @@ def chains() -> list[Chain]:
             if block.continued:
                 assert found, f"{block.name}: nothing to continue"
                 assert found[-1].blocks[0].doc == doc, f"{block.name}: nothing to continue"
-                assert block.config == found[-1].blocks[0].config, f"{block.name}: another config"
+                config = found[-1].blocks[0].config
+                assert block.config in (None, config), f"{block.name}: another config"
                 found[-1].blocks.append(block)
             else:
                 found.append(Chain([block]))
@@ -182,12 +183,24 @@ def step_starts(lines: list[str], tz: ZoneInfo) -> list[int]:
 
 
 def matches(shown: list[str], printed: list[str]) -> bool:
-    """Whether the lines a doc shows are the lines printed, ``…`` standing for any lines."""
+    """Whether the lines a doc shows are the lines printed: a line ``…`` (or ``...``) stands
+    for any lines, ``...`` in a line for any text (``📎 chart.png (... bytes)``)."""
     if not shown:
         return not printed
     if shown[0].strip() in ELLIPSIS:
         return any(matches(shown[1:], printed[i:]) for i in range(len(printed) + 1))
-    return bool(printed) and shown[0] == printed[0] and matches(shown[1:], printed[1:])
+    return bool(printed) and same_line(shown[0], printed[0]) and matches(shown[1:], printed[1:])
+
+
+def same_line(shown: str, printed: str) -> bool:
+    if "..." not in shown:
+        return shown == printed
+    pattern = ".*".join(re.escape(part) for part in shown.split("..."))
+    return re.fullmatch(pattern, printed) is not None
+
+
+def next_start(starts: list[int], at: int, lines: list[str]) -> int:
+    return next((i for i in starts if i > at), len(lines))
 
 
 def trimmed(lines: list[str]) -> list[str]:
@@ -296,11 +309,15 @@ async def _play_shown(console: Console, block: Block) -> tuple[list[str], list[s
         if error:
             problems.append(f"{block.doc.name}:{block.line + at}: `{line}` wrote {error.strip()!r}")
         out = trimmed(printed.splitlines())
-        should_read += [line, *out, *([""] if out else [])]
+        patterns = [
+            shown for shown in lines[at + 1 : next_start(starts, at, lines)] if "..." in shown
+        ]
+        kept = [next((p for p in patterns if same_line(p, o)), o) for o in out]
+        should_read += [line, *kept, *([""] if out else [])]
         ends = [*(i for i in starts if i > at), len(lines)]
         end = next((i for i in ends if matches(trimmed(lines[at + 1 : i]), out)), None)
         if end is None:
-            end = ends[0]
+            end = next_start(starts, at, lines)
             if not problems:  # the first difference; what follows may be its consequence
                 shown = trimmed(lines[at + 1 : end])
                 diff = difflib.unified_diff(shown, out, "the doc", "the console", lineterm="")
@@ -314,7 +331,7 @@ async def _play_shown(console: Console, block: Block) -> tuple[list[str], list[s
 
 async def play_chain(chain: Chain, folder: Path) -> list[str]:
     first = chain.blocks[0]
-    console = Console(first.config, first.interactive)
+    console = Console(first.config or CONFIG, first.interactive)
     await console.start(folder / "deskmate.db")
     problems: list[str] = []
     try:
