@@ -171,12 +171,13 @@ def input_only(lines: list[str], tz: ZoneInfo) -> bool:
 
 def step_starts(lines: list[str], tz: ZoneInfo) -> list[int]:
     """Which lines are typed: those that read as transcript lines and come first, or after a
-    typed line, a time line or the blank line that ends a message (``Due: Fri`` inside a
+    typed line, a time line, ``…`` or the blank line that ends a message (``Due: Fri`` inside a
     message reads as one, but follows the message's line before it)."""
     starts: list[int] = []
     for i, line in enumerate(lines):
         before = lines[i - 1] if i else ""
-        after = not before.strip() or before.startswith("~ now") or (i - 1) in starts
+        ended = not before.strip() or before.strip() in ELLIPSIS or before.startswith("~ now")
+        after = ended or (i - 1) in starts
         if after and typed(line, tz):
             starts.append(i)
     return starts
@@ -309,9 +310,8 @@ async def _play_shown(console: Console, block: Block) -> tuple[list[str], list[s
         if error:
             problems.append(f"{block.doc.name}:{block.line + at}: `{line}` wrote {error.strip()!r}")
         out = trimmed(printed.splitlines())
-        patterns = [
-            shown for shown in lines[at + 1 : next_start(starts, at, lines)] if "..." in shown
-        ]
+        shown_here = lines[at + 1 : next_start(starts, at, lines)]
+        patterns = [p for p in shown_here if "..." in p and p.strip() not in ELLIPSIS]
         kept = [next((p for p in patterns if same_line(p, o)), o) for o in out]
         should_read += [line, *kept, *([""] if out else [])]
         ends = [*(i for i in starts if i > at), len(lines)]
