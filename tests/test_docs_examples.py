@@ -75,7 +75,8 @@ class Block:
 
     @property
     def name(self) -> str:
-        return f"{self.doc.relative_to(ROOT)}:{self.line}"
+        where = self.doc.relative_to(ROOT) if self.doc.is_relative_to(ROOT) else self.doc.name
+        return f"{where}:{self.line}"
 
     def file_lines(self) -> list[str]:
         assert self.file is not None
@@ -351,6 +352,59 @@ async def test_the_example_shows_what_the_console_prints(chain, tmp_path, monkey
     assert not problems, "\n".join(problems)
 
 
+# --- the checker itself -----------------------------------------------------------------------
+
+
+def test_lines_left_out_and_text_left_out_match_what_was_printed():
+    printed = ["[#general] deskmate:", "📎 chart.png (2048 bytes)", "Commands", "/help — help"]
+    assert matches(["[#general] deskmate:", "…", "/help — help"], printed)
+    assert matches(["[#general] deskmate:", "📎 chart.png (... bytes)", "..."], printed)
+    assert not matches(["[#general] deskmate:", "📎 chart.png (... bytes)"], printed)
+    assert not matches(["[#general] deskmate:", "…", "/quiet — quiet"], printed)
+
+
+def test_a_line_inside_a_message_that_reads_as_typed_is_output():
+    lines = [
+        "alice: /task show 1",
+        "[#general] deskmate:",
+        "📋 #1 Ship it",
+        "Due: Fri",
+        "",
+        "bob: hi",
+    ]
+    assert step_starts(lines, ZoneInfo("UTC")) == [0, 5]
+
+
+def doc_with(tmp_path: Path, *lines: str) -> Block:
+    doc = tmp_path / "doc.md"
+    doc.write_text("Some words.\n\n```transcript\n" + "\n".join(lines) + "\n```\n", "utf-8")
+    [block] = blocks_of(doc)
+    return block
+
+
+async def test_a_block_showing_something_else_fails_with_what_it_should_read(tmp_path):
+    block = doc_with(tmp_path, "alice: /quiet break 30m", "[#general] deskmate:", "☕ A break.")
+    problems = await play_chain(Chain([block]), tmp_path)
+    assert problems[0] == "doc.md:4: after `alice: /quiet break 30m`:"
+    assert "-☕ A break." in problems
+    assert "+☕ On a break until Mon 23 Nov 09:30; notifications will wait." in problems
+    assert problems[-7:] == [
+        "doc.md:4 should read:",
+        "```transcript",
+        "alice: /quiet break 30m",
+        "~ now Mon 23 Nov 09:00",
+        "[#general] deskmate:",
+        "☕ On a break until Mon 23 Nov 09:30; notifications will wait.",
+        "```",
+    ]
+
+
+async def test_a_line_the_console_refuses_fails_the_block_even_without_output(tmp_path):
+    block = doc_with(tmp_path, "bob: [Done]", "alice: /quiet")
+    problems = await play_chain(Chain([block]), tmp_path)
+    assert problems == ["doc.md:4: `bob: [Done]` wrote '! no button [Done] visible to @bob'"]
+
+
 # --- every command the docs show is played ----------------------------------------------------
 
 # Commands in the docs that are not the bot's commands on the console, with why
@@ -432,22 +486,38 @@ def test_every_command_the_docs_show_is_played():
         if doc.name in NOT_EXAMPLES:
             continue
         for shown in commands_shown(doc):
+            if shown.measured:
+                continue
             text = shown.text.split("  #")[0].strip()  # a chat line's comment
             if not text.startswith("/"):
                 text = text.split(":", 1)[1].strip()  # "alice: /in" -> "/in"
-            if text in NOT_THE_BOTS:
-                continue
-            name = resolve(registry, text)
-            if name is None:
-                missing.append(f"{shown.where}: {text} — no such command")
-            elif shown.measured:
-                continue
-            elif SYNTAX.search(text) or text[1:].lower() in (
-                name,
-                *registry.commands[name].aliases,
-            ):
-                if name not in names:
-                    missing.append(f"{shown.where}: {text} — /{name} is played in no example")
-            elif numbers_free(text) not in texts:
-                missing.append(f"{shown.where}: {text} — played in no example")
+            if text not in NOT_THE_BOTS and (problem := not_played(registry, text, texts, names)):
+                missing.append(f"{shown.where}: {text} — {problem}")
     assert not missing, "\n".join(missing)
+
+
+def not_played(registry: Registry, text: str, texts: set[str], names: set[str]) -> str | None:
+    """Why the command ``text`` a doc shows is not covered by the examples (None: it is)."""
+    first = text[1:].split(None, 1)[0].lower() if text[1:].strip() else ""
+    name = resolve(registry, text)
+    if name is None and registry.subcommands(first):
+        name = first  # a command group: /task, /task …
+    if name is None:
+        return "no such command"
+    aliases = registry.commands[name].aliases if name in registry.commands else ()
+    if SYNTAX.search(text) or text[1:].lower() in (name, *aliases):  # a name or a summary
+        played = any(n == name or n.startswith(f"{name} ") for n in names)
+        return None if played else f"/{name} is played in no example"
+    example = numbers_free(text)
+    if any(t == example or plus_options(t, example) for t in texts):
+        return None
+    return "played in no example"
+
+
+def plus_options(played: str, example: str) -> bool:
+    """Whether ``played`` is ``example`` with options after it (``… due:fri !high cc:@carol``)."""
+    more = played.removeprefix(f"{example} ")
+    return more != played and all(OPTION.match(word) for word in more.split())
+
+
+OPTION = re.compile(r"^(?:\w+:\S+|!\w+|--\w+)$")
