@@ -25,6 +25,7 @@ from bot.config.fields import TimeZoneName as TimeZoneName
 from bot.config.loader import load_config, parse_config
 from bot.config.models import (
     AdaptersConfig,
+    ChatConfig,
     Config,
     ConsoleConfig,
     DeliveryConfig,
@@ -41,6 +42,7 @@ from bot.config.models import RateLimit as RateLimit
 
 __all__ = [
     "AdaptersConfig",
+    "ChatConfig",
     "Config",
     "ConsoleConfig",
     "DeliveryConfig",

@@ -82,9 +82,22 @@ def _number_to_str(value: Any) -> Any:
     return value
 
 
+def _check_chat_name(value: str) -> str:
+    platform, sep, chat_id = value.partition(":")
+    if not sep or not chat_id.strip() or platform not in _PLATFORMS:
+        raise ValueError(
+            "expected <platform>:<chat id> (platform: console, slack or telegram), e.g. "
+            f"slack:C024BE91L or telegram:-1001234567890, got {value!r}"
+        )
+    return value
+
+
 TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
 AccountId = Annotated[str, BeforeValidator(_number_to_str)]
 Platform = Literal["console", "slack", "telegram"]
+_PLATFORMS = ("console", "slack", "telegram")  # = Platform
+ChatName = Annotated[str, AfterValidator(_check_chat_name)]
+"""A chat as ``<platform>:<chat id>``: ``slack:C024BE91L``, ``telegram:-1001234567890``."""
 Language = Literal["en", "zh"]  # = bot.i18n.LANGUAGES
 
 
