@@ -13,7 +13,7 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, delete
@@ -69,6 +69,7 @@ class _Outcome:
     edits: list[CardEdit] = field(default_factory=list)
     forms: list[Form] = field(default_factory=list)
     wrote: bool = False  # to the outbox: only then is a drain worth starting
+    chat_language: str | None = None  # what everyone in the group reads (after the handler)
 
 
 _EVENTS = ProcessedEvent.__table__  # type: ignore[attr-defined]
@@ -105,7 +106,9 @@ class Runtime:
         outcome = await self._in_turn(event)
         if outcome.edits:  # first: card states queue in commit order
             await cards.apply(self.bot, outcome.edits)
-        await self._send_replies(event, outcome.sender, outcome.replies, outcome.chat_id)
+        await self._send_replies(
+            event, outcome.sender, outcome.replies, outcome.chat_id, outcome.chat_language
+        )
         if outcome.forms:
             await self._open_forms(event, outcome.sender, outcome.forms)
         if outcome.wrote:
@@ -213,6 +216,9 @@ class Runtime:
             await run(ctx)
         outcome.replies = ctx.replies
         outcome.edits, outcome.forms = ctx.effects.edits, ctx.effects.forms
+        if event.chat.kind == "group":  # read after the handler: it may have just set it
+            found = await self.bot.directory.chat_language(session, outcome.chat_id)
+            outcome.chat_language = found.language
 
     def _failed(self, event: Event, sender: PersonRef | None, exc: Exception) -> list[Reply]:
         """The answer to an event that failed: a form's problems beside its fields, a user
@@ -435,17 +441,26 @@ class Runtime:
         )
 
     async def _send_replies(
-        self, event: Event, sender: PersonRef | None, replies: list[Reply], chat_id: int | None
+        self,
+        event: Event,
+        sender: PersonRef | None,
+        replies: list[Reply],
+        chat_id: int | None,
+        chat_language: str | None = None,
     ) -> None:
+        """Each reply in its reader's language: a group's for what everyone there reads, the
+        sender's for what they alone see (an ephemeral answer, their DM)."""
         adapter = self.bot.adapters.get(event.platform)
         if adapter is None or not replies:
             return
-        loc = sender.locale(self.bot.clock.now()) if sender else self.bot.org_locale()
+        mine = sender.locale(self.bot.clock.now()) if sender else self.bot.org_locale()
+        ours = replace(mine, language=chat_language) if chat_language else mine
         here = Destination(event.platform, chat_id=event.chat.id)
         dm = Destination(event.platform, account_id=event.sender.id)
         for reply in replies:
             private = reply.private and event.chat.kind == "group"
             to = dm if private else here
+            loc = mine if private or reply.ephemeral else ours
             rendered = render_message(reply.message, self.bot.translator, loc)
             ephemeral_for = event.sender.id if reply.ephemeral and not private else None
             try:

@@ -65,4 +65,6 @@ def test_the_tasks_transcript_plays(tmp_path):
     result = play(tmp_path, script, "--fake-clock")
     assert result.exit_code == 0, result.output
     assert "[#general] deskmate (edited):\n📋 #1 Ship the Q3 report ❗" in result.output
-    assert "@alice：完成 1/1" in result.output  # mike reads Chinese
+    # the group reads the org's language, English; what mike alone reads is in his, Chinese
+    assert "[#general] deskmate:\n📊 Tasks from Mon 23 Nov" in result.output
+    assert "[dm @mike] deskmate:\n✅ @bob 完成了 #1" in result.output
