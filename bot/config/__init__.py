@@ -18,7 +18,7 @@ string, which the models convert where a number or a boolean is expected.
 
 # ``X as X``: public names outside ``__all__`` that other modules import (e.g. RateLimit)
 from bot.config.fields import AccountId as AccountId
-from bot.config.fields import Duration, PersonHandle, TimeWindow, Weekday
+from bot.config.fields import Duration, LocalizedText, PersonHandle, TimeWindow, Weekday
 from bot.config.fields import Language as Language
 from bot.config.fields import Platform as Platform
 from bot.config.fields import TimeZoneName as TimeZoneName
@@ -47,6 +47,7 @@ __all__ = [
     "ConsoleConfig",
     "DeliveryConfig",
     "Duration",
+    "LocalizedText",
     "LoggingConfig",
     "OrgConfig",
     "PersonConfig",
