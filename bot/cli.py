@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import logging
 import signal
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import Any
 import click
 
 from bot.app import Bot
-from bot.commandline import CONFIG_OPTION, fail, load_or_exit
+from bot.commandline import CONFIG_OPTION, fail, load_or_exit, logging_to
 from bot.config import Config
 from storage import Database, upgrade
 
@@ -40,9 +39,6 @@ def check_config(config_file: Path) -> None:
 def run(config_path: Path) -> None:
     """Start Deskmate with every adapter enabled in the config."""
     config, skills = load_or_exit(config_path)
-    logging.basicConfig(
-        level=config.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
     adapters = _enabled_adapters(config)
     if not adapters and config.adapters.console.enabled:
         fail(
@@ -58,7 +54,8 @@ def run(config_path: Path) -> None:
                 "`deskmate console`"
             ]
         )
-    asyncio.run(_serve(Bot(config, skills, adapters=adapters)))
+    with logging_to(None, config.logging.level):  # stderr: where services keep their logs
+        asyncio.run(_serve(Bot(config, skills, adapters=adapters)))
 
 
 def _enabled_adapters(config: Config) -> list[Any]:

@@ -1,10 +1,14 @@
-"""What every ``deskmate`` command shares: the ``--config`` option, and loading the config or
-exiting with code 2 and one line per problem. Kept apart from :mod:`bot.cli`, which loads the
-commands adapters add, so those commands can use it without a circular import."""
+"""What every ``deskmate`` command shares: the ``--config`` option, loading the config or
+exiting with code 2 and one line per problem, and where log lines go. Kept apart from
+:mod:`bot.cli`, which loads the commands adapters add, so those commands can use it without a
+circular import."""
 
 from __future__ import annotations
 
+import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
@@ -40,3 +44,48 @@ def fail(problems: list[str]) -> NoReturn:
         click.echo(problem, err=True)
     click.echo(f"{len(problems)} problem(s); Deskmate did not start.", err=True)
     sys.exit(2)
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+@contextmanager
+def logging_to(target: Path | None, level: str) -> Iterator[None]:
+    """Send log lines at ``level`` and above, Python's warnings among them, to the file
+    ``target`` (appended to) or to stderr (``None``), until the block ends.
+
+    A file that cannot be written ends the command at once (exit code 2), saying why. Stderr is
+    looked up at each line, so a prompt that puts its own stream there prints them above it.
+    """
+    handler: logging.Handler
+    if target is None:
+        handler = logging.StreamHandler(_CurrentStderr())
+    else:
+        try:
+            handler = logging.FileHandler(target, encoding="utf-8")
+        except OSError as exc:
+            fail([f"--log-file {target}: cannot write to it ({exc.strerror})"])
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    root = logging.getLogger()
+    before = root.level
+    root.addHandler(handler)
+    root.setLevel(level)
+    logging.captureWarnings(True)
+    try:
+        yield
+    finally:
+        logging.captureWarnings(False)
+        root.removeHandler(handler)
+        root.setLevel(before)
+        handler.close()
+
+
+class _CurrentStderr:
+    """Whatever ``sys.stderr`` is when a line is written."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()

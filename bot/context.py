@@ -4,7 +4,7 @@ transaction, and the ways to answer (``reply``) and reach others (``notify``).""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.adapter import CountsMembers, ListsMembers
 from bot.cards import CardEdit
 from bot.config import OrgConfig
 from bot.directory import ChatLanguage
@@ -37,13 +38,33 @@ class ChatTarget:
     chat_id: int
 
 
+class ChatMembers(list[PersonRef]):
+    """The people of a chat the bot can reach (see :meth:`Context.members`), and how many
+    members the platform counts in all (``total``, the bot itself aside) where it can't name them
+    all: ``unreached`` are the others (on Telegram: people who never used the bot there)."""
+
+    def __init__(self, people: Iterable[PersonRef] = (), *, total: int | None = None) -> None:
+        super().__init__(people)
+        self.total = max(total or 0, len(self))
+
+    @property
+    def unreached(self) -> int:
+        return self.total - len(self)
+
+
 @dataclass(frozen=True)
 class Reply:
+    """An answer to the sender (see :meth:`Context.reply`; where it goes: :mod:`bot.replies`)."""
+
     message: Message
-    ephemeral: bool = False
+    ephemeral: bool = False  # for the sender alone (where the platform can't: their DM)
     card: str | None = None  # a live card of ``skill``
     skill: str = ""
     private: bool = False  # asked in a group: goes to the sender's DM
+    # the core's own short answer about the sender's command (an error, "sent to you
+    # privately"): it holds no data, so where the platform can't show it to the sender alone,
+    # it answers in the chat
+    brief: bool = False
 
 
 @dataclass
@@ -243,8 +264,9 @@ class Context(JobContext):
         private: bool = False,
     ) -> None:
         """Answer in the chat the command came from, after the transaction commits.
-        ``ephemeral``: only the sender sees it (where the platform can do that: a short answer
-        such as an error); ``private``: it holds other people's data (a report, a request), so
+        ``ephemeral``: only the sender sees it (Slack: an ephemeral message; a button's alert on
+        Telegram; where the platform can't show it to one person, asked in a group it goes to
+        the sender's DM); ``private``: it holds other people's data (a report, a request), so
         asked in a group it goes to the sender's DM instead; ``card``: this message is the live
         card ``card`` of this skill (see :meth:`update_card`)."""
         reply = Reply(as_message(message), ephemeral, card, self.skill.name, private)
@@ -288,19 +310,31 @@ class Context(JobContext):
         found = [reg.commands[name]] if name in reg.commands else []
         return found + reg.subcommands(name)
 
-    async def members(self) -> list[PersonRef]:
-        """The people in this chat: the platform's list where it has one (Slack), else everyone
-        the bot has seen here (Telegram can't list members) — plus no one who left."""
+    async def members(self) -> ChatMembers:
+        """The people in this chat, the sender among them. Where the platform lists a chat's
+        members (Slack), that is everyone in it: those the bot has not met yet are looked up and
+        added to the directory, as a sender is on first sight (bots are not people). Where it
+        can't (Telegram), it is the people the bot has seen here, and ``unreached`` says how many
+        more the platform counts.
+
+        Example:
+            >>> members = await ctx.members()
+            >>> if members.unreached: ...  # tell the sender who could not be reached
+        """
         adapter = self._bot.adapters.get(self.chat.platform)
-        listing = getattr(adapter, "members", None)
-        directory = self._bot.directory
-        if listing is not None:
-            accounts = await listing(self.chat.id)
-            found = [
-                await directory.by_account(self.session, self.chat.platform, a) for a in accounts
-            ]
-            return [p for p in found if p is not None]
-        return await self.people(await directory.seen_members(self.session, self.chat_id))
+        directory, platform = self._bot.directory, self.chat.platform
+        if isinstance(adapter, ListsMembers):
+            accounts = list(dict.fromkeys(await adapter.members(self.chat.id)))
+            known = await directory.by_accounts(self.session, platform, accounts)
+            strangers = [a for a in accounts if a not in known]
+            if strangers:
+                met = await directory.add_people(self.session, await adapter.people(strangers))
+                known.update({p.accounts[platform]: p for p in met})
+            return ChatMembers(known[a] for a in accounts if a in known)
+        seen = await self.people(await directory.seen_members(self.session, self.chat_id))
+        if isinstance(adapter, CountsMembers):
+            return ChatMembers(seen, total=await adapter.member_count(self.chat.id))
+        return ChatMembers(seen)
 
     def here(self) -> ChatTarget:
         """This chat, as a target for :meth:`notify`."""

@@ -98,8 +98,10 @@ class Delivery:
         platform: str | None = None,
         card: str | None = None,
         origin_chat_id: int | None = None,
+        not_before: datetime | None = None,
     ) -> Text | None:
-        """Write the outbox row; returns why it waits, if the recipient's policy holds it."""
+        """Write the outbox row; returns why it waits, if the recipient's policy holds it.
+        ``not_before``: not sent before then (a reply the platform refused until then)."""
         now = self.bot.clock.now()
         decision = Decision()
         if isinstance(to, PersonRef) and (sender is None or sender.id != to.id):
@@ -113,7 +115,10 @@ class Delivery:
             OutboxRow(
                 idempotency_key=uuid.uuid4().hex,
                 created_at=now,
-                due_at=decision.deliver_at if held and decision.deliver_at else now,
+                due_at=max(
+                    decision.deliver_at if held and decision.deliver_at else now,
+                    not_before or now,
+                ),
                 skill=skill,
                 person_id=to.id if isinstance(to, PersonRef) else None,
                 chat_id=None if isinstance(to, PersonRef) else to.chat_id,

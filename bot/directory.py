@@ -37,6 +37,8 @@ _ACCOUNT = select(PlatformAccount).where(
 )
 
 
+IN_CHUNK = 500  # values per IN (...): SQLite and PostgreSQL cap a statement's parameters
+
 # How long this process trusts what it remembers of a sender (another instance may change them)
 SENDER_SECONDS = 60.0
 # ... and of a chat's language (an admin may set it through another instance)
@@ -111,6 +113,27 @@ class Directory:
     ) -> Sequence[tuple[Person, PlatformAccount]]:
         params = {"platform": platform, "account_id": account_id}
         return (await session.exec(_BY_ACCOUNT, params=params)).all()
+
+    async def by_accounts(
+        self, session: AsyncSession, platform: str, account_ids: Sequence[str]
+    ) -> dict[str, PersonRef]:
+        """The people behind those of ``account_ids`` the directory knows, by account id (three
+        queries per ``IN_CHUNK`` accounts, however many)."""
+        owners: dict[str, int] = {}
+        for i in range(0, len(account_ids), IN_CHUNK):
+            chunk = list(account_ids[i : i + IN_CHUNK])
+            rows = await session.exec(
+                select(PlatformAccount.account_id, PlatformAccount.person_id).where(
+                    PlatformAccount.platform == platform,
+                    col(PlatformAccount.account_id).in_(chunk),
+                )
+            )
+            owners.update(dict(rows.all()))
+        people: dict[int, PersonRef] = {}
+        wanted = list(set(owners.values()))
+        for i in range(0, len(wanted), IN_CHUNK):
+            people.update({p.id: p for p in await self.members(session, wanted[i : i + IN_CHUNK])})
+        return {account: people[person] for account, person in owners.items() if person in people}
 
     async def by_username(
         self, session: AsyncSession, platform: str, username: str
@@ -210,29 +233,44 @@ class Directory:
                 this.dm_closed = False
             self._remember_sender(session, key, ref, dm_open=not this.dm_closed)
             return ref
-        handle = await self._free_handle(session, account.username or account.name or account.id)
-        person = Person(
-            handle=handle,
-            name=account.name or account.username or handle,
-            timezone=account.timezone,
-            language=normalize_language(account.language),
-            created_at=self.clock.now(),
-        )
-        session.add(person)
+        (found,) = await self.add_people(session, [account])
+        self._remember_sender(session, key, found, dm_open=True)
+        return found
+
+    async def add_people(
+        self, session: AsyncSession, accounts: Sequence[Account]
+    ) -> list[PersonRef]:
+        """New people for accounts the directory does not know yet (a sender on first sight, the
+        members a platform lists), with the name, time zone and language their platform gave;
+        each gets a free handle. Written in a few statements however many."""
+        bases = [_handle_base(a.username or a.name or a.id) for a in accounts]
+        taken = await self._handles_taken(session, set(bases))
+        people = []
+        for account, base in zip(accounts, bases, strict=True):
+            handle = base if base not in taken else await self._free_handle(session, base, taken)
+            taken.add(handle)
+            person = Person(
+                handle=handle,
+                name=account.name or account.username or handle,
+                timezone=account.timezone,
+                language=normalize_language(account.language),
+                created_at=self.clock.now(),
+            )
+            people.append(person)
+        session.add_all(people)
         await session.flush()
-        assert person.id is not None
-        session.add(
+        rows = [
             PlatformAccount(
-                person_id=person.id,
+                person_id=_id(person),
                 platform=account.platform,
                 account_id=account.id,
                 username=account.username,
             )
-        )
+            for person, account in zip(people, accounts, strict=True)
+        ]
+        session.add_all(rows)
         await session.flush()
-        found = await self._ref(session, person)
-        self._remember_sender(session, key, found, dm_open=True)
-        return found
+        return [self._make_ref(p, [acc]) for p, acc in zip(people, rows, strict=True)]
 
     def _remember_sender(
         self, session: AsyncSession, key: tuple[str, str], person: PersonRef, *, dm_open: bool
@@ -248,10 +286,21 @@ class Directory:
         account.dm_closed = True
         self._senders.pop((account.platform, account.account_id), None)
 
-    async def _free_handle(self, session: AsyncSession, wanted: str) -> str:
-        base = re.sub(r"[^a-z0-9_.-]", "", wanted.lower())[:24] or "user"
+    async def _handles_taken(self, session: AsyncSession, handles: set[str]) -> set[str]:
+        wanted, taken = sorted(handles), set[str]()
+        for i in range(0, len(wanted), IN_CHUNK):
+            chunk = wanted[i : i + IN_CHUNK]
+            rows = await session.exec(select(Person.handle).where(col(Person.handle).in_(chunk)))
+            taken.update(rows.all())
+        return taken
+
+    async def _free_handle(self, session: AsyncSession, base: str, taken: set[str]) -> str:
+        """A handle like ``base`` no one has (in the directory, or in ``taken``)."""
         handle, n = base, 1
-        while (await session.exec(select(Person.id).where(Person.handle == handle))).first():
+        while (
+            handle in taken
+            or (await session.exec(select(Person.id).where(Person.handle == handle))).first()
+        ):
             n += 1
             handle = f"{base}{n}"
         return handle
@@ -416,3 +465,13 @@ class Directory:
             else:
                 acc.person_id = person.id
         return person
+
+
+def _handle_base(wanted: str) -> str:
+    """A handle made of a platform's name for someone: ``Carol.Wu`` -> ``carol.wu``."""
+    return re.sub(r"[^a-z0-9_.-]", "", wanted.lower())[:24] or "user"
+
+
+def _id(person: Person) -> int:
+    assert person.id is not None  # flushed
+    return person.id

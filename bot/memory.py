@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -56,19 +56,23 @@ class Sent:
         return not self.destination.is_dm or self.destination.account_id == handle
 
 
-def format_sent(sent: Sent, edited: bool = False) -> str:
-    """How the console prints a message: headed by where it went, then the text."""
+def format_sent(sent: Sent, edited: bool = False, saved: Sequence[str] = ()) -> str:
+    """How the console prints a message: headed by where it went, then the text; ``saved``
+    names where each of its files was saved, if they were."""
     notes = [n for n, on in (("edited", edited), ("silent", sent.silent)) if on]
     shown = f" ({', '.join(notes)})" if notes else ""
-    return f"[{sent.where}] deskmate{shown}:\n{sent.text}\n"
+    return f"[{sent.where}] deskmate{shown}:\n{message_text(sent.message, saved)}\n"
 
 
-def message_text(m: RenderedMessage) -> str:
+def message_text(m: RenderedMessage, saved: Sequence[str] = ()) -> str:
+    """The message as plain text: fields as ``Label: value``, files as ``📎 name (n bytes)``
+    (``→ path`` after it when saved), buttons as ``[Label]``."""
     lines = [plain_text(m.text)]
     lines += [f"{label}: {plain_text(value)}" for label, value in m.fields]
     if m.context:
         lines.append(plain_text(m.context))
-    lines += [f"📎 {f.name} ({len(f.content)} bytes)" for f in m.files]
+    for f, path in itertools.zip_longest(m.files, saved[: len(m.files)]):
+        lines.append(f"📎 {f.name} ({len(f.content)} bytes)" + (f" → {path}" if path else ""))
     if m.buttons:
         lines.append(" ".join(f"[{b.label}]" for b in m.buttons))
     return "\n".join(line for line in lines if line)
@@ -108,13 +112,28 @@ class MemoryAdapter:
         to: Destination,
         message: RenderedMessage,
         *,
-        ephemeral_for: str | None = None,
         reply_to: str | None = None,
         silent: bool = False,
     ) -> str:
+        return self._keep(to, message, None, silent)
+
+    async def send_ephemeral(
+        self,
+        to: Destination,
+        account: str,
+        message: RenderedMessage,
+        *,
+        reply_to: str | None = None,
+    ) -> None:
+        """The :class:`~bot.adapter.Ephemeral` capability: shown as ``[#general, only @alice]``."""
+        self._keep(to, message, account, False)
+
+    def _keep(
+        self, to: Destination, message: RenderedMessage, only: str | None, silent: bool
+    ) -> str:
         if to.chat_id and to.chat_id.startswith("dm-"):  # a reply in someone's DM
             to = Destination(self.platform, account_id=to.chat_id[3:])
-        sent = Sent(f"m-{self._run}-{next(self._ids)}", to, message, ephemeral_for, silent)
+        sent = Sent(f"m-{self._run}-{next(self._ids)}", to, message, only, silent)
         self.sent.append(sent)
         if self.on_send:
             self.on_send(sent, False)

@@ -13,7 +13,7 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, delete
@@ -24,18 +24,18 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import cards
-from bot.adapter import DeliveryFailed, Destination
 from bot.cards import CardEdit
-from bot.context import ChatTarget, Context, Reply
+from bot.context import Context, Reply
 from bot.errors import NotFound, PermissionDenied, UsageError, UserError
 from bot.events import Action, Command, Event, FormSubmitted, Location, Membership
 from bot.forms import Form, FormInvalid, render_form
 from bot.i18n import Text, TextLike, _
 from bot.markup import Lines
-from bot.messages import Message, render_message
+from bot.messages import Message
 from bot.params import ParseEnv, parse_args
 from bot.people import PersonRef
 from bot.registry import Registry
+from bot.replies import Replies
 from bot.skill import CommandSpec
 from bot.values import When
 from storage.models import ProcessedEvent
@@ -97,6 +97,7 @@ class Runtime:
         self._handlers: set[asyncio.Task[None]] = set()
         self._handling = 0  # handlers at work (a task may be done before its callbacks run)
         self._side_by_side = 1 if bot.db.is_sqlite else 4
+        self.replies = Replies(bot)
 
     async def handle(self, event: Event) -> None:
         """Handle one neutral event from an adapter: in a transaction shared with the events that
@@ -106,7 +107,7 @@ class Runtime:
         outcome = await self._in_turn(event)
         if outcome.edits:  # first: card states queue in commit order
             await cards.apply(self.bot, outcome.edits)
-        await self._send_replies(
+        await self.replies.send(
             event, outcome.sender, outcome.replies, outcome.chat_id, outcome.chat_language
         )
         if outcome.forms:
@@ -226,7 +227,7 @@ class Runtime:
         if isinstance(exc, FormInvalid):
             return self._form_problems(event, sender, exc)
         if isinstance(exc, UserError):
-            return [Reply(Message(_error_text(exc)), ephemeral=True)]
+            return [Reply(Message(_error_text(exc)), ephemeral=True, brief=True)]
         ref = secrets.token_hex(3).upper()
         log.error("unexpected error handling %s (ref %s)", event, ref, exc_info=exc)
         text = _(
@@ -234,7 +235,7 @@ class Runtime:
             "or tell an admin the ref.",
             ref=ref,
         )
-        return [Reply(Message(text), ephemeral=True)]
+        return [Reply(Message(text), ephemeral=True, brief=True)]
 
     async def _note_sender(self, session: AsyncSession, event: Event) -> tuple[PersonRef, int]:
         """Who spoke, and where: the person (created on first sight), that their DM is open, the
@@ -440,44 +441,6 @@ class Runtime:
             currency=self.bot.config.org.currency,
         )
 
-    async def _send_replies(
-        self,
-        event: Event,
-        sender: PersonRef | None,
-        replies: list[Reply],
-        chat_id: int | None,
-        chat_language: str | None = None,
-    ) -> None:
-        """Each reply in its reader's language: a group's for what everyone there reads, the
-        sender's for what they alone see (an ephemeral answer, their DM)."""
-        adapter = self.bot.adapters.get(event.platform)
-        if adapter is None or not replies:
-            return
-        mine = sender.locale(self.bot.clock.now()) if sender else self.bot.org_locale()
-        ours = replace(mine, language=chat_language) if chat_language else mine
-        here = Destination(event.platform, chat_id=event.chat.id)
-        dm = Destination(event.platform, account_id=event.sender.id)
-        for reply in replies:
-            private = reply.private and event.chat.kind == "group"
-            to = dm if private else here
-            loc = mine if private or reply.ephemeral else ours
-            rendered = render_message(reply.message, self.bot.translator, loc)
-            ephemeral_for = event.sender.id if reply.ephemeral and not private else None
-            try:
-                ref = await adapter.send(
-                    to,
-                    rendered,
-                    reply_to=None if private else event.event_id,
-                    ephemeral_for=ephemeral_for,
-                )
-            except Exception as exc:
-                await self._reply_later(reply, sender if private else None, chat_id, exc)
-                continue
-            if private:
-                await self._send_replies(event, sender, [_SENT_PRIVATELY], chat_id)
-            if reply.card is not None and not reply.ephemeral:
-                await cards.remember(self.bot, reply.skill, reply.card, to, ref, loc)
-
     def _form_problems(
         self, event: Event, sender: PersonRef | None, exc: FormInvalid
     ) -> list[Reply]:
@@ -485,7 +448,7 @@ class Runtime:
         raised anywhere else, they are an answer like any other error."""
         if not isinstance(event, FormSubmitted) or sender is None:
             lines = Text("{lines}", {"lines": Lines([exc.text, *exc.problems.values()])})
-            return [Reply(Message(lines), ephemeral=True)]
+            return [Reply(Message(lines), ephemeral=True, brief=True)]
         loc = sender.locale(self.bot.clock.now())
         for name, text in exc.problems.items():
             event.outcome.problems[name] = self.bot.translator(text, loc)
@@ -503,48 +466,13 @@ class Runtime:
                 await opener(trigger, event.chat, render_form(form, self.bot.translator, loc))
             except Exception:
                 log.exception("could not open a form for %s", event)
-                await self._send_replies(event, sender, [_FORM_FAILED], None)
-
-    async def _reply_later(
-        self, reply: Reply, person: PersonRef | None, chat_id: int | None, exc: Exception
-    ) -> None:
-        """A reply the platform refused now (a 429, a hiccup) goes through the outbox, which
-        retries it; answers only the sender may see are not worth a retry into the chat. A
-        private answer goes to the ``person`` through the outbox too, which, if their DM is
-        closed, mentions them in the chat with a link to open it (never the answer itself)."""
-        if person is not None:
-            async with self.bot.db.transaction() as session:
-                await self.bot.delivery.enqueue(
-                    session,
-                    person,
-                    reply.message,
-                    skill=reply.skill,
-                    sender=person,
-                    card=reply.card,
-                    origin_chat_id=chat_id,
-                )
-            self.bot.delivery.kick()
-            return
-        permanent = isinstance(exc, DeliveryFailed) and exc.permanent
-        if reply.ephemeral or chat_id is None or permanent:
-            log.warning("could not send a reply in chat %s: %s", chat_id, exc)
-            return
-        async with self.bot.db.transaction() as session:
-            await self.bot.delivery.enqueue(
-                session,
-                ChatTarget(chat_id),
-                reply.message,
-                skill=reply.skill,
-                sender=None,
-                card=reply.card,
-            )
-        self.bot.delivery.kick()
+                await self.replies.send(event, sender, [_FORM_FAILED], None)
 
 
-_SENT_PRIVATELY = Reply(Message(_("📬 Sent to you privately.")), ephemeral=True)
 _FORM_FAILED = Reply(
     Message(_("The form could not open — type the command with its fields instead (see /help).")),
     ephemeral=True,
+    brief=True,
 )
 
 

@@ -38,6 +38,7 @@ class Scheduler:
         self._entries: list[_Entry] = []
         self._aps: AsyncIOScheduler | None = None
         self._running: set[asyncio.Task[None]] = set()
+        self._busy: set[str] = set()  # jobs with a run under way
         self._stopped = False
 
     def add(
@@ -56,29 +57,38 @@ class Scheduler:
         self._aps = AsyncIOScheduler(timezone=self.timezone)
         for e in self._entries:
             self._aps.add_job(
-                self._tracked(e.func),
+                self._tracked(e.name, e.func),
                 e.trigger,
                 id=e.name,
                 name=e.name,
                 coalesce=True,
                 misfire_grace_time=300,
-                max_instances=1,
+                # one run at a time is kept by _tracked, quietly: a run due while the previous one
+                # still goes (a long drain in the tick is normal) ends at once, so APScheduler's
+                # own limit, which logs a warning each time, is never reached
+                max_instances=2,
             )
         self._aps.start()
 
-    def _tracked(self, func: JobFunc) -> JobFunc:
-        """Remember a running job, so stopping can end it before the database closes."""
+    def _tracked(self, name: str, func: JobFunc) -> JobFunc:
+        """Remember a running job, so stopping can end it before the database closes; a run due
+        while the previous one still goes is skipped (the next one comes at its time)."""
 
         async def run() -> None:
             if self._stopped:
                 return  # a run handed to the event loop just before stop
+            if name in self._busy:
+                log.debug("job %s: the previous run is still going; this one is skipped", name)
+                return
             task = asyncio.current_task()
             assert task is not None
             self._running.add(task)
+            self._busy.add(name)
             try:
                 await func()
             finally:
                 self._running.discard(task)
+                self._busy.discard(name)
 
         return run
 

@@ -98,3 +98,8 @@ def test_console_help_documents_the_transcript_format():
     assert result.exit_code == 0
     assert "alice (dm): /quiet break 30m" in result.output
     assert "--fake-clock" in result.output
+    assert "📎 tasks.csv (122 bytes) → deskmate-files/tasks.csv" in result.output
+    assert "--files DIRECTORY" in result.output
+    assert "--log-file FILE" in result.output
+    assert "--log-level [debug|info|warning|error]" in result.output
+    assert "thrown away at the end" in result.output

@@ -1,8 +1,9 @@
 """The Slack adapter, on slack-bolt (async): Socket Mode or HTTP mode, slash-commands, Block Kit
 cards, buttons, DMs, files, Do Not Disturb.
 
-Slack's own code checks signatures, acks within three seconds and retries: every listener acks
-at once and hands the neutral event to the bot after. The Web API goes through one
+In HTTP mode every request's signature is checked before anything reads it (``signature.py``);
+Slack's own code acks within three seconds and retries: every listener acks at once and hands the
+neutral event to the bot after. The Web API goes through one
 ``AsyncWebClient`` with one shared aiohttp session (keep-alive), pointed at ``slack.api_url`` when
 set (an enterprise proxy; the tests' fake Slack).
 """
@@ -13,7 +14,7 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -22,10 +23,15 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.http import serve
-from adapters.slack import events, forms, render
+from adapters.slack import events, forms, render, signature
 from bot.adapter import DeliveryFailed, Destination, MentionKind
 from bot.config import SlackConfig
 from bot.events import Account, ChatRef
@@ -36,6 +42,8 @@ if TYPE_CHECKING:
     from bot.app import Bot
 
 log = logging.getLogger(__name__)
+
+PLATFORM = "slack"
 
 PERMANENT = {
     "channel_not_found",
@@ -51,6 +59,18 @@ PERMANENT = {
     "restricted_action",
 }
 DND_CACHE_SECONDS = 60
+# who people are: users.info and conversations.members are Tier 4 (100+ calls a minute, bursts
+# allowed); a few at a time, and a 429 waits out its Retry-After (twice at most) before failing
+LOOKUPS_AT_ONCE = 8
+LOOKUP_RETRIES = 2
+MEMBERS_PAGE = 1000  # conversations.members' largest page
+# more users than this to look up at once (a big channel's first notice): users.list pages
+# (Tier 2: 20+ a minute, USERS_PAGE users each) rather than one users.info each; at most one page
+# per USERS_PER_PAGE_READ of them (a huge workspace is not read whole for a small channel)
+USERS_LIST_ABOVE = 50
+USERS_PAGE = 200
+USERS_PER_PAGE_READ = 10
+NO_SUCH_USER = {"user_not_found", "account_inactive", "user_disabled"}
 STOP_GRACE_SECONDS = 10  # at stop, how long listeners still working may take
 
 # in a burst of requests, the work after each ack (looking the user up, handling the command)
@@ -62,7 +82,7 @@ _MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
 class SlackAdapter:
-    platform = "slack"
+    platform = PLATFORM
     can_send_silently = False  # Slack has no per-message "no push"
 
     def __init__(self, config: SlackConfig) -> None:
@@ -71,7 +91,11 @@ class SlackAdapter:
         self.client: AsyncWebClient | None = None
         self.app: AsyncApp | None = None
         self._bot: Bot | None = None
-        self._accounts: dict[str, Account] = {}
+        self._reader: AsyncWebClient | None = None  # lookups, which wait out a rate limit
+        self._lookups = asyncio.Semaphore(LOOKUPS_AT_ONCE)
+        # users.info, once per user: the account, and whether it is a person (not a bot, not
+        # deactivated)
+        self._users: dict[str, tuple[Account, bool]] = {}
         self._response_urls: dict[str, str] = {}  # slash commands being answered
         self._dnd: dict[str, tuple[float, datetime | None]] = {}
         self._socket: AsyncSocketModeHandler | None = None
@@ -88,10 +112,15 @@ class SlackAdapter:
         if self.config.api_url:
             kwargs["base_url"] = self.config.api_url
         self.client = AsyncWebClient(**kwargs)
+        waits = AsyncRateLimitErrorRetryHandler(max_retry_count=LOOKUP_RETRIES)
+        self._reader = AsyncWebClient(
+            **kwargs, retry_handlers=[AsyncConnectionErrorRetryHandler(), waits]
+        )
         self.app = AsyncApp(
             client=self.client,
             signing_secret=self.config.signing_secret or "-",
-            request_verification_enabled=self.config.mode == "http",
+            # HTTP mode: checked in front of Bolt, before it parses a request (_serve_http)
+            request_verification_enabled=False,
             # Slack gets its answer as soon as a listener returns (not at Bolt's next 10 ms
             # poll); listeners ack, then leave the work to a task (see _after_ack)
             process_before_response=True,
@@ -105,8 +134,10 @@ class SlackAdapter:
 
     async def _serve_http(self, app: AsyncApp) -> None:
         assert self._bot is not None
+        web_app = app.web_app(path="/slack/events")
+        web_app.middlewares.append(signature.verified(self.config.signing_secret or ""))
         self._runner, self.port = await serve(
-            app.web_app(path="/slack/events"),
+            web_app,
             self.config.http_host,
             self.config.http_port,
             answering=self._bot.answers.answering,
@@ -230,25 +261,64 @@ class SlackAdapter:
             log.exception("could not handle %s", event)
 
     async def account(self, user_id: str) -> Account:
-        """Who a Slack user is: name, time zone and language from users.info (cached)."""
-        if user_id in self._accounts:
-            return self._accounts[user_id]
-        found = Account(self.platform, user_id)
+        """Who a Slack user is: name, time zone and language from users.info (cached); just the
+        id when Slack can't say now."""
         try:
-            assert self.client is not None
-            user = (await self.client.users_info(user=user_id, include_locale=True))["user"]
-            profile = user.get("profile", {})
-            found = Account(
-                self.platform,
-                user_id,
-                name=profile.get("display_name") or user.get("real_name") or "",
-                username=user.get("name"),
-                timezone=user.get("tz"),
-                language=user.get("locale"),
-            )
-            self._accounts[user_id] = found  # only what Slack told us is kept
+            return (await self._user(user_id))[0]
         except SlackApiError:
             log.warning("users.info failed for %s", user_id, exc_info=True)
+            return Account(self.platform, user_id)
+
+    async def people(self, account_ids: Sequence[str]) -> list[Account]:
+        """The people among these users (a channel's members), from users.info: bots, deactivated
+        and unknown accounts left out. Each user is looked up once by this process, a few at a
+        time, or the workspace's list read when there are many; a rate limit is waited out, any
+        other failure raised."""
+        strangers = [u for u in dict.fromkeys(account_ids) if u not in self._users]
+        if len(strangers) > USERS_LIST_ABOVE:
+            await self._list_users(set(strangers))
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(self._user(user)) for user in account_ids]
+        except ExceptionGroup as failed:  # the others were cancelled: say why the first failed
+            raise failed.exceptions[0] from None
+        return [account for account, person in (t.result() for t in tasks) if person]
+
+    async def _list_users(self, wanted: set[str]) -> None:
+        """Read the workspace's users a page at a time, remembering each, until ``wanted`` are
+        all known or the pages they are worth are read (the others are looked up one by one)."""
+        assert self._reader is not None
+        cursor = None
+        for _page in range(len(wanted) // USERS_PER_PAGE_READ):
+            page = await self._reader.users_list(
+                cursor=cursor, limit=USERS_PAGE, include_locale=True
+            )
+            users: list[dict[str, Any]] = page.get("members", [])
+            for user in users:
+                user_id = str(user.get("id", ""))
+                self._users[user_id] = (_account(user_id, user), _is_person(user_id, user))
+                wanted.discard(user_id)
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor or not wanted:
+                return
+
+    async def _user(self, user_id: str) -> tuple[Account, bool]:
+        """users.info, once: the account, and whether it is a person."""
+        known = self._users.get(user_id)
+        if known is not None:
+            return known
+        assert self._reader is not None
+        try:
+            async with self._lookups:
+                user = (await self._reader.users_info(user=user_id, include_locale=True))["user"]
+        except SlackApiError as exc:
+            if _error(exc) not in NO_SUCH_USER:
+                raise
+            log.warning("users.info: %s is %s", user_id, _error(exc))
+            found = (Account(self.platform, user_id), False)
+        else:
+            found = (_account(user_id, user), _is_person(user_id, user))
+        self._users[user_id] = found  # only what Slack told us is kept
         return found
 
     def mention_key(self, token: str) -> tuple[MentionKind, str] | None:
@@ -265,33 +335,58 @@ class SlackAdapter:
         to: Destination,
         message: RenderedMessage,
         *,
-        ephemeral_for: str | None = None,
         reply_to: str | None = None,
         silent: bool = False,
     ) -> str:
         assert self.client is not None
         channel = to.chat_id or to.account_id or ""
         text, blocks = render.fallback(message), render.blocks(message)
+        post = self.client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+        answer = await self._posted(post, reply_to, text, blocks, ephemeral=False)
+        if answer is None:
+            return ""
+        ref = f"{answer.get('channel', channel)}|{answer.get('ts', '')}"
+        # files come after the message; a failed upload must not make delivery send it again
+        await self._upload(message, ref.split("|")[0])
+        return ref
+
+    async def send_ephemeral(
+        self,
+        to: Destination,
+        account: str,
+        message: RenderedMessage,
+        *,
+        reply_to: str | None = None,
+    ) -> None:
+        """An ephemeral message: only ``account`` sees it, in the channel (files go to them)."""
+        assert self.client is not None
+        channel = to.chat_id or to.account_id or ""
+        text, blocks = render.fallback(message), render.blocks(message)
+        post = self.client.chat_postEphemeral(
+            channel=channel, user=account, text=text, blocks=blocks
+        )
+        if await self._posted(post, reply_to, text, blocks, ephemeral=True) is not None:
+            await self._upload(message, account)
+
+    async def _posted(
+        self,
+        post: Awaitable[AsyncSlackResponse],
+        reply_to: str | None,
+        text: str,
+        blocks: list[dict[str, Any]],
+        *,
+        ephemeral: bool,
+    ) -> AsyncSlackResponse | None:
+        """Slack's answer to ``post``; ``None`` where the bot is no member of the channel and
+        the command's response_url took the message instead."""
         try:
-            if ephemeral_for:
-                answer = await self.client.chat_postEphemeral(
-                    channel=channel, user=ephemeral_for, text=text, blocks=blocks
-                )
-                ref = f"{channel}|{answer.get('message_ts', '')}"
-            else:
-                answer = await self.client.chat_postMessage(
-                    channel=channel, text=text, blocks=blocks
-                )
-                ref = f"{answer.get('channel', channel)}|{answer.get('ts', '')}"
+            return await post
         except SlackApiError as exc:
             url = self._response_urls.get(reply_to or "")
             if url and _error(exc) in NOT_HERE:
-                await self._respond(url, text, blocks, ephemeral=bool(ephemeral_for))
-                return ""
+                await self._respond(url, text, blocks, ephemeral=ephemeral)
+                return None
             raise _failure(exc) from exc
-        # files come after the message; a failed upload must not make delivery send it again
-        await self._upload(message, ephemeral_for or ref.split("|")[0])
-        return ref
 
     async def _respond(
         self, url: str, text: str, blocks: list[dict[str, Any]], *, ephemeral: bool
@@ -343,16 +438,35 @@ class SlackAdapter:
         return until
 
     async def members(self, chat_id: str) -> list[str]:
-        """The user ids of a channel (for notices' audiences)."""
-        assert self.client is not None
+        """The user ids of a channel (for notices' audiences): people, bots, the bot itself."""
+        assert self._reader is not None
         found: list[str] = []
         cursor = None
         while True:
-            page = await self.client.conversations_members(channel=chat_id, cursor=cursor)
+            page = await self._reader.conversations_members(
+                channel=chat_id, cursor=cursor, limit=MEMBERS_PAGE
+            )
             found += page.get("members", [])
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
                 return found
+
+
+def _account(user_id: str, user: dict[str, Any]) -> Account:
+    profile = user.get("profile", {})
+    return Account(
+        PLATFORM,
+        user_id,
+        name=profile.get("display_name") or user.get("real_name") or "",
+        username=user.get("name"),
+        timezone=user.get("tz"),
+        language=user.get("locale"),
+    )
+
+
+def _is_person(user_id: str, user: dict[str, Any]) -> bool:
+    """Not a bot (Slackbot says it isn't one), not deactivated."""
+    return not (user.get("is_bot") or user.get("deleted") or user_id == "USLACKBOT")
 
 
 def _dnd_end(info: dict[str, Any], now: float) -> datetime | None:

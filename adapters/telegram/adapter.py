@@ -234,6 +234,16 @@ class TelegramAdapter:
             message_ref=f"{message.chat_id}|{message.message_id}",
         )
 
+    async def member_count(self, chat_id: str) -> int | None:
+        """How many members a group has, the bot aside (Telegram counts but can't list them)."""
+        assert self.app is not None
+        try:
+            count: int = await self.app.bot.get_chat_member_count(int(chat_id))
+        except TelegramError:
+            log.warning("getChatMemberCount failed for %s", chat_id, exc_info=True)
+            return None
+        return count - 1
+
     def dm_invite(self) -> str:
         """The deep link that opens a private chat with the bot."""
         me = self.config.bot_username or (self.app.bot.username if self.app else "")
@@ -253,19 +263,16 @@ class TelegramAdapter:
         to: Destination,
         message: RenderedMessage,
         *,
-        ephemeral_for: str | None = None,
         reply_to: str | None = None,
         silent: bool = False,
     ) -> str:
+        """Posted for all in ``to`` to see; an answer to a command quotes it, an answer to a
+        button press is also its toast."""
         assert self.app is not None
-        pending = self._pending.get(reply_to or "")
-        if pending is not None and pending[2] is not None and ephemeral_for:
-            await _answer(pending[2], render.toast(message), alert=True)  # private to the presser
-            self._pending[reply_to or ""] = (pending[0], pending[1], None)
-            return ""
         chat_id = int(to.chat_id or to.account_id or 0)
+        pending = self._pending.get(reply_to or "")
         reply = None
-        if pending is not None and ephemeral_for:  # errors answer the person's own message
+        if pending is not None and pending[0] == chat_id:
             reply = ReplyParameters(pending[1], allow_sending_without_reply=True)
         try:
             sent = await self.app.bot.send_message(
@@ -283,6 +290,18 @@ class TelegramAdapter:
             await _answer(pending[2], render.toast(message))
             self._pending[reply_to or ""] = (pending[0], pending[1], None)
         return f"{sent.chat_id}|{sent.message_id}"
+
+    async def answer_press(self, press: str, message: RenderedMessage) -> bool:
+        """The :class:`~bot.adapter.PressAnswers` capability: an alert only the presser sees,
+        for a message that is plain text short enough for one."""
+        pending = self._pending.get(press)
+        text = render.alert(message)
+        if pending is None or pending[2] is None or text is None:
+            return False
+        if not await _answer(pending[2], text, alert=True):
+            return False
+        self._pending[press] = (pending[0], pending[1], None)
+        return True
 
     async def _attach(self, chat_id: int, message: RenderedMessage, silent: bool) -> None:
         """Files after the message (a CSV as a document, a PNG as a photo); a failed upload is
@@ -335,10 +354,15 @@ MEMBER_STATES = {"member", "administrator", "creator", "restricted"}
 
 
 def _memberships(update: Update) -> list[Event]:
-    """Joins and leaves: Telegram can't list a group's members, so the bot keeps track."""
+    """Joins and leaves of people (not bots): Telegram can't list a group's members, so the bot
+    keeps track."""
     found: list[Event] = []
     changed = update.chat_member
-    if changed is not None and changed.chat.type != "private":
+    if (
+        changed is not None
+        and changed.chat.type != "private"
+        and not changed.new_chat_member.user.is_bot
+    ):
         chat = ChatRef(PLATFORM, str(changed.chat.id), "group", changed.chat.title or "")
         member = changed.new_chat_member
         found.append(
@@ -354,12 +378,14 @@ def _memberships(update: Update) -> list[Event]:
     if message is not None and message.chat.type != "private":
         chat = _chat(message)
         for i, user in enumerate(message.new_chat_members or ()):
+            if user.is_bot:
+                continue
             found.append(
                 Membership(
                     PLATFORM, f"upd-{update.update_id}-j{i}", _account(user), chat, joined=True
                 )
             )
-        if message.left_chat_member is not None:
+        if message.left_chat_member is not None and not message.left_chat_member.is_bot:
             found.append(
                 Membership(
                     PLATFORM,
@@ -402,11 +428,13 @@ def _with_text_mentions(message: Message) -> str:
     return text
 
 
-async def _answer(query: CallbackQuery, text: str | None, *, alert: bool = False) -> None:
+async def _answer(query: CallbackQuery, text: str | None, *, alert: bool = False) -> bool:
     try:
         await query.answer(text=text or None, show_alert=alert)
     except TelegramError:
         log.debug("callback %s already answered or expired", query.id)
+        return False
+    return True
 
 
 def _failure(exc: TelegramError) -> DeliveryFailed:

@@ -10,6 +10,7 @@ from bot.markup import Span, Spans, plain_text
 from bot.messages import RenderedButton, RenderedMessage
 
 TEXT_LIMIT = 4096
+ALERT_LIMIT = 200  # characters of a callback query's answer
 ROW = 3  # buttons per row of an inline keyboard
 
 
@@ -51,6 +52,20 @@ def text(message: RenderedMessage) -> str:
         ]
     )
     return html.escape(visible[: TEXT_LIMIT // 2 - 1]) + "…"
+
+
+def alert(message: RenderedMessage) -> str | None:
+    """A message as a button's alert, which shows plain text only: ``None`` if it has what an
+    alert can't show (buttons, files, links) or is longer than Telegram takes."""
+    spans = [*message.text, *(s for _label, value in message.fields for s in value)]
+    spans += message.context
+    if message.buttons or message.files or any(s.link for s in spans):
+        return None
+    lines = [plain_text(message.text)]
+    lines += [f"{label}: {plain_text(value)}" for label, value in message.fields]
+    lines.append(plain_text(message.context))
+    text = "\n".join(line for line in lines if line)
+    return text if len(text) <= ALERT_LIMIT else None
 
 
 def toast(message: RenderedMessage) -> str:

@@ -149,9 +149,19 @@ def _check_roles(ctx: Context, req: Request) -> None:
         )
 
 
-async def audience(ctx: Context, req: Request) -> tuple[list[PersonRef], bool]:
-    """Who the notice is for (never the sender), and whether they were named (so each gets a
-    DM) rather than being this chat's members."""
+@dataclass
+class Audience:
+    """Who a notice is for (never the sender); ``named``: they were named, so each gets a DM,
+    rather than being this chat's members; ``unreached``/``members``: how many of the chat's
+    members the bot could not name, out of how many (Telegram can't list them)."""
+
+    people: list[PersonRef]
+    named: bool = False
+    unreached: int = 0
+    members: int = 0
+
+
+async def audience(ctx: Context, req: Request) -> Audience:
     named = list(req.people)
     if req.team is not None:
         if not ctx.team_exists(req.team):
@@ -162,16 +172,32 @@ async def audience(ctx: Context, req: Request) -> tuple[list[PersonRef], bool]:
                 )
             )
         named += await ctx.team(req.team)
-    found = named or ([] if ctx.chat.kind == "dm" else await ctx.members())
-    people = list({p.id: p for p in found if p.id != ctx.person.id}.values())
-    if not people:
-        raise UsageError(
-            _(
-                "No one to send it to — name people (@alice) or a team (team:eng); in a group "
-                "chat the bot knows only the people it has seen there"
-            )
+    if named or ctx.chat.kind == "dm":
+        found = Audience(_others(ctx, named), named=bool(named))
+    else:
+        members = await ctx.members()
+        found = Audience(_others(ctx, members), unreached=members.unreached, members=members.total)
+    if not found.people:
+        raise UsageError(_no_one(found))
+    return found
+
+
+def _others(ctx: Context, people: list[PersonRef]) -> list[PersonRef]:
+    return list({p.id: p for p in people if p.id != ctx.person.id}.values())
+
+
+def _no_one(found: Audience) -> Text:
+    if found.unreached:
+        return _(
+            "No one to send it to — none of the {n} other members of this chat has used the bot "
+            "here yet, so it can't reach them. Name people (@alice) or a team (team:eng), or ask "
+            "them to type a command here first (e.g. /help)",
+            n=found.unreached,
         )
-    return people, bool(named)
+    return _(
+        "No one to send it to — name people (@alice) or a team (team:eng); in a group chat the "
+        "bot knows only the people it has seen there"
+    )
 
 
 # --- posting ------------------------------------------------------------------------------------
@@ -179,7 +205,8 @@ async def audience(ctx: Context, req: Request) -> tuple[list[PersonRef], bool]:
 
 async def post(ctx: Context, req: Request) -> None:
     check(ctx, req)
-    people, named = await audience(ctx, req)
+    found = await audience(ctx, req)
+    people, named = found.people, found.named
     notice = Notice(
         chat_id=ctx.chat_id,
         sender_id=ctx.person.id,
@@ -201,12 +228,25 @@ async def post(ctx: Context, req: Request) -> None:
     if named:
         await _send_copies(ctx, notice, people)
     if req.ack or named:
-        mentions = [p.mention for p in people]
-        shown = view.names(mentions)
-        text = _("📢 #{id} went to {n}: {people}", id=notice.id, n=len(people), people=shown)
-        await ctx.reply(text, ephemeral=True)
+        await ctx.reply(_went_to(notice, found), ephemeral=True)
     await _set_timers(ctx, notice)
     await ctx.audit("notice.posted", {"notice": notice.id, "audience": len(people), "ack": req.ack})
+
+
+def _went_to(notice: Notice, found: Audience) -> Text:
+    """The sender's answer: who the notice went to, and how many members it could not reach."""
+    shown = view.names([p.mention for p in found.people])
+    text = _("📢 #{id} went to {n}: {people}", id=notice.id, n=len(found.people), people=shown)
+    if not (notice.ack and found.unreached):
+        return text
+    missed = _(
+        "⚠️ Not reached: {n} of this chat's {total} members, who have never used the bot here "
+        "(it can't tell who they are). Once they type a command here, e.g. /help, later notices "
+        "include them.",
+        n=found.unreached,
+        total=found.members,
+    )
+    return Text("{text}\n{missed}", {"text": text, "missed": missed})  # nothing to translate
 
 
 async def _send_copies(ctx: Context, notice: Notice, people: list[PersonRef]) -> None:

@@ -233,3 +233,29 @@ async def test_the_chats_language_is_read_again_after_a_while_for_other_instance
     finally:
         await one.close()
         await two.close()
+
+
+# --- what one person alone reads ----------------------------------------------------------------
+
+FLOW = """
+skills:
+  approvals:
+    flows:
+      leave:
+        title: {en: Leave, zh: 请假}
+        fields: {dates: {type: date_range}}
+        steps: [{approvers: [mike]}]
+"""
+
+
+async def test_a_private_reply_in_a_group_is_in_the_persons_language(deskmate):
+    from skills.approvals import skill as approvals
+
+    chat = await deskmate(tasks, approvals, config=TEAM + FLOW, start=START)
+    out = await chat.say("lin", "/request leave 12-01..12-02")  # an English group
+    assert [s.where for s in out] == ["dm @lin", "#general, only @lin", "dm @mike"]
+    assert out[0].text.startswith("📝 #1 请假 · @lin\n日期: 12月1日周二 至 12月2日周三（2 天）")
+    assert out[1].text == "📬 已私信发给你。"
+    assert out[2].text.startswith("📝 #1 Leave · @lin\nDates: Tue 1 Dec to Wed 2 Dec")
+    out = await chat.say("lin", "/task add Water the plants")  # for everyone: English
+    assert out[0].text.startswith("📋 #1 Water the plants\nAssignees: @lin")

@@ -226,7 +226,11 @@ class SlackBot:
 
 
 async def make_bot(
-    fake: FakeSlack, tmp_path: Path, mode: str = "http", extra: Sequence[Skill] = ()
+    fake: FakeSlack,
+    tmp_path: Path,
+    mode: str = "http",
+    extra: Sequence[Skill] = (),
+    database_url: str | None = None,
 ) -> SlackBot:
     skills = [s for name, s in installed_skills().items() if name != "standup"] + list(extra)
     schemas: dict[str, Any] = {s.name: s.config or NoOptions for s in skills}
@@ -236,7 +240,7 @@ async def make_bot(
         skill_schemas=schemas,
         known_roles=roles,
     )
-    config.storage.url = f"sqlite+aiosqlite:///{tmp_path / 'slack.db'}"
+    config.storage.url = database_url or f"sqlite+aiosqlite:///{tmp_path / 'slack.db'}"
     adapter = SlackAdapter(config.adapters.slack)
     bot = Bot(config, skills, adapters=[adapter])
     await bot.start()

@@ -22,8 +22,8 @@ How slack_sdk 3.47 sends requests (all of it is accepted here, on GET and POST a
 
 * ``chat.postMessage``/``chat.update``/``chat.postEphemeral``/``views.*``: POST with a JSON body,
   so ``blocks`` arrives as a list;
-* ``users.info``, ``conversations.members``, ``dnd.info``: GET with a query string (booleans as
-  ``"1"``/``"0"``);
+* ``users.info``, ``users.list``, ``conversations.members``, ``dnd.info``: GET with a query
+  string (booleans as ``"1"``/``"0"``);
 * most other methods (``auth.test``, ``conversations.open``, ``files.getUploadURLExternal``,
   ``files.completeUploadExternal`` whose ``files`` is a JSON string, ``apps.connections.open``):
   POST with the arguments in the query string and an empty form body;
@@ -244,6 +244,7 @@ class FakeSlack:
             "chat.update": self._chat_update,
             "conversations.open": self._conversations_open,
             "users.info": self._users_info,
+            "users.list": self._users_list,
             "conversations.members": self._conversations_members,
             "dnd.info": self._dnd_info,
             "files.getUploadURLExternal": self._files_get_upload_url,
@@ -333,6 +334,20 @@ class FakeSlack:
         if str(args.get("include_locale", "")).lower() in ("1", "true"):
             user["locale"] = data.get("locale", "en-US")
         return {"ok": True, "user": user}
+
+    def _users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Every user (by id), a page at a time (``limit``, ``cursor``), as users.info shows them
+        (with ``locale`` when ``include_locale`` is true)."""
+        ids = sorted(self.users)
+        start = int(args.get("cursor") or 0)
+        limit = int(args.get("limit") or 0) or len(ids) or 1
+        locale = args.get("include_locale", "")
+        page = [
+            self._users_info({"user": u, "include_locale": locale})["user"]
+            for u in ids[start : start + limit]
+        ]
+        next_cursor = str(start + limit) if start + limit < len(ids) else ""
+        return {"ok": True, "members": page, "response_metadata": {"next_cursor": next_cursor}}
 
     def _conversations_members(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = str(args.get("channel", ""))

@@ -113,6 +113,14 @@ async def test_users_members_dnd(fake_slack: FakeSlack, client: AsyncWebClient) 
     )
     assert rest["members"] == ["UBOT"]
 
+    listed = await client.users_list(limit=2, include_locale=True)
+    assert [u["id"] for u in listed["members"]] == sorted(fake_slack.users)[:2]
+    assert all("locale" in u for u in listed["members"])
+    cursor = listed["response_metadata"]["next_cursor"]
+    more = await client.users_list(limit=2, cursor=cursor)
+    assert [u["id"] for u in more["members"]] == sorted(fake_slack.users)[2:4]
+    assert fake_slack.calls_to("users.list")[0].http_verb == "GET"
+
     assert (await client.dnd_info(user="U1"))["dnd_enabled"] is False
     fake_slack.dnd["U2"] = {"dnd_enabled": True, "snooze_enabled": True, "snooze_endtime": 1}
     dnd = await client.dnd_info(user="U2")

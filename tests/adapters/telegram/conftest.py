@@ -26,12 +26,14 @@ ALICE = {
 }
 BOB = {"id": 1002, "is_bot": False, "first_name": "Bob", "username": "bob", "language_code": "en"}
 CAROL = {"id": 1003, "is_bot": False, "first_name": "Carol", "language_code": "zh-hans"}
+LENA = {"id": 1004, "is_bot": False, "first_name": "Lena", "username": "lena"}  # an announcer
 GROUP = {"id": -100, "type": "supergroup", "title": "Team"}
 CONFIG = """
 org: {{timezone: Asia/Shanghai}}
 people:
   - {{id: alice, accounts: {{telegram: "1001"}}, roles: [admin]}}
   - {{id: bob, accounts: {{telegram: "1002"}}}}
+  - {{id: lena, accounts: {{telegram: "1004"}}, roles: [announcer], language: zh}}
 adapters:
   console: {{enabled: false}}
   telegram:

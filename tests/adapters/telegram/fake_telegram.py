@@ -185,6 +185,8 @@ class FakeTelegram:
         self.chats: dict[int, dict[str, Any]] = {}  # Chat objects seen in helpers (or set), by id
         self.members: dict[tuple[int, int], dict[str, Any]] = {}  # (chat, user) -> ChatMember
         self.default_member_status = "member"  # getChatMember for pairs not in members
+        # getChatMemberCount by chat id; unset: the members above still in the chat, and the bot
+        self.member_counts: dict[int, int] = {}
         self.files: dict[str, bytes] = {}  # file_id -> bytes uploaded by the bot
         self.answered_callbacks: dict[str, dict[str, Any]] = {}  # callback id -> its args
         self.strict_edits = True  # 400 on edits of unknown or unchanged messages
@@ -587,6 +589,7 @@ class FakeTelegram:
             "getfile": self._get_file,
             "getchat": self._get_chat,
             "getchatmember": self._get_chat_member,
+            "getchatmembercount": self._get_chat_member_count,
         }
 
     # ---------------------------------------------------------------- methods
@@ -872,6 +875,16 @@ class FakeTelegram:
         else:
             user = self.users.get(user_id) or self._remember_user({"id": user_id})
         return {"status": self.default_member_status, "user": user}
+
+    async def _get_chat_member_count(self, call: Call) -> Any:
+        chat_id = self._target_chat(call)
+        if chat_id > 0:
+            return 2  # a private chat: the user and the bot
+        if chat_id in self.member_counts:
+            return self.member_counts[chat_id]
+        present = {"member", "administrator", "creator", "restricted"}
+        found = [m for (c, _u), m in self.members.items() if c == chat_id]
+        return sum(1 for m in found if m["status"] in present) + 1  # and the bot
 
 
 # -------------------------------------------------------------------- helpers

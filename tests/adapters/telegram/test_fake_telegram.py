@@ -274,6 +274,15 @@ async def test_get_chat_and_member(fake_telegram: FakeTelegram, app: Application
     assert admin.user.first_name == "Alice"
 
 
+async def test_get_chat_member_count(fake_telegram: FakeTelegram, app: Application) -> None:
+    assert await app.bot.get_chat_member_count(-100) == 1  # the bot alone
+    fake_telegram.set_member(-100, ALICE, "member")
+    fake_telegram.set_member(-100, {"id": 6}, "left")
+    assert await app.bot.get_chat_member_count(-100) == 2
+    fake_telegram.member_counts[-100] = 40
+    assert await app.bot.get_chat_member_count(-100) == 40
+
+
 async def test_wrong_token_is_unauthorized(fake_telegram: FakeTelegram) -> None:
     application = build_app(fake_telegram, token="999:WRONG")
     with pytest.raises(InvalidToken):

@@ -245,3 +245,36 @@ async def test_a_location_away_from_every_office_is_a_field_clock_in(fake_telegr
     fake.location(user=BOB, chat=None, latitude=39.9042, longitude=116.4074)
     answer = await fake.wait_for(lambda: sent_to(fake, 1002))
     assert "in the field (39.90420,116.40740)" in answer[0].args["text"]
+
+
+async def test_a_reply_refused_with_a_429_waits_as_told_and_comes_once(
+    fake_telegram, telegram: Bot
+):
+    fake = fake_telegram
+    loop = asyncio.get_running_loop()
+    fake.fail_next("sendMessage", retry_after=2)
+    fake.message(user=ALICE, chat=GROUP, text="/help help")
+    await fake.wait_for(lambda: sent_to(fake, -100))
+    refused_at = loop.time()
+    answer = await fake.wait_for(lambda: [c for c in sent_to(fake, -100) if c.status == 200], 8)
+    assert loop.time() - refused_at >= 2 - 0.05  # not inside the ban
+    assert "Help for /help" in answer[0].args["text"]
+    await asyncio.sleep(0.5)
+    assert [c.status for c in sent_to(fake, -100)] == [429, 200]
+
+
+async def test_a_private_answer_refused_with_a_429_reaches_the_dm_once_after_the_wait(
+    fake_telegram, telegram: Bot
+):
+    fake = fake_telegram
+    loop = asyncio.get_running_loop()
+    fake.fail_next("sendMessage", retry_after=2)  # the first send: the answer, to alice's DM
+    fake.message(user=ALICE, chat=GROUP, text="/attendance today")
+    await fake.wait_for(lambda: sent_to(fake, 1001))
+    refused_at = loop.time()
+    answer = await fake.wait_for(lambda: [c for c in sent_to(fake, 1001) if c.status == 200], 8)
+    assert loop.time() - refused_at >= 2 - 0.05
+    assert "workday today" in answer[0].args["text"]
+    await asyncio.sleep(0.5)
+    assert [c.status for c in sent_to(fake, 1001)] == [429, 200]
+    assert [c.args["text"] for c in sent_to(fake, -100)] == ["📬 Sent to you privately."]
