@@ -244,7 +244,7 @@ skills:
       leave:
         title: {en: Leave, zh: 请假}
         fields: {dates: {type: date_range}}
-        steps: [{approvers: [mike]}]
+        steps: [{approvers: [alice]}]
 """
 
 
@@ -253,7 +253,7 @@ async def test_a_private_reply_in_a_group_is_in_the_persons_language(deskmate):
 
     chat = await deskmate(tasks, approvals, config=TEAM + FLOW, start=START)
     out = await chat.say("lin", "/request leave 12-01..12-02")  # an English group
-    assert [s.where for s in out] == ["dm @lin", "#general, only @lin", "dm @mike"]
+    assert [s.where for s in out] == ["dm @lin", "#general, only @lin", "dm @alice"]
     assert out[0].text.startswith("📝 #1 请假 · @lin\n日期: 12月1日周二 至 12月2日周三（2 天）")
     assert out[1].text == "📬 已私信发给你。"
     assert out[2].text.startswith("📝 #1 Leave · @lin\nDates: Tue 1 Dec to Wed 2 Dec")
