@@ -12,10 +12,17 @@ Example:
 
 from bot.config import PersonHandle, StrictModel
 from bot.context import ChatTarget, Context, JobContext
-from bot.errors import BadValue, NotFound, PermissionDenied, UsageError, UserError
+from bot.errors import (
+    BadValue,
+    NotFound,
+    PermissionDenied,
+    UnknownPerson,
+    UsageError,
+    UserError,
+)
 from bot.i18n import Money, Text, _
 from bot.messages import Button, Field, File, Message
-from bot.params import DateRange, Flag, Opt, Rest, TimeRange
+from bot.params import DateRange, Flag, Label, Opt, Rest, TimeRange
 from bot.people import PersonRef
 from bot.policy import Decision, Notice
 from bot.skill import Skill
@@ -31,6 +38,7 @@ __all__ = [
     "File",
     "Flag",
     "JobContext",
+    "Label",
     "Message",
     "Money",
     "NotFound",
@@ -44,6 +52,7 @@ __all__ = [
     "StrictModel",
     "Text",
     "TimeRange",
+    "UnknownPerson",
     "UsageError",
     "UserError",
     "_",

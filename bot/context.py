@@ -304,6 +304,10 @@ class Context(JobContext):
             key=lambda c: c.name,
         )
 
+    def roles(self) -> dict[str, TextLike]:
+        """Every role people can be given, with what it is for (for help)."""
+        return self._bot.registry.role_descriptions()
+
     def usage(self, name: str) -> list[CommandSpec]:
         """The command called ``name`` and its sub-commands."""
         reg = self._bot.registry

@@ -20,6 +20,7 @@ from bot.config import Config, PersonConfig
 from bot.events import Account, ChatRef
 from bot.i18n import normalize_language
 from bot.people import PersonRef
+from bot.suggest import closest
 from storage.engine import after_commit
 from storage.models import Chat, ChatMember, Person, PlatformAccount
 
@@ -150,6 +151,39 @@ class Directory:
         if acc:
             return await self.get(session, acc.person_id)
         return await self.by_handle(session, username)
+
+    async def closest(
+        self, session: AsyncSession, platform: str, typed: str
+    ) -> tuple[str, str] | None:
+        """Whom an unknown ``@typed`` most likely meant: the person whose username here,
+        handle or display name (or a word of it: ``@erin`` for Erin Xu) is nearest. Returns
+        how to mention them here (``@bob``) and their name; ``None`` when nobody is close."""
+        people = (await session.exec(select(Person.id, Person.handle, Person.name))).all()
+        usernames = (
+            await session.exec(
+                select(PlatformAccount.person_id, PlatformAccount.username).where(
+                    PlatformAccount.platform == platform,
+                    col(PlatformAccount.username).is_not(None),
+                )
+            )
+        ).all()
+        typed_as = {person_id: str(username) for person_id, username in usernames}
+        known: dict[str, int] = {}  # a word people might type -> the person's id
+        for person_id, username in typed_as.items():
+            known.setdefault(username.lower(), person_id)
+        names = {row_id or 0: (handle, name) for row_id, handle, name in people}
+        for person_id, (handle, _name) in names.items():
+            known.setdefault(handle.lower(), person_id)
+        for person_id, (_handle, name) in names.items():
+            words = name.lower().split()
+            for word in ["".join(words), *words]:
+                known.setdefault(word, person_id)
+        meant = closest(typed.lower(), known)
+        if meant is None:
+            return None
+        pid = known[meant]
+        handle, name = names[pid]
+        return f"@{typed_as.get(pid, handle)}", name
 
     async def team(self, session: AsyncSession, name: str) -> list[PersonRef]:
         ids = (await session.exec(select(Person.id).where(Person.team == name))).all()

@@ -26,6 +26,10 @@ class UsageError(UserError):
         self.usage = usage
 
 
+class UnknownPerson(UsageError):
+    """A mention names nobody the bot knows; the text says whom it may have meant."""
+
+
 class PermissionDenied(UserError):
     """The person may not do this; the text says who may."""
 

@@ -18,6 +18,9 @@ answers a usage error naming the bad argument otherwise. Supported annotations:
 =============================  =====================================================
 
 A parameter with a default is optional; optional positional parameters may come in any order.
+Errors name a parameter as people know it: its :class:`Label` (``Annotated[int,
+Label(_("task number"))]``), else an option as typed (``due``), else its name made readable
+(``task_id`` -> ``task id``).
 """
 
 from __future__ import annotations
@@ -26,14 +29,14 @@ import inspect
 import itertools
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from types import NoneType, UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from bot import values
-from bot.errors import BadValue, RegistrationError, UsageError
-from bot.i18n import Money, _
+from bot.errors import BadValue, RegistrationError, UnknownPerson, UsageError
+from bot.i18n import Money, Text, TextLike, _
 from bot.people import PersonRef
 
 MAX_MENTIONS = 50
@@ -53,6 +56,14 @@ class Flag:
     (``Annotated[list[PersonRef] | None, Flag("+")]`` takes ``+@carol``)."""
 
     prefix: str
+
+
+@dataclass(frozen=True)
+class Label:
+    """A parameter's name as the people typing the command know it, for the errors that name
+    it: ``Annotated[int, Label(_("task number"))]`` (translated like any text)."""
+
+    text: TextLike
 
 
 class _RestMarker:
@@ -89,6 +100,12 @@ class Token:
 
 
 MentionResolver = Callable[[str], Awaitable[PersonRef | None]]
+# whom an unknown mention most likely meant: how to mention them and their name
+PersonSuggester = Callable[[str], Awaitable[tuple[str, str] | None]]
+
+
+async def _nobody(token: str) -> tuple[str, str] | None:
+    return None
 
 
 @dataclass
@@ -99,6 +116,7 @@ class ParseEnv:
     is_mention: Callable[[str], bool]
     resolve_mention: MentionResolver
     currency: str = "CNY"
+    closest_person: PersonSuggester = _nobody
 
 
 _QUOTES = {'"': '"', "“": "”", "「": "」", "'": "'"}
@@ -168,10 +186,15 @@ class Param:
     choices: tuple[str, ...] = ()
     placeholder: str = ""
     prefix: str | None = None  # a Flag
+    human: TextLike | None = None  # its Label
 
     @property
-    def label(self) -> str:
-        return self.option or self.name
+    def label(self) -> TextLike:
+        """How errors name it: its label, else the option as typed, else the name made
+        readable (``task_id`` -> ``task id``)."""
+        if self.human is not None:
+            return self.human
+        return self.option or self.name.strip("_").replace("_", " ")
 
 
 def _optional_inner(tp: Any) -> tuple[Any, bool]:
@@ -221,16 +244,17 @@ def params_of(func: Callable[..., Any]) -> list[Param]:
 
 
 def _param(p: inspect.Parameter, hint: Any, where: str) -> Param:
-    option, rest, prefix = None, False, None
+    option, rest, prefix, label = None, False, None, None
     if get_origin(hint) is Annotated:
         base, *meta = get_args(hint)
         for m in meta:
             option = m.name if isinstance(m, Opt) else option
             prefix = m.prefix if isinstance(m, Flag) else prefix
+            label = m.text if isinstance(m, Label) else label
             rest = rest or isinstance(m, _RestMarker)
         hint = base
     if prefix is not None:
-        return _flag(p, hint, prefix, where)
+        return _flag(p, hint, prefix, where, label)
     inner, _nullable = _optional_inner(hint)
     has_default = p.default is not inspect.Parameter.empty
     common: dict[str, Any] = {
@@ -238,6 +262,7 @@ def _param(p: inspect.Parameter, hint: Any, where: str) -> Param:
         "required": not has_default,
         "default": p.default if has_default else None,
         "option": option,
+        "human": label,
     }
     if rest:
         return Param(kind="rest", convert=None, placeholder=f"<{p.name}…>", **common)
@@ -257,7 +282,9 @@ def _param(p: inspect.Parameter, hint: Any, where: str) -> Param:
     raise RegistrationError(f"{where}: parameter {p.name!r} has an unsupported type {hint!r}")
 
 
-def _flag(p: inspect.Parameter, hint: Any, prefix: str, where: str) -> Param:
+def _flag(
+    p: inspect.Parameter, hint: Any, prefix: str, where: str, label: TextLike | None
+) -> Param:
     inner, _nullable = _optional_inner(hint)
     common: dict[str, Any] = {
         "name": p.name,
@@ -265,6 +292,7 @@ def _flag(p: inspect.Parameter, hint: Any, prefix: str, where: str) -> Param:
         "option": f"{prefix}{p.name}",
         "prefix": prefix,
         "default": None if p.default is inspect.Parameter.empty else p.default,
+        "human": label,
     }
     if get_origin(inner) is Literal:
         choices = tuple(str(c) for c in get_args(inner))
@@ -410,7 +438,10 @@ async def _fill_skipped(
                 continue
         else:
             if skipped and not leftover and not all(p.name in args for p in skipped):
-                first = next(p for p in skipped if p.name not in args)
+                left = [p for p in skipped if p.name not in args]
+                # a mention that names nobody: the person parameter says so (and whom it meant)
+                people = [p for p in left if p.kind in ("person", "people")]
+                first = people[0] if people and env.is_mention(tok.text) else left[0]
                 await _convert_one(first, tok.text, env)  # raises with that parameter's message
             leftover.append(tok)
     return leftover
@@ -446,9 +477,13 @@ async def _convert_one(p: Param, raw: str, env: ParseEnv, previous: Any = None) 
 
 async def parse_value(name: str, raw: str, annotation: Any, env: ParseEnv) -> Any:
     """One value as a command would read a parameter ``name: annotation`` (a form's field, a
-    ``key:value`` pair a skill reads itself). Raises :class:`UsageError` naming ``name``."""
+    ``key:value`` pair a skill reads itself). Raises :class:`UsageError` naming ``name`` as
+    given (the key people typed), or the :class:`Label` the annotation carries."""
     spec = inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=annotation)
-    return await _convert_one(_param(spec, annotation, name), raw.strip(), env)
+    param = _param(spec, annotation, name)
+    if param.human is None:
+        param = replace(param, human=name)
+    return await _convert_one(param, raw.strip(), env)
 
 
 async def _resolve_all(p: Param, raws: list[str], env: ParseEnv) -> list[PersonRef]:
@@ -462,13 +497,34 @@ async def _resolve_all(p: Param, raws: list[str], env: ParseEnv) -> list[PersonR
             )
         person = await env.resolve_mention(raw)
         if person is None:
-            raise UsageError(
-                _(
-                    "{arg}: unknown person {value} — mention someone the bot knows",
-                    arg=p.label,
-                    value=raw,
-                )
-            )
+            raise UnknownPerson(await _unknown_person(p, raw, env))
         if all(person.id != q.id for q in people):
             people.append(person)
     return people
+
+
+async def _unknown_person(p: Param, raw: str, env: ParseEnv) -> Text:
+    """Nobody known is mentioned so: suggest the nearest person, as they are mentioned here
+    (in a code span, so the suggestion pings nobody)."""
+    meant = await env.closest_person(raw)
+    if meant is None:
+        return _(
+            "{arg}: unknown person {value} — mention someone the bot knows",
+            arg=p.label,
+            value=raw,
+        )
+    mention, name = meant
+    if name.lower() == mention.lstrip("@").lower():
+        return _(
+            "{arg}: unknown person {value} — did you mean `{meant}`?",
+            arg=p.label,
+            value=raw,
+            meant=mention,
+        )
+    return _(
+        "{arg}: unknown person {value} — did you mean `{meant}` ({name})?",
+        arg=p.label,
+        value=raw,
+        meant=mention,
+        name=name,
+    )

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from bot.errors import RegistrationError
+from bot.i18n import TextLike, _
 from bot.policy import PolicyFunc
 from bot.skill import (
     ActionSpec,
@@ -17,6 +18,7 @@ from bot.skill import (
     Skill,
     TimerSpec,
 )
+from bot.suggest import closest
 
 
 class Registry:
@@ -86,6 +88,18 @@ class Registry:
             key=lambda c: c.name,
         )
 
+    def closest_command(self, name: str, text: str = "") -> str | None:
+        """The command someone most likely meant by an unknown ``/name text``: ``taks`` ->
+        ``task``; ``task ad`` -> ``task add`` (``name`` known, its first word not)."""
+        name = name.lower()
+        words = text.split(None, 1)
+        if self.subcommands(name):
+            subs = {c.name.split()[1]: c.name for c in self.subcommands(name)}
+            typed = closest(words[0].lower(), subs) if words else None
+            return subs[typed] if typed else None
+        first_words = {key.split()[0] for key in self.commands}
+        return closest(name, first_words)
+
     def top_level(self) -> list[str]:
         """Every first word of a command (``task`` for ``task add``), sorted."""
         return sorted({c.name.split()[0] for c in self.commands.values()})
@@ -120,3 +134,13 @@ class Registry:
 
     def roles(self) -> set[str]:
         return {"admin", *(r for s in self.skills.values() for r in s.roles)}
+
+    def role_descriptions(self) -> dict[str, TextLike]:
+        """Every role people can be given, with what it is for: ``admin``, then the skills'."""
+        described: dict[str, TextLike] = {"admin": ADMIN_ROLE}
+        for skill in self.skills.values():
+            described.update(skill.roles)
+        return described
+
+
+ADMIN_ROLE = _("May do everything, in every chat")

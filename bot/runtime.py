@@ -338,13 +338,30 @@ class Runtime:
     async def _command(
         self, session: AsyncSession, event: Command, sender: PersonRef, chat_id: int
     ) -> tuple[Context, Run]:
-        candidates = self.bot.registry.find_command(event.name, event.text)
+        registry = self.bot.registry
+        candidates = registry.find_command(event.name, event.text)
         if not candidates:
-            subs = self.bot.registry.subcommands(event.name.lower())
+            meant = registry.closest_command(event.name, event.text)  # "did you mean"
+            subs = registry.subcommands(event.name.lower())
+            if subs and meant:
+                typed = f"{event.name} {event.text.split()[0]}"
+                raise UsageError(
+                    _("There is no /{typed} — did you mean /{meant}?", typed=typed, meant=meant),
+                    usage=registry.commands[meant].usage,
+                )
             if subs:
                 usages = "\n".join(s.usage for s in subs)
                 raise UsageError(
                     _("/{name} needs one of:\n{usages}", name=event.name, usages=usages)
+                )
+            if meant:
+                raise NotFound(
+                    _(
+                        "Unknown command /{name} — did you mean /{meant}? Type /help to see "
+                        "the commands.",
+                        name=event.name,
+                        meant=meant,
+                    )
                 )
             raise NotFound(
                 _("Unknown command /{name} — type /help to see the commands.", name=event.name)
@@ -434,11 +451,18 @@ class Runtime:
                 return await self.bot.directory.by_account(session, platform, value)
             return await self.bot.directory.by_username(session, platform, value)
 
+        async def suggest(token: str) -> tuple[str, str] | None:
+            found = key(token)
+            if found is None or found[0] != "username":  # an account id: no name to compare
+                return None
+            return await self.bot.directory.closest(session, platform, found[1])
+
         return ParseEnv(
             when=When(self.bot.clock.now(), sender.tz),
             is_mention=lambda token: key(token) is not None,
             resolve_mention=resolve,
             currency=self.bot.config.org.currency,
+            closest_person=suggest,
         )
 
     def _form_problems(

@@ -103,3 +103,19 @@ def test_console_help_documents_the_transcript_format():
     assert "--log-file FILE" in result.output
     assert "--log-level [debug|info|warning|error]" in result.output
     assert "thrown away at the end" in result.output
+
+
+def test_check_config_refuses_an_unquoted_time_and_explains_a_syntax_error(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("skills:\n  clockin:\n    schedules:\n      day: {start: 9:00}\n")
+    result = CliRunner().invoke(main, ["check-config", str(path)])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[0] == (
+        f"{path}:4 skills.clockin.schedules.day.start: 9:00 without quotes is the number 540 in "
+        'YAML (it counts in base 60) — write it in quotes: "09:00"'
+    )
+    path.write_text("org:\n  name: Acme: Shanghai\n")
+    result = CliRunner().invoke(main, ["check-config", str(path)])
+    assert result.output.splitlines()[0].startswith(
+        f"{path}:2 a ':' where YAML cannot take one — quote a value that contains ': '"
+    )

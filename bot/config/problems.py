@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
+
+from bot.suggest import closest
 
 Loc = tuple[str | int, ...]
 Problem = tuple[Loc, str]
@@ -37,5 +38,5 @@ def _describe(value: Any) -> str:
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    close = closest(word, [str(c) for c in choices])
+    return f" (did you mean {close!r}?)" if close else ""

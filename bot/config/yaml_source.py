@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from bot.config.problems import Loc, Problem, _describe, _has
+from bot.config.syntax import base_sixty_problems, plain_syntax_error
 from bot.errors import ConfigError
 
 
@@ -33,9 +34,10 @@ def _read_yaml(
     try:
         root = loader.get_single_node()
         problems = _interpolate_nodes(root, environ) + _duplicate_keys(root)
+        problems += base_sixty_problems(list(_nodes(root)))  # 9:30 unquoted is 570
         data = loader.construct_document(root) if root is not None else {}
     except yaml.MarkedYAMLError as exc:
-        raise ConfigError([_syntax_problem(exc, filename)]) from None
+        raise ConfigError([plain_syntax_error(exc, filename)]) from None
     except yaml.YAMLError as exc:
         raise ConfigError([f"{filename}:1 {exc}"]) from None
     finally:
@@ -48,16 +50,6 @@ def _read_yaml(
             [f"{filename}:1 expected a mapping of sections (org:, people:, ...), got {got}"]
         )
     return root, data, problems
-
-
-def _syntax_problem(exc: yaml.MarkedYAMLError, filename: str) -> str:
-    mark = exc.problem_mark or exc.context_mark
-    line = mark.line + 1 if mark is not None else 1
-    message = exc.problem or exc.context or "invalid YAML"
-    if exc.problem and exc.context:
-        where = f" at line {exc.context_mark.line + 1}" if exc.context_mark is not None else ""
-        message += f" ({exc.context}{where})"
-    return f"{filename}:{line} {message}"
 
 
 def _nodes(node: yaml.Node | None, path: Loc = ()) -> Iterator[tuple[Loc, yaml.Node]]:

@@ -87,10 +87,13 @@ class Harness:
         return Outcome(await self.player.play(transcript.SetTime(when)))
 
     async def run(self, script: str) -> str:
-        """Play a transcript; return what the console would print."""
+        """Play a transcript; return what the console would print (a card edited in place
+        headed ``deskmate (edited):``)."""
         out = []
         for step in transcript.parse(script, ZoneInfo(self.bot.config.org.timezone)):
-            out += [format_sent(sent) for sent in await self.player.play(step)]
+            before = {sent.ref for sent in self.adapter.sent}
+            changed = await self.player.play(step)
+            out += [format_sent(sent, edited=sent.ref in before) for sent in changed]
         return "\n".join(out)
 
     def inbox(self, who: str) -> list[Sent]:

@@ -118,6 +118,16 @@ async def today(ctx: Context, scope: Scope) -> Message:
     people = _who(ctx, scope.people)
     now = ctx.now()
     pairs = await today_rows(ctx, people)
+    if not pairs and scope.single and not people[0].scheduled:
+        return Message(
+            _(
+                "You have no work schedule, so there is no workday to show today; your "
+                "clock-ins still count (/attendance shows them). An admin sets schedules in "
+                "the config."
+            )
+        )
+    if not pairs and scope.single:
+        return Message(_("Today is not a workday for you."))
     if not pairs:
         return Message(_("Nobody in {who} has a workday today.", who=scope.title))
     at = now.astimezone(ctx.person.tz).time().replace(second=0, microsecond=0)

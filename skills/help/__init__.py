@@ -1,4 +1,4 @@
-"""/help — the commands, generated from the registry of included skills."""
+"""/help — the commands and the roles, generated from the registry of included skills."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ from pathlib import Path
 
 from bot import Context, Message, Rest, Skill, _
 from bot.errors import NotFound
+from bot.i18n import Text
+from bot.markup import Lines
+from bot.suggest import closest
 
 skill = Skill(
     "help",
@@ -16,14 +19,19 @@ skill = Skill(
 
 @skill.command("help", help=_("List the commands, or show how to use one: /help task"))
 async def show_help(ctx: Context, topic: Rest = "") -> None:
-    """``/help`` lists every command; ``/help <command>`` shows its usage and sub-commands."""
+    """``/help`` lists every command and the roles; ``/help <command>`` shows its usage and
+    sub-commands."""
     if topic:
         await ctx.reply(_command_help(ctx, topic.strip().lstrip("/").lower()))
         return
-    lines = [f"/{c.name} — {ctx.t(c.help)}" for c in ctx.commands()]
+    lines = [_command_line(ctx, c.name, c.help, c.requires) for c in ctx.commands()]
     await ctx.reply(
         Message(
-            _("*Commands*\n{lines}", lines="\n".join(lines)),
+            _(
+                "*Commands*\n{lines}\n\n{roles}",
+                lines=Lines(lines),
+                roles=_roles(ctx),
+            ),
             context=_(
                 "Type /help <command> for details, e.g. /help {example}",
                 example=_example(ctx),
@@ -32,12 +40,47 @@ async def show_help(ctx: Context, topic: Rest = "") -> None:
     )
 
 
+def _command_line(ctx: Context, name: str, help: Text | str, role: str | None) -> str:
+    """``/task add — Assign a task…``; a command only some may use names the role."""
+    line = f"/{name} — {ctx.t(help)}"
+    return f"{line} ({role})" if role else line
+
+
+def _roles(ctx: Context) -> Text:
+    """The roles people can be given, what each is for, and the reader's own."""
+    lines = [f"{name} — {ctx.t(text)}" for name, text in sorted(ctx.roles().items())]
+    mine = sorted(ctx.person.roles)
+    yours = (
+        _("Your roles: {roles}", roles=", ".join(mine))
+        if mine
+        else _("You have no role; an admin gives them in the config (people: roles:).")
+    )
+    return _("*Roles*\n{lines}\n{yours}", lines=Lines(lines), yours=yours)
+
+
 def _command_help(ctx: Context, name: str) -> Message:
     specs = ctx.usage(" ".join(name.split()[:2]))
     if not specs:
-        raise NotFound(_("Unknown command /{name} — type /help to see the commands.", name=name))
-    lines = [f"{spec.usage}\n    {ctx.t(spec.help)}" for spec in specs]
+        raise NotFound(_unknown(ctx, name))
+    lines = []
+    for spec in specs:
+        lines.append(f"{spec.usage}\n    {ctx.t(spec.help)}")
+        if spec.requires:
+            lines.append("    " + ctx.t(_("Only for the {role} role.", role=spec.requires)))
     return Message(_("*Help for /{name}*\n{lines}", name=name, lines="\n".join(lines)))
+
+
+def _unknown(ctx: Context, name: str) -> Text:
+    """Unknown command, with the nearest one when some is close (``taks`` -> ``task``)."""
+    names = {c.name for c in ctx.commands()} | {c.name.split()[0] for c in ctx.commands()}
+    meant = closest(name, names)
+    if meant:
+        return _(
+            "Unknown command /{name} — did you mean /{meant}? Type /help to see the commands.",
+            name=name,
+            meant=meant,
+        )
+    return _("Unknown command /{name} — type /help to see the commands.", name=name)
 
 
 def _example(ctx: Context) -> str:

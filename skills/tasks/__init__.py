@@ -20,6 +20,7 @@ from bot import (
     DateRange,
     Flag,
     JobContext,
+    Label,
     NotFound,
     Opt,
     PersonRef,
@@ -28,7 +29,7 @@ from bot import (
     UsageError,
     _,
 )
-from skills.tasks import flow, report, store, view
+from skills.tasks import flow, mentions, report, store, view
 from skills.tasks.config import TasksConfig
 from skills.tasks.models import Task, TaskAssignee, TaskFollower
 
@@ -47,13 +48,16 @@ skill.digest_label("update", _("{n} task update"), _("{n} task updates"))
 
 Priority = Annotated[Literal["high", "urgent"] | None, Flag("!")]
 People = Annotated[list[PersonRef] | None, Opt("cc")]
+# parameters as errors name them ("task number: 'one' is not a whole number")
+TaskNumber = Annotated[int, Label(_("task number"))]
+Note = Annotated[Rest, Label(_("note"))]
 
 
 @skill.command("task add", help=_("Assign a task: /task add @bob Ship the report due:fri"))
 async def add(
     ctx: Context,
-    assignees: list[PersonRef] | None = None,
-    title: Rest = "",
+    assignees: Annotated[list[PersonRef] | None, Label(_("assignees"))] = None,
+    title: Annotated[Rest, Label(_("title"))] = "",
     due: Annotated[datetime | None, Opt("due")] = None,
     cc: People = None,
     priority: Priority = None,
@@ -63,6 +67,8 @@ async def add(
         raise UsageError(_("Give the task a title, e.g. /task add @bob Ship the report due:fri"))
     flow.check_title(ctx, title)
     flow.check_due(due, ctx.now())
+    if not assignees:  # "写周报 @bob": people named after the title are the assignees
+        title, assignees = await mentions.people_after_title(ctx, title)
     people = assignees or [ctx.person]
     task = Task(
         chat_id=ctx.chat_id,
@@ -95,37 +101,37 @@ async def add(
 
 
 @skill.command("task start", help=_("Start a task assigned to you: /task start 12"))
-async def start(ctx: Context, task_id: int) -> None:
+async def start(ctx: Context, task_id: TaskNumber) -> None:
     await flow.start(ctx, await _task(ctx, task_id))
 
 
 @skill.command("task done", help=_("Finish a task, with a note if you like: /task done 12 sent"))
-async def done(ctx: Context, task_id: int, note: Rest = "") -> None:
+async def done(ctx: Context, task_id: TaskNumber, note: Note = "") -> None:
     await flow.finish(ctx, await _task(ctx, task_id), note)
 
 
 @skill.command("task close", help=_("Declare a whole task done (creator or admin): /task close 12"))
-async def close(ctx: Context, task_id: int, note: Rest = "") -> None:
+async def close(ctx: Context, task_id: TaskNumber, note: Note = "") -> None:
     await flow.close(ctx, await _task(ctx, task_id), note)
 
 
 @skill.command("task cancel", help=_("Cancel a task you created: /task cancel 12"))
-async def cancel(ctx: Context, task_id: int) -> None:
+async def cancel(ctx: Context, task_id: TaskNumber) -> None:
     await flow.cancel(ctx, await _task(ctx, task_id))
 
 
 @skill.command("task reopen", help=_("Reopen a finished or cancelled task: /task reopen 12"))
-async def reopen(ctx: Context, task_id: int) -> None:
+async def reopen(ctx: Context, task_id: TaskNumber) -> None:
     await flow.reopen(ctx, await _task(ctx, task_id))
 
 
 @skill.command("task nudge", help=_("Remind the assignees who are not done (催办): /task nudge 12"))
-async def nudge(ctx: Context, task_id: int) -> None:
+async def nudge(ctx: Context, task_id: TaskNumber) -> None:
     await flow.nudge(ctx, await _task(ctx, task_id))
 
 
 @skill.command("task show", help=_("A task's card and history: /task show 12"))
-async def show(ctx: Context, task_id: int) -> None:
+async def show(ctx: Context, task_id: TaskNumber) -> None:
     shown = await _task(ctx, task_id)
     events = await store.history(ctx.session, shown.id)
     names = {p.id: p.mention for p in await ctx.people(list({e.person_id for e in events}))}
@@ -136,7 +142,7 @@ async def show(ctx: Context, task_id: int) -> None:
 @skill.command("task edit", help=_('Change a task: /task edit 12 due:mon title:"…" +@carol -@bob'))
 async def edit(
     ctx: Context,
-    task_id: int,
+    task_id: TaskNumber,
     due: Annotated[datetime | None, Opt("due")] = None,
     title: Annotated[str | None, Opt("title")] = None,
     add: Annotated[list[PersonRef] | None, Flag("+")] = None,
@@ -151,10 +157,12 @@ async def edit(
 @skill.command("task list", help=_("Tasks of this chat: /task list mine open week"))
 async def list_(
     ctx: Context,
-    scope: Literal["mine", "assigned", "created", "chat"] = "mine",
-    person: PersonRef | None = None,
-    state: Literal["open", "done", "late", "all"] = "open",
-    period: DateRange | None = None,
+    scope: Annotated[
+        Literal["mine", "assigned", "created", "chat"], Label(_("whose tasks"))
+    ] = "mine",
+    person: Annotated[PersonRef | None, Label(_("person"))] = None,
+    state: Annotated[Literal["open", "done", "late", "all"], Label(_("status"))] = "open",
+    period: Annotated[DateRange | None, Label(_("dates"))] = None,
 ) -> None:
     await ctx.reply(await report.listing(ctx, scope, person, state, period))
 
@@ -162,8 +170,8 @@ async def list_(
 @skill.command("task report", help=_("Who did what: /task report month (with a CSV)"))
 async def report_(
     ctx: Context,
-    period: DateRange | None = None,
-    person: PersonRef | None = None,
+    period: Annotated[DateRange | None, Label(_("dates"))] = None,
+    person: Annotated[PersonRef | None, Label(_("person"))] = None,
     team: Annotated[str | None, Opt("team")] = None,
 ) -> None:
     await ctx.reply(await report.figures(ctx, period, person, team))
@@ -200,7 +208,7 @@ async def remind_overdue(ctx: JobContext, key: str, payload: dict[str, int]) -> 
     await flow.overdue(ctx, payload["task"])
 
 
-async def _task(ctx: Context, task_id: int) -> store.TaskView:
+async def _task(ctx: Context, task_id: TaskNumber) -> store.TaskView:
     """A task seen from here: its own chat, or a DM of someone it involves. Other chats' tasks
     are never shown."""
     task = await ctx.session.get(Task, task_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,8 @@ async def listing(
     query = store.ListQuery(ctx.chat_id, scope, state, ctx.person, person, span, ctx.now())
     tasks, total = await store.list_tasks(ctx.session, query, limit=SHOWN)
     who = person.mention if person else SCOPES[scope]
+    if not tasks and scope == "mine" and person is None:
+        return await _none_of_mine(ctx, query)
     if not tasks:
         return Message(_("No {state} tasks for {who} here.", state=STATE_NAMES[state], who=who))
     lines = [
@@ -47,6 +50,27 @@ async def listing(
         )
     return Message(
         text, context=note, files=[File("tasks.csv", _tasks_csv(views, ctx), "text/csv")]
+    )
+
+
+async def _none_of_mine(ctx: Context, query: store.ListQuery) -> Message:
+    """Nothing is assigned to the sender: say what "mine" covers, and how to see the tasks of
+    this chat and the ones they created (a creator's tasks are assigned to others)."""
+    state = STATE_NAMES[query.state]
+    _none, in_chat = await store.list_tasks(ctx.session, replace(query, scope="chat"), limit=0)
+    if not in_chat:
+        return Message(_("No {state} tasks in this chat.", state=state))
+    _none, created = await store.list_tasks(ctx.session, replace(query, scope="created"), limit=0)
+    return Message(
+        _(
+            "No {state} tasks assigned to you here (“mine” is what you are assigned).\n"
+            "This chat has {n}: /task list chat {word} — {created} of them created by you: "
+            "/task list created {word}",
+            state=state,
+            n=in_chat,
+            created=created,
+            word=query.state,
+        )
     )
 
 

@@ -25,6 +25,7 @@ from bot.config import (
 )
 from bot.errors import ConfigError
 from bot.i18n import LANGUAGES
+from skills.clockin.config import ClockinConfig
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "config"
 ENV = {
@@ -318,7 +319,42 @@ def test_a_duplicate_key_is_reported() -> None:
 
 def test_yaml_syntax_error() -> None:
     assert problems("org:\n  name: Acme\n  workdays: [mon, tue\nstorage: {}\n") == [
-        "config.yaml:4 expected ',' or ']', but got ':' (while parsing a flow sequence at line 3)"
+        "config.yaml:3 the list opened with '[' on this line is not closed properly (YAML "
+        "noticed at line 4) — close it with ']', separate items with ',' and quote values that "
+        "contain ',' or ': '"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("org:\n  name: Acme: Shanghai\n", "config.yaml:2 a ':' where YAML cannot take one"),
+        ("org:\n  name: x\n   currency: CNY\n", "config.yaml:3 a ':' where YAML cannot take one"),
+        ("org:\n\tname: x\n", "config.yaml:2 a tab character — YAML indents with spaces only"),
+        ('org:\n  name: "Acme\npeople: []\n', "config.yaml:2 a quoted value that starts on this"),
+        ("people:\n  - id: a\n  id: b\n", "config.yaml:3 this line's indentation does not fit"),
+        ("org:\n  name: @acme\n", "config.yaml:2 a value cannot start with @ — put the value in"),
+        ("org: {name: x\npeople: []\n", "config.yaml:1 the mapping opened with '{' on this"),
+        ("org:\n  name: *acme\n", "config.yaml:2 *acme refers to an anchor &acme that is not"),
+        ('org:\n  name: "a\\q"\n', "config.yaml:2 \\q is not an escape in double quotes"),
+    ],
+)
+def test_yaml_syntax_errors_say_in_plain_words_what_is_wrong_where(text, problem) -> None:
+    found = problems(text)
+    assert len(found) == 1
+    assert found[0].startswith(problem), found[0]
+
+
+def test_an_unquoted_time_read_as_a_base_60_number_is_refused_with_the_fix() -> None:
+    schema = {"clockin": ClockinConfig}
+    text = "skills:\n  clockin:\n    summaries:\n      - {chat: 'console:general', at: 9:30}\n"
+    assert problems(text, skill_schemas=schema) == [
+        "config.yaml:4 skills.clockin.summaries[0].at: 9:30 without quotes is the number 570 "
+        'in YAML (it counts in base 60) — write it in quotes: "09:30"'
+    ]
+    assert problems("org:\n  name: 18:00\n") == [
+        "config.yaml:2 org.name: 18:00 without quotes is the number 1080 in YAML (it counts in "
+        'base 60) — write it in quotes: "18:00"'
     ]
 
 

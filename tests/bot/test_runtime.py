@@ -30,9 +30,34 @@ async def test_a_command_gets_one_reply_in_the_chat(chat):
 
 
 async def test_unknown_command_says_so_only_to_the_sender(chat):
+    out = await chat.say("alice", "/zzz")
+    assert out.one().where == "#general, only @alice"
+    assert out.one().text == "Unknown command /zzz — type /help to see the commands."
+
+
+async def test_a_mistyped_command_suggests_the_nearest_in_the_readers_language(chat):
     out = await chat.say("alice", "/pnig")
     assert out.one().where == "#general, only @alice"
-    assert out.one().text == "Unknown command /pnig — type /help to see the commands."
+    assert out.one().text == (
+        "Unknown command /pnig — did you mean /ping? Type /help to see the commands."
+    )
+    assert (await chat.say("bob", "/asign @bob x")).one().text == (
+        "没有 /asign 这个命令 — 是不是想输入 /assign？输入 /help 查看所有命令。"
+    )
+
+
+async def test_a_mistyped_sub_command_suggests_the_nearest_with_its_usage(deskmate):
+    from skills.tasks import skill as tasks
+    from tests.skills.test_tasks import TEAM
+
+    chat = await deskmate(tasks, config=TEAM)
+    assert (await chat.say("mike", "/task ad @bob Ship it")).one().text == (
+        "There is no /task ad — did you mean /task add?\n"
+        "Usage: /task add [@person…] [<title…>] [due:<date>] [cc:@person…] [!high|urgent]"
+    )
+    assert await chat.count("tasks") == 0
+    out = (await chat.say("mike", "/task zzz")).one().text
+    assert out.startswith("/task needs one of:\n/task add ")
 
 
 async def test_bad_argument_is_named_with_the_usage_and_nothing_changes(chat):
@@ -148,8 +173,8 @@ async def test_every_parameter_type(chat):
 
 
 async def test_chinese_reader_gets_chinese_errors(chat):
-    out = await chat.say("bob", "/pnig")
-    assert out.one().text == "没有 /pnig 这个命令 — 输入 /help 查看所有命令。"
+    out = await chat.say("bob", "/zzz")
+    assert out.one().text == "没有 /zzz 这个命令 — 输入 /help 查看所有命令。"
 
 
 async def test_options_never_leak_into_free_text(chat):
@@ -260,3 +285,42 @@ async def test_events_wait_briefly_for_answers_a_platform_is_waiting_for(chat):
     with chat.bot.answers.answering():  # an answer that never ends holds nothing up for long
         await asyncio.wait_for(chat.say("alice", "/note anyway"), 2)
     assert await chat.count("sample_notes") == 2
+
+
+async def test_errors_name_a_parameter_by_its_label_or_its_name_made_readable(deskmate):
+    from typing import Annotated
+
+    from bot import Label
+
+    shop = Skill("shop", description=_("Shop"))
+
+    @shop.command("order", help=_("An order"))
+    async def order(
+        ctx: Context, order_id: int, copies: Annotated[int, Label(_("copies"))] = 1
+    ) -> None:
+        await ctx.reply(_("Order {id}", id=order_id))
+
+    @shop.command("pick", help=_("Read a key:value pair as a skill does"))
+    async def pick(ctx: Context, pair: str) -> None:
+        key, _sep, raw = pair.partition(":")
+        await ctx.reply(_("{n}", n=await ctx.parse(key, raw, int)))
+
+    chat = await deskmate(shop)
+    assert (await chat.say("alice", "/order")).one().text.startswith("order id is missing\n")
+    assert (
+        (await chat.say("alice", "/order x"))
+        .one()
+        .text.startswith("order id: 'x' is not a whole number")
+    )
+    assert (
+        (await chat.say("alice", "/order 3 many"))
+        .one()
+        .text.startswith("copies: 'many' is not a whole number")
+    )
+    assert (
+        (await chat.say("alice", "/pick max_rows:lots"))
+        .one()
+        .text.startswith(
+            "max_rows: 'lots' is not a whole number"  # the key as typed
+        )
+    )

@@ -137,6 +137,18 @@ async def test_today_shows_the_team_to_its_lead(deskmate):
     assert mine.splitlines()[1:] == ["@alice · 09:00–… · at work"]
 
 
+async def test_today_without_a_schedule_or_on_a_day_off_says_so_plainly(deskmate):
+    chat = await deskmate(clockin, fake_approvals, config=TEAM)
+    assert (await chat.say("eve", "/attendance today", dm=True)).one().text == (
+        "You have no work schedule, so there is no workday to show today; your clock-ins "
+        "still count (/attendance shows them). An admin sets schedules in the config."
+    )
+    await chat.set_time(utc(2026, 11, 29, 2, 0))  # Sunday
+    assert (await chat.say("alice", "/attendance today", dm=True)).one().text == (
+        "Today is not a workday for you."
+    )
+
+
 # --- permissions and bad input ------------------------------------------------------------------
 
 

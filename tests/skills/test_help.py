@@ -34,3 +34,33 @@ async def test_help_in_chinese(deskmate):
     assert (
         text == "/help 的用法\n/help [<topic…>]\n    列出所有命令，或查看某个命令的用法：/help task"
     )
+
+
+async def test_help_lists_the_roles_with_what_each_is_for_and_the_readers_own(deskmate):
+    people = """
+people:
+  - {id: alice, accounts: {console: alice}}
+  - {id: rita, accounts: {console: rita}, roles: [reviewer], language: zh}
+"""
+    chat = await deskmate(sample, config=people)
+    text = (await chat.say("alice", "/help")).one().text
+    assert "\n/review — Only reviewers (reviewer)\n" in text
+    assert (
+        "\n\nRoles\n"
+        "admin — May do everything, in every chat\n"
+        "reviewer — May review\n"
+        "You have no role; an admin gives them in the config (people: roles:).\n"
+    ) in text
+    zh = (await chat.say("rita", "/help")).one().text
+    assert "\n\n角色\nadmin — 可以做所有事，在所有聊天里\n" in zh
+    assert "\n你的角色：reviewer\n" in zh
+    review = (await chat.say("alice", "/help review")).one().text
+    assert review.endswith("Only for the reviewer role.")
+
+
+async def test_help_for_a_mistyped_command_suggests_the_nearest(deskmate):
+    chat = await deskmate(sample)
+    out = (await chat.say("alice", "/help asign")).one()
+    assert out.text == (
+        "Unknown command /asign — did you mean /assign? Type /help to see the commands."
+    )

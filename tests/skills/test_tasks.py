@@ -313,8 +313,9 @@ async def test_notifications_respect_quiet_hours(deskmate):
         ("/task add " + "@bob " * 200 + "Too many", "assignees: at most 50 people at once"),
         ("/task add @bob " + "x" * 10_000, "The title is 10000 characters long"),
         ("/task add @nobody Ship it", "assignees: unknown person @nobody"),
-        ("/task start one", "task_id: 'one' is not a whole number"),
-        ("/task list sideways", "scope: 'sideways' is not one of mine"),
+        ("/task start one", "task number: 'one' is not a whole number — e.g. 12"),
+        ("/task start", "task number is missing\nUsage: /task start <number>"),
+        ("/task list sideways", "whose tasks: 'sideways' is not one of mine, assigned"),
     ],
 )
 async def test_bad_input_is_explained_and_changes_nothing(chat, command, error):
@@ -323,3 +324,76 @@ async def test_bad_input_is_explained_and_changes_nothing(chat, command, error):
     assert out.one().text.startswith(error)
     assert await chat.count("tasks") == 0
     assert await chat.count("outbox") == 0
+
+
+async def test_errors_name_the_parameters_as_people_know_them_in_their_language(deskmate):
+    wang = "  - {id: wang, accounts: {console: wang}, language: zh}\n"
+    chat = await deskmate(tasks, config=TEAM + wang)
+    assert (
+        (await chat.say("wang", "/task done one"))
+        .one()
+        .text.startswith("任务编号：“one”不是整数 — 例如 12")
+    )
+    assert (
+        (await chat.say("wang", "/task list sideways"))
+        .one()
+        .text.startswith("谁的任务：'sideways' 不是 mine, assigned, created, chat 之一")
+    )
+
+
+async def test_an_unknown_person_suggests_the_nearest_by_handle_or_name(deskmate):
+    erin = "  - {id: exu, name: Erin Xu, accounts: {console: exu}}\n"
+    wang = "  - {id: wang, accounts: {console: wang}, language: zh}\n"
+    chat = await deskmate(tasks, config=TEAM + erin + wang, start=START)
+    out = (await chat.say("mike", "/task add @bobb Ship it")).one()
+    assert out.where == "#general, only @mike"
+    assert out.text.startswith("assignees: unknown person @bobb — did you mean @bob?\nUsage: ")
+    out = (await chat.say("mike", "/task add @Erin Xu Ship it")).one()
+    assert out.text.startswith("assignees: unknown person @Erin — did you mean @exu (Erin Xu)?")
+    out = (await chat.say("wang", "/task list @erinxu")).one()
+    assert out.text.startswith("人员：不认识 @erinxu — 你是说 @exu（Erin Xu）吗？")
+    assert (
+        (await chat.say("mike", "/task add @zzzz Ship it"))
+        .one()
+        .text.startswith("assignees: unknown person @zzzz — mention someone the bot knows")
+    )
+    assert await chat.count("tasks") == 0
+
+
+async def test_people_named_after_the_title_are_the_assignees(chat):
+    out = await chat.say("mike", "/task add 写周报 @bob @carol due:下周一")
+    assert out[0].text.startswith("📋 #1 写周报\nAssignees: @bob, @carol\nDue: Mon 30 Nov 18:00")
+    assert chat.inbox("bob")[-1].text.startswith("📋 @mike assigned you #1 写周报 — due")
+    named_first = await chat.say("mike", "/task add @alice Pair with @bob")
+    assert named_first[0].text.startswith("📋 #2 Pair with @bob\nAssignees: @alice\n")
+
+
+async def test_a_mention_inside_a_title_is_asked_about_and_changes_nothing(chat):
+    out = (await chat.say("mike", "/task add Call @bob about the report due:fri")).one()
+    assert out.where == "#general, only @mike"
+    assert out.text == (
+        "Who is this task for? To assign @bob, put them first: "
+        "/task add @bob Call about the report\n"
+        "To keep them in the title of a task for you: /task add @mike Call @bob about the report"
+    )
+    typo = (await chat.say("mike", "/task add 写周报 @bobb")).one().text
+    assert typo.startswith("assignees: unknown person @bobb — did you mean @bob?")
+    assert await chat.count("tasks") == 0
+    assert await chat.count("outbox") == 0
+
+
+async def test_a_creators_empty_list_says_what_mine_covers_and_how_to_see_the_chats(chat):
+    assert (await chat.say("mike", "/task list late")).one().text == "No late tasks in this chat."
+    await chat.say("mike", "/task add @bob Ship it due:today")
+    await chat.say("alice", "/task add @bob Check it due:today")
+    await chat.advance("1d")
+    assert (await chat.say("mike", "/task list late")).one().text == (
+        "No late tasks assigned to you here (“mine” is what you are assigned).\n"
+        "This chat has 2: /task list chat late — 1 of them created by you: "
+        "/task list created late"
+    )
+    assert (
+        (await chat.say("mike", "/task list created late"))
+        .one()
+        .text.startswith("📋 Tasks for what you created (late): 1")
+    )

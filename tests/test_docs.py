@@ -1,0 +1,18 @@
+"""The examples of docs/writing-skills.md work as written."""
+
+import re
+from pathlib import Path
+
+DOC = (Path(__file__).parent.parent / "docs" / "writing-skills.md").read_text(encoding="utf-8")
+
+
+def python_blocks(section: str) -> list[str]:
+    part = DOC.split(f"## {section}")[1].split("\n## ")[0]
+    return re.findall(r"```python\n(.*?)```", part, re.S)
+
+
+async def test_the_live_card_example_and_its_test(deskmate):
+    skill_code, test_code = python_blocks("4a. Live cards")
+    namespace: dict = {}
+    exec(skill_code + "\n" + test_code, namespace)
+    await namespace["test_away_card_is_edited_in_place"](deskmate)
