@@ -124,11 +124,10 @@ async def lang(ctx: Context, language: str = "") -> None:
     wanted = language.strip().lower()
     chosen = None if wanted in ("", DEFAULT) else normalize_language(wanted)
     if wanted not in ("", DEFAULT) and chosen is None:
-        raise UsageError(
+        raise UsageError(  # what was typed is not repeated: it may be a whole paste
             _(
-                "'{value}' is not a language I speak — use {languages} (or default to undo "
-                "a setting made here), e.g. /deskmate lang zh",
-                value=language,
+                "That is not a language I speak — use {languages} (or default to undo a "
+                "setting made here), e.g. /deskmate lang zh",
                 languages=[f"{code} ({_name(code)})" for code in LANGUAGES],
             )
         )

@@ -137,7 +137,7 @@ async def test_others_are_refused_with_who_may_and_nothing_changes(chat):
 async def test_a_language_deskmate_does_not_speak_is_refused_and_changes_nothing(chat):
     out = await chat.say("mike", "/deskmate lang fr")
     assert out.one().text == (
-        "“fr”不是我支持的语言 —— 请用 en (English)、zh (中文)（或用 default 撤销在本群的设置），"
+        "我不支持这种语言 —— 请用 en (English)、zh (中文)（或用 default 撤销在本群的设置），"
         "例如 /deskmate lang zh"
     )  # an answer for mike alone: in his language
     assert out.one().where == "#general, only @mike"
