@@ -40,15 +40,19 @@ async def show_help(ctx: Context, topic: Rest = "") -> None:
     )
 
 
-def _command_line(ctx: Context, name: str, help: Text | str, role: str | None) -> str:
-    """``/task add — Assign a task…``; a command only some may use names the role."""
-    line = f"/{name} — {ctx.t(help)}"
-    return f"{line} ({role})" if role else line
+def _command_line(ctx: Context, name: str, help: Text | str, role: str | None) -> Text:
+    """``/task add — Assign a task…``; a command only some may use names the role. Texts are
+    nested, not rendered here: the reader may be the whole group, in its language."""
+    line = Text("/{name} — {help}", {"name": name, "help": help})
+    return Text("{line} ({role})", {"line": line, "role": role}) if role else line
 
 
 def _roles(ctx: Context) -> Text:
     """The roles people can be given, what each is for, and the reader's own."""
-    lines = [f"{name} — {ctx.t(text)}" for name, text in sorted(ctx.roles().items())]
+    lines = [
+        Text("{name} — {text}", {"name": name, "text": text})
+        for name, text in sorted(ctx.roles().items())
+    ]
     mine = sorted(ctx.person.roles)
     yours = (
         _("Your roles: {roles}", roles=", ".join(mine))
@@ -62,12 +66,13 @@ def _command_help(ctx: Context, name: str) -> Message:
     specs = ctx.usage(" ".join(name.split()[:2]))
     if not specs:
         raise NotFound(_unknown(ctx, name))
-    lines = []
+    lines: list[Text] = []
     for spec in specs:
-        lines.append(f"{spec.usage}\n    {ctx.t(spec.help)}")
+        lines.append(Text("{usage}\n    {help}", {"usage": spec.usage, "help": spec.help}))
         if spec.requires:
-            lines.append("    " + ctx.t(_("Only for the {role} role.", role=spec.requires)))
-    return Message(_("*Help for /{name}*\n{lines}", name=name, lines="\n".join(lines)))
+            only = _("Only for the {role} role.", role=spec.requires)
+            lines.append(Text("    {only}", {"only": only}))
+    return Message(_("*Help for /{name}*\n{lines}", name=name, lines=Lines(lines)))
 
 
 def _unknown(ctx: Context, name: str) -> Text:
