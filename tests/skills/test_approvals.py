@@ -3,6 +3,7 @@
 import asyncio
 import csv
 import io
+import json
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from bot import DateRange, JobContext, Money, Skill
 from bot.transcript import NoSuchButton
 from skills.approvals import skill as approvals
 from skills.approvals.models import ApprovalEvent, ApprovalRequest, ApprovalTask
+from tests.spreadsheet import formulas
 
 # A skill that hooks the outcomes, as clockin does, and records what it got.
 recorder = Skill("recorder")
@@ -463,6 +465,21 @@ async def test_export_a_month_as_csv(chat):
     assert (
         len(list(csv.reader(io.StringIO(mine.message.files[0].content.decode("utf-8-sig"))))) == 2
     )
+
+
+async def test_a_reason_with_a_formula_never_runs_in_the_export(chat):
+    """`x;=1+1;` is two cells where Excel's separator is ';' (much of Europe): the second stays
+    text. So does a formula after a comma (and spaces) in what people typed."""
+    await chat.say("alice", '/request leave 12-01 annual reason:"x;=1+1;"', dm=True)
+    await chat.say("bob", "/request purchase desk, =HYPERLINK(1) for @SUM", dm=True)
+    out, _note = await chat.say("root", "/approvals export month")
+    text = out.message.files[0].content.decode("utf-8-sig")
+    assert formulas(text) == []
+    fields = [json.loads(row["fields"]) for row in csv.DictReader(io.StringIO(text))]
+    assert fields == [
+        {"dates": ["2026-12-01", "2026-12-01"], "reason": "x;'=1+1;", "type": "annual"},
+        {"item": "desk, '=HYPERLINK(1) for @SUM"},  # a space doesn't split: @SUM stays
+    ]
 
 
 async def test_admins_decide_when_the_config_allows(deskmate):
