@@ -12,7 +12,7 @@ Example:
 
 from bot.config import PersonHandle, StrictModel
 from bot.context import ChatTarget, Context, JobContext
-from bot.errors import BadValue, NotFound, PermissionDenied, UsageError, UserError
+from bot.errors import BadValue, NotFound, PermissionDenied, UsageError, UserError, excerpt
 from bot.i18n import Money, Text, _
 from bot.messages import Button, Field, File, Message
 from bot.params import DateRange, Flag, Opt, Rest, TimeRange
@@ -47,4 +47,5 @@ __all__ = [
     "UsageError",
     "UserError",
     "_",
+    "excerpt",
 ]

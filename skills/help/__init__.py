@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot import Context, Message, Rest, Skill, _
+from bot import Context, Message, Rest, Skill, _, excerpt
 from bot.errors import NotFound
 
 skill = Skill(
@@ -35,7 +35,9 @@ async def show_help(ctx: Context, topic: Rest = "") -> None:
 def _command_help(ctx: Context, name: str) -> Message:
     specs = ctx.usage(" ".join(name.split()[:2]))
     if not specs:
-        raise NotFound(_("Unknown command /{name} — type /help to see the commands.", name=name))
+        raise NotFound(
+            _("Unknown command /{name} — type /help to see the commands.", name=excerpt(name))
+        )
     lines = [f"{spec.usage}\n    {ctx.t(spec.help)}" for spec in specs]
     return Message(_("*Help for /{name}*\n{lines}", name=name, lines="\n".join(lines)))
 

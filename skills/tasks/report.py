@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot import Context, DateRange, File, Message, NotFound, PersonRef, _
+from bot import Context, DateRange, File, Message, NotFound, PersonRef, _, excerpt
 from bot.csvfile import csv_bytes
 from bot.i18n import Text
 from bot.markup import Lines
@@ -127,7 +127,10 @@ async def _people(
     members = await ctx.team(team)
     if not members:
         raise NotFound(
-            _("There is no team {team} — teams come from people's team: in the config.", team=team)
+            _(
+                "There is no team {team} — teams come from people's team: in the config.",
+                team=excerpt(team),
+            )
         )
     return members
 
