@@ -22,11 +22,9 @@ from typing import Any
 FORMULA_STARTS = "=+-@＝＋－＠"
 # where a spreadsheet may start a cell: the separators it offers, and every line break
 SEPARATORS = ",;\t|\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-_SEP = re.escape(SEPARATORS)
-# a cell's start, or a separator, then spaces and quotes (kept), then a formula start
-_FORMULA_AHEAD = re.compile(
-    rf"(?:^|(?<=[{_SEP}]))((?:\"|[^\S{_SEP}])*)(?=[{re.escape(FORMULA_STARTS)}])"
-)
+_FORMULA = re.compile(f"[{re.escape(FORMULA_STARTS)}]")
+_PIECES = re.compile(f"([{re.escape(SEPARATORS)}])")  # split, keeping the separators
+_LEAD = re.compile(r'[\s"]*')  # spaces and quotes before a piece's first word
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
@@ -46,6 +44,22 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 def _safe(value: Any) -> Any:
     """``value`` as a cell that no spreadsheet runs: numbers as they are, text with an apostrophe
     before each formula start a spreadsheet could cut a cell at."""
-    if value is None or isinstance(value, int | float | Decimal):
+    if not isinstance(value, str):
+        if value is None or isinstance(value, (int, float, Decimal)):
+            return value
+        value = str(value)
+    if _FORMULA.search(value) is None:  # most cells: nothing to look at
         return value
-    return _FORMULA_AHEAD.sub(r"\1'", str(value))
+    if _PIECES.search(value) is None:  # one piece whatever the separator (a date, a name)
+        return _piece(value)
+    pieces = _PIECES.split(value)  # a piece, a separator, a piece, ...
+    pieces[::2] = [_piece(piece) for piece in pieces[::2]]
+    return "".join(pieces)
+
+
+def _piece(piece: str) -> str:
+    match = _LEAD.match(piece)
+    lead = match.end() if match else 0
+    if lead < len(piece) and piece[lead] in FORMULA_STARTS:
+        return f"{piece[:lead]}'{piece[lead:]}"
+    return piece
