@@ -28,6 +28,7 @@ from bot import (
     Skill,
     UsageError,
     _,
+    excerpt,
 )
 from bot.forms import FormInvalid
 from bot.i18n import Text
@@ -69,7 +70,7 @@ async def request(ctx: Context, name: str = "", fields: Rest = "") -> None:
         raise NotFound(
             _(
                 "There is no flow {name} — the flows are: {flows}",
-                name=name,
+                name=excerpt(name),
                 flows=", ".join(flows) or "–",
             )
         )
@@ -97,7 +98,10 @@ async def file_form(ctx: Context, name: str, values: dict[str, str]) -> None:
     spec = ctx.config.flows.get(name)
     if spec is None:
         raise NotFound(
-            _("There is no flow {name} any more — type /request to see the flows.", name=name)
+            _(
+                "There is no flow {name} any more — type /request to see the flows.",
+                name=excerpt(name),
+            )
         )
     given = {field: text for field, text in values.items() if text.strip()}
     typed, errors = await form.validate(spec, given, form.reader(ctx))

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot import Context, DateRange, File, Message, NotFound, PersonRef, _
+from bot import Context, DateRange, File, Message, NotFound, PersonRef, _, excerpt
 from bot.csvfile import csv_bytes
 from bot.i18n import Text
 from bot.markup import Lines
@@ -151,7 +151,10 @@ async def _people(
     members = await ctx.team(team)
     if not members:
         raise NotFound(
-            _("There is no team {team} — teams come from people's team: in the config.", team=team)
+            _(
+                "There is no team {team} — teams come from people's team: in the config.",
+                team=excerpt(team),
+            )
         )
     return members
 
