@@ -27,6 +27,11 @@ tells one story in several blocks. examples/transcripts/*.txt are played as inpu
 Every command the docs show (inline ``/task done 12`` too) must be played by some block, with its
 numbers free (``/task done 1`` plays ``/task done 12``); a syntax summary (``/task list [mine|…]``,
 ``/reject 12 <reason>``) or a bare command name needs that command played in any form.
+
+When the bot's answers change on purpose, ``DOCS_REWRITE=1 .venv/bin/pytest
+tests/test_docs_examples.py`` rewrites each block that shows something else with what the console
+printed (keeping the lines typed, and ``...`` in a line where it still matches; a block with a
+``…`` line is only reported): review the change with ``git diff`` before committing it.
 """
 
 from __future__ import annotations
