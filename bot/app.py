@@ -28,7 +28,7 @@ from bot.scheduler import Scheduler
 from bot.skill import JobSpec, Skill
 from bot.timers import TimerRunner
 from storage import Database, upgrade
-from storage.leader import Leadership
+from storage.leader import Leadership, claim_run
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class Bot:
         self.answers = AnswersFirst()  # adapters mark the requests platforms wait on
         self.runtime = Runtime(self)
         self.timers = TimerRunner(self)
-        self.scheduler = Scheduler(ZoneInfo(config.org.timezone))
+        self.scheduler = Scheduler(ZoneInfo(config.org.timezone), self.clock)
         self.adapters: dict[str, Adapter] = {a.platform: a for a in adapters}
         self._settings: dict[str, BaseModel] = dict(config.skill_settings)
 
@@ -80,14 +80,13 @@ class Bot:
         async with self.db.transaction() as session:
             await self.directory.sync(session, self.config.people)
         for job in self.registry.jobs():
-            self.scheduler.add(
-                f"{job.skill}.{job.name}", self._job_runner(job), cron=job.cron, every=job.every
-            )
+            run = self._job_runner(job)
+            self.scheduler.add(f"{job.skill}.{job.name}", run, cron=job.cron, every=job.every)
         if isinstance(self.clock, FakeClock):  # advance_to steps to each due time itself
             self.scheduler.prime(self.clock.now())
         else:
             tick = timedelta(seconds=self.config.delivery.tick_seconds)
-            self.scheduler.add("core.tick", self.tick, every=tick)
+            self.scheduler.add("core.tick", self._tick_job, every=tick)
             self.scheduler.start()
         for adapter in self.adapters.values():
             await adapter.start(self)
@@ -110,6 +109,10 @@ class Bot:
         """Fire the due timers and drain the outbox (a periodic job; also after each event)."""
         await self.timers.fire_due()
         await self.delivery.drain()
+
+    async def _tick_job(self, _due: datetime) -> bool:
+        await self.tick()  # every instance ticks
+        return True
 
     def job_context(self, session: AsyncSession, skill: str) -> JobContext:
         """A context for work that no one typed (jobs, timers, hooks, policies)."""
@@ -140,15 +143,19 @@ class Bot:
 
     def _job_runner(self, job: JobSpec) -> Any:
         skill = self.registry.skills[job.skill]
+        name = f"{job.skill}.{job.name}"
 
-        async def run() -> None:
+        async def run(due: datetime) -> bool:
             if not await self.leadership.held():
-                return  # another instance runs the periodic jobs
+                return False  # another instance leads: asked again until the run is settled
             async with self.db.transaction() as session:
-                ctx = JobContext(self, session, skill)
+                if not await claim_run(session, name, due, self.clock.now()):
+                    return True  # it ran already (on the leader before, or before a restart)
+                ctx = JobContext(self, session, skill, due_at=due)
                 await job.func(ctx)
             await cards.apply(self, ctx.effects.edits)
             await self.tick()
+            return True
 
         return run
 
