@@ -3,6 +3,7 @@ time runs the periodic jobs, each due time once, and when it is killed another t
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import re
 import time
@@ -11,7 +12,7 @@ from datetime import datetime
 
 from tests.adapters.telegram.fake_telegram import FakeTelegram
 from tests.storage import beat_skill
-from tests.storage.cluster import TOKEN, Arrivals, Instance, write_config
+from tests.storage.cluster import DESKMATE, ROOT, TOKEN, Arrivals, Instance, write_config
 
 BEAT = r"beat (\S+) starts"
 READY = "Application started"
@@ -73,3 +74,31 @@ async def _next_beat(instance: Instance, after: float) -> float:
     """Wait for the next run's end on ``instance``; returns when it came."""
     await instance.wait_for(r"beat \S+ ends", after=after, within=10)
     return max(t for t, _m in instance.found(r"beat \S+ ends"))
+
+
+async def test_instances_starting_at_once_on_a_new_database_all_come_up(pg_url, tmp_path):
+    """A cluster's instances start together on an empty database: one applies the migrations
+    (of the core and of every skill), the others wait for it and find the tables there."""
+    config = tmp_path / "config.yaml"
+    config.write_text(f"storage: {{url: '{pg_url}'}}\n", encoding="utf-8")
+    processes = [
+        await asyncio.create_subprocess_exec(
+            str(DESKMATE),
+            "db",
+            "upgrade",
+            "--config",
+            str(config),
+            cwd=ROOT,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        for _ in range(3)
+    ]
+    outputs = [await p.communicate() for p in processes]
+    failed = [
+        err.decode()[-2000:]
+        for p, (_out, err) in zip(processes, outputs, strict=True)
+        if p.returncode
+    ]
+    assert not failed, failed
+    assert all(out.decode().startswith("OK: ") for out, _err in outputs)
