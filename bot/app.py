@@ -27,7 +27,7 @@ from bot.runtime import Runtime
 from bot.scheduler import Scheduler
 from bot.skill import JobSpec, Skill
 from bot.timers import TimerRunner
-from storage import Database, upgrade
+from storage import Database, take_turn, upgrade
 from storage.leader import Leadership, claim_run
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,7 @@ class Bot:
         migrations = [s.migrations for s in self.registry.skills.values() if s.migrations]
         await upgrade(self.db, migrations)
         async with self.db.transaction() as session:
+            await take_turn(await session.connection())  # instances starting together
             await self.directory.sync(session, self.config.people)
         for job in self.registry.jobs():
             run = self._job_runner(job)
