@@ -12,6 +12,9 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from tests.adapters.telegram.fake_telegram import Call, FakeTelegram
 
@@ -26,26 +29,27 @@ def write_config(
     *,
     database_url: str,
     fake: FakeTelegram,
-    people: list[str],
+    people: list[dict[str, Any]],
     skills: list[str],
     plugins: list[str] = (),  # type: ignore[assignment]
-    delivery: str = "",
+    **sections: Any,
 ) -> Path:
-    """A config for one instance: Telegram through ``fake`` (polling), the given people (all
-    reached on Telegram), skills and delivery settings."""
-    lines = [
-        "org: {timezone: Asia/Shanghai}",
-        f"storage: {{url: '{database_url}'}}",
-        "logging: {level: INFO}",
-        "adapters:",
-        "  console: {enabled: false}",
-        f"  telegram: {{enabled: true, token: '{TOKEN}', base_url: '{fake.url}'}}",
-        "people:",
-        *(f"  - {{id: {p}, accounts: {{telegram: '{2000 + i}'}}}}" for i, p in enumerate(people)),
-        f"skills: {{enabled: [{', '.join(skills)}], plugins: [{', '.join(plugins)}]}}",
-    ]
+    """A config for one instance: Telegram through ``fake`` (polling), the given people and skills,
+    and any other sections (``delivery={...}``)."""
+    config = {
+        "org": {"timezone": "Asia/Shanghai"},
+        "storage": {"url": database_url},
+        "logging": {"level": "INFO"},
+        "adapters": {
+            "console": {"enabled": False},
+            "telegram": {"enabled": True, "token": TOKEN, "base_url": fake.url},
+        },
+        "people": people,
+        "skills": {"enabled": skills, "plugins": list(plugins)},
+        **sections,
+    }
     path = folder / f"{name}.yaml"
-    path.write_text("\n".join(lines) + "\n" + delivery, encoding="utf-8")
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
     return path
 
 
