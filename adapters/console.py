@@ -21,7 +21,7 @@ import click
 
 from bot import transcript
 from bot.app import Bot
-from bot.clock import Clock, FakeClock, SystemClock
+from bot.clock import Clock, FakeClock, SystemClock, TooFarAhead
 from bot.commandline import load_or_exit
 from bot.config import Config
 from bot.memory import MemoryAdapter, Sent, format_sent
@@ -64,10 +64,21 @@ async def play_lines(
             ):
                 raise transcript.TranscriptError(lineno, line, "moving time needs --fake-clock")
             await player.play(step)
-        except (transcript.TranscriptError, transcript.NoSuchButton) as exc:
+        except TooFarAhead as exc:
+            bad += 1
+            _complain(bot, transcript.TranscriptError(lineno, line, exc.problem))
+        except transcript.TranscriptError as exc:
+            bad += 1
+            _complain(bot, exc)
+        except transcript.NoSuchButton as exc:
             bad += 1
             click.echo(f"! {exc}", err=True)
     return bad
+
+
+def _complain(bot: Bot, error: transcript.TranscriptError) -> None:
+    """Print what was wrong with a line, in the org's language."""
+    click.echo(f"! {bot.translator(error.text, bot.org_locale(bot.clock.now()))}", err=True)
 
 
 def _lines(source: TextIO, user: str, interactive: bool) -> list[str] | _Prompt:

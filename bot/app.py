@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import cards
 from bot.adapter import Adapter
 from bot.answers import AnswersFirst
-from bot.clock import Clock, FakeClock, SystemClock
+from bot.clock import Clock, FakeClock, SystemClock, TooFarAhead
 from bot.config import Config
 from bot.context import JobContext
 from bot.delivery import Delivery
@@ -121,10 +121,14 @@ class Bot:
 
     async def advance_to(self, when: datetime) -> None:
         """Fake clock only: move time to ``when``, stopping at each moment a job, a timer or a
-        delivery falls due on the way, in order, as it would happen live."""
+        delivery falls due on the way, in order, as it would happen live. Refuses (raising
+        :class:`~bot.clock.TooFarAhead`, time unmoved) to go past the scheduler's horizon."""
         clock = self.clock
         if not isinstance(clock, FakeClock):
             raise TypeError("advance_to needs the bot to run on a FakeClock")
+        limit = self.scheduler.horizon(clock.now())
+        if when > limit:
+            raise TooFarAhead(limit)
         for _step in range(100_000):
             due = [
                 t

@@ -40,6 +40,8 @@ JobFunc = Callable[[datetime], Awaitable[bool]]
 GRACE = timedelta(minutes=5)  # how late a due time may still run (APScheduler's misfire grace)
 RETRY = timedelta(seconds=1)  # how soon a due time left unsettled is offered again
 NAP = 60.0  # seconds the loop sleeps at most (it then looks again: the wall clock may have jumped)
+MAX_MOVE = timedelta(days=366)  # fake clock: the furthest one move goes
+MAX_RUNS = 1000  # fake clock: the job runs one move steps through at most (a few seconds of work)
 ORIGIN = date(2000, 1, 1)  # intervals count from its midnight (org time)
 
 
@@ -163,6 +165,24 @@ class Scheduler:
         """Fake clock: when the next job is due."""
         runs = [e.next_run for e in self._entries if e.next_run is not None]
         return min(runs) if runs else None
+
+    def horizon(self, now: datetime) -> datetime:
+        """Fake clock: how far one move from ``now`` may go: :data:`MAX_MOVE`, or less if
+        :data:`MAX_RUNS` job runs come due before."""
+        end = now + MAX_MOVE
+        return self._nth_run(now, end, MAX_RUNS) or end
+
+    def _nth_run(self, start: datetime, end: datetime, limit: int) -> datetime | None:
+        """The due time of the ``limit``-th job run from ``start`` to ``end``, if there are
+        that many."""
+        times: list[datetime] = []
+        for e in self._entries:
+            due, count = e.trigger.get_next_fire_time(None, start), 0
+            while due is not None and due <= end and count < limit:
+                times.append(due)
+                due, count = e.trigger.get_next_fire_time(due, due), count + 1
+        times.sort()
+        return times[limit - 1] if len(times) >= limit else None
 
     async def run_due(self, now: datetime) -> int:
         """Fake clock: run each job due by ``now`` once (in order of due time)."""
