@@ -5,6 +5,7 @@ platform received and when."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import signal
@@ -115,7 +116,8 @@ class Instance:
     async def stop(self) -> None:
         """SIGTERM and wait for the process (and its log) to end."""
         if self.process.returncode is None:
-            self.process.send_signal(signal.SIGTERM)
+            with contextlib.suppress(ProcessLookupError):  # (killed, and gone meanwhile)
+                self.process.send_signal(signal.SIGTERM)
         try:
             await asyncio.wait_for(self.process.wait(), 30)
         except TimeoutError:
