@@ -191,10 +191,12 @@ async def test_two_approvers_pressing_at_once_make_one_decision(chat):
 
 async def test_rejecting_needs_a_reason(chat):
     await chat.say("alice", LEAVE, dm=True)
+    asked = "To reject #1, type /reject 1 <reason> — a reason is required, e.g. /reject 1 the team "
+    asked += "is short that week"
     out = await chat.press("mike", "Reject")
-    assert out.one().text == "To reject #1, type /reject 1 <reason> — a reason is required."
+    assert out.one().text == asked
     out = await chat.say("mike", "/reject 1")
-    assert out.one().text.startswith("Say why: /reject 1 <reason>")
+    assert (out.one().text, out.one().where) == (asked, "#general, only @mike")
     out = await chat.say("mike", "/reject 1 the release is that week")
     assert out[0].text == "❌ You rejected #1 Leave."
     expected = "❌ @mike rejected #1 Leave from @alice: the release is that week"
@@ -203,6 +205,41 @@ async def test_rejecting_needs_a_reason(chat):
         "Status: rejected\n❌ Rejected by @mike · Mon 23 Nov 10:00: the release is that week"
     )
     assert SEEN[0][0] == "rejected"
+
+
+async def test_the_reject_usage_shows_the_reason_as_required(chat):
+    """/help, a bare /reject and /reject 12 all show the reason as required; without one, the
+    request is checked first (as the button does) and nothing changes."""
+    out = (await chat.say("mike", "/help reject", dm=True)).one().text
+    assert "/reject <number> <reason…>\n" in out
+    assert "Reject a request; a reason is required: /reject 12 too many overlaps" in out
+    out = (await chat.say("mike", "/reject")).one().text
+    assert out == "request id is missing\nUsage: /reject <number> <reason…>"
+    out = (await chat.say("mike", "/reject 12")).one().text
+    assert out == "There is no request #12 — /approvals mine lists yours."
+    await chat.say("alice", LEAVE, dm=True)
+    events = await chat.count(ApprovalEvent)
+    out = (await chat.say("eve", "/reject 1")).one().text
+    assert out == "Only @mike can decide #1 now."  # not asked for a reason she can't give
+    out = (await chat.say("mike", "/reject 1   ")).one().text
+    assert out.startswith("To reject #1, type /reject 1 <reason> — a reason is required, e.g.")
+    assert await chat.count(ApprovalEvent) == events
+    assert chat.inbox("mike")[-1].text.endswith("[Approve] [Reject]")  # still waiting
+    assert SEEN == []
+
+
+async def test_the_reject_usage_in_chinese(deskmate):
+    config = TEAM.replace(
+        "{id: mike, accounts: {console: mike}", "{id: mike, language: zh, accounts: {console: mike}"
+    )
+    chat = await deskmate(approvals, config=config, start=START)
+    out = (await chat.say("mike", "/help reject", dm=True)).one().text
+    assert "/reject <number> <reason…>\n" in out
+    assert "拒绝申请，必须说明理由：/reject 12 人手不足" in out
+    await chat.say("alice", LEAVE, dm=True)
+    asked = "拒绝 #1 必须说明理由：请输入 /reject 1 <理由>，例如 /reject 1 那周人手不足"
+    assert (await chat.say("mike", "/reject 1", dm=True)).one().text == asked
+    assert (await chat.press("mike", "拒绝")).one().text == asked
 
 
 async def test_withdrawing_tells_the_approvers_and_stops_decisions(chat):
