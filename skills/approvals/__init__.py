@@ -34,6 +34,7 @@ from bot.forms import FormInvalid
 from bot.i18n import Text
 from bot.markup import Lines
 from skills.approvals import decide, delegation, flow, form, nudges, report, view
+from skills.approvals import export as exporting
 from skills.approvals.config import ROLES, ApprovalsConfig, FlowSpec
 
 HERE = Path(__file__).parent
@@ -197,7 +198,7 @@ async def delegate(
     "approvals export", help=_("Requests of a period as a CSV file: /approvals export month")
 )
 async def export(ctx: Context, period: DateRange | None = None) -> None:
-    await ctx.reply(await report.export(ctx, period), private=True)
+    await ctx.reply(await exporting.export(ctx, period), private=True)
 
 
 # --- reminders and escalation -------------------------------------------------------------------
