@@ -34,6 +34,7 @@ from bot.forms import FormInvalid
 from bot.i18n import Text
 from bot.markup import Lines
 from skills.approvals import decide, delegation, flow, form, nudges, report, view
+from skills.approvals import export as exporting
 from skills.approvals.config import ROLES, ApprovalsConfig, FlowSpec
 
 HERE = Path(__file__).parent
@@ -137,15 +138,16 @@ async def approve(ctx: Context, request_id: int, comment: Rest = "") -> None:
     await decide.decide(ctx, request_id, True, comment)
 
 
-@skill.command("reject", help=_("Reject a request, with the reason: /reject 12 too many overlaps"))
+# The reason is required. The handler, not the parser, answers a missing one (naming the request,
+# after checking it may be decided, as the [Reject] button does), so the usage is declared.
+@skill.command(
+    "reject",
+    help=_("Reject a request; a reason is required: /reject 12 too many overlaps"),
+    usage="/reject <number> <reason…>",
+)
 async def reject(ctx: Context, request_id: int, reason: Rest = "") -> None:
     if not reason.strip():
-        raise UsageError(
-            _(
-                "Say why: /reject {id} <reason>, e.g. /reject {id} the team is short that week",
-                id=request_id,
-            )
-        )
+        raise UsageError(await decide.reason_needed(ctx, request_id))
     await decide.decide(ctx, request_id, False, reason)
 
 
@@ -158,12 +160,7 @@ async def approve_button(ctx: Context, value: str) -> None:
 async def reject_button(ctx: Context, value: str) -> None:
     """A rejection needs a reason, which a button can't carry: check who pressed, then ask for
     the command (a platform form can take the reason later)."""
-    shown = await decide.locked(ctx, _id(value))
-    decide.may_decide(ctx, shown)
-    await ctx.reply(
-        _("To reject #{id}, type /reject {id} <reason> — a reason is required.", id=shown.id),
-        ephemeral=True,
-    )
+    await ctx.reply(await decide.reason_needed(ctx, _id(value)), ephemeral=True)
 
 
 @skill.action("withdraw")
@@ -201,7 +198,7 @@ async def delegate(
     "approvals export", help=_("Requests of a period as a CSV file: /approvals export month")
 )
 async def export(ctx: Context, period: DateRange | None = None) -> None:
-    await ctx.reply(await report.export(ctx, period), private=True)
+    await ctx.reply(await exporting.export(ctx, period), private=True)
 
 
 # --- reminders and escalation -------------------------------------------------------------------
