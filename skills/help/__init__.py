@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from bot import Context, Message, Rest, Skill, _
+from bot import Context, Label, Message, Rest, Skill, _
 from bot.errors import NotFound
 from bot.i18n import Text
 from bot.markup import Lines
@@ -18,13 +19,13 @@ skill = Skill(
 
 
 @skill.command("help", help=_("List the commands, or show how to use one: /help task"))
-async def show_help(ctx: Context, topic: Rest = "") -> None:
+async def show_help(ctx: Context, topic: Annotated[Rest, Label(_("command"))] = "") -> None:
     """``/help`` lists every command and the roles; ``/help <command>`` shows its usage and
     sub-commands."""
     if topic:
         await ctx.reply(_command_help(ctx, topic.strip().lstrip("/").lower()))
         return
-    lines = [_command_line(ctx, c.name, c.help, c.requires) for c in ctx.commands()]
+    lines = [_command_line(c.name, c.help, c.requires) for c in ctx.commands()]
     await ctx.reply(
         Message(
             _(
@@ -40,15 +41,19 @@ async def show_help(ctx: Context, topic: Rest = "") -> None:
     )
 
 
-def _command_line(ctx: Context, name: str, help: Text | str, role: str | None) -> str:
-    """``/task add — Assign a task…``; a command only some may use names the role."""
-    line = f"/{name} — {ctx.t(help)}"
-    return f"{line} ({role})" if role else line
+def _command_line(name: str, help: Text | str, role: str | None) -> Text:
+    """``/task add — Assign a task…``; a command only some may use names the role. (Texts,
+    not strings, so a help's markup — `--ack`, what to type — is kept.)"""
+    if role:
+        return Text("/{name} — {help} ({role})", {"name": name, "help": help, "role": role})
+    return Text("/{name} — {help}", {"name": name, "help": help})
 
 
 def _roles(ctx: Context) -> Text:
     """The roles people can be given, what each is for, and the reader's own."""
-    lines = [f"{name} — {ctx.t(text)}" for name, text in sorted(ctx.roles().items())]
+    lines = [
+        Text("{name} — {text}", {"name": n, "text": t}) for n, t in sorted(ctx.roles().items())
+    ]
     mine = sorted(ctx.person.roles)
     yours = (
         _("Your roles: {roles}", roles=", ".join(mine))
@@ -62,12 +67,13 @@ def _command_help(ctx: Context, name: str) -> Message:
     specs = ctx.usage(" ".join(name.split()[:2]))
     if not specs:
         raise NotFound(_unknown(ctx, name))
-    lines = []
+    lines: list[Text] = []
     for spec in specs:
-        lines.append(f"{spec.usage}\n    {ctx.t(spec.help)}")
+        lines.append(Text("{usage}\n    {help}", {"usage": spec.usage, "help": spec.help}))
         if spec.requires:
-            lines.append("    " + ctx.t(_("Only for the {role} role.", role=spec.requires)))
-    return Message(_("*Help for /{name}*\n{lines}", name=name, lines="\n".join(lines)))
+            only = _("Only for the {role} role.", role=spec.requires)
+            lines.append(Text("    {only}", {"only": only}))
+    return Message(_("*Help for /{name}*\n{lines}", name=name, lines=Lines(lines)))
 
 
 def _unknown(ctx: Context, name: str) -> Text:
