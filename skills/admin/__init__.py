@@ -87,7 +87,9 @@ async def _failures(ctx: Context) -> list[Text]:
         _(
             "#{id} to {to} · written {at} · {reason}",
             id=row.id,
-            to=people[row.person_id].mention if row.person_id in people else f"chat {row.chat_id}",
+            to=people[row.person_id].mention
+            if row.person_id in people
+            else _("chat {id}", id=row.chat_id),
             at=row.created_at,
             reason=row.last_error or "?",
         )

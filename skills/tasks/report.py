@@ -48,9 +48,8 @@ async def listing(
             n=more,
             rows=CSV_ROWS,
         )
-    return Message(
-        text, context=note, files=[File("tasks.csv", _tasks_csv(views, ctx), "text/csv")]
-    )
+    name = ctx.t(_("tasks.csv"))
+    return Message(text, context=note, files=[File(name, _tasks_csv(views, ctx), "text/csv")])
 
 
 async def _none_of_mine(ctx: Context, query: store.ListQuery) -> Message:
@@ -83,7 +82,7 @@ SCOPES: dict[str, Text] = {
 STATE_NAMES: dict[str, Text] = {
     "open": _("open"),
     "done": _("done"),
-    "late": _("late"),
+    "late": _("overdue"),  # "late" is how attendance says 迟到
     "all": _("all"),
 }
 
@@ -130,7 +129,8 @@ async def figures(
     ]
     if len(rows) > SHOWN:
         lines.append(_("…and {n} more people: see the CSV file", n=len(rows) - SHOWN))
-    csv_file = File(f"tasks-{span.start}-{span.end}.csv", _csv(rows, names), "text/csv")
+    name = ctx.t(_("tasks-{start}-{end}.csv", start=str(span.start), end=str(span.end)))
+    csv_file = File(name, _csv(ctx, rows, names), "text/csv")
     text = _("{summary}\n{lines}", summary=summary, lines=Lines(lines)) if lines else summary
     return Message(text, files=[csv_file])
 
@@ -156,27 +156,41 @@ async def _people(
     return members
 
 
+# a CSV file is in the reader's language, as the chat is: its columns and the bot's words
+# (states, priorities); dates, times and numbers stay as a spreadsheet reads them
+TASK_COLUMNS = [
+    _("id"), _("title"), _("status"), _("priority"), _("due"), _("assignees"), _("created"),
+]  # fmt: skip
+PRIORITIES = {"normal": _("normal"), "high": _("high"), "urgent": _("urgent")}
+FIGURE_COLUMNS = [
+    _("person"), _("name"), _("assigned"), _("done"), _("done_late"), _("open_late"),
+    _("completion_rate"),
+]  # fmt: skip
+
+
 def _tasks_csv(views: list[store.TaskView], ctx: Context) -> bytes:
     tz = ctx.person.tz
     rows = []
     for v in views:
         t = v.task
+        parts = [
+            _("{who}: {state}", who=p.handle, state=view.STATES[s.status]) for p, s in v.assignees
+        ]
         rows.append(
             [
                 t.id,
                 t.title,
-                t.status,
-                t.priority,
+                ctx.t(view.STATES[t.status]),
+                ctx.t(PRIORITIES.get(t.priority, t.priority)),
                 t.due_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if t.due_at else "",
-                " ".join(f"{p.handle}:{row.status}" for p, row in v.assignees),
+                ctx.t(Text("{parts}", {"parts": parts})),  # joined as the language joins lists
                 t.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
             ]
         )
-    header = ["id", "title", "status", "priority", "due", "assignees", "created"]
-    return csv_bytes(header, rows)
+    return csv_bytes([ctx.t(c) for c in TASK_COLUMNS], rows)
 
 
-def _csv(rows: list[store.PersonFigures], names: dict[int, PersonRef]) -> bytes:
+def _csv(ctx: Context, rows: list[store.PersonFigures], names: dict[int, PersonRef]) -> bytes:
     lines = []
     for r in rows:
         p = names.get(r.person_id)
@@ -191,5 +205,4 @@ def _csv(rows: list[store.PersonFigures], names: dict[int, PersonRef]) -> bytes:
                 f"{r.rate:.2f}",
             ]
         )
-    header = ["person", "name", "assigned", "done", "done_late", "open_late", "completion_rate"]
-    return csv_bytes(header, lines)
+    return csv_bytes([ctx.t(c) for c in FIGURE_COLUMNS], lines)
