@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from bot.i18n import Mention, Money, Relative, Text, Zoned
+from bot.i18n import Localized, Mention, Money, Relative, Text, Zoned
 from bot.markup import Lines, Link
 from bot.messages import Button, Field, File, Message
 
@@ -54,6 +54,8 @@ def _encode(v: Any) -> Any:
         return {"$zoned": [v.at.isoformat(), v.timezone]}
     if isinstance(v, Money):
         return {"$money": [str(v.amount), v.currency]}
+    if isinstance(v, Localized):
+        return {"$loc": dict(v.texts)}
     if isinstance(v, datetime):
         return {"$dt": v.isoformat()}
     if isinstance(v, date):
@@ -79,6 +81,7 @@ _DECODERS: dict[str, Any] = {
     "$rel": lambda d: Relative(datetime.fromisoformat(d["$rel"])),
     "$zoned": lambda d: Zoned(datetime.fromisoformat(d["$zoned"][0]), d["$zoned"][1]),
     "$money": lambda d: Money(Decimal(d["$money"][0]), d["$money"][1]),
+    "$loc": lambda d: Localized(d["$loc"]),
     "$dt": lambda d: datetime.fromisoformat(d["$dt"]),
     "$date": lambda d: date.fromisoformat(d["$date"]),
     "$time": lambda d: time.fromisoformat(d["$time"]),

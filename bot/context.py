@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.adapter import CountsMembers, ListsMembers
 from bot.cards import CardEdit
 from bot.config import OrgConfig
+from bot.directory import ChatLanguage
 from bot.events import ChatRef, Event
 from bot.forms import Form
 from bot.i18n import Text, TextLike
@@ -342,6 +343,17 @@ class Context(JobContext):
     def here(self) -> ChatTarget:
         """This chat, as a target for :meth:`notify`."""
         return ChatTarget(self.chat_id)
+
+    async def chat_language(self) -> ChatLanguage:
+        """The language everyone in this chat reads (what is posted here for all is rendered in
+        it; what one person alone sees is in theirs), and where it comes from: set in the chat,
+        ``chats:`` in the config, or the org's language."""
+        return await self._bot.directory.chat_language(self.session, self.chat_id)
+
+    async def set_chat_language(self, language: str | None) -> None:
+        """Set the language of this chat (``None``: back to the config's or the org's), in
+        this transaction. Replies to this event are already in it."""
+        await self._bot.directory.set_chat_language(self.session, self.chat_id, language)
 
     def _platform_hint(self) -> str | None:
         return self.event.platform

@@ -314,7 +314,9 @@ class Delivery:
             chat = await self.bot.directory.chat(session, row.chat_id)
             if chat is None or chat.platform not in self.bot.adapters:
                 return None
-            return _Route(Destination(chat.platform, chat_id=chat.id), self.bot.org_locale(now))
+            language = (await self.bot.directory.chat_language(session, row.chat_id)).language
+            locale = replace(self.bot.org_locale(now), language=language)  # everyone there reads
+            return _Route(Destination(chat.platform, chat_id=chat.id), locale)
         person = people.get(row.person_id or 0)
         platform = self.platform_of(person, row.platform) if person else None
         if person is None or platform is None:

@@ -42,6 +42,8 @@ IN_CHUNK = 500  # values per IN (...): SQLite and PostgreSQL cap a statement's p
 
 # How long this process trusts what it remembers of a sender (another instance may change them)
 SENDER_SECONDS = 60.0
+# ... and of a chat's language (an admin may set it through another instance)
+CHAT_LANGUAGE_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,25 @@ class _Sender:
     person: PersonRef
     dm_open: bool  # this account's DM with the bot is known to work
     until: float  # time.monotonic() after which it is read again
+
+
+@dataclass(frozen=True)
+class _ChatLanguage:
+    """What this process remembers of a chat's language, once committed."""
+
+    platform: str
+    chat_id: str  # the platform's id, which ``chats:`` in the config is keyed by
+    set_here: str | None  # by /deskmate lang in the chat
+    until: float  # time.monotonic() after which it is read again
+
+
+@dataclass(frozen=True)
+class ChatLanguage:
+    """The language everyone in a chat reads, and where it comes from."""
+
+    language: str
+    set_here: str | None  # set in the chat (``/deskmate lang zh``); wins over the config
+    configured: str | None  # ``chats:`` in the config; wins over the org's language
 
 
 class Directory:
@@ -68,6 +89,7 @@ class Directory:
         self._chats: dict[tuple[str, str], tuple[int, str]] = {}  # -> (row id, title)
         self._senders: dict[tuple[str, str], _Sender] = {}  # (platform, account id) ->
         self._members: dict[tuple[int, int], bool] = {}  # (chat row, person) -> active
+        self._languages: dict[int, _ChatLanguage] = {}  # chat row -> its language
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -337,7 +359,64 @@ class Directory:
         assert row_id is not None
         known_as = (row_id, title)
         after_commit(session, lambda: self._chats.__setitem__((chat.platform, chat.id), known_as))
+        self._remember_language(session, row)
         return row_id
+
+    async def chat_language(self, session: AsyncSession, chat_id: int) -> ChatLanguage:
+        """The language everyone in a chat (by its database id) reads: the one set there with
+        ``/deskmate lang``, else the one ``chats:`` in the config gives it, else the org's."""
+        known = self._languages.get(chat_id)
+        if known is None or known.until <= time.monotonic():
+            row = await session.get(Chat, chat_id)
+            if row is None:
+                return ChatLanguage(self.config.org.language, None, None)
+            known = self._remember_language(session, row)
+        configured = self.config.chat_language(known.platform, known.chat_id)
+        language: str = known.set_here or configured or self.config.org.language
+        return ChatLanguage(language, known.set_here, configured)
+
+    async def chat_language_at(self, session: AsyncSession, platform: str, chat_id: str) -> str:
+        """The language of a chat by the platform's id (one the bot never saw: the config's
+        ``chats:``, else the org's)."""
+        known = self._chats.get((platform, chat_id))
+        row_id = known[0] if known else None
+        if row_id is None:
+            row_id = (
+                await session.exec(
+                    select(Chat.id).where(Chat.platform == platform, Chat.chat_id == chat_id)
+                )
+            ).first()
+        if row_id is None:
+            return self.config.chat_language(platform, chat_id) or self.config.org.language
+        return (await self.chat_language(session, row_id)).language
+
+    async def set_chat_language(
+        self, session: AsyncSession, chat_id: int, language: str | None
+    ) -> None:
+        """Set the language of a chat (``None``: back to the config's, else the org's)."""
+        row = await session.get(Chat, chat_id)
+        if row is None:
+            raise LookupError(f"no chat {chat_id}")
+        row.language = language
+        await session.flush()
+
+        def forget() -> None:
+            self._languages.pop(chat_id, None)
+
+        forget()  # this transaction reads the row from now on, the others once it commits
+        after_commit(session, forget)
+
+    def _remember_language(self, session: AsyncSession, row: Chat) -> _ChatLanguage:
+        assert row.id is not None
+        row_id = row.id
+        known = _ChatLanguage(
+            row.platform,
+            row.chat_id,
+            normalize_language(row.language),
+            time.monotonic() + CHAT_LANGUAGE_SECONDS,
+        )
+        after_commit(session, lambda: self._languages.__setitem__(row_id, known))
+        return known
 
     async def seen_in(
         self, session: AsyncSession, chat_id: int, person_id: int, *, active: bool = True

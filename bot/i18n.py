@@ -107,6 +107,44 @@ class Relative:
     at: datetime
 
 
+@dataclass(frozen=True)
+class Localized:
+    """A text an admin wrote in the config, once or per language (a flow's field label:
+    ``Dates`` or ``{en: Dates, zh: 日期}``). As a placeholder value it shows in the reader's
+    language (else English, else the first one given), as written: never a template.
+
+    Example:
+        >>> dates = Localized.of({"en": "Dates", "zh": "日期"})
+        >>> dates.in_language("zh"), dates.in_language("fr")
+        ('日期', 'Dates')
+        >>> Localized.of("Dates").in_language("zh")
+        'Dates'
+    """
+
+    texts: Mapping[str, str]
+
+    @classmethod
+    def of(cls, value: str | Mapping[str, str]) -> Localized:
+        """One text for every language, or one per language."""
+        return cls({DEFAULT_LANGUAGE: value} if isinstance(value, str) else dict(value))
+
+    def in_language(self, language: str) -> str:
+        found = self.texts.get(language) or self.texts.get(DEFAULT_LANGUAGE)
+        return found if found is not None else next(iter(self.texts.values()), "")
+
+    def matches(self, typed: str) -> bool:
+        """Whether ``typed`` is this text in any of its languages (any case)."""
+        wanted = typed.strip().casefold()
+        return any(text.casefold() == wanted for text in self.texts.values())
+
+    def text(self) -> Text:
+        """As a :class:`Text` (for a field's or a form's label), rendered per reader."""
+        return Text("{text}", {"text": self})
+
+    def __str__(self) -> str:
+        return self.in_language(DEFAULT_LANGUAGE)
+
+
 _JUST_NOW = {"en": "just now", "zh": "刚刚"}  # babel says "in 0 seconds"
 
 
@@ -190,6 +228,8 @@ def format_value(value: Any, loc: Locale) -> str:
         return format_timedelta(
             value.at - now, add_direction=True, threshold=1.1, locale=babel_locale
         )
+    if isinstance(value, Localized):
+        return value.in_language(loc.language)
     if isinstance(value, Zoned):
         return format_value(value.at, Locale(loc.language, ZoneInfo(value.timezone), loc.now))
     if isinstance(value, datetime):

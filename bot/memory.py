@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -173,13 +173,25 @@ class MemoryAdapter:
             text=rest.strip(),
         )
 
-    def press(self, handle: str, label: str) -> Event | None:
-        """``handle`` presses the newest button labelled ``label`` that they can see."""
+    def press(
+        self,
+        handle: str,
+        label: str,
+        languages: Callable[[Sent], Collection[str]] = lambda _sent: (),
+        *,
+        on: Sent | None = None,
+    ) -> Event | None:
+        """``handle`` presses the newest button labelled ``label`` that they can see (``on``:
+        of that message): as shown, or in one of the ``languages`` that message could be read
+        in (the chat's, theirs)."""
+        wanted = label.casefold()
         for sent in reversed(self.sent):
-            if not sent.visible_to(handle):
+            if not sent.visible_to(handle) or (on is not None and sent is not on):
                 continue
+            readable = languages(sent)
             for b in sent.buttons:
-                if b.label.lower() == label.lower():
+                names = [b.label, *(b.labels[lang] for lang in readable if lang in b.labels)]
+                if any(name.casefold() == wanted for name in names):
                     chat = (
                         self.chat_ref(handle, True)
                         if sent.destination.is_dm

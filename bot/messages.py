@@ -12,10 +12,11 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from bot.i18n import Locale, Text, TextLike, Translator
+from bot.i18n import LANGUAGES, Locale, Text, TextLike, Translator
 from bot.markup import Spans, render
 
 ButtonStyle = Literal["default", "primary", "danger"]
@@ -72,6 +73,9 @@ class RenderedButton:
     action: str
     value: str
     style: ButtonStyle
+    labels: Mapping[str, str] = field(default_factory=dict)
+    """The label in every language (``{"en": "Start", "zh": "开始"}``): where buttons are
+    pressed by typing their label (the console), each reader may type it in theirs."""
 
 
 @dataclass(frozen=True)
@@ -100,8 +104,13 @@ def render_message(message: Message, translator: Translator, loc: Locale) -> Ren
         text=render(message.text, translator, loc),
         fields=[(plain(f.label), value_spans(f.value)) for f in message.fields],
         buttons=[
-            RenderedButton(plain(b.label), b.action, b.value, b.style) for b in message.buttons
+            RenderedButton(plain(b.label), b.action, b.value, b.style, _labels(b, translator, loc))
+            for b in message.buttons
         ],
         files=list(message.files),
         context=render(message.context, translator, loc) if message.context is not None else [],
     )
+
+
+def _labels(button: Button, translator: Translator, loc: Locale) -> dict[str, str]:
+    return {lang: translator(button.label, replace(loc, language=lang)) for lang in LANGUAGES}

@@ -21,7 +21,7 @@ in a group are not worth a retry.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -50,7 +50,8 @@ class _Asker:
     person: PersonRef | None
     chat_id: int | None  # the chat's database id
     adapter: Adapter
-    locale: Locale
+    locale: Locale  # the sender's
+    group: Locale  # everyone's in the chat: its language (in a DM, the sender's)
 
     @property
     def here(self) -> Destination:
@@ -65,6 +66,13 @@ class _Asker:
         return self.event.chat.kind == "group"
 
 
+def _reader(asker: _Asker, reply: Reply) -> Locale:
+    """Whose language a reply is in: the group's when posted there for everyone; the sender's
+    when only they see it (an ephemeral answer, a private one in their DM)."""
+    for_everyone = not reply.ephemeral and not (reply.private and asker.in_group)
+    return asker.group if for_everyone else asker.locale
+
+
 class Replies:
     """Sends an event's replies where they belong (see the module's docstring)."""
 
@@ -72,18 +80,25 @@ class Replies:
         self.bot = bot
 
     async def send(
-        self, event: Event, sender: PersonRef | None, replies: list[Reply], chat_id: int | None
+        self,
+        event: Event,
+        sender: PersonRef | None,
+        replies: list[Reply],
+        chat_id: int | None,
+        chat_language: str | None = None,
     ) -> None:
+        """``chat_language``: what everyone in the group reads (``None`` in a DM)."""
         adapter = self.bot.adapters.get(event.platform)
         if adapter is None or not replies:
             return
         locale = sender.locale(self.bot.clock.now()) if sender else self.bot.org_locale()
-        asker = _Asker(event, sender, chat_id, adapter, locale)
+        group = replace(locale, language=chat_language) if chat_language else locale
+        asker = _Asker(event, sender, chat_id, adapter, locale, group)
         for reply in replies:
             await self._send(asker, reply)
 
     async def _send(self, asker: _Asker, reply: Reply) -> None:
-        rendered = render_message(reply.message, self.bot.translator, asker.locale)
+        rendered = render_message(reply.message, self.bot.translator, _reader(asker, reply))
         if reply.private and asker.in_group:
             await self._to_dm(asker, reply, rendered)
         elif not reply.ephemeral:
@@ -104,7 +119,8 @@ class Replies:
             await self._later(asker, reply, ChatTarget(asker.chat_id), exc)
             return
         if reply.card is not None and not reply.ephemeral:
-            await cards.remember(self.bot, reply.skill, reply.card, asker.here, ref, asker.locale)
+            locale = _reader(asker, reply)
+            await cards.remember(self.bot, reply.skill, reply.card, asker.here, ref, locale)
 
     async def _to_sender_alone(self, asker: _Asker, rendered: RenderedMessage) -> bool:
         """Shown to the sender alone, where the platform can: whether it was."""

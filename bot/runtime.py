@@ -69,6 +69,7 @@ class _Outcome:
     edits: list[CardEdit] = field(default_factory=list)
     forms: list[Form] = field(default_factory=list)
     wrote: bool = False  # to the outbox: only then is a drain worth starting
+    chat_language: str | None = None  # what everyone in the group reads (after the handler)
 
 
 _EVENTS = ProcessedEvent.__table__  # type: ignore[attr-defined]
@@ -106,7 +107,9 @@ class Runtime:
         outcome = await self._in_turn(event)
         if outcome.edits:  # first: card states queue in commit order
             await cards.apply(self.bot, outcome.edits)
-        await self.replies.send(event, outcome.sender, outcome.replies, outcome.chat_id)
+        await self.replies.send(
+            event, outcome.sender, outcome.replies, outcome.chat_id, outcome.chat_language
+        )
         if outcome.forms:
             await self._open_forms(event, outcome.sender, outcome.forms)
         if outcome.wrote:
@@ -214,6 +217,9 @@ class Runtime:
             await run(ctx)
         outcome.replies = ctx.replies
         outcome.edits, outcome.forms = ctx.effects.edits, ctx.effects.forms
+        if event.chat.kind == "group":  # read after the handler: it may have just set it
+            found = await self.bot.directory.chat_language(session, outcome.chat_id)
+            outcome.chat_language = found.language
 
     def _failed(self, event: Event, sender: PersonRef | None, exc: Exception) -> list[Reply]:
         """The answer to an event that failed: a form's problems beside its fields, a user

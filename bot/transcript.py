@@ -13,6 +13,7 @@ Blank lines and lines starting with ``#`` are skipped; ``#`` after two spaces st
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -40,6 +41,7 @@ class Press:
     who: str
     label: str
     dm: bool = False
+    on: Sent | None = None  # a button of this message (the harness); else the newest one
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,8 @@ class Player:
         if isinstance(step, Say):
             await self._say(step)
         elif isinstance(step, Press):
-            event = self.adapter.press(step.who, step.label)
+            languages = await self._languages(step.who)
+            event = self.adapter.press(step.who, step.label, languages, on=step.on)
             if event is None:
                 raise NoSuchButton(step.who, step.label)
             await self.bot.handle(event)
@@ -157,6 +160,26 @@ class Player:
             await self.bot.advance_to(step.when)
         await self.bot.delivery.settle()
         return mark.changes()
+
+    async def _languages(self, who: str) -> Callable[[Sent], set[str]]:
+        """The languages in which ``who`` may type a button's label: their own, and in a group
+        the chat's (what they could see it in)."""
+        platform, directory = self.adapter.platform, self.bot.directory
+        groups = {s.destination.chat_id for s in self.adapter.sent if not s.destination.is_dm}
+        async with self.bot.db.transaction() as session:
+            person = await directory.by_account(session, platform, who)
+            mine = person.language if person else self.bot.config.org.language
+            chats = {
+                chat: await directory.chat_language_at(session, platform, chat)
+                for chat in groups
+                if chat is not None
+            }
+
+        def languages(sent: Sent) -> set[str]:
+            chat = sent.destination.chat_id
+            return {mine, chats[chat]} if chat in chats else {mine}
+
+        return languages
 
     async def _say(self, step: Say) -> None:
         if step.text.startswith("/") and len(step.text) > 1:

@@ -61,6 +61,7 @@ class Chat(SQLModel, table=True):
     chat_id: str = Field(max_length=128)
     kind: str = Field(default="group", max_length=16)
     title: str = Field(default="", max_length=200)
+    language: str | None = Field(default=None, max_length=8)  # set in the chat; None: the default
 
 
 class ProcessedEvent(SQLModel, table=True):

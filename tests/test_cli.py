@@ -41,6 +41,24 @@ def test_a_bad_config_names_each_problem_with_its_line(tmp_path):
     )
 
 
+def test_check_config_refuses_a_chats_unknown_language_with_key_and_line(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        "chats:\n"
+        "  slack:C024BE91L: {language: zh}\n"
+        "  telegram:-1001234567890:\n"
+        "    language: fr\n"
+        "  whatsapp:g1: {language: en}\n"
+    )
+    result = CliRunner().invoke(main, ["check-config", str(path)])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[:2] == [
+        f"{path}:4 chats.telegram:-1001234567890.language: expected 'en' or 'zh', got 'fr'",
+        f"{path}:5 chats.whatsapp:g1: expected <platform>:<chat id> (platform: console, slack or"
+        " telegram), e.g. slack:C024BE91L or telegram:-1001234567890, got 'whatsapp:g1'",
+    ]
+
+
 def test_run_refuses_a_bad_config_with_exit_code_2(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text(BAD)

@@ -18,13 +18,14 @@ string, which the models convert where a number or a boolean is expected.
 
 # ``X as X``: public names outside ``__all__`` that other modules import (e.g. RateLimit)
 from bot.config.fields import AccountId as AccountId
-from bot.config.fields import Duration, PersonHandle, TimeWindow, Weekday
+from bot.config.fields import Duration, LocalizedText, PersonHandle, TimeWindow, Weekday
 from bot.config.fields import Language as Language
 from bot.config.fields import Platform as Platform
 from bot.config.fields import TimeZoneName as TimeZoneName
 from bot.config.loader import load_config, parse_config
 from bot.config.models import (
     AdaptersConfig,
+    ChatConfig,
     Config,
     ConsoleConfig,
     DeliveryConfig,
@@ -41,10 +42,12 @@ from bot.config.models import RateLimit as RateLimit
 
 __all__ = [
     "AdaptersConfig",
+    "ChatConfig",
     "Config",
     "ConsoleConfig",
     "DeliveryConfig",
     "Duration",
+    "LocalizedText",
     "LoggingConfig",
     "OrgConfig",
     "PersonConfig",

@@ -8,10 +8,17 @@ from datetime import time, timedelta
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BeforeValidator, ValidationInfo
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    PlainSerializer,
+    PlainValidator,
+    ValidationInfo,
+)
 from pydantic_core import PydanticCustomError
 
-from bot.config.problems import _did_you_mean
+from bot.config.problems import _describe, _did_you_mean
+from bot.i18n import LANGUAGES, Localized
 
 _PEOPLE = "deskmate.people"  # validation-context key: the person ids of the file
 
@@ -82,9 +89,22 @@ def _number_to_str(value: Any) -> Any:
     return value
 
 
+def _check_chat_name(value: str) -> str:
+    platform, sep, chat_id = value.partition(":")
+    if not sep or not chat_id.strip() or platform not in _PLATFORMS:
+        raise ValueError(
+            "expected <platform>:<chat id> (platform: console, slack or telegram), e.g. "
+            f"slack:C024BE91L or telegram:-1001234567890, got {value!r}"
+        )
+    return value
+
+
 TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
 AccountId = Annotated[str, BeforeValidator(_number_to_str)]
 Platform = Literal["console", "slack", "telegram"]
+_PLATFORMS = ("console", "slack", "telegram")  # = Platform
+ChatName = Annotated[str, AfterValidator(_check_chat_name)]
+"""A chat as ``<platform>:<chat id>``: ``slack:C024BE91L``, ``telegram:-1001234567890``."""
 Language = Literal["en", "zh"]  # = bot.i18n.LANGUAGES
 
 
@@ -123,3 +143,36 @@ Duration = Annotated[timedelta, _people_typed(_duration)]
 
 TimeWindow = Annotated[tuple[time, time], _people_typed(_window)]
 """A daily window written ``19:00-09:00`` (it may wrap midnight)."""
+
+
+_LOCALIZED_EXAMPLE = "e.g. Dates or {en: Dates, zh: 日期}"
+
+
+def _localized(value: Any) -> Localized:
+    if isinstance(value, Localized):
+        return value
+    if isinstance(value, str) and value.strip():
+        return Localized.of(value)
+    if isinstance(value, dict) and value:
+        for language, text in value.items():
+            if language not in LANGUAGES:
+                message = (
+                    f"unknown language {language!r}{_did_you_mean(str(language), LANGUAGES)} — "
+                    f"use {' or '.join(LANGUAGES)}, {_LOCALIZED_EXAMPLE}"
+                )
+                raise PydanticCustomError("localized", "{message}", {"message": message})
+            if not isinstance(text, str) or not text.strip():
+                message = f"the {language} text is {_describe(text)} — {_LOCALIZED_EXAMPLE}"
+                raise PydanticCustomError("localized", "{message}", {"message": message})
+        return Localized({str(k): v for k, v in value.items()})
+    message = f"expected a text, or one per language, {_LOCALIZED_EXAMPLE}; got {_describe(value)}"
+    raise PydanticCustomError("localized", "{message}", {"message": message})
+
+
+LocalizedText = Annotated[
+    Localized,
+    PlainValidator(_localized),
+    PlainSerializer(lambda value: dict(value.texts), return_type=dict[str, str]),
+]
+"""A text shown to people, written once (``Leave``) or per language (``{en: Leave, zh: 请假}``);
+use it in skill settings for what cards show (titles, labels, names)."""

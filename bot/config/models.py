@@ -12,6 +12,7 @@ from pydantic_core import PydanticCustomError
 from bot.config.fields import (
     _WORKDAYS,
     AccountId,
+    ChatName,
     Language,
     PersonHandle,
     Platform,
@@ -98,6 +99,13 @@ class TeamConfig(StrictModel):
 
     name: str | None = None
     leads: list[PersonHandle] = Field(default_factory=list)
+
+
+class ChatConfig(StrictModel):
+    """One chat (a Slack channel, a Telegram group, a console chat): the language everyone
+    there reads, unless an admin typed ``/deskmate lang`` in it."""
+
+    language: Language
 
 
 class ConsoleConfig(StrictModel):
@@ -232,6 +240,7 @@ class Config(StrictModel):
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
     people: list[PersonConfig] = Field(default_factory=list)
     teams: dict[str, TeamConfig] = Field(default_factory=dict)
+    chats: dict[ChatName, ChatConfig] = Field(default_factory=dict)  # {"slack:C024BE91L": ...}
     adapters: AdaptersConfig = Field(default_factory=AdaptersConfig)
     delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
     skills: dict[str, Any] = Field(default_factory=dict)
@@ -250,6 +259,16 @@ class Config(StrictModel):
             'bob'
         """
         return next((p for p in self.people if p.id == handle), None)
+
+    def chat_language(self, platform: str, chat_id: str) -> str | None:
+        """The language ``chats:`` gives a chat, or ``None``.
+
+        Example:
+            >>> parse_config("chats: {'slack:C1': {language: zh}}").chat_language("slack", "C1")
+            'zh'
+        """
+        found = self.chats.get(f"{platform}:{chat_id}")
+        return found.language if found else None
 
     def team_names(self) -> set[str]:
         """Every team the config knows: declared under ``teams:`` or named by a person."""

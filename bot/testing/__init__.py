@@ -64,9 +64,11 @@ class Harness:
         their DM with the bot."""
         return Outcome(await self.player.play(transcript.Say(who, text, dm, chat)))
 
-    async def press(self, who: str, label: str) -> Outcome:
-        """``who`` presses the newest button labelled ``label`` they can see."""
-        return Outcome(await self.player.play(transcript.Press(who, label)))
+    async def press(self, who: str, label: str, *, on: Sent | None = None) -> Outcome:
+        """``who`` presses the newest button labelled ``label`` they can see (``on``: the one
+        of that message, e.g. the group's card rather than their DM). The label may be written
+        in the language of the chat it is in or in the presser's own."""
+        return Outcome(await self.player.play(transcript.Press(who, label, on=on)))
 
     async def share_location(
         self, who: str, latitude: float, longitude: float, *, live: bool = False, dm: bool = True

@@ -1,20 +1,23 @@
-"""/deskmate — admin commands: the state of the outbox and timers, and what failed."""
+"""/deskmate — admin commands: the state of the outbox and timers, what failed, and the language
+of a chat."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from babel import Locale
 from sqlmodel import col, func, select
 
-from bot import Context, Message, _
-from bot.i18n import Text
+from bot import Context, Message, UsageError, _
+from bot.directory import ChatLanguage
+from bot.i18n import LANGUAGES, Text, normalize_language
 from bot.markup import Lines
 from bot.skill import Skill
 from storage.models import OutboxRow, Timer
 
 skill = Skill(
     "admin",
-    description=_("Admin commands: delivery and health"),
+    description=_("Admin commands: delivery, health and a chat's language"),
     translations=Path(__file__).parent / "locales",
 )
 
@@ -95,3 +98,87 @@ async def _failures(ctx: Context) -> list[Text]:
         )
         for row in rows
     ]
+
+
+# --- the language of a chat ---------------------------------------------------------------------
+
+DEFAULT = "default"
+
+
+@skill.command(
+    "deskmate lang",
+    help=_("Admins: the language everyone in this chat reads: /deskmate lang zh"),
+    requires="admin",
+    usage="/deskmate lang [en|zh|default]",
+)
+async def lang(ctx: Context, language: str = "") -> None:
+    """Without a language: what this chat reads and why. With one: everyone here reads it from
+    now on (cards, notices, answers for all); ``default`` goes back to the config's or the
+    org's. What one person sees alone stays in their own language."""
+    if ctx.chat.kind != "group":
+        raise UsageError(
+            _(
+                "Here only you read me, in your own language ({language}) — type "
+                "/deskmate lang in a group to set what everyone there reads.",
+                language=_name(ctx.person.language),
+            )
+        )
+    wanted = language.strip().lower()
+    chosen = None if wanted in ("", DEFAULT) else normalize_language(wanted)
+    if wanted not in ("", DEFAULT) and chosen is None:
+        raise UsageError(  # what was typed is not repeated: it may be a whole paste
+            _(
+                "That is not a language I speak — use {languages} (or default to undo a "
+                "setting made here), e.g. /deskmate lang zh",
+                languages=[
+                    Text("`{code}` ({name})", {"code": code, "name": _name(code)})  # as typed
+                    for code in LANGUAGES
+                ],
+            )
+        )
+    if not wanted:
+        await ctx.reply(_where_from(await ctx.chat_language()))
+        return
+    before = (await ctx.chat_language()).language
+    await ctx.set_chat_language(chosen)
+    now = await ctx.chat_language()
+    await ctx.audit("lang", {"from": before, "to": now.language, "set_here": chosen})
+    if chosen is None:
+        await ctx.reply(
+            _(
+                "🌐 This chat reads {language} again ({source}).",
+                language=_name(now.language),
+                source=_source(now),
+            )
+        )
+        return
+    await ctx.reply(
+        _(
+            "🌐 This chat reads {language} from now on: cards, notices and answers for "
+            "everyone here. What one person sees alone stays in their own language.",
+            language=_name(now.language),
+        )
+    )
+
+
+def _name(code: str) -> str:
+    """A language by its own name: English, 中文."""
+    return str(Locale.parse(code).display_name)
+
+
+def _source(now: ChatLanguage) -> Text:
+    if now.set_here:
+        return _("set here with /deskmate lang")
+    if now.configured:
+        return _("chats: in the config")
+    return _("the org's language")
+
+
+def _where_from(now: ChatLanguage) -> Text:
+    return _(
+        "🌐 This chat reads {language} ({source}). Admins change it with /deskmate lang "
+        "{other}, or /deskmate lang default.",
+        language=_name(now.language),
+        source=_source(now),
+        other=next(code for code in LANGUAGES if code != now.language),
+    )

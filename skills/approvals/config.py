@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
+    BeforeValidator,
     Field,
     TypeAdapter,
     ValidationError,
@@ -26,8 +27,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from bot import PersonHandle, StrictModel, _
-from bot.config import Duration
-from bot.i18n import Text
+from bot.config import Duration, LocalizedText
+from bot.i18n import Localized, Text
 from skills.approvals import conditions
 
 FieldType = Literal["date", "date_range", "time", "number", "money", "choice", "text", "person"]
@@ -82,16 +83,33 @@ Approver = Annotated[str, AfterValidator(_check_approver)]
 """Who decides: a person id, ``role:<role>``, ``manager``, ``manager.manager`` or ``lead``."""
 
 
+def _choices_as_mapping(value: Any) -> Any:
+    """``[annual, sick]`` is ``{annual: null, sick: null}``: choices without their own labels."""
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        return {str(v): None for v in value}
+    return value
+
+
+Choices = Annotated[dict[str, LocalizedText | None], BeforeValidator(_choices_as_mapping)]
+
+
+def _title_fits(value: Localized) -> Localized:
+    for language, text in value.texts.items():
+        if len(text) > 100:
+            raise ValueError(f"the {language} title is {len(text)} characters — keep it to 100")
+    return value
+
+
 class FieldSpec(StrictModel):
     """One field of a flow's form."""
 
     type: FieldType
-    label: str | None = None  # as shown on cards; the field's name by default
+    label: LocalizedText | None = None  # on cards and forms; a default for usual names
     required: bool = True
     min: Decimal | None = None  # number, money: the value; date_range: days
     max: Decimal | None = None
     max_length: int = Field(default=500, ge=1, le=4000)  # text
-    choices: list[str] = Field(default_factory=list)  # choice
+    choices: Choices = Field(default_factory=dict)  # choice: [a, b] or {a: label, b: label}
     example: str | None = None  # shown in the form's example; one per type by default
 
     @model_validator(mode="after")
@@ -110,7 +128,7 @@ class FieldSpec(StrictModel):
 class StepSpec(StrictModel):
     """One level of approval."""
 
-    name: str | None = None  # shown on cards: "Manager", "HR"
+    name: LocalizedText | None = None  # shown on cards: "Manager", {en: Manager, zh: 经理}
     approvers: list[Approver] = Field(min_length=1)
     mode: Literal["any", "all"] = "any"  # any: 或签, the first decision counts; all: 会签
     when: str | None = None  # a condition on the fields; the step is skipped when false
@@ -133,7 +151,7 @@ class StepSpec(StrictModel):
 class FlowSpec(StrictModel):
     """A kind of request: its form, its chain of approvers, who is told, and its timers."""
 
-    title: str = Field(min_length=1, max_length=100)
+    title: Annotated[LocalizedText, AfterValidator(_title_fits)]
     fields: dict[Name, FieldSpec] = Field(min_length=1)
     steps: list[StepSpec] = Field(min_length=1, max_length=10)
     cc: list[Approver] = Field(default_factory=list)  # told the outcome (抄送)
@@ -191,7 +209,8 @@ def _comparable(raw: Any) -> dict[str, Any]:
             kinds[str(name)] = "number"
         elif kind == "choice":
             choices = spec.get("choices")
-            kinds[str(name)] = [str(c) for c in choices] if isinstance(choices, list) else "text"
+            listed = isinstance(choices, list | dict)
+            kinds[str(name)] = [str(c) for c in choices] if listed else "text"
         elif kind == "text":
             kinds[str(name)] = "text"
         else:

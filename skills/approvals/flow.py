@@ -55,7 +55,7 @@ async def advance(ctx: JobContext, shown: RequestView, start: int) -> bool:
         step = shown.spec.steps[index]
         request.step = index
         if step.when and not conditions.evaluate(conditions.parse(step.when), facts):
-            store.add_event(ctx, request, "skipped", None, detail=step.name or "")
+            store.add_event(ctx, request, "skipped", None, detail=str(step.name or ""))
             continue
         approvers = await _approvers(ctx, shown, step, index)
         await _send(ctx, shown, index, approvers)

@@ -16,8 +16,9 @@ from typing import Any
 
 from bot import BadValue, Context, DateRange, Money, PersonRef, _
 from bot import values as parsers
-from bot.i18n import Text
+from bot.i18n import Text, TextLike
 from bot.params import tokenize
+from skills.approvals import labels
 from skills.approvals.config import FieldSpec, FlowSpec, derived_names
 from skills.approvals.people import find_mentioned
 
@@ -28,12 +29,14 @@ Errors = dict[str, Text]
 @dataclass(frozen=True)
 class Reader:
     """What reading a form needs: who files it (dates are read in their time zone), the time,
-    the default currency, and how to find a mentioned person."""
+    the default currency, how to find a mentioned person, and how a label reads to them (a
+    choice may be typed as its label)."""
 
     person: PersonRef
     now: datetime
     currency: str
     find: Callable[[str], Awaitable[PersonRef | None]]
+    shown: Callable[[TextLike], str] = str
 
     @property
     def when(self) -> parsers.When:
@@ -44,7 +47,7 @@ def reader(ctx: Context) -> Reader:
     async def find(token: str) -> PersonRef | None:
         return await find_mentioned(ctx, token)
 
-    return Reader(ctx.person, ctx.now(), ctx.org.currency, find)
+    return Reader(ctx.person, ctx.now(), ctx.org.currency, find, ctx.t)
 
 
 # --- from the chat's text to raw strings per field ----------------------------------------------
@@ -169,11 +172,7 @@ def _convert_sync(spec: FieldSpec, text: str, read: Reader) -> Any:
     if kind == "number":
         return _number(text)
     if kind == "choice":
-        if text.lower() not in [c.lower() for c in spec.choices]:
-            raise BadValue(
-                _("'{value}' is not one of {choices}", value=text, choices=", ".join(spec.choices))
-            )
-        return next(c for c in spec.choices if c.lower() == text.lower())
+        return _choice(spec, text, read)
     if len(text) > spec.max_length:
         raise BadValue(
             _(
@@ -183,6 +182,24 @@ def _convert_sync(spec: FieldSpec, text: str, read: Reader) -> Any:
             )
         )
     return text
+
+
+def _choice(spec: FieldSpec, text: str, read: Reader) -> str:
+    """A choice by its value, or by its label as the person reads it or as the flow writes it."""
+    wanted = text.strip().casefold()
+    for value, own in spec.choices.items():
+        shown = read.shown(labels.choice(spec, value))
+        if wanted in (value.casefold(), shown.casefold()) or (own and own.matches(text)):
+            return value
+    listed = [_choice_shown(spec, value, read) for value in spec.choices]
+    raise BadValue(_("'{value}' is not one of {choices}", value=text, choices=listed))
+
+
+def _choice_shown(spec: FieldSpec, value: str, read: Reader) -> TextLike:
+    label = labels.choice(spec, value)
+    if read.shown(label) == value:
+        return value
+    return _("{value} ({label})", value=value, label=label)
 
 
 def _number(text: str) -> int | float:
@@ -240,7 +257,7 @@ EXAMPLES = {
 def example(spec: FieldSpec) -> str:
     if spec.example:
         return f'"{spec.example}"' if " " in spec.example else spec.example
-    return spec.choices[0] if spec.type == "choice" else EXAMPLES[spec.type]
+    return next(iter(spec.choices)) if spec.type == "choice" else EXAMPLES[spec.type]
 
 
 # --- stored as JSON; compared by conditions -----------------------------------------------------

@@ -9,7 +9,7 @@ from bot import Button, DateRange, Field, Message, _
 from bot.forms import FieldKind, Form, FormField
 from bot.i18n import Text
 from bot.markup import Lines
-from skills.approvals import conditions, form
+from skills.approvals import conditions, form, labels
 from skills.approvals.config import FlowSpec
 from skills.approvals.models import APPROVED, PENDING, REJECTED, WITHDRAWN, ApprovalEvent
 from skills.approvals.store import RequestView
@@ -39,11 +39,6 @@ def title_line(shown: RequestView) -> Text:
     )
 
 
-def label(spec: FlowSpec, name: str) -> str:
-    field = spec.fields.get(name)
-    return (field.label if field and field.label else None) or name.replace("_", " ").capitalize()
-
-
 def value_of(shown: RequestView, name: str, value: Any) -> Any:
     if isinstance(value, DateRange):
         days = (value.end - value.start).days + 1
@@ -53,6 +48,8 @@ def value_of(shown: RequestView, name: str, value: Any) -> Any:
     field = shown.spec.fields.get(name)
     if field is not None and field.type == "person":
         return shown.who(value)
+    if field is not None and field.type == "choice":
+        return labels.choice(field, str(value))
     return value
 
 
@@ -60,7 +57,7 @@ def card(shown: RequestView, *, for_step: int | None = None) -> Message:
     """The live view of a request. ``for_step``: the copy its approvers hold, with [Approve]
     [Reject] while that step is the current one; else the requester's, with [Withdraw]."""
     fields = [
-        Field(label(shown.spec, name), value_of(shown, name, value))
+        Field(labels.field(shown.spec, name), value_of(shown, name, value))
         for name, value in shown.values.items()
     ]
     fields.append(Field(_("Status"), status(shown)))
@@ -88,7 +85,7 @@ def status(shown: RequestView) -> Text:
         people=shown.waiting_on(),
         n=steps.index(request.step) + 1 if request.step in steps else request.step + 1,
         total=len(steps),
-        name=f" {step.name}" if step.name else "",
+        name=Text(" {name}", {"name": step.name}) if step.name else "",
     )
 
 
@@ -156,16 +153,23 @@ def trail(events: list[ApprovalEvent], shown: RequestView) -> Text:
         who: Any = shown.who(e.person_id) if e.person_id is not None else "🤖"
         if e.on_behalf_of is not None:
             who = _("{delegate} for {approver}", delegate=who, approver=shown.who(e.on_behalf_of))
+        detail: Any = _skipped_step(shown, e.detail) if e.action == "skipped" else e.detail
         lines.append(
             _(
                 "{at} {who} {action}{detail}",
                 at=e.at,
                 who=who,
                 action=ACTIONS.get(e.action, e.action),
-                detail=f": {e.detail}" if e.detail else "",
+                detail=Text(": {detail}", {"detail": detail}) if e.detail else "",
             )
         )
     return _("Trail:\n{lines}", lines=Lines(lines))
+
+
+def _skipped_step(shown: RequestView, detail: str) -> Any:
+    """A skipped step is recorded by its name as written: shown in the reader's language."""
+    names = [s.name for s in shown.spec.steps if s.name is not None]
+    return next((n for n in names if n.matches(detail)), detail)
 
 
 def describe(name: str, spec: FlowSpec) -> Text:
@@ -221,12 +225,14 @@ def as_form(name: str, spec: FlowSpec) -> Form:
     fields = [
         FormField(
             n,
-            f.label or n,
+            labels.field(spec, n),
             _FORM_KINDS.get(f.type, "long_text" if f.max_length > 200 else "text"),
             required=f.required,
-            choices=tuple((c, c) for c in f.choices),
+            choices=tuple((c, labels.choice(f, c)) for c in f.choices),
             hint=_("e.g. {example}", example=form.example(f)),
         )
         for n, f in spec.fields.items()
     ]
-    return Form(spec.title, fields, "approvals.file", name, submit_label=_("File the request"))
+    return Form(
+        spec.title.text(), fields, "approvals.file", name, submit_label=_("File the request")
+    )

@@ -42,17 +42,17 @@ async def show_help(ctx: Context, topic: Annotated[Rest, Label(_("command"))] = 
 
 
 def _command_line(name: str, help: Text | str, role: str | None) -> Text:
-    """``/task add — Assign a task…``; a command only some may use names the role. (Texts,
-    not strings, so a help's markup — `--ack`, what to type — is kept.)"""
-    if role:
-        return Text("/{name} — {help} ({role})", {"name": name, "help": help, "role": role})
-    return Text("/{name} — {help}", {"name": name, "help": help})
+    """``/task add — Assign a task…``; a command only some may use names the role. Texts are
+    nested, not rendered here: the reader may be the whole group, in its language."""
+    line = Text("/{name} — {help}", {"name": name, "help": help})
+    return Text("{line} ({role})", {"line": line, "role": role}) if role else line
 
 
 def _roles(ctx: Context) -> Text:
     """The roles people can be given, what each is for, and the reader's own."""
     lines = [
-        Text("{name} — {text}", {"name": n, "text": t}) for n, t in sorted(ctx.roles().items())
+        Text("{name} — {text}", {"name": name, "text": text})
+        for name, text in sorted(ctx.roles().items())
     ]
     mine = sorted(ctx.person.roles)
     yours = (

@@ -78,7 +78,9 @@ def test_the_tasks_transcript_plays(tmp_path):
     result = play(tmp_path, script, "--fake-clock")
     assert result.exit_code == 0, result.output
     assert "[#general] deskmate (edited):\n📋 #1 Ship the Q3 report ❗" in result.output
-    assert "@alice：完成 1/1" in result.output  # mike reads Chinese
+    # the group reads the org's language, English; what mike alone reads is in his, Chinese
+    assert "[#general] deskmate:\n📊 Tasks from Mon 23 Nov" in result.output
+    assert "[dm @mike] deskmate:\n✅ @bob 完成了 #1" in result.output
 
 
 def test_each_jump_of_the_fake_clock_prints_the_time_so_daily_reminders_read_as_days(tmp_path):

@@ -238,6 +238,25 @@ def test_all_problems_are_reported_together_with_their_lines() -> None:
     ]
 
 
+def test_chats_give_a_chat_its_language_by_platform_and_chat_id() -> None:
+    config = parse_config(
+        textwrap.dedent(
+            """
+            chats:
+              slack:C024BE91L: {language: zh}
+              telegram:-1001234567890: {language: en}
+            """
+        )
+    )
+    assert config.chat_language("slack", "C024BE91L") == "zh"
+    assert config.chat_language("telegram", "-1001234567890") == "en"
+    assert config.chat_language("slack", "C999") is None
+    assert problems("chats:\n  console:general: {languag: zh}\n") == [
+        "config.yaml:2 chats.console:general.language: missing required key",
+        "config.yaml:2 chats.console:general.languag: unknown key (did you mean 'language'?)",
+    ]
+
+
 def test_human_messages_for_common_mistakes() -> None:
     assert problems(
         """

@@ -101,7 +101,7 @@ async def test_filing_posts_the_card_and_sends_the_managers_card(chat):
     assert out[0].text == (
         "📝 #1 Leave · @alice\n"
         "Dates: Tue 1 Dec to Thu 3 Dec (3 days)\n"
-        "Type: annual\n"
+        "Type: Annual leave\n"
         "Reason: family trip\n"
         "Status: waiting for @mike · step 1/1 Manager\n"
         "[Withdraw]"
@@ -117,9 +117,9 @@ async def test_filing_posts_the_card_and_sends_the_managers_card(chat):
 
 async def test_positional_shortcuts_fill_the_fields_in_order(chat):
     out = await chat.say("alice", "/request leave 12-01..12-02 sick caught a cold")
-    assert "Type: sick\nReason: caught a cold" in out[0].text
+    assert "Type: Sick leave\nReason: caught a cold" in out[0].text
     out = await chat.say("alice", "/request punch out 12-01 18:30")
-    assert "Date: Tue 1 Dec\nTime: 18:30\nKind: out" in out[0].text
+    assert "Date: Tue 1 Dec\nTime: 18:30\nKind: Clock-out" in out[0].text
 
 
 async def test_approving_tells_the_requester_and_the_cc_and_updates_every_card(chat):
@@ -350,9 +350,9 @@ async def test_lists_of_what_waits_for_me_and_what_i_filed(chat):
     assert out[1].text == "📬 Sent to you privately."
     assert out[0].text == (
         "📝 Waiting for your decision: 2\n"
-        "#1 Leave · @alice · Tue 1 Dec to Thu 3 Dec (3 days), annual · waiting for @mike · "
+        "#1 Leave · @alice · Tue 1 Dec to Thu 3 Dec (3 days), Annual leave · waiting for @mike · "
         "step 1/1 Manager\n"
-        "#2 Leave · @bob · Mon 7 Dec (1 day), sick · waiting for @mike · step 1/1 Manager\n"
+        "#2 Leave · @bob · Mon 7 Dec (1 day), Sick leave · waiting for @mike · step 1/1 Manager\n"
         "Decide with the buttons, or /approve 1 · /reject 1 <reason>"
     )
     out = (await chat.say("alice", "/approvals mine", dm=True)).one().text

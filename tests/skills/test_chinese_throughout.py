@@ -41,9 +41,10 @@ from skills.receipts import skill as receipts
 from skills.tasks import skill as tasks
 from tests.skills.test_receipts import join
 
-# Not English words, though written in Latin letters: file types, product names, and VIP, which
-# Chinese writes so too.
-ALLOWED = frozenset({"CSV", "csv", "PNG", "png", "VIP", "Slack", "Telegram", "Deskmate"})
+# Not English words, though written in Latin letters: file types, product names, VIP, which
+# Chinese writes so too, and English named in its own language where languages are offered
+# (``en (English)、zh (中文)``), as language menus do.
+ALLOWED = frozenset({"CSV", "csv", "PNG", "png", "VIP", "Slack", "Telegram", "Deskmate", "English"})
 
 _URL = re.compile(r"https?://\S+|t\.me/\S+")
 _MENTION = re.compile(r"@[\w.-]+")
@@ -73,6 +74,8 @@ class Checker:
         }
         for spec in registry.commands.values():
             typed.update(spec.name.split())
+            if isinstance(spec.usage, str):  # a usage the skill wrote: its syntax, as typed
+                typed.update(_WORD.findall(spec.usage))
             for param in spec.params:
                 typed.update(param.choices)
                 typed.update(_WORD.findall(param.option or ""))
@@ -247,6 +250,11 @@ async def test_admin_in_chinese(deskmate, reader, monkeypatch):
     await join(chat, "mike", "lena", "alice", "bob", "carol")
     await chat.say("mike", "/deskmate outbox")
     await chat.say("alice", "/deskmate outbox")  # not an admin
+    await chat.say("mike", "/deskmate lang")
+    await chat.say("mike", "/deskmate lang klingon")
+    await chat.say("mike", "/deskmate lang zh")
+    await chat.say("mike", "/deskmate lang default")
+    await chat.say("mike", "/deskmate lang zh", dm=True)
 
     async def refused(to, message, **kw):  # the chat is gone
         raise DeliveryFailed("channel_not_found", permanent=True)
@@ -257,7 +265,7 @@ async def test_admin_in_chinese(deskmate, reader, monkeypatch):
     monkeypatch.undo()
     out = await chat.say("mike", "/deskmate outbox")
     assert "最近的失败" in out.text
-    assert_chinese(chat, reader, reason="channel_not_found")
+    assert_chinese(chat, reader, reason="channel_not_found", typed="klingon")
 
 
 async def test_tasks_in_chinese(deskmate, reader):

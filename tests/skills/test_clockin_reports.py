@@ -217,5 +217,7 @@ async def test_an_admin_exports_everyone_and_a_person_their_own(chat):
 async def test_chinese_readers_get_chinese(deskmate):
     config = TEAM.replace("- {id: alice, team: eng}", "- {id: alice, team: eng, language: zh}")
     chat = await deskmate(clockin, config=config)
-    out = (await chat.say("alice", "/in")).one().text
+    out = (await chat.say("alice", "/in", dm=True)).one().text  # her DM: her language
     assert out == "🕘 09:00 上班打卡——准时。"
+    out = (await chat.say("alice", "/out")).one().text  # in the group: the group's
+    assert out.startswith("🕘 Out at 09:00")

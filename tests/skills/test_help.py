@@ -51,9 +51,13 @@ people:
         "reviewer — May review\n"
         "You have no role; an admin gives them in the config (people: roles:).\n"
     ) in text
-    zh = (await chat.say("rita", "/help")).one().text
+    zh = (await chat.say("rita", "/help", dm=True)).one().text  # her DM: her language
     assert "\n\n角色\nadmin — 可以做所有事，在所有聊天里\n" in zh
     assert "\n你的角色：reviewer\n" in zh
+    shown = (await chat.say("rita", "/help")).one().text  # in the group: the group's, all of it
+    assert "\n\nRoles\nadmin — May do everything, in every chat\n" in shown
+    assert "\n/help — List the commands, or show how to use one: /help task\n" in shown
+    assert "\nYour roles: reviewer\n" in shown
     review = (await chat.say("alice", "/help review")).one().text
     assert review.endswith("Only for the reviewer role.")
 

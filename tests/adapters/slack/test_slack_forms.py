@@ -176,3 +176,53 @@ async def test_request_leave_opens_the_flows_modal_and_files_it(fake_slack, tmp_
         assert labels == ["Approve", "Reject"]
     finally:
         await slack.bot.stop()
+
+
+async def test_the_flows_modal_shows_its_labels_in_the_persons_language(
+    fake_slack, tmp_path, monkeypatch
+) -> None:
+    """The modal names fields, a date range's second picker and choices as cards do (no raw
+    field names), in the language of whoever opens it."""
+    from tests.adapters.slack import conftest
+
+    config = conftest.CONFIG.replace("title: Leave", "title: {{en: Leave, zh: 请假}}")
+    monkeypatch.setattr(conftest, "CONFIG", config)
+    fake_slack.users["U3"] = {"name": "lin", "real_name": "Lin", "tz": "Asia/Shanghai"}
+    fake_slack.users["U3"]["locale"] = "zh-CN"
+    slack = await make_bot(fake_slack, tmp_path)
+
+    def shown(view: dict[str, Any]) -> list[Any]:
+        return [view["title"]["text"], view["submit"]["text"]] + [
+            (
+                b["label"]["text"],
+                [o["text"]["text"] for o in b["element"].get("options", [])],
+            )
+            for b in view["blocks"]
+        ]
+
+    try:
+        await slack.command("U3", "/request leave", channel="C1")
+        zh = (await slack.until(lambda: slack.fake.calls_to("views.open")))[0]
+        assert zh.response["ok"], zh.response
+        assert shown(zh.parsed("view")) == [
+            "请假",
+            "提交申请",
+            ("日期", []),
+            ("日期（最后一天）", []),
+            ("类型", ["年假", "病假"]),
+            ("事由", []),
+        ]
+        await slack.command("U2", "/request leave", channel="C1")
+        en = (await slack.until(lambda: slack.fake.calls_to("views.open")[1:]))[0]
+        assert shown(en.parsed("view")) == [
+            "Leave",
+            "File the request",
+            ("Dates", []),
+            ("Dates — last day", []),
+            ("Type", ["Annual leave", "Sick leave"]),
+            ("Reason", []),
+        ]
+        values = [o["value"] for o in en.parsed("view")["blocks"][2]["element"]["options"]]
+        assert values == ["annual", "sick"]  # what a submission carries
+    finally:
+        await slack.bot.stop()

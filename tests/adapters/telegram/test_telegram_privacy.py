@@ -30,6 +30,7 @@ WALK: list[tuple[dict[str, Any], str]] = [
     (BOB, "/help"),
     (ALICE, "/help task"),
     (ALICE, "/deskmate outbox"),
+    (ALICE, "/deskmate lang"),
     (BOB, "/request leave dates:下周 type:annual"),
     (BOB, "/request leave dates:下周 type:sick"),
     (BOB, "/request leave dates:下周 type:annual"),
