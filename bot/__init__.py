@@ -21,7 +21,7 @@ from bot.errors import (
     UserError,
 )
 from bot.i18n import Money, Text, _
-from bot.messages import Button, Field, File, Message
+from bot.messages import Button, Field, File, Message, Table
 from bot.params import DateRange, Flag, Label, Opt, Rest, TimeRange
 from bot.people import PersonRef
 from bot.policy import Decision, Notice
@@ -50,6 +50,7 @@ __all__ = [
     "Rest",
     "Skill",
     "StrictModel",
+    "Table",
     "Text",
     "TimeRange",
     "UnknownPerson",

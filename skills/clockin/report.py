@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from babel.dates import format_skeleton, get_day_names
 
-from bot import Context, File, JobContext, Message, PersonRef, UsageError, _
+from bot import Context, File, JobContext, Message, PersonRef, Table, UsageError, _
 from bot.csvfile import csv_bytes
 from bot.i18n import Mention, TextLike
 from bot.markup import Lines
@@ -61,7 +61,9 @@ async def month(ctx: Context, scope: Scope, first: date, last: date, *, text: bo
     rows = await store.ensure_days(ctx, people, first, last)
     png = await _chart(ctx, scope, people, rows, first, last)
     label = f"{first:%Y-%m}"
-    files = [File(ctx.t(_("attendance-{month}.png", month=label)), png, "image/png")]
+    files: list[File | Table] = [
+        File(ctx.t(_("attendance-{month}.png", month=label)), png, "image/png")
+    ]
     head = _("🕘 Attendance {month} — {who}", month=label, who=scope.title)
     if not text:
         return Message(head, files=files)
@@ -184,8 +186,10 @@ async def export(ctx: Context, scope: Scope, first: date, last: date) -> Message
     )
 
 
-# a CSV file is in the reader's language, as the chat is: its columns and the bot's words
-# (statuses, modes); dates, times and numbers stay as a spreadsheet reads them
+# the export is in its reader's language, as the chat is: its columns and the bot's words
+# (statuses, modes); dates, times and numbers stay as a spreadsheet reads them. Its reader is
+# the sender alone (a private reply), so its words are rendered with ctx.t and the file is
+# written in the worker thread, rather than as a Table rendered on the event loop.
 CSV_COLUMNS = [
     _("date"), _("person"), _("name"), _("team"), _("schedule"), _("status"), _("first_in"),
     _("last_out"), _("late_minutes"), _("early_minutes"), _("worked_hours"), _("mode"),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import Context, DateRange, File, Message, NotFound, PersonRef, _
-from bot.csvfile import csv_bytes
+from bot import Context, DateRange, Message, NotFound, PersonRef, Table, _
 from bot.i18n import Text
 from bot.markup import Lines
 from skills.tasks import store, view
@@ -48,8 +48,7 @@ async def listing(
             n=more,
             rows=CSV_ROWS,
         )
-    name = ctx.t(_("tasks.csv"))
-    return Message(text, context=note, files=[File(name, _tasks_csv(views, ctx), "text/csv")])
+    return Message(text, context=note, files=[_tasks_table(views, ctx)])
 
 
 async def _none_of_mine(ctx: Context, query: store.ListQuery) -> Message:
@@ -129,8 +128,8 @@ async def figures(
     ]
     if len(rows) > SHOWN:
         lines.append(_("…and {n} more people: see the CSV file", n=len(rows) - SHOWN))
-    name = ctx.t(_("tasks-{start}-{end}.csv", start=str(span.start), end=str(span.end)))
-    csv_file = File(name, _csv(ctx, rows, names), "text/csv")
+    name = _("tasks-{start}-{end}.csv", start=str(span.start), end=str(span.end))
+    csv_file = Table(name, FIGURE_COLUMNS, _figures(rows, names))
     text = _("{summary}\n{lines}", summary=summary, lines=Lines(lines)) if lines else summary
     return Message(text, files=[csv_file])
 
@@ -156,8 +155,9 @@ async def _people(
     return members
 
 
-# a CSV file is in the reader's language, as the chat is: its columns and the bot's words
-# (states, priorities); dates, times and numbers stay as a spreadsheet reads them
+# a CSV file is a Table: written in the language of whoever reads it (the group's, for a list
+# or a report posted there), its columns and the bot's words (states, priorities) too; dates,
+# times and numbers stay as a spreadsheet reads them
 TASK_COLUMNS = [
     _("id"), _("title"), _("status"), _("priority"), _("due"), _("assignees"), _("created"),
 ]  # fmt: skip
@@ -168,7 +168,7 @@ FIGURE_COLUMNS = [
 ]  # fmt: skip
 
 
-def _tasks_csv(views: list[store.TaskView], ctx: Context) -> bytes:
+def _tasks_table(views: list[store.TaskView], ctx: Context) -> Table:
     tz = ctx.person.tz
     rows = []
     for v in views:
@@ -180,17 +180,17 @@ def _tasks_csv(views: list[store.TaskView], ctx: Context) -> bytes:
             [
                 t.id,
                 t.title,
-                ctx.t(view.STATES[t.status]),
-                ctx.t(PRIORITIES.get(t.priority, t.priority)),
+                view.STATES[t.status],
+                PRIORITIES.get(t.priority, t.priority),
                 t.due_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if t.due_at else "",
-                ctx.t(Text("{parts}", {"parts": parts})),  # joined as the language joins lists
+                Text("{parts}", {"parts": parts}),  # joined as the reader's language joins lists
                 t.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
             ]
         )
-    return csv_bytes([ctx.t(c) for c in TASK_COLUMNS], rows)
+    return Table(_("tasks.csv"), TASK_COLUMNS, rows)
 
 
-def _csv(ctx: Context, rows: list[store.PersonFigures], names: dict[int, PersonRef]) -> bytes:
+def _figures(rows: list[store.PersonFigures], names: dict[int, PersonRef]) -> list[list[Any]]:
     lines = []
     for r in rows:
         p = names.get(r.person_id)
@@ -205,4 +205,4 @@ def _csv(ctx: Context, rows: list[store.PersonFigures], names: dict[int, PersonR
                 f"{r.rate:.2f}",
             ]
         )
-    return csv_bytes([ctx.t(c) for c in FIGURE_COLUMNS], lines)
+    return lines

@@ -410,3 +410,23 @@ async def test_clockin_in_chinese(deskmate, reader, drawn):
     assert reader.texts("CSV")
     assert drawn
     assert_chinese(chat, reader, drawn, people="dave root eve", schedule="office", typed="nope")
+
+
+async def test_a_file_the_group_reads_is_in_the_groups_language(deskmate, reader):
+    """mike reads English, the group and alice Chinese: a report posted there, its CSV file too,
+    is in Chinese; the one he asks for in his DM is in English."""
+    config = (
+        PEOPLE.replace("language: zh}", "language: en}")
+        .replace("{id: alice,", "{id: alice, language: zh,")
+        .replace("teams:", 'chats:\n  "console:general": {language: zh}\nteams:')
+    )
+    chat = await started(deskmate, reader, tasks, config=config)
+    await chat.say("mike", "/task add @alice 写季度报告")
+    in_group = (await chat.say("mike", "/task report")).one()
+    assert in_group.text.startswith("📊 11月23日周一 至 11月29日周日 的任务")
+    assert in_group.message.files[0].name == "任务-2026-11-23-2026-11-29.csv"
+    assert_chinese(chat, reader)
+    in_dm = (await chat.say("mike", "/task report", dm=True)).one()
+    assert in_dm.message.files[0].name == "tasks-2026-11-23-2026-11-29.csv"
+    header = in_dm.message.files[0].content.decode("utf-8-sig").splitlines()[0]
+    assert header == "person,name,assigned,done,done_late,open_late,completion_rate"
