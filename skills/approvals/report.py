@@ -4,7 +4,6 @@ export (``/approvals export month``)."""
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, time, timedelta
@@ -12,8 +11,9 @@ from typing import Any, TypeVar
 
 from bot import Context, DateRange, File, Message, NotFound, _
 from bot.csvfile import csv_bytes
+from bot.i18n import Text
 from bot.markup import Lines
-from skills.approvals import form, store, view
+from skills.approvals import labels, store, view
 from skills.approvals.models import ApprovalRequest
 from skills.approvals.store import RequestView
 
@@ -96,8 +96,8 @@ async def export(ctx: Context, period: DateRange | None) -> Message:
     everyone = _exports_all(ctx)
     rows = await store.in_period(ctx.session, start, end, None if everyone else ctx.person.id)
     shown = [await store.load(ctx, r) for r in rows]
-    table = [_row(s, tz) for s in shown]
-    content = await blocking(_csv, table)
+    table = [_row(ctx, s, tz) for s in shown]
+    content = await blocking(csv_bytes, [ctx.t(c) for c in HEADER], table)
     states = {k: sum(1 for s in shown if s.request.state == k) for k in view.STATES}
     summary = _(
         "📊 Requests from {start} to {end}{whose}: {n} — {approved} approved, {rejected} "
@@ -111,7 +111,7 @@ async def export(ctx: Context, period: DateRange | None) -> Message:
         pending=states["pending"],
         withdrawn=states["withdrawn"],
     )
-    name = f"approvals-{span.start}-{span.end}.csv"
+    name = ctx.t(_("approvals-{start}-{end}.csv", start=str(span.start), end=str(span.end)))
     return Message(summary, files=[File(name, content, "text/csv")])
 
 
@@ -122,31 +122,41 @@ def _this_month(ctx: Context) -> DateRange:
     return DateRange(first, following - timedelta(days=1))
 
 
-HEADER = ["id", "flow", "requester", "state", "filed", "decided", "decided_by", "fields"]
+# the export is in its reader's language, as the chat is: its columns, the states and each
+# request's fields as its card shows them (labels, values); times, ids and handles stay as a
+# spreadsheet reads them. Its reader is the sender alone (a private reply): its words are
+# rendered with ctx.t here, the file written in the worker thread.
+HEADER = [
+    _("id"), _("flow"), _("requester"), _("state"), _("filed"), _("decided"), _("decided_by"),
+    _("fields"),
+]  # fmt: skip
 
 
-def _row(shown: RequestView, tz: Any) -> list[str]:
+def _row(ctx: Context, shown: RequestView, tz: Any) -> list[str]:
     request = shown.request
 
     def local(at: datetime | None) -> str:
         return at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if at else ""
 
     decider = shown.people.get(request.decided_by) if request.decided_by else None
-    fields = json.dumps(form.encode(shown.values), ensure_ascii=False, sort_keys=True)
+    fields = [
+        _(
+            "{label}: {value}",
+            label=labels.field(shown.spec, name),
+            value=view.value_of(shown, name, value),
+        )
+        for name, value in shown.values.items()
+    ]
     return [
         str(shown.id),
         request.flow,
         shown.requester.handle,
-        request.state,
+        ctx.t(view.STATES[request.state]),
         local(request.created_at),
         local(request.decided_at),
         decider.handle if decider else "",
-        fields,
+        ctx.t(Text("{fields}", {"fields": fields})),  # joined as the reader's language joins
     ]
-
-
-def _csv(rows: list[list[str]]) -> bytes:
-    return csv_bytes(HEADER, rows)
 
 
 async def blocking(func: Callable[..., T], *args: Any) -> T:

@@ -35,6 +35,7 @@ from bot.markup import Span
 from bot.memory import Sent
 from bot.testing import Harness
 from skills.admin import skill as admin
+from skills.approvals import skill as approvals
 from skills.clockin import skill as clockin
 from skills.quiet_hours import skill as quiet
 from skills.receipts import skill as receipts
@@ -79,6 +80,7 @@ class Checker:
             for param in spec.params:
                 typed.update(param.choices)
                 typed.update(_WORD.findall(param.option or ""))
+        typed.update(registry.skills)  # a skill's section of the config: skills.<name>
         firsts = frozenset(name.split()[0] for name in registry.commands)
         data = {w for d in [*data, *registry.roles()] for w in _WORD.findall(d)}
         return cls(firsts, frozenset(typed | data | ALLOWED), frozenset(data | ALLOWED))
@@ -430,3 +432,73 @@ async def test_a_file_the_group_reads_is_in_the_groups_language(deskmate, reader
     assert in_dm.message.files[0].name == "tasks-2026-11-23-2026-11-29.csv"
     header = in_dm.message.files[0].content.decode("utf-8-sig").splitlines()[0]
     assert header == "person,name,assigned,done,done_late,open_late,completion_rate"
+
+
+APPROVALS = (
+    PEOPLE.replace(
+        "{id: mike, name: 王明, team: eng, roles: [admin]}", "{id: mike, name: 王明, team: eng}"
+    )
+    .replace(
+        "{id: alice, name: 张丽, team: eng}", "{id: alice, name: 张丽, team: eng, manager: mike}"
+    )
+    .replace("{id: bob, name: 刘波, team: eng}", "{id: bob, name: 刘波, team: eng, manager: mike}")
+    .replace(
+        "teams:", "  - {id: hana, name: 韩娜, roles: [hr]}\n  - {id: root, roles: [admin]}\nteams:"
+    )
+    + """
+skills:
+  approvals:
+    flows:
+      leave:
+        title: {en: Leave, zh: 请假}
+        fields:
+          dates: {type: date_range, max: 30}
+          type: {type: choice, choices: [annual, sick, personal]}
+          reason: {type: text, required: false}
+        steps:
+          - {name: {en: Manager, zh: 直属上级}, approvers: [manager]}
+          - {name: {en: HR, zh: 人事}, approvers: ["role:hr"], when: "days > 3"}
+        cc: [carol]
+        remind_after: 4h
+      expense:
+        title: {en: Expense, zh: 报销}
+        fields:
+          amount: {type: money, max: 50000}
+          item: {type: text}
+        steps:
+          - {approvers: [lead]}
+"""
+)
+
+
+async def test_approvals_in_chinese(deskmate, reader):
+    chat = await started(deskmate, reader, approvals, config=APPROVALS)
+    await chat.say("alice", "/request")
+    await chat.say("alice", "/request leave")
+    await chat.say("alice", '/request leave dates:12-01..12-05 type:annual reason:"家里有事"')
+    await chat.say("alice", "/request leave dates:12-03..12-01 type:年假")  # backwards
+    await chat.say("alice", "/request leave dates:12-07")  # no type
+    await chat.say("alice", "/request vacation")
+    await chat.say("mike", "/approvals", dm=True)
+    await chat.press("mike", "同意")
+    await chat.say("hana", "/reject 1")  # no reason
+    await chat.press("hana", "拒绝")
+    await chat.say("hana", "/reject 1 与发布周冲突")
+    await chat.say("bob", "/request expense 120 打车去机场")
+    await chat.say("lena", "/approve 2 好的")
+    await chat.say("bob", "/request expense 99 午饭")
+    await chat.say("bob", "/request withdraw 3")
+    await chat.say("alice", "/approvals mine", dm=True)
+    await chat.say("alice", "/request show 1", dm=True)
+    await chat.say("mike", "/approvals delegate @bob until:12-10")
+    await chat.say("mike", "/approvals delegate off")
+    await chat.say("alice", "/approve 2")  # not hers to decide
+    await chat.say("root", "/approvals export 本月", dm=True)
+    await chat.say("alice", "/help request")
+    await chat.say("alice", "/help approvals")
+    await chat.advance("5h")
+    assert reader.texts("CSV")
+    # the flows, their fields and choices as the config names them (and people type them);
+    # approvers as the config writes them (role:hr)
+    flows = "leave expense dates type reason amount item annual sick personal role"
+    assert_chinese(chat, reader, people="hana root", flows=flows, typed="vacation")
