@@ -82,7 +82,11 @@ def parse_duration(s: str) -> timedelta:
     if found is None:
         if re.fullmatch(r"\+?[0-9]{1,6}", t):
             raise BadValue(
-                _("'{value}' needs a unit — e.g. {example}, 2h or 1d", value=t, example=f"{t}m")
+                _(
+                    "'{value}' needs a unit — e.g. {example}, 2h or 1d",
+                    value=t,
+                    example=_("{value}m", value=t),  # as the reader types minutes: 30分钟
+                )
             )
         raise BadValue(_("'{value}' is not a duration — use e.g. 30m, 2h or 1d", value=_shown(s)))
     minutes, _units = found

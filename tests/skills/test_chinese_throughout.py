@@ -12,6 +12,9 @@ then looks for English words in it. What is not an English word, and so may stay
 - mentions (``@alice``), URLs, and the data the test put in itself (person handles, team
   and place names from the config, role names as the config writes them);
 - the few tokens in :data:`ALLOWED`.
+
+The same checker then reads every Chinese text of the core and the built-in skills, so a text no
+scenario reaches is held to it too.
 """
 
 from __future__ import annotations
@@ -22,9 +25,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import get_args
 
 import pytest
+import yaml
 from PIL import ImageDraw
 from pydantic import BaseModel
 
@@ -37,10 +42,13 @@ from bot.testing import Harness
 from skills.admin import skill as admin
 from skills.approvals import skill as approvals
 from skills.clockin import skill as clockin
+from skills.help import skill as help_skill
 from skills.quiet_hours import skill as quiet
 from skills.receipts import skill as receipts
 from skills.tasks import skill as tasks
 from tests.skills.test_receipts import join
+
+ROOT = Path(__file__).parent.parent.parent
 
 # Not English words, though written in Latin letters: file types, product names, VIP, which
 # Chinese writes so too, and English named in its own language where languages are offered
@@ -226,6 +234,28 @@ async def test_the_checker_finds_english_words_but_not_commands_mentions_or_data
     assert check("模式：“loud”不是 `hold`、`silent` 之一") == ["loud"]  # typed by the test
     assert check("团队取自配置中成员的 `team:` 字段 (`people:`)") == []  # config keys
     assert check("/unknown words here") == ["unknown", "words", "here"]
+
+
+# Names the texts' examples use, as the shipped config has them (a team, people, a role, a flow,
+# its fields and a choice), and what people type that is not a word (am/pm, currency codes), and
+# the label of Telegram's own Start button. In a chat, the config's own names stand instead.
+EXAMPLES = "eng alice bob boss lead role leave dates type reason annual am pm CNY USD EUR Start"
+BUILT_IN = (tasks, quiet, receipts, clockin, approvals, admin)
+CATALOGS = [
+    Path("bot/locales/zh.yaml"),
+    *(Path(f"skills/{s.name}/locales/zh.yaml") for s in (help_skill, *BUILT_IN)),
+]
+
+
+@pytest.mark.parametrize("catalog", CATALOGS, ids=str)
+async def test_every_chinese_text_reads_in_chinese(deskmate, catalog):
+    """What no scenario reaches too: every Chinese text of the core and the built-in skills, its
+    placeholders aside, has no English word outside a command or a code span."""
+    chat = await deskmate(*BUILT_IN, config=PEOPLE, start=START)
+    check = Checker.of(chat.bot, EXAMPLES.split()).english
+    texts = yaml.safe_load((ROOT / catalog).read_text(encoding="utf-8")).values()
+    found = {t: words for t in texts if (words := check(re.sub(r"\{\w*\}", " ", t)))}
+    assert not found, "\n".join(f"{w} in {t}" for t, w in found.items())
 
 
 # --- the scenarios ------------------------------------------------------------------------------
