@@ -4,11 +4,12 @@ of a chat."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from babel import Locale
 from sqlmodel import col, func, select
 
-from bot import Context, Message, UsageError, _
+from bot import Context, Label, Message, UsageError, _
 from bot.directory import ChatLanguage
 from bot.i18n import LANGUAGES, Text, normalize_language
 from bot.markup import Lines
@@ -111,7 +112,7 @@ DEFAULT = "default"
     requires="admin",
     usage="/deskmate lang [en|zh|default]",
 )
-async def lang(ctx: Context, language: str = "") -> None:
+async def lang(ctx: Context, language: Annotated[str, Label(_("language"))] = "") -> None:
     """Without a language: what this chat reads and why. With one: everyone here reads it from
     now on (cards, notices, answers for all); ``default`` goes back to the config's or the
     org's. What one person sees alone stays in their own language."""

@@ -258,6 +258,20 @@ async def test_every_chinese_text_reads_in_chinese(deskmate, catalog):
     assert not found, "\n".join(f"{w} in {t}" for t, w in found.items())
 
 
+def test_every_parameter_has_a_name_to_translate():
+    """Errors and usages name a parameter by its label, in the reader's language; without one
+    they fall back to its name in the code (``notice_id``). A flag's choice (``!high``) never
+    needs one: it matches or it is not that flag."""
+    unnamed = [
+        f"/{command.name} {param.name}"
+        for s in (help_skill, *BUILT_IN)
+        for command in s.commands
+        for param in command.params
+        if param.human is None and not (param.prefix and param.kind == "choice")
+    ]
+    assert unnamed == []
+
+
 # --- the scenarios ------------------------------------------------------------------------------
 
 
