@@ -19,6 +19,7 @@ from bot.errors import (
     UnknownPerson,
     UsageError,
     UserError,
+    excerpt,
 )
 from bot.i18n import Money, Text, _
 from bot.messages import Button, Field, File, Message, Table
@@ -57,4 +58,5 @@ __all__ = [
     "UsageError",
     "UserError",
     "_",
+    "excerpt",
 ]

@@ -1,9 +1,27 @@
 """One exception tree. User errors carry the text shown in chat; the runtime's error boundary
-turns each into the answer described in DESIGN.md."""
+turns each into the answer described in DESIGN.md. A text that quotes what a person typed quotes
+its :func:`excerpt`."""
 
 from __future__ import annotations
 
 from bot.i18n import Text, TextLike
+
+QUOTED_MOST = 40  # characters of what a person typed that an answer quotes back
+
+
+def excerpt(typed: object, most: int = QUOTED_MOST) -> str:
+    """What a person typed, as an answer quotes it back (``'{value}' is not a number``): on one
+    line, and at most ``most`` characters — the start, then "…". A 100 kB paste is answered
+    with its first words, not with itself. Every text that repeats input goes through here.
+
+    Example:
+        >>> excerpt("  tomorrow   at noon ")
+        'tomorrow at noon'
+        >>> excerpt("x" * 100_000)
+        'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…'
+    """
+    text = " ".join(str(typed).split())
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 class DeskmateError(Exception):

@@ -35,7 +35,7 @@ from types import NoneType, UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from bot import values
-from bot.errors import BadValue, RegistrationError, UnknownPerson, UsageError
+from bot.errors import BadValue, RegistrationError, UnknownPerson, UsageError, excerpt
 from bot.i18n import Money, Text, TextLike, _
 from bot.people import PersonRef
 
@@ -224,7 +224,7 @@ _PEOPLE = _("@person…")
 def _parse_int(s: str) -> int:
     s = s.strip().removeprefix("#")  # "#12": how chats name things by number
     if not re.fullmatch(r"[+-]?\d{1,12}", s) or not s.isascii():
-        raise BadValue(_("'{value}' is not a whole number — e.g. 12", value=s))
+        raise BadValue(_("'{value}' is not a whole number — e.g. 12", value=excerpt(s)))
     return int(s)
 
 
@@ -335,7 +335,7 @@ async def parse_args(text: str, params: list[Param], env: ParseEnv) -> dict[str,
     tokens = await _take_options(tokens, options, env, args)
     leftover = await _take_positionals(text, tokens, [p for p in params if not p.option], env, args)
     if leftover:
-        raise UsageError(_("Unexpected '{value}'", value=leftover[0].text))
+        raise UsageError(_("Unexpected '{value}'", value=excerpt(leftover[0].text)))
     for p in params:
         if p.name not in args:
             if p.required:
@@ -465,7 +465,7 @@ async def _convert_one(p: Param, raw: str, env: ParseEnv, previous: Any = None) 
                 _(
                     "{arg}: '{value}' is not one of {choices}",
                     arg=p.label,
-                    value=raw,
+                    value=excerpt(raw),
                     choices=[Text("`{choice}`", {"choice": c}) for c in p.choices],  # as typed
                 )
             )
@@ -503,7 +503,11 @@ async def _resolve_all(p: Param, raws: list[str], env: ParseEnv) -> list[PersonR
     for raw in raws:
         if not env.is_mention(raw):
             raise UsageError(
-                _("{arg}: '{value}' is not a mention — e.g. @alice", arg=p.label, value=raw)
+                _(
+                    "{arg}: '{value}' is not a mention — e.g. @alice",
+                    arg=p.label,
+                    value=excerpt(raw),
+                )
             )
         person = await env.resolve_mention(raw)
         if person is None:
@@ -521,20 +525,20 @@ async def _unknown_person(p: Param, raw: str, env: ParseEnv) -> Text:
         return _(
             "{arg}: unknown person {value} — mention someone the bot knows",
             arg=p.label,
-            value=raw,
+            value=excerpt(raw),
         )
     mention, name = meant
     if name.lower() == mention.lstrip("@").lower():
         return _(
             "{arg}: unknown person {value} — did you mean `{meant}`?",
             arg=p.label,
-            value=raw,
+            value=excerpt(raw),
             meant=mention,
         )
     return _(
         "{arg}: unknown person {value} — did you mean `{meant}` ({name})?",
         arg=p.label,
-        value=raw,
+        value=excerpt(raw),
         meant=mention,
         name=name,
     )

@@ -26,7 +26,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import cards
 from bot.cards import CardEdit
 from bot.context import Context, Reply
-from bot.errors import NotFound, PermissionDenied, UsageError, UserError
+from bot.errors import NotFound, PermissionDenied, UsageError, UserError, excerpt
 from bot.events import Action, Command, Event, FormSubmitted, Location, Membership
 from bot.forms import Form, FormInvalid, render_form
 from bot.i18n import Text, TextLike, _
@@ -346,25 +346,32 @@ class Runtime:
             if subs and meant:
                 typed = f"{event.name} {event.text.split()[0]}"
                 raise UsageError(
-                    _("There is no /{typed} — did you mean /{meant}?", typed=typed, meant=meant),
+                    _(
+                        "There is no /{typed} — did you mean /{meant}?",
+                        typed=excerpt(typed),
+                        meant=meant,
+                    ),
                     usage=registry.commands[meant].usage,
                 )
             if subs:
                 usages = Lines([s.usage for s in subs])
                 raise UsageError(
-                    _("/{name} needs one of:\n{usages}", name=event.name, usages=usages)
+                    _("/{name} needs one of:\n{usages}", name=excerpt(event.name), usages=usages)
                 )
             if meant:
                 raise NotFound(
                     _(
                         "Unknown command /{name} — did you mean /{meant}? Type /help to see "
                         "the commands.",
-                        name=event.name,
+                        name=excerpt(event.name),
                         meant=meant,
                     )
                 )
             raise NotFound(
-                _("Unknown command /{name} — type /help to see the commands.", name=event.name)
+                _(
+                    "Unknown command /{name} — type /help to see the commands.",
+                    name=excerpt(event.name),
+                )
             )
         env = self.parse_env(session, event.platform, sender)
         spec, args = await self._match(candidates, env)

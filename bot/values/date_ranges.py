@@ -6,11 +6,11 @@ import calendar
 import re
 from datetime import date, time, timedelta
 
-from bot.errors import BadValue
+from bot.errors import BadValue, excerpt
 from bot.i18n import _
 from bot.values.dates import _date_or_none, _natural_date
 from bot.values.datetimes import _at
-from bot.values.normalize import _norm, _shown
+from bot.values.normalize import _norm
 from bot.values.when import When
 
 MAX_SPAN_DAYS = 366
@@ -80,16 +80,16 @@ def parse_date_range(s: str, when: When) -> tuple[date, date]:
         raise BadValue(
             _(
                 "'{value}' is not a date range — use e.g. 12-01..12-03, mon..fri, week or 下周",
-                value=_shown(s),
+                value=excerpt(s),
             )
         )
     start, end = span
     if end < start:
         raise BadValue(
-            _("'{value}': the range ends before it starts — e.g. 12-01..12-03", value=_shown(s))
+            _("'{value}': the range ends before it starts — e.g. 12-01..12-03", value=excerpt(s))
         )
     if (end - start).days + 1 > MAX_SPAN_DAYS:
         raise BadValue(
-            _("'{value}' is longer than 366 days — e.g. 2026-01-01..2026-12-31", value=_shown(s))
+            _("'{value}' is longer than 366 days — e.g. 2026-01-01..2026-12-31", value=excerpt(s))
         )
     return start, end

@@ -6,10 +6,10 @@ import re
 import warnings
 from datetime import date, datetime, timedelta
 
-from bot.errors import BadValue
+from bot.errors import BadValue, excerpt
 from bot.i18n import _
 from bot.values.durations import _signed_offset
-from bot.values.normalize import _norm, _shown
+from bot.values.normalize import _norm
 from bot.values.when import When
 
 YEAR_WINDOW = 100  # dates are accepted within this many years of today
@@ -62,7 +62,7 @@ def _in_window(day: date, t: str, when: When) -> date:
             _(
                 "'{value}' is too far from today — use a year from {first} to {last}, "
                 "or none, e.g. 12-01",
-                value=t,
+                value=excerpt(t),
                 first=when.today.year - YEAR_WINDOW,
                 last=when.today.year + YEAR_WINDOW,
             )
@@ -81,7 +81,10 @@ def _calendar_date(t: str, when: When, year: int | None, month: int, day: int) -
             continue
     if not found:
         raise BadValue(
-            _("'{value}' is not a day in the calendar — check month and day, e.g. 12-01", value=t)
+            _(
+                "'{value}' is not a day in the calendar — check month and day, e.g. 12-01",
+                value=excerpt(t),
+            )
         )
     today = when.today
     return _in_window(min(found, key=lambda d: (abs((d - today).days), d < today)), t, when)
@@ -131,7 +134,10 @@ def _read_offset(t: str, when: When) -> date | None:
     minutes, units = found
     if not units <= {"d", "w"} or minutes % (24 * 60):
         raise BadValue(
-            _("'{value}' is not a date — count whole days or weeks, e.g. 3d or 2w", value=t)
+            _(
+                "'{value}' is not a date — count whole days or weeks, e.g. 3d or 2w",
+                value=excerpt(t),
+            )
         )
     return when.today + timedelta(days=minutes // (24 * 60))
 
@@ -190,7 +196,7 @@ def parse_date(s: str, when: When) -> date:
         raise BadValue(
             _(
                 "'{value}' is not a date — use e.g. fri, 2026-12-01, tomorrow, 明天 or 下周一",
-                value=_shown(s),
+                value=excerpt(s),
             )
         )
     return found

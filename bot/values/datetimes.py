@@ -6,11 +6,11 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
-from bot.errors import BadValue
+from bot.errors import BadValue, excerpt
 from bot.i18n import _
 from bot.values.dates import _date_or_none, _natural_date
 from bot.values.durations import _signed_offset
-from bot.values.normalize import _norm, _shown
+from bot.values.normalize import _norm
 from bot.values.times import _time_or_none
 from bot.values.when import When
 
@@ -78,7 +78,7 @@ def parse_datetime(s: str, when: When, default_time: time = time(18, 0)) -> date
             _(
                 "'{value}' is not a date or time — use e.g. fri 17:00, 2026-12-01 18:00, "
                 "tomorrow@9am, 明天 9点 or 2h",
-                value=_shown(s),
+                value=excerpt(s),
             )
         )
     return found

@@ -6,9 +6,9 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 
-from bot.errors import BadValue
+from bot.errors import BadValue, excerpt
 from bot.i18n import _
-from bot.values.normalize import _norm, _shown
+from bot.values.normalize import _norm
 
 MAX_DURATION_MINUTES = 366 * 24 * 60
 
@@ -46,14 +46,20 @@ def _offset(t: str) -> tuple[int, set[str]] | None:
     if not parts or position != len(body):
         return None
     if any(unit == "s" for _n, unit in parts):
-        raise BadValue(_("'{value}' uses seconds — the smallest unit is minutes, e.g. 1m", value=t))
+        raise BadValue(
+            _("'{value}' uses seconds — the smallest unit is minutes, e.g. 1m", value=excerpt(t))
+        )
     total = sum((number * _UNIT_MINUTES[unit] for number, unit in parts), Decimal(0))
     if total == 0:
-        raise BadValue(_("'{value}' must be positive — e.g. 30m, 2h or 1d", value=t))
+        raise BadValue(_("'{value}' must be positive — e.g. 30m, 2h or 1d", value=excerpt(t)))
     if total > MAX_DURATION_MINUTES:
-        raise BadValue(_("'{value}' is too long — at most 366 days, e.g. 30d or 52w", value=t))
+        raise BadValue(
+            _("'{value}' is too long — at most 366 days, e.g. 30d or 52w", value=excerpt(t))
+        )
     if total != total.to_integral_value():
-        raise BadValue(_("'{value}' is not a whole number of minutes — e.g. 1h30m", value=t))
+        raise BadValue(
+            _("'{value}' is not a whole number of minutes — e.g. 1h30m", value=excerpt(t))
+        )
     return sign * int(total), {unit for _n, unit in parts}
 
 
@@ -84,12 +90,12 @@ def parse_duration(s: str) -> timedelta:
             raise BadValue(
                 _(
                     "'{value}' needs a unit — e.g. {example}, 2h or 1d",
-                    value=t,
+                    value=excerpt(t),
                     example=_("{value}m", value=t),  # as the reader types minutes: 30分钟
                 )
             )
-        raise BadValue(_("'{value}' is not a duration — use e.g. 30m, 2h or 1d", value=_shown(s)))
+        raise BadValue(_("'{value}' is not a duration — use e.g. 30m, 2h or 1d", value=excerpt(s)))
     minutes, _units = found
     if minutes < 0:
-        raise BadValue(_("'{value}' must be positive — e.g. 30m, 2h or 1d", value=t))
+        raise BadValue(_("'{value}' must be positive — e.g. 30m, 2h or 1d", value=excerpt(t)))
     return timedelta(minutes=minutes)

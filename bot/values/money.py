@@ -6,9 +6,9 @@ import functools
 import re
 from decimal import Decimal
 
-from bot.errors import BadValue
+from bot.errors import BadValue, excerpt
 from bot.i18n import Money, _
-from bot.values.normalize import _norm, _shown
+from bot.values.normalize import _norm
 
 MAX_AMOUNT = Decimal(10) ** 9
 CENT = Decimal("0.01")
@@ -23,7 +23,7 @@ _AMOUNT = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?
 
 def _not_money(value: str) -> BadValue:
     return BadValue(
-        _("'{value}' is not an amount — use e.g. 120, 120.50, ¥120 or $12.5", value=value)
+        _("'{value}' is not an amount — use e.g. 120, 120.50, ¥120 or $12.5", value=excerpt(value))
     )
 
 
@@ -44,25 +44,25 @@ def _currency_code(word: str, value: str) -> str:
     raise BadValue(
         _(
             "'{code}' in '{value}' is not a currency — use e.g. CNY, USD, EUR, ¥ or $",
-            code=word,
-            value=value,
+            code=excerpt(word),
+            value=excerpt(value),
         )
     )
 
 
 def _amount(number: str, value: str) -> Decimal:
     if not _AMOUNT.fullmatch(number):
-        raise BadValue(_("'{value}' is not a number — e.g. 1,200.00 or 1200", value=value))
+        raise BadValue(_("'{value}' is not a number — e.g. 1,200.00 or 1200", value=excerpt(value)))
     if len(number.partition(".")[2]) > 2:
-        raise BadValue(_("'{value}' has more than 2 decimals — e.g. 12.35", value=value))
+        raise BadValue(_("'{value}' has more than 2 decimals — e.g. 12.35", value=excerpt(value)))
     amount = Decimal(number.replace(",", ""))
     if amount == 0:
-        raise BadValue(_("'{value}' must be more than zero — e.g. 120", value=value))
+        raise BadValue(_("'{value}' must be more than zero — e.g. 120", value=excerpt(value)))
     if amount >= MAX_AMOUNT:
         raise BadValue(
             _(
                 "'{value}' is too large — amounts stay below 1,000,000,000, e.g. 1,200.00",
-                value=value,
+                value=excerpt(value),
             )
         )
     return amount.quantize(CENT)
@@ -82,13 +82,13 @@ def parse_money(s: str, default_currency: str = "CNY") -> Money:
     t = _norm(s)
     match = _MONEY.fullmatch(t)
     if match is None:
-        raise _not_money(_shown(s))
+        raise _not_money(s)
     pre = match["pre"].strip()
     if "-" in pre:
-        raise BadValue(_("'{value}' must be more than zero — e.g. 120", value=t))
+        raise BadValue(_("'{value}' must be more than zero — e.g. 120", value=excerpt(t)))
     words = [w for w in (pre.removeprefix("+").strip(), match["post"].strip()) if w]
     codes = {_currency_code(w, t) for w in words}
     if len(codes) > 1:
-        raise BadValue(_("'{value}' names two currencies — e.g. $12.5 or 120CNY", value=t))
+        raise BadValue(_("'{value}' names two currencies — e.g. $12.5 or 120CNY", value=excerpt(t)))
     amount = _amount(match["num"], t)
     return Money(amount, codes.pop() if codes else default_currency.upper())

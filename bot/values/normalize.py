@@ -1,6 +1,5 @@
 """Before parsing: fold full-width characters, case and spacing, and read small Chinese numerals.
-
-Also how an input is quoted back in a refusal (stripped, and cut if long).
+(How an input is quoted back in a refusal: :func:`bot.errors.excerpt`.)
 """
 
 from __future__ import annotations
@@ -36,9 +35,3 @@ def _norm(s: str) -> str:
     if len(text) > MAX_INPUT:
         return ""
     return _ZH_NUMERAL.sub(_zh_numeral, text)
-
-
-def _shown(s: str) -> str:
-    """The input as quoted back in a message: stripped, and cut if long."""
-    text = s.strip()
-    return text if len(text) <= 40 else text[:39] + "…"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import time
 
-from bot.errors import BadValue
+from bot.errors import BadValue, excerpt
 from bot.i18n import _
-from bot.values.normalize import _norm, _shown
+from bot.values.normalize import _norm
 
 _CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 _AMPM = re.compile(r"([0-9]{1,2})(?::([0-9]{2}))? ?([ap])\.?m?\.?")
@@ -24,7 +24,7 @@ def _valid_time(hour: int, minute: int, t: str) -> time:
         raise BadValue(
             _(
                 "'{value}' is not a time of day — use HH:MM between 00:00 and 23:59, e.g. 19:00",
-                value=t,
+                value=excerpt(t),
             )
         )
     return time(hour, minute)
@@ -33,7 +33,10 @@ def _valid_time(hour: int, minute: int, t: str) -> time:
 def _from_12h(hour: int, half: str, t: str) -> int:
     if not 1 <= hour <= 12:
         raise BadValue(
-            _("'{value}' is not a time of day — with am/pm the hour is 1 to 12, e.g. 7pm", value=t)
+            _(
+                "'{value}' is not a time of day — with am/pm the hour is 1 to 12, e.g. 7pm",
+                value=excerpt(t),
+            )
         )
     return hour % 12 + (12 if half == "p" else 0)
 
@@ -42,7 +45,9 @@ def _from_period(period: str, hour: int, t: str) -> int:
     """Apply 上午/下午/晚上...: ``下午3点`` is 15:00, ``晚上12点`` is midnight."""
     if period in _AM_PERIODS:
         if hour > 12:
-            raise BadValue(_("'{value}' is not a morning time — e.g. 上午9点 or 下午3点", value=t))
+            raise BadValue(
+                _("'{value}' is not a morning time — e.g. 上午9点 or 下午3点", value=excerpt(t))
+            )
         return 0 if (hour == 12 and period == "凌晨") else hour
     if hour == 12:
         return 0 if period in _NIGHT_PERIODS else 12
@@ -90,13 +95,13 @@ def parse_time(s: str) -> time:
         raise BadValue(
             _(
                 "'{value}' needs minutes or am/pm — e.g. {example} or {hour}pm",
-                value=t,
+                value=excerpt(t),
                 example=f"{int(t)}:00",
                 hour=int(t) % 12 or 12,
             )
         )
     raise BadValue(
-        _("'{value}' is not a time — use e.g. 19:00, 9:30, 7pm or 19点", value=_shown(s))
+        _("'{value}' is not a time — use e.g. 19:00, 9:30, 7pm or 19点", value=excerpt(s))
     )
 
 
@@ -121,14 +126,14 @@ def parse_time_range(s: str) -> tuple[time, time]:
         raise BadValue(
             _(
                 "'{value}' is not a time range — use e.g. 9:00-18:00, 19:00-09:00 or 9am-6pm",
-                value=_shown(s),
+                value=excerpt(s),
             )
         )
     if end < start < time(12) and _says_morning(parts[0]) and _is_bare_hour(parts[1]):
         end = end.replace(hour=end.hour + 12)  # 9am-6: a working day, not a night
     if start == end:
         raise BadValue(
-            _("'{value}' starts and ends at the same time — e.g. 19:00-09:00", value=_shown(s))
+            _("'{value}' starts and ends at the same time — e.g. 19:00-09:00", value=excerpt(s))
         )
     return start, end
 

@@ -29,6 +29,7 @@ from bot import (
     Skill,
     UsageError,
     _,
+    excerpt,
 )
 from bot.forms import FormInvalid
 from bot.i18n import Text
@@ -78,7 +79,7 @@ async def request(
         raise NotFound(
             _(
                 "There is no flow {name} — the flows are: {flows}",
-                name=name,
+                name=excerpt(name),
                 flows=[Text("`{flow}`", {"flow": f}) for f in flows] or "–",  # as typed
             )
         )
@@ -106,7 +107,10 @@ async def file_form(ctx: Context, name: str, values: dict[str, str]) -> None:
     spec = ctx.config.flows.get(name)
     if spec is None:
         raise NotFound(
-            _("There is no flow {name} any more — type /request to see the flows.", name=name)
+            _(
+                "There is no flow {name} any more — type /request to see the flows.",
+                name=excerpt(name),
+            )
         )
     given = {field: text for field, text in values.items() if text.strip()}
     typed, errors = await form.validate(spec, given, form.reader(ctx))

@@ -46,7 +46,9 @@ async def decide(ctx: Context, request_id: int, approve: bool, comment: str) -> 
     await ctx.audit(state, {"request": shown.id, "step": shown.request.step})
     if not approve:
         await flow.finish(ctx, shown, REJECTED, ctx.person, comment)
-        await ctx.reply(_("❌ You rejected #{id} {title}.", id=shown.id, title=shown.spec.title))
+        await ctx.reply(
+            _("❌ You rejected #{id} {title}.", id=shown.id, title=shown.spec.title), private=True
+        )
         return
     if shown.step.mode == "any" or not shown.pending():
         await flow.decided_step(ctx, shown)
@@ -57,7 +59,8 @@ async def decide(ctx: Context, request_id: int, approve: bool, comment: str) -> 
             "✅ You approved #{id} — it still waits for {people}.",
             id=shown.id,
             people=shown.waiting_on(),
-        )
+        ),
+        private=True,
     )
 
 
@@ -158,4 +161,4 @@ async def withdraw(ctx: Context, request_id: int) -> None:
     for person in {p.id: p for p in waiting}.values():
         await ctx.notify(person, text, group="decided")
     await flow.refresh(ctx, shown)
-    await ctx.reply(text)
+    await ctx.reply(text, private=True)

@@ -131,11 +131,14 @@ async def decided_step(ctx: Context, shown: RequestView) -> None:
                 "✅ You approved #{id} — it goes on to {people}.",
                 id=shown.id,
                 people=shown.waiting_on(),
-            )
+            ),
+            private=True,
         )
         return
     await finish(ctx, shown, APPROVED, ctx.person)
-    await ctx.reply(_("✅ You approved #{id} {title}.", id=shown.id, title=shown.spec.title))
+    await ctx.reply(
+        _("✅ You approved #{id} {title}.", id=shown.id, title=shown.spec.title), private=True
+    )
 
 
 async def finish(

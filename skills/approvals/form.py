@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from bot import BadValue, Context, DateRange, Money, PersonRef, _
+from bot import BadValue, Context, DateRange, Money, PersonRef, _, excerpt
 from bot import values as parsers
 from bot.i18n import Text, TextLike
 from bot.params import tokenize
@@ -141,10 +141,12 @@ async def validate(flow: FlowSpec, raw: Mapping[str, str], read: Reader) -> tupl
 
 def _unknown(name: str, value: str, flow: FlowSpec) -> Text:
     if name == "":
-        return _("'{value}' does not fit any field — name it, e.g. reason:\"…\"", value=value)
+        return _(
+            "'{value}' does not fit any field — name it, e.g. reason:\"…\"", value=excerpt(value)
+        )
     return _(
         "{field} is not a field of {flow} — its fields: {fields}",
-        field=name,
+        field=excerpt(name),
         flow=flow.title,
         fields=[Text("`{name}`", {"name": n}) for n in flow.fields],  # as typed
     )
@@ -155,7 +157,9 @@ async def _convert(spec: FieldSpec, text: str, read: Reader) -> Any:
         return _convert_sync(spec, text, read)
     person = await read.find(text)
     if person is None:
-        raise BadValue(_("'{value}' is not someone the bot knows — e.g. @alice", value=text))
+        raise BadValue(
+            _("'{value}' is not someone the bot knows — e.g. @alice", value=excerpt(text))
+        )
     return person.id
 
 
@@ -192,7 +196,7 @@ def _choice(spec: FieldSpec, text: str, read: Reader) -> str:
         if wanted in (value.casefold(), shown.casefold()) or (own and own.matches(text)):
             return value
     listed = [_choice_shown(spec, value, read) for value in spec.choices]
-    raise BadValue(_("'{value}' is not one of {choices}", value=text, choices=listed))
+    raise BadValue(_("'{value}' is not one of {choices}", value=excerpt(text), choices=listed))
 
 
 def _choice_shown(spec: FieldSpec, value: str, read: Reader) -> TextLike:
@@ -208,7 +212,7 @@ def _number(text: str) -> int | float:
     except InvalidOperation:
         number = Decimal("NaN")
     if not number.is_finite() or abs(number) >= 10**9:
-        raise BadValue(_("'{value}' is not a number — e.g. 3 or 2.5", value=text))
+        raise BadValue(_("'{value}' is not a number — e.g. 3 or 2.5", value=excerpt(text)))
     return int(number) if number == number.to_integral_value() else float(number)
 
 

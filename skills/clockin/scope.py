@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from bot import Context, NotFound, PermissionDenied, PersonRef, UsageError, _
+from bot import Context, NotFound, PermissionDenied, PersonRef, UsageError, _, excerpt
 from bot.i18n import Mention, TextLike
 from skills.clockin import store
 
@@ -55,7 +55,7 @@ async def _team(ctx: Context, team: str) -> Scope:
         raise NotFound(
             _(
                 "There is no team “{team}” — use a team from the config, e.g. team:{example}",
-                team=team,
+                team=excerpt(team),
                 example=example,
             )
         )
@@ -94,6 +94,6 @@ def parse_month(text: str | None, today: date) -> tuple[date, date]:
         month = 0
     if not 1 <= month <= 12:
         raise UsageError(
-            _("'{value}' is not a month — e.g. 2026-11, 11月 or last-month", value=text)
+            _("'{value}' is not a month — e.g. 2026-11, 11月 or last-month", value=excerpt(text))
         )
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from bot import Context, Label, Message, Rest, Skill, _
+from bot import Context, Label, Message, Rest, Skill, _, excerpt
 from bot.errors import NotFound
 from bot.i18n import Text
 from bot.markup import Lines
@@ -83,10 +83,10 @@ def _unknown(ctx: Context, name: str) -> Text:
     if meant:
         return _(
             "Unknown command /{name} — did you mean /{meant}? Type /help to see the commands.",
-            name=name,
+            name=excerpt(name),
             meant=meant,
         )
-    return _("Unknown command /{name} — type /help to see the commands.", name=name)
+    return _("Unknown command /{name} — type /help to see the commands.", name=excerpt(name))
 
 
 def _example(ctx: Context) -> str:

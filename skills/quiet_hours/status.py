@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot import Context, Field, Message, UsageError, _
+from bot import Context, Field, Message, UsageError, _, excerpt
 from bot.i18n import Text
 from skills.quiet_hours import store
 from skills.quiet_hours.schedule import Schedule, quiet_until
@@ -28,7 +28,7 @@ def parse_days(text: str) -> frozenset[int]:
                 _(
                     "'{value}' is not a day of the week — e.g. /quiet days sat,sun "
                     "or /quiet days 周六,周日",
-                    value=word,
+                    value=excerpt(word),
                 )
             )
         days.add(day)

@@ -15,6 +15,7 @@ from bot import (
     PersonRef,
     UsageError,
     _,
+    excerpt,
 )
 from bot.i18n import Relative, Text
 from bot.values import parse_duration
@@ -57,7 +58,10 @@ def take_repeat(req: Request) -> None:
     if m := _TIMES.search(req.text):
         if not m.group(1).isdigit():
             raise UsageError(
-                _("--times: '{value}' is not a whole number — e.g. --times 4", value=m.group(1))
+                _(
+                    "--times: '{value}' is not a whole number — e.g. --times 4",
+                    value=excerpt(m.group(1)),
+                )
             )
         req.times = int(m.group(1))
         req.text = (req.text[: m.start()] + req.text[m.end() :]).strip()
@@ -66,7 +70,7 @@ def take_repeat(req: Request) -> None:
             _(
                 "Unknown option {option} — the options are --ack, --urgent, --every 30m and "
                 "--times 4",
-                option=m.group(1),
+                option=excerpt(m.group(1)),
             )
         )
 
@@ -78,7 +82,7 @@ def check(ctx: Context, req: Request) -> None:
             _(
                 "{chat}: a notice goes to the chat where you type it — post it there, or name "
                 "people (@alice) or a team (team:eng) here",
-                chat=m.group(),
+                chat=excerpt(m.group()),
             )
         )
     if not req.text:
@@ -168,7 +172,7 @@ async def audience(ctx: Context, req: Request) -> Audience:
             raise UsageError(
                 _(
                     "There is no team {team} — name a team from the config, e.g. team:eng",
-                    team=req.team,
+                    team=excerpt(req.team),
                 )
             )
         named += await ctx.team(req.team)

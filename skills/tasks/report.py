@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import Context, DateRange, Message, NotFound, PersonRef, Table, _
+from bot import Context, DateRange, Message, NotFound, PersonRef, Table, _, excerpt
 from bot.i18n import Text
 from bot.markup import Lines
 from skills.tasks import store, view
@@ -150,7 +150,10 @@ async def _people(
     members = await ctx.team(team)
     if not members:
         raise NotFound(
-            _("There is no team {team} — teams come from people's team: in the config.", team=team)
+            _(
+                "There is no team {team} — teams come from people's team: in the config.",
+                team=excerpt(team),
+            )
         )
     return members
 

@@ -12,6 +12,7 @@ from bot import DateRange, JobContext, Money, Skill
 from bot.transcript import NoSuchButton
 from skills.approvals import skill as approvals
 from skills.approvals.models import ApprovalEvent, ApprovalRequest, ApprovalTask
+from tests.spreadsheet import formulas
 
 # A skill that hooks the outcomes, as clockin does, and records what it got.
 recorder = Skill("recorder")
@@ -465,6 +466,21 @@ async def test_export_a_month_as_csv(chat):
     )
 
 
+async def test_a_reason_with_a_formula_never_runs_in_the_export(chat):
+    """`x;=1+1;` is two cells where Excel's separator is ';' (much of Europe): the second stays
+    text. So does a formula after a comma (and spaces) in what people typed."""
+    await chat.say("alice", '/request leave 12-01 annual reason:"x;=1+1;"', dm=True)
+    await chat.say("bob", "/request purchase desk, =HYPERLINK(1) for @SUM", dm=True)
+    out, _note = await chat.say("root", "/approvals export month")
+    text = out.message.files[0].content.decode("utf-8-sig")
+    assert formulas(text) == []
+    fields = [row["fields"] for row in csv.DictReader(io.StringIO(text))]
+    assert fields == [  # the fields as the card shows them
+        "Dates: Tue 1 Dec (1 day), Type: Annual leave, Reason: x;'=1+1;",
+        "Item: desk, '=HYPERLINK(1) for @SUM",  # a space doesn't split: @SUM stays
+    ]
+
+
 async def test_admins_decide_when_the_config_allows(deskmate):
     config = TEAM.replace("  approvals:\n", "  approvals:\n    admins_decide: true\n")
     chat = await deskmate(approvals, config=config, start=START)
@@ -485,3 +501,37 @@ async def test_answers_come_in_the_readers_language(deskmate):
     await chat.say("alice", LEAVE, dm=True)
     await chat.press("mike", "Approve")
     assert chat.inbox("alice")[-1].text == "✅ @mike 同意了 @alice 的 #1 Leave"
+
+
+async def test_decisions_typed_in_a_group_are_answered_privately(chat):
+    """A request stays between its requester, approvers and CC: typed in a group, /approve,
+    /reject, /request withdraw and /request show answer in the sender's DM; the group sees
+    only "sent to you privately", and only the sender sees that."""
+    for _n in range(3):
+        await chat.say("alice", LEAVE, dm=True)
+    await chat.say("alice", "/request leave dates:12-07..12-11 type:annual", dm=True)  # then HR
+    await chat.say("bob", "/request expense 1200 team dinner", dm=True)  # then all of finance
+    await chat.press("mike", "Approve")
+    group_before = len(chat.chat())
+    typed = [
+        ("mike", "/approve 1 enjoy", "✅ You approved #1 Leave."),
+        ("mike", "/approve 4", "✅ You approved #4 — it goes on to @hana."),
+        ("fay", "/approve 5", "✅ You approved #5 — it still waits for @fred."),
+        ("mike", "/reject 2 the release is that week", "❌ You rejected #2 Leave."),
+        ("alice", "/request withdraw 3", "↩️ @alice withdrew #3 Leave"),
+        ("alice", "/request show 1", "📝 #1 Leave · @alice"),
+    ]
+    for who, text, answer in typed:
+        out = await chat.say(who, text)
+        mine = (f"dm @{who}", "#general", f"#general, only @{who}")
+        answers = [s for s in out if s.where in mine and not s.edits]  # not the card edits
+        assert [(s.where, s.text.splitlines()[0]) for s in answers] == [
+            (f"dm @{who}", answer),
+            (f"#general, only @{who}", "📬 Sent to you privately."),
+        ]
+    said = chat.chat()[group_before:]
+    assert [s.ephemeral_for for s in said] == ["mike", "mike", "fay", "mike", "alice", "alice"]
+    for card, state in zip(
+        chat.inbox("alice")[:3], ("approved", "rejected", "withdrawn"), strict=True
+    ):
+        assert f"Status: {state}\n" in card.text  # the cards in the DMs follow as before

@@ -12,6 +12,7 @@ from bot import DateRange
 from skills.clockin import skill as clockin
 from skills.clockin.models import AttendanceDay
 from tests.skills.clockin_fixtures import PAYLOADS, TEAM, fake_approvals, utc
+from tests.spreadsheet import formulas
 
 DECEMBER = utc(2026, 12, 1, 2, 0)  # Tue 1 Dec 10:00 in Shanghai
 
@@ -212,6 +213,17 @@ async def test_an_admin_exports_everyone_and_a_person_their_own(chat):
     assert everyone.startswith("📎 Attendance 2026-11 — everyone: 8 people, 8 person-days.")
     own = (await chat.say("eve", "/attendance export", dm=True)).one().text
     assert own.startswith("📎 Attendance 2026-11 — @eve: 1 people, 1 person-days.")
+
+
+async def test_a_place_typed_with_a_formula_never_runs_whatever_the_separator(chat):
+    """Excel where the list separator is ';' cuts `x;=1+1;` in two at the ';': the place is
+    exported so that the second piece stays text (and read with commas, it is what was typed)."""
+    await chat.say("alice", "/in field x;=1+1;")
+    out = (await chat.say("alice", "/attendance export", dm=True)).one()
+    text = out.message.files[0].content.decode("utf-8-sig")
+    assert text.splitlines()[1].endswith(",field,x;'=1+1;,")
+    assert formulas(text) == []
+    assert [row["place"] for row in csv.DictReader(io.StringIO(text))] == ["x;'=1+1;"]
 
 
 async def test_chinese_readers_get_chinese(deskmate):
