@@ -178,6 +178,8 @@ async def audience(ctx: Context, req: Request) -> Audience:
         named += await ctx.team(req.team)
     if named or ctx.chat.kind == "dm":
         found = Audience(_others(ctx, named), named=bool(named))
+    elif not req.ack:
+        return Audience([])  # an announcement in a chat: everyone there reads the card
     else:
         members = await ctx.members()
         found = Audience(_others(ctx, members), unreached=members.unreached, members=members.total)
