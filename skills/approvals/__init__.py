@@ -21,6 +21,7 @@ from bot import (
     Context,
     DateRange,
     JobContext,
+    Label,
     NotFound,
     Opt,
     PersonRef,
@@ -56,11 +57,19 @@ skill.digest_label("delegation", _("{n} delegation"), _("{n} delegations"))
 # --- filing -------------------------------------------------------------------------------------
 
 
+# parameters as usages and errors name them, in the reader's language
+RequestNumber = Annotated[int, Label(_("request number"))]
+
+
 @skill.command(
     "request",
     help=_('Ask for approval: /request leave dates:12-01..12-03 type:annual reason:"trip"'),
 )
-async def request(ctx: Context, name: str = "", fields: Rest = "") -> None:
+async def request(
+    ctx: Context,
+    name: Annotated[str, Label(_("flow"))] = "",
+    fields: Annotated[Rest, Label(_("fields"))] = "",
+) -> None:
     """Without a flow: the flows one can file. With a flow and nothing else: its form. Else file."""
     flows: dict[str, FlowSpec] = ctx.config.flows
     if not name:
@@ -72,7 +81,7 @@ async def request(ctx: Context, name: str = "", fields: Rest = "") -> None:
             _(
                 "There is no flow {name} — the flows are: {flows}",
                 name=excerpt(name),
-                flows=", ".join(flows) or "–",
+                flows=[Text("`{flow}`", {"flow": f}) for f in flows] or "–",  # as typed
             )
         )
     if not fields.strip():
@@ -121,12 +130,12 @@ def _flows(flows: dict[str, FlowSpec]) -> Text:
 
 
 @skill.command("request show", help=_("A request's card and its whole trail: /request show 12"))
-async def show(ctx: Context, request_id: int) -> None:
+async def show(ctx: Context, request_id: RequestNumber) -> None:
     await report.show(ctx, request_id)
 
 
 @skill.command("request withdraw", help=_("Take back your pending request: /request withdraw 12"))
-async def withdraw(ctx: Context, request_id: int) -> None:
+async def withdraw(ctx: Context, request_id: RequestNumber) -> None:
     await decide.withdraw(ctx, request_id)
 
 
@@ -134,7 +143,9 @@ async def withdraw(ctx: Context, request_id: int) -> None:
 
 
 @skill.command("approve", help=_("Approve a request waiting for you: /approve 12 ok, enjoy"))
-async def approve(ctx: Context, request_id: int, comment: Rest = "") -> None:
+async def approve(
+    ctx: Context, request_id: RequestNumber, comment: Annotated[Rest, Label(_("comment"))] = ""
+) -> None:
     await decide.decide(ctx, request_id, True, comment)
 
 
@@ -143,9 +154,11 @@ async def approve(ctx: Context, request_id: int, comment: Rest = "") -> None:
 @skill.command(
     "reject",
     help=_("Reject a request; a reason is required: /reject 12 too many overlaps"),
-    usage="/reject <number> <reason…>",
+    usage=_("/reject <number> <reason…>"),
 )
-async def reject(ctx: Context, request_id: int, reason: Rest = "") -> None:
+async def reject(
+    ctx: Context, request_id: RequestNumber, reason: Annotated[Rest, Label(_("reason"))] = ""
+) -> None:
     if not reason.strip():
         raise UsageError(await decide.reason_needed(ctx, request_id))
     await decide.decide(ctx, request_id, False, reason)
@@ -172,7 +185,9 @@ async def withdraw_button(ctx: Context, value: str) -> None:
 
 
 @skill.command("approvals", help=_("Requests waiting for you; /approvals mine: the ones you filed"))
-async def approvals(ctx: Context, scope: Literal["mine"] | None = None) -> None:
+async def approvals(
+    ctx: Context, scope: Annotated[Literal["mine"] | None, Label(_("whose requests"))] = None
+) -> None:
     await ctx.reply(await (report.mine(ctx) if scope else report.waiting(ctx)), private=True)
 
 
@@ -182,9 +197,9 @@ async def approvals(ctx: Context, scope: Literal["mine"] | None = None) -> None:
 )
 async def delegate(
     ctx: Context,
-    to: PersonRef | None = None,
-    off: Literal["off"] | None = None,
-    until: Annotated[date | None, Opt("until")] = None,
+    to: Annotated[PersonRef | None, Label(_("delegate"))] = None,
+    off: Annotated[Literal["off"] | None, Label(_("off"))] = None,
+    until: Annotated[date | None, Opt("until"), Label(_("until"))] = None,
 ) -> None:
     if off:
         await delegation.stop(ctx)
@@ -197,7 +212,9 @@ async def delegate(
 @skill.command(
     "approvals export", help=_("Requests of a period as a CSV file: /approvals export month")
 )
-async def export(ctx: Context, period: DateRange | None = None) -> None:
+async def export(
+    ctx: Context, period: Annotated[DateRange | None, Label(_("dates"))] = None
+) -> None:
     await ctx.reply(await exporting.export(ctx, period), private=True)
 
 

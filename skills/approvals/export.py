@@ -64,7 +64,7 @@ async def export(ctx: Context, period: DateRange | None) -> Message:
         pending=states["pending"],
         withdrawn=states["withdrawn"],
     )
-    name = f"approvals-{span.start}-{span.end}.csv"
+    name = ctx.t(_("approvals-{start}-{end}.csv", start=str(span.start), end=str(span.end)))
     return Message(summary, files=[File(name, content, "text/csv")])
 
 

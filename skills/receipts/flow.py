@@ -140,7 +140,7 @@ def _check_roles(ctx: Context, req: Request) -> None:
             _(
                 "Only admins and people with one of these roles can post notices with receipts "
                 "or to people and teams: {roles} (lead: a team's lead).",
-                roles=", ".join(config.post_roles),
+                roles=list(config.post_roles),
             )
         )
     if req.urgent and not config.may_urge(person.roles):
@@ -148,7 +148,7 @@ def _check_roles(ctx: Context, req: Request) -> None:
             _(
                 "Only admins and people with one of these roles can mark a notice --urgent: "
                 "{roles}.",
-                roles=", ".join(config.urgent_roles),
+                roles=list(config.urgent_roles),
             )
         )
 

@@ -213,7 +213,7 @@ async def test_the_reject_usage_shows_the_reason_as_required(chat):
     assert "/reject <number> <reason…>\n" in out
     assert "Reject a request; a reason is required: /reject 12 too many overlaps" in out
     out = (await chat.say("mike", "/reject")).one().text
-    assert out == "request id is missing\nUsage: /reject <number> <reason…>"
+    assert out == "request number is missing\nUsage: /reject <number> <reason…>"
     out = (await chat.say("mike", "/reject 12")).one().text
     assert out == "There is no request #12 — /approvals mine lists yours."
     await chat.say("alice", LEAVE, dm=True)
@@ -233,7 +233,7 @@ async def test_the_reject_usage_in_chinese(deskmate):
     )
     chat = await deskmate(approvals, config=config, start=START)
     out = (await chat.say("mike", "/help reject", dm=True)).one().text
-    assert "/reject <number> <reason…>\n" in out
+    assert "/reject <数字> <理由…>\n" in out
     assert "拒绝申请，必须说明理由：/reject 12 人手不足" in out
     await chat.say("alice", LEAVE, dm=True)
     asked = "拒绝 #1 必须说明理由：请输入 /reject 1 <理由>，例如 /reject 1 那周人手不足"
