@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.adapter import CountsMembers, ListsMembers
+from bot.adapter import CountsMembers, Forms, ListsMembers
 from bot.cards import CardEdit
 from bot.config import OrgConfig
 from bot.directory import ChatLanguage
-from bot.events import ChatRef, Event
+from bot.events import ChatRef, Command, Event
 from bot.forms import Form
 from bot.i18n import Text, TextLike
 from bot.markup import Lines
@@ -288,7 +288,8 @@ class Context(JobContext):
         slash-command. Returns ``False`` where it can't (Telegram, the console, a button press);
         then answer in text as usual."""
         adapter = self._bot.adapters.get(self.event.platform)
-        if getattr(self.event, "trigger", None) is None or not hasattr(adapter, "open_form"):
+        has_trigger = isinstance(self.event, Command) and self.event.trigger is not None
+        if not has_trigger or not isinstance(adapter, Forms):
             return False
         self.effects.forms.append(form)
         return True

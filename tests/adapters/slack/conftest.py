@@ -16,7 +16,7 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
-from adapters.slack import SlackAdapter
+from adapters.slack import SlackAdapter, spec
 from bot.app import Bot
 from bot.config import parse_config
 from bot.loader import NoOptions, installed_skills
@@ -241,7 +241,8 @@ async def make_bot(
         known_roles=roles,
     )
     config.storage.url = database_url or f"sqlite+aiosqlite:///{tmp_path / 'slack.db'}"
-    adapter = SlackAdapter(config.adapters.slack)
+    adapter = spec.build(config)
+    assert isinstance(adapter, SlackAdapter)
     bot = Bot(config, skills, adapters=[adapter])
     await bot.start()
     return SlackBot(bot, adapter, fake)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from adapters.telegram import TelegramAdapter
+from adapters.telegram import TelegramAdapter, spec
 from bot.app import Bot
 from bot.config import parse_config
 from bot.loader import NoOptions, installed_skills
@@ -101,7 +101,8 @@ async def make_bot(
         CONFIG.format(token=TOKEN, mode=mode, base=base), skill_schemas=schemas, known_roles=roles
     )
     config.storage.url = f"sqlite+aiosqlite:///{folder / 'telegram.db'}"
-    adapter = TelegramAdapter(config.adapters.telegram)
+    adapter = spec.build(config)
+    assert isinstance(adapter, TelegramAdapter)
     adapter.poll_timeout = 1
     bot = Bot(config, skills, adapters=[adapter])
     await bot.start()
