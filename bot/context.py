@@ -283,6 +283,22 @@ class Context(JobContext):
         env = self._bot.runtime.parse_env(self.session, self.event.platform, self.person)
         return await parse_value(name, raw, annotation, env)
 
+    def is_mention(self, token: str) -> bool:
+        """Whether ``token`` is a mention of someone as this platform writes one (``@bob``;
+        Slack's ``<@U2>``): the adapter says, so a skill never parses a platform's syntax."""
+        env = self._bot.runtime.parse_env(self.session, self.event.platform, self.person)
+        return env.is_mention(token)
+
+    async def mentioned(self, token: str) -> PersonRef | None:
+        """The person ``token`` mentions on this platform (an account, or a username, else a
+        directory handle: ``@bob``), or ``None`` when it is no mention or names nobody known.
+
+        Example:
+            >>> cover = await ctx.mentioned("@bob")
+        """
+        env = self._bot.runtime.parse_env(self.session, self.event.platform, self.person)
+        return await env.resolve_mention(token.strip())
+
     def open_form(self, form: Form) -> bool:
         """Offer ``form`` (see :mod:`bot.forms`) where the platform can show one now: a Slack
         slash-command. Returns ``False`` where it can't (Telegram, the console, a button press);
