@@ -32,7 +32,7 @@ from prompt_toolkit.patch_stdout import patch_stdout
 from bot import transcript
 from bot.adapter import AdapterHost, AdapterSpec, Destination
 from bot.app import Bot
-from bot.clock import Clock, FakeClock, SystemClock
+from bot.clock import Clock, FakeClock, SystemClock, TooFarAhead
 from bot.commandline import LOG_LEVELS, fail, load_or_exit, logging_to
 from bot.config import Config, PlatformLimits, RateLimit
 from bot.i18n import Locale, format_value
@@ -190,7 +190,13 @@ async def play_lines(bot: Bot, adapter: ConsoleAdapter, lines: AsyncIterator[str
             await player.play(step)
             if moves:
                 adapter.note_time()
-        except (transcript.TranscriptError, transcript.NoSuchButton) as exc:
+        except TooFarAhead as exc:
+            bad += 1
+            _complain(bot, transcript.TranscriptError(lineno, line, exc.problem))
+        except transcript.TranscriptError as exc:
+            bad += 1
+            _complain(bot, exc)
+        except transcript.NoSuchButton as exc:
             bad += 1
             print(f"! {exc}", file=sys.stderr, flush=True)
     return bad
@@ -199,6 +205,12 @@ async def play_lines(bot: Bot, adapter: ConsoleAdapter, lines: AsyncIterator[str
 async def _transcript_lines(source: TextIO) -> AsyncIterator[str]:
     for line in source.read().splitlines():
         yield line
+
+
+def _complain(bot: Bot, error: transcript.TranscriptError) -> None:
+    """Print what was wrong with a line, in the org's language."""
+    text = bot.translator(error.text, bot.org_locale(bot.clock.now()))
+    print(f"! {text}", file=sys.stderr, flush=True)
 
 
 async def _typed_lines(user: str) -> AsyncIterator[str]:

@@ -22,7 +22,7 @@ from bot.errors import (
     excerpt,
 )
 from bot.i18n import Money, Text, _
-from bot.messages import Button, Field, File, Message
+from bot.messages import Button, Field, File, Message, Table
 from bot.params import DateRange, Flag, Label, Opt, Rest, TimeRange
 from bot.people import PersonRef
 from bot.policy import Decision, Notice
@@ -51,6 +51,7 @@ __all__ = [
     "Rest",
     "Skill",
     "StrictModel",
+    "Table",
     "Text",
     "TimeRange",
     "UnknownPerson",

@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import cards
 from bot.adapter import Adapter, HandleAccounts
 from bot.answers import AnswersFirst
-from bot.clock import Clock, FakeClock, SystemClock
+from bot.clock import Clock, FakeClock, SystemClock, TooFarAhead
 from bot.config import Config
 from bot.context import JobContext
 from bot.delivery import Delivery
@@ -29,8 +29,8 @@ from bot.runtime import Runtime
 from bot.scheduler import Scheduler
 from bot.skill import JobSpec, Skill
 from bot.timers import TimerRunner
-from storage import Database, upgrade
-from storage.leader import Leadership
+from storage import Database, take_turn, upgrade
+from storage.leader import Leadership, claim_run
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class Bot:
         self.answers = AnswersFirst()  # adapters mark the requests platforms wait on
         self.runtime = Runtime(self)
         self.timers = TimerRunner(self)
-        self.scheduler = Scheduler(ZoneInfo(config.org.timezone))
+        self.scheduler = Scheduler(ZoneInfo(config.org.timezone), self.clock)
         # all an adapter is given: it hands events in and asks the little it needs
         self.host = Host(
             self.handle, self.answers, self.registry, self.translator, self.clock, self.db
@@ -89,16 +89,16 @@ class Bot:
         migrations = [s.migrations for s in self.registry.skills.values() if s.migrations]
         await upgrade(self.db, migrations)
         async with self.db.transaction() as session:
+            await take_turn(await session.connection())  # instances starting together
             await self.directory.sync(session, self.config.people)
         for job in self.registry.jobs():
-            self.scheduler.add(
-                f"{job.skill}.{job.name}", self._job_runner(job), cron=job.cron, every=job.every
-            )
+            run = self._job_runner(job)
+            self.scheduler.add(f"{job.skill}.{job.name}", run, cron=job.cron, every=job.every)
         if isinstance(self.clock, FakeClock):  # advance_to steps to each due time itself
             self.scheduler.prime(self.clock.now())
         else:
             tick = timedelta(seconds=self.config.delivery.tick_seconds)
-            self.scheduler.add("core.tick", self.tick, every=tick)
+            self.scheduler.add("core.tick", self._tick_job, every=tick)
             self.scheduler.start()
         for adapter in self.adapters.values():
             await adapter.start(self.host)
@@ -122,16 +122,24 @@ class Bot:
         await self.timers.fire_due()
         await self.delivery.drain()
 
+    async def _tick_job(self, _due: datetime) -> bool:
+        await self.tick()  # every instance ticks
+        return True
+
     def job_context(self, session: AsyncSession, skill: str) -> JobContext:
         """A context for work that no one typed (jobs, timers, hooks, policies)."""
         return JobContext(self, session, self.registry.skills[skill])
 
     async def advance_to(self, when: datetime) -> None:
         """Fake clock only: move time to ``when``, stopping at each moment a job, a timer or a
-        delivery falls due on the way, in order, as it would happen live."""
+        delivery falls due on the way, in order, as it would happen live. Refuses (raising
+        :class:`~bot.clock.TooFarAhead`, time unmoved) to go past the scheduler's horizon."""
         clock = self.clock
         if not isinstance(clock, FakeClock):
             raise TypeError("advance_to needs the bot to run on a FakeClock")
+        limit = self.scheduler.horizon(clock.now())
+        if when > limit:
+            raise TooFarAhead(limit)
         for _step in range(100_000):
             due = [
                 t
@@ -151,15 +159,19 @@ class Bot:
 
     def _job_runner(self, job: JobSpec) -> Any:
         skill = self.registry.skills[job.skill]
+        name = f"{job.skill}.{job.name}"
 
-        async def run() -> None:
+        async def run(due: datetime) -> bool:
             if not await self.leadership.held():
-                return  # another instance runs the periodic jobs
+                return False  # another instance leads: asked again until the run is settled
             async with self.db.transaction() as session:
-                ctx = JobContext(self, session, skill)
+                if not await claim_run(session, name, due, self.clock.now()):
+                    return True  # it ran already (on the leader before, or before a restart)
+                ctx = JobContext(self, session, skill, due_at=due)
                 await job.func(ctx)
             await cards.apply(self, ctx.effects.edits)
             await self.tick()
+            return True
 
         return run
 

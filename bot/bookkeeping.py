@@ -1,5 +1,10 @@
 """Delivery's bookkeeping of the sends in flight: the lease renewed before each send and the
-"sent" mark (with the card's place) after it, written for many sends at once.
+"sent" mark (with the card's place) after it, written for many sends at once; and the heartbeat
+that keeps the lease of every row a drain holds alive while this process runs.
+
+The lease is short (seconds), so the rows of an instance that died are taken over soon; a drain
+that is alive renews the lease of all the rows it holds every :data:`HEARTBEAT` (while it plans
+them, while they wait for their turn or for the rate limit), so they are never taken from it.
 
 Each send asks for its own renewal and its own mark and waits until they are committed, so every
 guarantee stays per row: a renewal checks the drain's token and tells each send whether *all* of
@@ -16,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -31,6 +37,9 @@ if TYPE_CHECKING:
     from bot.clock import Clock
     from storage.engine import Database
 
+log = logging.getLogger(__name__)
+
+HEARTBEAT = 1.5  # seconds between renewals of the leases a drain holds (a quarter of the lease)
 CHUNK = 500  # ids per IN list (well under SQLite's limit on bound parameters)
 GROUP = 200  # marks worth a transaction of their own
 LINGER = 0.05  # seconds a mark may wait for others while sends are still going out
@@ -59,6 +68,7 @@ class _Request:
     done: asyncio.Future[bool] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
+    beat: bool = False  # the heartbeat's renewal: no one waits to hear which rows are still held
 
 
 @dataclass
@@ -79,6 +89,35 @@ class Ledger:
         self._writer: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()  # a write should not wait any longer
         self.outstanding = 0  # sends under way (renewed, not yet marked): their marks will come
+        self._held: dict[str, set[int]] = {}  # the rows each drain holds and has not marked yet
+        self._heart: asyncio.Task[None] | None = None
+
+    def hold(self, token: str, ids: list[int]) -> None:
+        """A drain claimed rows: keep their lease alive until :meth:`let_go`."""
+        self._held[token] = set(ids)
+        if self._heart is None or self._heart.done():
+            self._heart = asyncio.get_running_loop().create_task(self._heartbeat())
+
+    def let_go(self, token: str) -> None:
+        """The drain is done with the rows it claimed under ``token`` (sent, failed or lost)."""
+        self._held.pop(token, None)
+
+    async def stop(self) -> None:
+        """Stop the heartbeat (the drains have ended)."""
+        if self._heart is not None:
+            self._heart.cancel()
+            await asyncio.gather(self._heart, return_exceptions=True)
+
+    async def _heartbeat(self) -> None:
+        while self._held:
+            await asyncio.sleep(HEARTBEAT)
+            beats = [_Request(list(ids), token, beat=True) for token, ids in self._held.items()]
+            self._renewals += [b for b in beats if b.ids]
+            self._wake.set()
+            try:
+                await asyncio.gather(*(self._committed(b) for b in beats if b.ids))
+            except Exception:  # the next beat tries again; the lease lasts a few of them
+                log.warning("could not renew the leases of the rows being sent", exc_info=True)
 
     def sending(self) -> _Outstanding:
         """Count a send under way for as long as the block runs (see :meth:`_linger`)."""
@@ -96,6 +135,7 @@ class Ledger:
     ) -> None:
         """Mark rows sent with the platform's reference (and remember the card's place)."""
         mark = _Mark(ids, token, ref=ref, card=card)
+        self._held.get(token, set()).difference_update(ids)  # no lease to keep for them
         self._marks.append(mark)
         if not self.outstanding or len(self._marks) >= GROUP:
             self._wake.set()
@@ -165,20 +205,24 @@ class Ledger:
         return renewed
 
     async def _renew(self, conn: AsyncConnection, renewals: list[_Request]) -> set[int]:
-        by_token: dict[str, list[int]] = defaultdict(list)
-        for request in renewals:
-            by_token[request.token] += request.ids
         until: datetime = self.clock.now() + self.lease
         renewed: set[int] = set()
-        for token, ids in by_token.items():
-            for chunk in (ids[k : k + CHUNK] for k in range(0, len(ids), CHUNK)):
-                params = {"ids": chunk, "token": token, "until": until}
-                result = await conn.execute(_RENEW, params)
-                if result.rowcount == len(chunk):
-                    renewed.update(chunk)
-                else:  # some were taken over: which ones are still ours
-                    kept = await conn.execute(_STILL_MINE, {"ids": chunk, "token": token})
-                    renewed.update(kept.scalars())
+        for beat in (False, True):
+            by_token: dict[str, list[int]] = defaultdict(list)
+            for request in renewals:
+                if request.beat == beat:
+                    by_token[request.token] += request.ids
+            for token, ids in by_token.items():
+                for chunk in (ids[k : k + CHUNK] for k in range(0, len(ids), CHUNK)):
+                    params = {"ids": chunk, "token": token, "until": until}
+                    result = await conn.execute(_RENEW, params)
+                    if beat:
+                        continue  # (rows sent or given back meanwhile are left alone)
+                    if result.rowcount == len(chunk):
+                        renewed.update(chunk)
+                    else:  # some were taken over: which ones are still ours
+                        kept = await conn.execute(_STILL_MINE, {"ids": chunk, "token": token})
+                        renewed.update(kept.scalars())
         return renewed
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from bot.i18n import _
+
 
 class Clock(Protocol):
     """Tells the current time, always timezone-aware, in UTC."""
@@ -44,3 +46,18 @@ class FakeClock:
 
     def advance(self, delta: timedelta) -> None:
         self._now += delta
+
+
+class TooFarAhead(ValueError):
+    """A move of the fake clock past its horizon. Moving it runs everything due on the way, one
+    moment after another, as it would happen live: a jump of years would keep the console busy
+    for minutes. Nothing moved."""
+
+    def __init__(self, limit: datetime) -> None:
+        self.limit = limit
+        self.problem = _(
+            "too far ahead — moving the fake clock runs every job due on the way, so one move "
+            "goes at most to {limit}; move it in smaller steps",
+            limit=limit,
+        )
+        super().__init__(str(self.problem))

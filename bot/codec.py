@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.i18n import Localized, Mention, Money, Relative, Text, Zoned
 from bot.markup import Lines, Link
-from bot.messages import Button, Field, File, Message
+from bot.messages import Button, Field, File, Message, Table
 
 
 def dumps(message: Message) -> str:
@@ -24,7 +24,7 @@ def loads(payload: str) -> Message:
         text=_decode(data["text"]),
         fields=[Field(_decode(f[0]), _decode(f[1])) for f in data.get("fields", [])],
         buttons=[Button(_decode(b[0]), b[1], b[2], b[3]) for b in data.get("buttons", [])],
-        files=[File(f[0], base64.b64decode(f[1]), f[2]) for f in data.get("files", [])],
+        files=[_decode_file(f) for f in data.get("files", [])],
         context=_decode(data["context"]) if data.get("context") is not None else None,
     )
 
@@ -34,9 +34,22 @@ def _message(m: Message) -> dict[str, Any]:
         "text": _encode(m.text),
         "fields": [[_encode(f.label), _encode(f.value)] for f in m.fields],
         "buttons": [[_encode(b.label), b.action, b.value, b.style] for b in m.buttons],
-        "files": [[f.name, base64.b64encode(f.content).decode(), f.mime] for f in m.files],
+        "files": [_encode_file(f) for f in m.files],
         "context": _encode(m.context) if m.context is not None else None,
     }
+
+
+def _encode_file(f: File | Table) -> Any:
+    if isinstance(f, Table):
+        return {"$table": [_encode(f.name), _encode(list(f.columns)), _encode(list(f.rows))]}
+    return [f.name, base64.b64encode(f.content).decode(), f.mime]
+
+
+def _decode_file(f: Any) -> File | Table:
+    if isinstance(f, dict):
+        name, columns, rows = f["$table"]
+        return Table(_decode(name), _decode(columns), _decode(rows))
+    return File(f[0], base64.b64decode(f[1]), f[2])
 
 
 def _encode(v: Any) -> Any:

@@ -90,12 +90,16 @@ class JobContext:
         skill: Skill,
         effects: Effects | None = None,
         actor: PersonRef | None = None,
+        due_at: datetime | None = None,
     ) -> None:
         self._bot = bot
         self.session = session
         self.skill = skill
         self.effects = effects or Effects()
         self.actor = actor  # who caused this work (for hooks: who typed the command)
+        # a periodic job: the time this run was due (it may run a little later, after a restart
+        # or when another instance takes over); None for other work
+        self.due_at = due_at
 
     @property
     def config(self) -> Any:

@@ -5,9 +5,12 @@ hours) when it may go out. :meth:`Delivery.drain` claims due rows under a lease,
 again (now with the platform's Do Not Disturb, read outside any transaction), folds each person's
 held rows into one digest, and sends through the recipient's adapter within the rate limits: one
 destination at a time, destinations side by side, and any number of drains at once (each claims
-its own rows), so one chat's backlog never holds up another's. Before each send the lease is
-renewed; a drain that lost its lease (it was too slow, another instance took over) skips the row,
-so a row is sent twice only if a worker dies between sending and recording. Failures are retried
+its own rows), so one chat's backlog never holds up another's. The lease is short (6 s) and a
+heartbeat renews it every 1.5 s for every row a drain holds, so the rows of an instance that died
+are taken over within seconds (the next drain after the lease ran out: at most a tick later).
+Before each send the lease is renewed once more, checking the drain still holds the rows; a drain
+that lost its lease (stalled past it, another instance took over) skips them, so a row is sent
+twice only if a worker dies between sending and recording. Failures are retried
 with back-off (a 429 waits as long as the platform says and never counts as a failure); permanent
 ones are kept with their reason (``/deskmate outbox``).
 """
@@ -44,7 +47,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=60)
+LEASE = timedelta(seconds=6)  # renewed every 1.5 s while held (bot.bookkeeping.HEARTBEAT)
 BATCH = 250  # rows per claim; a drain sends one batch while it claims and plans the next
 WROTE = "deskmate.outbox_written"  # in session.info: this transaction wrote to the outbox
 _OUTBOX = OutboxRow.__table__  # type: ignore[attr-defined]
@@ -187,6 +190,7 @@ class Delivery:
                 task.cancel()
             await asyncio.gather(*list(self._running), return_exceptions=True)
         await self.ledger.flush()  # the bookkeeping of sends that went out is written
+        await self.ledger.stop()
 
     async def next_due(self) -> datetime | None:
         """When a row is next due: a pending row's time, or a stalled drain's lease running out."""
@@ -215,10 +219,21 @@ class Delivery:
             rows = await self._claim(token)
             if not rows and sending is None:
                 return sent  # nothing due, nothing in flight (that could have re-queued rows)
-            following = self._start(await self._plan(rows), token) if rows else None
+            following = await self._plan_and_start(rows, token) if rows else None
             if sending is not None:
                 sent += sum(await sending)
             sending = following
+
+    async def _plan_and_start(self, rows: list[OutboxRow], token: str) -> asyncio.Future[list[int]]:
+        """Plan a batch and start sending it, its lease kept alive until the last send ends."""
+        self.ledger.hold(token, [r.id for r in rows if r.id is not None])
+        try:
+            sending = self._start(await self._plan(rows), token)
+        except BaseException:
+            self.ledger.let_go(token)
+            raise
+        sending.add_done_callback(lambda _done: self.ledger.let_go(token))
+        return sending
 
     def _start(self, routes: list[_Route], token: str) -> asyncio.Future[list[int]]:
         """Send a batch's routes side by side (each route's parcels in order)."""

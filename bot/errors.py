@@ -39,7 +39,7 @@ class UserError(DeskmateError):
 class UsageError(UserError):
     """A command's arguments did not parse. ``usage`` is filled in by the runtime."""
 
-    def __init__(self, text: TextLike, usage: str | None = None) -> None:
+    def __init__(self, text: TextLike, usage: TextLike | None = None) -> None:
         super().__init__(text)
         self.usage = usage
 

@@ -1,7 +1,8 @@
 """Neutral messages that skills build and every adapter renders natively.
 
 A :class:`Message` is a text (a small markdown subset), optional fields, up to three buttons per row
-and optional files. Adapters render it as Slack Block Kit, Telegram HTML with an inline keyboard, or
+and optional files (a :class:`File` as it is, or a :class:`Table` written as CSV in each reader's
+language). Adapters render it as Slack Block Kit, Telegram HTML with an inline keyboard, or
 console text with ``[Label]`` buttons.
 
 Example:
@@ -12,10 +13,11 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from bot.csvfile import csv_bytes
 from bot.i18n import LANGUAGES, Locale, Text, TextLike, Translator
 from bot.markup import Spans, render
 
@@ -50,13 +52,29 @@ class File:
 
 
 @dataclass(frozen=True)
+class Table:
+    """A CSV file written for each reader, like the text around it: its name, its columns and
+    every :class:`Text` cell (the bot's words: a state, a status) in the reader's language; the
+    other cells as they are (numbers, ISO dates, what people typed). UTF-8 with a BOM, cells
+    that would start a formula kept as text (:mod:`bot.csvfile`).
+
+    Example:
+        >>> Table(_("tasks.csv"), [_("id"), _("status")], [[12, _("done")], [13, _("open")]])
+    """
+
+    name: TextLike
+    columns: Sequence[TextLike]
+    rows: Sequence[Sequence[Any]]
+
+
+@dataclass(frozen=True)
 class Message:
     """What a skill says. ``context`` is a small footer line (ids, times)."""
 
     text: TextLike
     fields: list[Field] = field(default_factory=list)
     buttons: list[Button] = field(default_factory=list)
-    files: list[File] = field(default_factory=list)
+    files: list[File | Table] = field(default_factory=list)
     context: TextLike | None = None
 
 
@@ -107,9 +125,25 @@ def render_message(message: Message, translator: Translator, loc: Locale) -> Ren
             RenderedButton(plain(b.label), b.action, b.value, b.style, _labels(b, translator, loc))
             for b in message.buttons
         ],
-        files=list(message.files),
+        files=[_file(f, plain) for f in message.files],
         context=render(message.context, translator, loc) if message.context is not None else [],
     )
+
+
+def _file(file: File | Table, plain: Callable[[TextLike], str]) -> File:
+    if isinstance(file, File):
+        return file
+    words: dict[int, str] = {}  # a table repeats its few words: each is rendered once
+
+    def cell(value: Any) -> Any:
+        if not isinstance(value, Text):
+            return value
+        if id(value) not in words:
+            words[id(value)] = plain(value)
+        return words[id(value)]
+
+    rows = ([cell(v) for v in row] for row in file.rows)
+    return File(plain(file.name), csv_bytes([plain(c) for c in file.columns], rows), "text/csv")
 
 
 def _labels(button: Button, translator: Translator, loc: Locale) -> dict[str, str]:

@@ -184,7 +184,7 @@ class Param:
     default: Any
     option: str | None
     choices: tuple[str, ...] = ()
-    placeholder: str = ""
+    placeholder: TextLike = ""  # how a usage shows it: ``<date>``, ``@person``, ``a|b``
     prefix: str | None = None  # a Flag
     human: TextLike | None = None  # its Label
 
@@ -205,17 +205,20 @@ def _optional_inner(tp: Any) -> tuple[Any, bool]:
     return tp, False
 
 
-_CONVERTERS: dict[Any, tuple[Callable[[str, ParseEnv], Any], str]] = {
-    timedelta: (lambda s, env: values.parse_duration(s), "<duration>"),
-    date: (lambda s, env: values.parse_date(s, env.when), "<date>"),
-    datetime: (lambda s, env: values.parse_datetime(s, env.when), "<date>"),
-    time: (lambda s, env: values.parse_time(s), "<HH:MM>"),
-    DateRange: (lambda s, env: DateRange(*values.parse_date_range(s, env.when)), "<dates>"),
-    TimeRange: (lambda s, env: TimeRange(*values.parse_time_range(s)), "<HH:MM-HH:MM>"),
-    Money: (lambda s, env: values.parse_money(s, env.currency), "<amount>"),
-    int: (lambda s, env: _parse_int(s), "<number>"),
-    str: (lambda s, env: s, "<text>"),
+# each value's parser, and how a usage shows the value (in the reader's language)
+_CONVERTERS: dict[Any, tuple[Callable[[str, ParseEnv], Any], TextLike]] = {
+    timedelta: (lambda s, env: values.parse_duration(s), _("<duration>")),
+    date: (lambda s, env: values.parse_date(s, env.when), _("<date>")),
+    datetime: (lambda s, env: values.parse_datetime(s, env.when), _("<date>")),
+    time: (lambda s, env: values.parse_time(s), _("<HH:MM>")),
+    DateRange: (lambda s, env: DateRange(*values.parse_date_range(s, env.when)), _("<dates>")),
+    TimeRange: (lambda s, env: TimeRange(*values.parse_time_range(s)), _("<HH:MM-HH:MM>")),
+    Money: (lambda s, env: values.parse_money(s, env.currency), _("<amount>")),
+    int: (lambda s, env: _parse_int(s), _("<number>")),
+    str: (lambda s, env: s, ""),  # shown by its label or name: <team>
 }
+_PERSON = _("@person")
+_PEOPLE = _("@person…")
 
 
 def _parse_int(s: str) -> int:
@@ -264,21 +267,23 @@ def _param(p: inspect.Parameter, hint: Any, where: str) -> Param:
         "option": option,
         "human": label,
     }
+    named = label if label is not None else p.name  # how text is shown: <title…>, <team>
     if rest:
-        return Param(kind="rest", convert=None, placeholder=f"<{p.name}…>", **common)
+        placeholder = Text("<{what}…>", {"what": named})
+        return Param(kind="rest", convert=None, placeholder=placeholder, **common)
     if inner is PersonRef:
-        return Param(kind="person", convert=None, placeholder="@person", **common)
+        return Param(kind="person", convert=None, placeholder=_PERSON, **common)
     if get_origin(inner) is list and get_args(inner) == (PersonRef,):
-        return Param(kind="people", convert=None, placeholder="@person…", **common)
+        return Param(kind="people", convert=None, placeholder=_PEOPLE, **common)
     if get_origin(inner) is Literal:
         choices = tuple(str(c) for c in get_args(inner))
         return Param(
             kind="choice", convert=None, choices=choices, placeholder="|".join(choices), **common
         )
     if inner in _CONVERTERS:
-        convert, placeholder = _CONVERTERS[inner]
-        placeholder = f"<{p.name}>" if inner is str else placeholder
-        return Param(kind="value", convert=convert, placeholder=placeholder, **common)
+        convert, shown = _CONVERTERS[inner]
+        shown = Text("<{what}>", {"what": named}) if inner is str else shown
+        return Param(kind="value", convert=convert, placeholder=shown, **common)
     raise RegistrationError(f"{where}: parameter {p.name!r} has an unsupported type {hint!r}")
 
 
@@ -304,17 +309,22 @@ def _flag(
             **common,
         )
     if get_origin(inner) is list and get_args(inner) == (PersonRef,):
-        return Param(kind="people", convert=None, placeholder=f"{prefix}@person…", **common)
+        shown = Text("{prefix}{people}", {"prefix": prefix, "people": _PEOPLE})
+        return Param(kind="people", convert=None, placeholder=shown, **common)
     raise RegistrationError(f"{where}: Flag parameter {p.name!r} must be a Literal or people")
 
 
-def usage_of(name: str, params: list[Param]) -> str:
-    """``/task add @person… <title…> [due:<date>]``, generated from the signature."""
-    parts = [f"/{name}"]
+def usage_of(name: str, params: list[Param]) -> Text:
+    """``/task add @person… <title…> [due:<date>]``, generated from the signature; the
+    placeholders are shown in the reader's language (``/task add @某人… <标题…> [due:<日期>]``)."""
+    parts: list[TextLike] = [f"/{name}"]
     for p in params:
-        shown = f"{p.option}:{p.placeholder}" if p.option and not p.prefix else p.placeholder
-        parts.append(shown if p.required else f"[{shown}]")
-    return " ".join(parts)
+        shown: TextLike = p.placeholder
+        if p.option and not p.prefix:
+            shown = Text("{option}:{value}", {"option": p.option, "value": p.placeholder})
+        parts.append(shown if p.required else Text("[{part}]", {"part": shown}))
+    template = " ".join(f"{{p{k}}}" for k in range(len(parts)))
+    return Text(template, {f"p{k}": part for k, part in enumerate(parts)})
 
 
 async def parse_args(text: str, params: list[Param], env: ParseEnv) -> dict[str, Any]:
@@ -456,7 +466,7 @@ async def _convert_one(p: Param, raw: str, env: ParseEnv, previous: Any = None) 
                     "{arg}: '{value}' is not one of {choices}",
                     arg=p.label,
                     value=excerpt(raw),
-                    choices=", ".join(p.choices),
+                    choices=[Text("`{choice}`", {"choice": c}) for c in p.choices],  # as typed
                 )
             )
         return value

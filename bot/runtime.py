@@ -355,7 +355,7 @@ class Runtime:
                     usage=registry.commands[meant].usage,
                 )
             if subs:
-                usages = "\n".join(s.usage for s in subs)
+                usages = Lines([s.usage for s in subs])
                 raise UsageError(
                     _("/{name} needs one of:\n{usages}", name=excerpt(event.name), usages=usages)
                 )

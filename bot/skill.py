@@ -45,7 +45,7 @@ class CommandSpec:
     func: Handler
     params: list[Param]
     help: TextLike
-    usage: str
+    usage: TextLike
     requires: str | None = None
     aliases: tuple[str, ...] = ()
 
@@ -158,7 +158,7 @@ class Skill:
         *,
         help: TextLike,
         requires: str | None = None,
-        usage: str | None = None,
+        usage: TextLike | None = None,
         aliases: tuple[str, ...] = (),
     ) -> CommandSpec:
         words = name.split()
@@ -250,7 +250,7 @@ class Skill:
         *,
         help: TextLike,
         requires: str | None = None,
-        usage: str | None = None,
+        usage: TextLike | None = None,
         aliases: tuple[str, ...] = (),
     ) -> Callable[[F], F]:
         """Register ``async def handler(ctx: Context, <typed params>)`` for ``/name``."""

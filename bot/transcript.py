@@ -8,6 +8,8 @@
     ~ 2026-11-24 09:00                                  # set the fake clock (org time zone)
 
 Blank lines and lines starting with ``#`` are skipped; ``#`` after two spaces starts a comment.
+Moving the clock runs what falls due on the way; a move past the scheduler's horizon (a year, or
+:data:`bot.scheduler.MAX_RUNS` job runs) is refused (:class:`bot.clock.TooFarAhead`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from zoneinfo import ZoneInfo
 from bot import values
 from bot.errors import BadValue
 from bot.events import ChatMessage, Location
+from bot.i18n import TextLike, _
 
 if TYPE_CHECKING:
     from bot.app import Bot
@@ -73,8 +76,11 @@ _COMMENT = re.compile(r"\s{2,}#.*$")
 
 
 class TranscriptError(ValueError):
-    def __init__(self, lineno: int, line: str, problem: str) -> None:
-        super().__init__(f"line {lineno}: {problem}: {line!r}")
+    """A line that cannot be played; :attr:`text` says why, in the reader's language."""
+
+    def __init__(self, lineno: int, line: str, problem: TextLike) -> None:
+        self.text = _("line {n}: {problem}: {line}", n=lineno, problem=problem, line=repr(line))
+        super().__init__(str(self.text))
 
 
 def parse_line(line: str, tz: ZoneInfo, lineno: int = 1) -> Step | None:
@@ -87,7 +93,9 @@ def parse_line(line: str, tz: ZoneInfo, lineno: int = 1) -> Step | None:
     m = _SPEAK.match(line)
     if not m:
         raise TranscriptError(
-            lineno, line, "expected 'name: text', 'name (dm): text', 'name: [Button]' or '~ +2h'"
+            lineno,
+            line,
+            _("expected 'name: text', 'name (dm): text', 'name: [Button]' or '~ +2h'"),
         )
     who, dm, text = m["who"].lower(), bool(m["dm"]), m["text"].strip()
     if text.startswith("[") and text.endswith("]") and len(text) > 2:
@@ -102,11 +110,11 @@ def _time_step(arg: str, tz: ZoneInfo, lineno: int, line: str) -> Step:
         try:
             return Advance(values.parse_duration(arg[1:]))
         except BadValue as exc:
-            raise TranscriptError(lineno, line, "bad duration after '~ +'") from exc
+            raise TranscriptError(lineno, line, _("bad duration after '~ +'")) from exc
     try:
         local = datetime.strptime(arg, "%Y-%m-%d %H:%M").replace(tzinfo=tz)
     except ValueError as exc:
-        raise TranscriptError(lineno, line, "expected '~ +2h' or '~ 2026-11-24 09:00'") from exc
+        raise TranscriptError(lineno, line, _("expected '~ +2h' or '~ 2026-11-24 09:00'")) from exc
     return SetTime(local)
 
 

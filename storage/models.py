@@ -1,5 +1,5 @@
-"""Core tables: people and their platform accounts, chats, processed events, the audit log and the
-outbox. Skills define their own tables next to their code."""
+"""Core tables: people and their platform accounts, chats, processed events, periodic jobs' runs,
+the audit log and the outbox. Skills define their own tables next to their code."""
 
 from __future__ import annotations
 
@@ -74,6 +74,17 @@ class ProcessedEvent(SQLModel, table=True):
     platform: str = Field(max_length=32)
     event_id: str = Field(max_length=200)
     processed_at: datetime = Field(sa_type=_utc_datetime())
+
+
+class JobRun(SQLModel, table=True):
+    """A periodic job's run for one due time, written in the run's own transaction: whichever
+    instance leads, a due time runs once (see :mod:`storage.leader`)."""
+
+    __tablename__ = "job_runs"
+
+    job: str = Field(max_length=200, primary_key=True)  # "<skill>.<job>"
+    due_at: datetime = Field(sa_type=_utc_datetime(), primary_key=True)
+    ran_at: datetime = Field(sa_type=_utc_datetime())
 
 
 class AuditEntry(SQLModel, table=True):

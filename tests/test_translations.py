@@ -51,3 +51,15 @@ def test_every_text_has_a_chinese_translation(folder, catalog):
     assert not stale, f"{catalog} has texts no code uses any more:\n" + "\n".join(stale)
     for msgid, translation in zh.items():
         assert placeholders(msgid) == placeholders(translation), msgid
+
+
+def test_a_text_has_one_translation_in_all_catalogs():
+    """The catalogs of the core and the skills are merged into one, so a text two catalogs
+    translate differently would read wrong in one of them (attendance's "late" is 迟到, a
+    task's overdue state 逾期)."""
+    translations: dict[str, dict[str, str]] = {}
+    for _folder, catalog in CATALOGS:
+        for msgid, translation in yaml.safe_load(catalog.read_text(encoding="utf-8")).items():
+            translations.setdefault(msgid, {})[catalog.parent.parent.name] = translation
+    differ = {m: t for m, t in translations.items() if len(set(t.values())) > 1}
+    assert not differ, "\n".join(f"{m!r}: {t}" for m, t in differ.items())

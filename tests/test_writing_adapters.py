@@ -1,6 +1,7 @@
 """docs/writing-adapters.md shows the console adapter as it is, and its test works as written."""
 
 import re
+import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).parent.parent
@@ -14,9 +15,10 @@ BLOCKS = re.findall(r"```python\n(.*?)```", DOC, re.S)
 
 def test_the_code_shown_is_the_adapters_own():
     shown = [b for b in BLOCKS if not b.startswith(("import pytest", "class Adapter(Protocol)"))]
-    assert len(shown) == 5
-    for block in shown:
-        assert block in SOURCES, f"not in the sources as shown:\n{block}"
+    assert len(shown) == 6
+    for block in shown:  # a method is shown as a function (ruff formats the docs' code)
+        method = textwrap.indent(block, "    ")
+        assert block in SOURCES or method in SOURCES, f"not in the sources as shown:\n{block}"
 
 
 async def test_the_conformance_test_works_as_written(tmp_path):

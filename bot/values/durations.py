@@ -91,7 +91,7 @@ def parse_duration(s: str) -> timedelta:
                 _(
                     "'{value}' needs a unit — e.g. {example}, 2h or 1d",
                     value=excerpt(t),
-                    example=f"{t}m",
+                    example=_("{value}m", value=t),  # as the reader types minutes: 30分钟
                 )
             )
         raise BadValue(_("'{value}' is not a duration — use e.g. 30m, 2h or 1d", value=excerpt(s)))

@@ -4,11 +4,12 @@ of a chat."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from babel import Locale
 from sqlmodel import col, func, select
 
-from bot import Context, Message, UsageError, _
+from bot import Context, Label, Message, UsageError, _
 from bot.directory import ChatLanguage
 from bot.i18n import LANGUAGES, Text, normalize_language
 from bot.markup import Lines
@@ -90,7 +91,9 @@ async def _failures(ctx: Context) -> list[Text]:
         _(
             "#{id} to {to} · written {at} · {reason}",
             id=row.id,
-            to=people[row.person_id].mention if row.person_id in people else f"chat {row.chat_id}",
+            to=people[row.person_id].mention
+            if row.person_id in people
+            else _("chat {id}", id=row.chat_id),
             at=row.created_at,
             reason=row.last_error or "?",
         )
@@ -109,7 +112,7 @@ DEFAULT = "default"
     requires="admin",
     usage="/deskmate lang [en|zh|default]",
 )
-async def lang(ctx: Context, language: str = "") -> None:
+async def lang(ctx: Context, language: Annotated[str, Label(_("language"))] = "") -> None:
     """Without a language: what this chat reads and why. With one: everyone here reads it from
     now on (cards, notices, answers for all); ``default`` goes back to the config's or the
     org's. What one person sees alone stays in their own language."""
@@ -128,7 +131,10 @@ async def lang(ctx: Context, language: str = "") -> None:
             _(
                 "That is not a language I speak — use {languages} (or default to undo a "
                 "setting made here), e.g. /deskmate lang zh",
-                languages=[f"{code} ({_name(code)})" for code in LANGUAGES],
+                languages=[
+                    Text("`{code}` ({name})", {"code": code, "name": _name(code)})  # as typed
+                    for code in LANGUAGES
+                ],
             )
         )
     if not wanted:

@@ -21,6 +21,7 @@ from bot import (
     Context,
     DateRange,
     JobContext,
+    Label,
     NotFound,
     Opt,
     PersonRef,
@@ -34,6 +35,7 @@ from bot.forms import FormInvalid
 from bot.i18n import Text
 from bot.markup import Lines
 from skills.approvals import decide, delegation, flow, form, nudges, report, view
+from skills.approvals import export as exporting
 from skills.approvals.config import ROLES, ApprovalsConfig, FlowSpec
 
 HERE = Path(__file__).parent
@@ -55,11 +57,19 @@ skill.digest_label("delegation", _("{n} delegation"), _("{n} delegations"))
 # --- filing -------------------------------------------------------------------------------------
 
 
+# parameters as usages and errors name them, in the reader's language
+RequestNumber = Annotated[int, Label(_("request number"))]
+
+
 @skill.command(
     "request",
     help=_('Ask for approval: /request leave dates:12-01..12-03 type:annual reason:"trip"'),
 )
-async def request(ctx: Context, name: str = "", fields: Rest = "") -> None:
+async def request(
+    ctx: Context,
+    name: Annotated[str, Label(_("flow"))] = "",
+    fields: Annotated[Rest, Label(_("fields"))] = "",
+) -> None:
     """Without a flow: the flows one can file. With a flow and nothing else: its form. Else file."""
     flows: dict[str, FlowSpec] = ctx.config.flows
     if not name:
@@ -71,7 +81,7 @@ async def request(ctx: Context, name: str = "", fields: Rest = "") -> None:
             _(
                 "There is no flow {name} — the flows are: {flows}",
                 name=excerpt(name),
-                flows=", ".join(flows) or "–",
+                flows=[Text("`{flow}`", {"flow": f}) for f in flows] or "–",  # as typed
             )
         )
     if not fields.strip():
@@ -120,12 +130,12 @@ def _flows(flows: dict[str, FlowSpec]) -> Text:
 
 
 @skill.command("request show", help=_("A request's card and its whole trail: /request show 12"))
-async def show(ctx: Context, request_id: int) -> None:
+async def show(ctx: Context, request_id: RequestNumber) -> None:
     await report.show(ctx, request_id)
 
 
 @skill.command("request withdraw", help=_("Take back your pending request: /request withdraw 12"))
-async def withdraw(ctx: Context, request_id: int) -> None:
+async def withdraw(ctx: Context, request_id: RequestNumber) -> None:
     await decide.withdraw(ctx, request_id)
 
 
@@ -133,19 +143,24 @@ async def withdraw(ctx: Context, request_id: int) -> None:
 
 
 @skill.command("approve", help=_("Approve a request waiting for you: /approve 12 ok, enjoy"))
-async def approve(ctx: Context, request_id: int, comment: Rest = "") -> None:
+async def approve(
+    ctx: Context, request_id: RequestNumber, comment: Annotated[Rest, Label(_("comment"))] = ""
+) -> None:
     await decide.decide(ctx, request_id, True, comment)
 
 
-@skill.command("reject", help=_("Reject a request, with the reason: /reject 12 too many overlaps"))
-async def reject(ctx: Context, request_id: int, reason: Rest = "") -> None:
+# The reason is required. The handler, not the parser, answers a missing one (naming the request,
+# after checking it may be decided, as the [Reject] button does), so the usage is declared.
+@skill.command(
+    "reject",
+    help=_("Reject a request; a reason is required: /reject 12 too many overlaps"),
+    usage=_("/reject <number> <reason…>"),
+)
+async def reject(
+    ctx: Context, request_id: RequestNumber, reason: Annotated[Rest, Label(_("reason"))] = ""
+) -> None:
     if not reason.strip():
-        raise UsageError(
-            _(
-                "Say why: /reject {id} <reason>, e.g. /reject {id} the team is short that week",
-                id=request_id,
-            )
-        )
+        raise UsageError(await decide.reason_needed(ctx, request_id))
     await decide.decide(ctx, request_id, False, reason)
 
 
@@ -158,12 +173,7 @@ async def approve_button(ctx: Context, value: str) -> None:
 async def reject_button(ctx: Context, value: str) -> None:
     """A rejection needs a reason, which a button can't carry: check who pressed, then ask for
     the command (a platform form can take the reason later)."""
-    shown = await decide.locked(ctx, _id(value))
-    decide.may_decide(ctx, shown)
-    await ctx.reply(
-        _("To reject #{id}, type /reject {id} <reason> — a reason is required.", id=shown.id),
-        ephemeral=True,
-    )
+    await ctx.reply(await decide.reason_needed(ctx, _id(value)), ephemeral=True)
 
 
 @skill.action("withdraw")
@@ -175,7 +185,9 @@ async def withdraw_button(ctx: Context, value: str) -> None:
 
 
 @skill.command("approvals", help=_("Requests waiting for you; /approvals mine: the ones you filed"))
-async def approvals(ctx: Context, scope: Literal["mine"] | None = None) -> None:
+async def approvals(
+    ctx: Context, scope: Annotated[Literal["mine"] | None, Label(_("whose requests"))] = None
+) -> None:
     await ctx.reply(await (report.mine(ctx) if scope else report.waiting(ctx)), private=True)
 
 
@@ -185,9 +197,9 @@ async def approvals(ctx: Context, scope: Literal["mine"] | None = None) -> None:
 )
 async def delegate(
     ctx: Context,
-    to: PersonRef | None = None,
-    off: Literal["off"] | None = None,
-    until: Annotated[date | None, Opt("until")] = None,
+    to: Annotated[PersonRef | None, Label(_("delegate"))] = None,
+    off: Annotated[Literal["off"] | None, Label(_("off"))] = None,
+    until: Annotated[date | None, Opt("until"), Label(_("until"))] = None,
 ) -> None:
     if off:
         await delegation.stop(ctx)
@@ -200,8 +212,10 @@ async def delegate(
 @skill.command(
     "approvals export", help=_("Requests of a period as a CSV file: /approvals export month")
 )
-async def export(ctx: Context, period: DateRange | None = None) -> None:
-    await ctx.reply(await report.export(ctx, period), private=True)
+async def export(
+    ctx: Context, period: Annotated[DateRange | None, Label(_("dates"))] = None
+) -> None:
+    await ctx.reply(await exporting.export(ctx, period), private=True)
 
 
 # --- reminders and escalation -------------------------------------------------------------------

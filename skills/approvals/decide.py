@@ -64,6 +64,18 @@ async def decide(ctx: Context, request_id: int, approve: bool, comment: str) -> 
     )
 
 
+async def reason_needed(ctx: Context, request_id: int) -> Text:
+    """What ``/reject 12`` without a reason, and the [Reject] button, answer: how to reject with
+    the reason, once the request exists and ``ctx.person`` may decide it (else why they can't)."""
+    shown = await locked(ctx, request_id)
+    may_decide(ctx, shown)
+    return _(
+        "To reject #{id}, type /reject {id} <reason> — a reason is required, e.g. /reject {id} "
+        "the team is short that week",
+        id=shown.id,
+    )
+
+
 def may_decide(ctx: Context, shown: RequestView) -> list[ApprovalTask]:
     """The pending tasks ``ctx.person`` decides now, or the reason they can't."""
     person = ctx.person

@@ -149,7 +149,7 @@ def _unknown(name: str, value: str, flow: FlowSpec) -> Text:
         "{field} is not a field of {flow} — its fields: {fields}",
         field=excerpt(name),
         flow=flow.title,
-        fields=", ".join(flow.fields),
+        fields=[Text("`{name}`", {"name": n}) for n in flow.fields],  # as typed
     )
 
 
@@ -203,8 +203,8 @@ def _choice(spec: FieldSpec, text: str, read: Reader) -> str:
 def _choice_shown(spec: FieldSpec, value: str, read: Reader) -> TextLike:
     label = labels.choice(spec, value)
     if read.shown(label) == value:
-        return value
-    return _("{value} ({label})", value=value, label=label)
+        return Text("`{value}`", {"value": value})  # as typed
+    return _("`{value}` ({label})", value=value, label=label)
 
 
 def _number(text: str) -> int | float:

@@ -1,19 +1,16 @@
-"""Lists (``/approvals``, ``/approvals mine``), one request's card with its trail, and the CSV
-export (``/approvals export month``)."""
+"""Lists (``/approvals``, ``/approvals mine``) and one request's card with its trail; who sees
+what (the export too: :mod:`skills.approvals.export`)."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, time, timedelta
 from typing import Any, TypeVar
 
-from bot import Context, DateRange, File, Message, NotFound, _
-from bot.csvfile import csv_bytes
+from bot import Context, Message, NotFound, _
 from bot.markup import Lines
-from skills.approvals import form, store, view
+from skills.approvals import store, view
 from skills.approvals.models import ApprovalRequest
 from skills.approvals.store import RequestView
 
@@ -51,7 +48,7 @@ async def _listing(
 def may_see(ctx: Context, shown: RequestView) -> bool:
     person = ctx.person
     involved = {shown.requester.id, *(p for t in shown.tasks for p in (t.person_id, t.delegate_id))}
-    return person.id in involved or person.is_admin or _exports_all(ctx)
+    return person.id in involved or person.is_admin or exports_all(ctx)
 
 
 async def show(ctx: Context, request_id: int) -> None:
@@ -79,74 +76,12 @@ def _holds(ctx: Context, shown: RequestView, step: int | None) -> bool:
     return step is not None or ctx.person.id == shown.requester.id
 
 
-# --- the CSV export ------------------------------------------------------------------------------
+# --- who sees everyone's ------------------------------------------------------------------------
 
 
-def _exports_all(ctx: Context) -> bool:
+def exports_all(ctx: Context) -> bool:
+    """Whether ``ctx.person`` sees (and exports) everyone's requests: a role in export_roles."""
     return any(ctx.person.has_role(r) for r in ctx.config.export_roles)
-
-
-async def export(ctx: Context, period: DateRange | None) -> Message:
-    """Requests filed in the period (this month by default): everyone's for admins and the
-    export roles, one's own otherwise; a three-line summary and the CSV file."""
-    span = period or _this_month(ctx)
-    tz = ctx.person.tz
-    start = datetime.combine(span.start, time(0), tzinfo=tz)
-    end = datetime.combine(span.end + timedelta(days=1), time(0), tzinfo=tz)
-    everyone = _exports_all(ctx)
-    rows = await store.in_period(ctx.session, start, end, None if everyone else ctx.person.id)
-    shown = [await store.load(ctx, r) for r in rows]
-    table = [_row(s, tz) for s in shown]
-    content = await blocking(_csv, table)
-    states = {k: sum(1 for s in shown if s.request.state == k) for k in view.STATES}
-    summary = _(
-        "📊 Requests from {start} to {end}{whose}: {n} — {approved} approved, {rejected} "
-        "rejected, {pending} pending, {withdrawn} withdrawn.",
-        start=span.start,
-        end=span.end,
-        whose="" if everyone else f" ({ctx.person.mention})",
-        n=len(shown),
-        approved=states["approved"],
-        rejected=states["rejected"],
-        pending=states["pending"],
-        withdrawn=states["withdrawn"],
-    )
-    name = f"approvals-{span.start}-{span.end}.csv"
-    return Message(summary, files=[File(name, content, "text/csv")])
-
-
-def _this_month(ctx: Context) -> DateRange:
-    today = ctx.today()
-    first = today.replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    return DateRange(first, following - timedelta(days=1))
-
-
-HEADER = ["id", "flow", "requester", "state", "filed", "decided", "decided_by", "fields"]
-
-
-def _row(shown: RequestView, tz: Any) -> list[str]:
-    request = shown.request
-
-    def local(at: datetime | None) -> str:
-        return at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if at else ""
-
-    decider = shown.people.get(request.decided_by) if request.decided_by else None
-    fields = json.dumps(form.encode(shown.values), ensure_ascii=False, sort_keys=True)
-    return [
-        str(shown.id),
-        request.flow,
-        shown.requester.handle,
-        request.state,
-        local(request.created_at),
-        local(request.decided_at),
-        decider.handle if decider else "",
-        fields,
-    ]
-
-
-def _csv(rows: list[list[str]]) -> bytes:
-    return csv_bytes(HEADER, rows)
 
 
 async def blocking(func: Callable[..., T], *args: Any) -> T:

@@ -197,7 +197,10 @@ KINDS: dict[str, Text] = {
 
 def _field_line(name: str, spec: FlowSpec) -> Text:
     field = spec.fields[name]
-    kind: Any = "|".join(field.choices) if field.type == "choice" else KINDS[field.type]
+    kind: Any = KINDS.get(field.type)
+    if field.type == "choice":  # the values as typed: annual|sick|personal
+        template = "|".join(f"`{{c{k}}}`" for k in range(len(field.choices)))
+        kind = Text(template, {f"c{k}": c for k, c in enumerate(field.choices)})
     if field.required:
         return _("• {name}: {kind}", name=name, kind=kind)
     return _("• {name}: {kind} (optional)", name=name, kind=kind)

@@ -17,7 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
-from bot import Context, JobContext, Opt, PersonRef, Rest, Skill, UsageError, UserError, _
+from bot import Context, JobContext, Label, Opt, PersonRef, Rest, Skill, UsageError, UserError, _
 from skills.clockin import hooks, jobs, punch, report, scope, store
 from skills.clockin.config import ClockinConfig
 from skills.clockin.models import FIELD, REMOTE
@@ -32,12 +32,16 @@ skill = Skill(
 )
 skill.digest_label("reminder", _("{n} attendance reminder"), _("{n} attendance reminders"))
 
-Team = Annotated[str | None, Opt("team")]
+# parameters as usages and errors name them, in the reader's language
+Team = Annotated[str | None, Opt("team"), Label(_("team"))]
+Person = Annotated[PersonRef | None, Label(_("person"))]
+Month = Annotated[str | None, Label(_("month"))]
+Note = Annotated[Rest, Label(_("note"))]
 EARLY_LIVE = timedelta(hours=2)  # a live location clocks in from this long before the shift
 
 
 @skill.command("in", help=_("Clock in, with a note if you like: /in"), aliases=("clockin",))
-async def clock_in(ctx: Context, note: Rest = "") -> None:
+async def clock_in(ctx: Context, note: Note = "") -> None:
     await punch.clock_in(ctx, punch.Where(), note)
 
 
@@ -46,7 +50,7 @@ async def clock_in(ctx: Context, note: Rest = "") -> None:
     help=_("Clock in away from the office: /in field Client HQ, Pudong"),
     aliases=("clockin field",),
 )
-async def clock_in_field(ctx: Context, place: Rest = "") -> None:
+async def clock_in_field(ctx: Context, place: Annotated[Rest, Label(_("place"))] = "") -> None:
     if not place:
         raise UsageError(_("Say where you are, e.g. /in field Client HQ, Pudong"))
     await punch.clock_in(ctx, punch.Where(FIELD, place[:200]))
@@ -55,12 +59,12 @@ async def clock_in_field(ctx: Context, place: Rest = "") -> None:
 @skill.command(
     "in remote", help=_("Clock in working from home: /in remote"), aliases=("clockin remote",)
 )
-async def clock_in_remote(ctx: Context, note: Rest = "") -> None:
+async def clock_in_remote(ctx: Context, note: Note = "") -> None:
     await punch.clock_in(ctx, punch.Where(REMOTE), note)
 
 
 @skill.command("out", help=_("Clock out, with a note if you like: /out"), aliases=("clockout",))
-async def clock_out(ctx: Context, note: Rest = "") -> None:
+async def clock_out(ctx: Context, note: Note = "") -> None:
     await punch.clock_out(ctx, note)
 
 
@@ -103,7 +107,7 @@ async def _live_update(ctx: Context) -> bool:
 
 
 @skill.command("attendance", help=_("Your week, a line a day: /attendance (or @person)"))
-async def attendance(ctx: Context, person: PersonRef | None = None) -> None:
+async def attendance(ctx: Context, person: Person = None) -> None:
     if person is not None and person.id != ctx.person.id:
         await scope.resolve(ctx, person, None)  # may they see it?
         await ctx.reply(await report.week(ctx, person), private=True)
@@ -115,7 +119,7 @@ async def attendance(ctx: Context, person: PersonRef | None = None) -> None:
     "attendance month", help=_("A month's totals and chart: /attendance month 2026-11 team:eng")
 )
 async def month(
-    ctx: Context, person: PersonRef | None = None, month: str | None = None, team: Team = None
+    ctx: Context, person: Person = None, month: Month = None, team: Team = None
 ) -> None:
     first, last = scope.parse_month(month, ctx.today())
     shown = await scope.resolve(ctx, person, team)
@@ -124,7 +128,7 @@ async def month(
 
 @skill.command("attendance chart", help=_("A month as a picture: /attendance chart 2026-11 @bob"))
 async def month_chart(
-    ctx: Context, person: PersonRef | None = None, month: str | None = None, team: Team = None
+    ctx: Context, person: Person = None, month: Month = None, team: Team = None
 ) -> None:
     first, last = scope.parse_month(month, ctx.today())
     shown = await scope.resolve(ctx, person, team)
@@ -144,7 +148,7 @@ async def today(ctx: Context, team: Team = None) -> None:
     "attendance export", help=_("A month as a CSV file: /attendance export 2026-11 team:eng")
 )
 async def export(
-    ctx: Context, month: str | None = None, person: PersonRef | None = None, team: Team = None
+    ctx: Context, month: Month = None, person: Person = None, team: Team = None
 ) -> None:
     first, last = scope.parse_month(month, ctx.today())
     shown = await scope.resolve(ctx, person, team, "mine")

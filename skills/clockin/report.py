@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from babel.dates import format_skeleton, get_day_names
 
-from bot import Context, File, JobContext, Message, PersonRef, UsageError, _
+from bot import Context, File, JobContext, Message, PersonRef, Table, UsageError, _
 from bot.csvfile import csv_bytes
 from bot.i18n import Mention, TextLike
 from bot.markup import Lines
@@ -60,7 +61,9 @@ async def month(ctx: Context, scope: Scope, first: date, last: date, *, text: bo
     rows = await store.ensure_days(ctx, people, first, last)
     png = await _chart(ctx, scope, people, rows, first, last)
     label = f"{first:%Y-%m}"
-    files = [File(f"attendance-{label}.png", png, "image/png")]
+    files: list[File | Table] = [
+        File(ctx.t(_("attendance-{month}.png", month=label)), png, "image/png")
+    ]
     head = _("🕘 Attendance {month} — {who}", month=label, who=scope.title)
     if not text:
         return Message(head, files=files)
@@ -168,7 +171,7 @@ async def export(ctx: Context, scope: Scope, first: date, last: date) -> Message
         )
     people = _who(ctx, scope.people)
     rows = await store.ensure_days(ctx, people, first, last)
-    data = await offload(export_csv, people, rows)
+    data = await offload(export_csv, people, rows, csv_words(ctx))
     label = f"{first:%Y-%m}"
     head = _(
         "📎 Attendance {month} — {who}: {people} people, {days} person-days.",
@@ -179,17 +182,39 @@ async def export(ctx: Context, scope: Scope, first: date, last: date) -> Message
     )
     return Message(
         _("{head}\n{totals}", head=head, totals=view.Totals.of(rows).text()),
-        files=[File(f"attendance-{label}.csv", data, "text/csv")],
+        files=[File(ctx.t(_("attendance-{month}.csv", month=label)), data, "text/csv")],
     )
 
 
+# the export is in its reader's language, as the chat is: its columns and the bot's words
+# (statuses, modes); dates, times and numbers stay as a spreadsheet reads them. Its reader is
+# the sender alone (a private reply), so its words are rendered with ctx.t and the file is
+# written in the worker thread, rather than as a Table rendered on the event loop.
 CSV_COLUMNS = [
-    "date", "person", "name", "team", "schedule", "status", "first_in", "last_out",
-    "late_minutes", "early_minutes", "worked_hours", "mode", "place", "leave_type",
+    _("date"), _("person"), _("name"), _("team"), _("schedule"), _("status"), _("first_in"),
+    _("last_out"), _("late_minutes"), _("early_minutes"), _("worked_hours"), _("mode"),
+    _("place"), _("leave_type"),
 ]  # fmt: skip
 
 
-def export_csv(people: Sequence[Who], rows: Sequence[Day]) -> bytes:
+@dataclass(frozen=True)
+class CsvWords:
+    """The words of an export in its reader's language, rendered before the worker thread."""
+
+    columns: list[str]
+    statuses: dict[str, str]
+    modes: dict[str, str]
+
+
+def csv_words(ctx: Context) -> CsvWords:
+    return CsvWords(
+        columns=[ctx.t(c) for c in CSV_COLUMNS],
+        statuses={s: ctx.t(name) for s, name in view.STATUS_NAMES.items()},
+        modes={m: ctx.t(name) for m, name in view.MODE_NAMES.items()},
+    )
+
+
+def export_csv(people: Sequence[Who], rows: Sequence[Day], words: CsvWords) -> bytes:
     by_id = {w.person.id: w for w in people}
     lines = []
     for r in sorted(rows, key=lambda r: (by_id[r.person_id].person.handle, r.day)):
@@ -202,15 +227,15 @@ def export_csv(people: Sequence[Who], rows: Sequence[Day]) -> bytes:
                 w.person.name,
                 w.person.team or "",
                 w.plan.name,
-                r.status,
+                words.statuses.get(r.status, r.status),
                 first.strftime("%H:%M") if first else "",
                 last.strftime("%H:%M") if last else "",
                 r.late_minutes,
                 r.early_minutes,
                 f"{r.worked_minutes / 60:.2f}",
-                r.mode,
+                words.modes.get(r.mode, r.mode),
                 r.place,
                 r.leave_type,
             ]
         )
-    return csv_bytes(CSV_COLUMNS, lines)
+    return csv_bytes(words.columns, lines)

@@ -58,14 +58,18 @@ def _minutes(delta: timedelta) -> int:
 
 
 def worked(events: Sequence[Clocked]) -> timedelta:
-    """Time between each clock-in and the clock-out after it."""
-    total, since = timedelta(0), None
+    """Time between each clock-in and the clock-out after it; a later clock-out with no
+    clock-in between moves that clock-out (``/out`` again at 18:30 after one at 12:00)."""
+    total, since, last_out = timedelta(0), None, None
     for e in sorted(events, key=lambda e: e.at):
         if e.kind == IN and since is None:
             since = e.at
         elif e.kind == OUT and since is not None:
             total += e.at - since
-            since = None
+            since, last_out = None, e.at
+        elif e.kind == OUT and last_out is not None:
+            total += e.at - last_out
+            last_out = e.at
     return total
 
 

@@ -18,6 +18,7 @@ from skills.clockin.models import (
     LEAVE,
     MISSING_OUT,
     OFF,
+    OFFICE,
     OPEN,
     PRESENT,
     REMOTE,
@@ -40,6 +41,7 @@ STATUS_NAMES: dict[str, Text] = {
 }
 FIELD_NAME = _("field")
 REMOTE_NAME = _("remote")
+MODE_NAMES: dict[str, Text] = {OFFICE: _("office"), FIELD: FIELD_NAME, REMOTE: REMOTE_NAME}
 
 
 def clock(plan: Plan, row: Day) -> tuple[time | None, time | None]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from bot import Context, Message, Rest, Skill, _, excerpt
+from bot import Context, Label, Message, Rest, Skill, _, excerpt
 from bot.errors import NotFound
 from bot.i18n import Text
 from bot.markup import Lines
@@ -18,13 +19,13 @@ skill = Skill(
 
 
 @skill.command("help", help=_("List the commands, or show how to use one: /help task"))
-async def show_help(ctx: Context, topic: Rest = "") -> None:
+async def show_help(ctx: Context, topic: Annotated[Rest, Label(_("command"))] = "") -> None:
     """``/help`` lists every command and the roles; ``/help <command>`` shows its usage and
     sub-commands."""
     if topic:
         await ctx.reply(_command_help(ctx, topic.strip().lstrip("/").lower()))
         return
-    lines = [_command_line(ctx, c.name, c.help, c.requires) for c in ctx.commands()]
+    lines = [_command_line(c.name, c.help, c.requires) for c in ctx.commands()]
     await ctx.reply(
         Message(
             _(
@@ -40,7 +41,7 @@ async def show_help(ctx: Context, topic: Rest = "") -> None:
     )
 
 
-def _command_line(ctx: Context, name: str, help: Text | str, role: str | None) -> Text:
+def _command_line(name: str, help: Text | str, role: str | None) -> Text:
     """``/task add — Assign a task…``; a command only some may use names the role. Texts are
     nested, not rendered here: the reader may be the whole group, in its language."""
     line = Text("/{name} — {help}", {"name": name, "help": help})

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from bot import Context, JobContext, PersonRef, TimeRange, UsageError, UserError, _
+from bot import Context, JobContext, Label, PersonRef, TimeRange, UsageError, UserError, _
 from bot.i18n import Zoned
 from bot.policy import Decision, Notice
 from bot.skill import Skill
@@ -42,7 +42,7 @@ async def show(ctx: Context) -> None:
 
 
 @skill.command("quiet set", help=_("Set your daily off-work window: /quiet set 19:00-09:00"))
-async def set_window(ctx: Context, window: TimeRange) -> None:
+async def set_window(ctx: Context, window: Annotated[TimeRange, Label(_("window"))]) -> None:
     settings = await store.settings_of(ctx.session, ctx.person.id)
     settings.window_start, settings.window_end = window.start, window.end
     await _changed(ctx, settings)
@@ -56,7 +56,7 @@ async def set_window(ctx: Context, window: TimeRange) -> None:
 
 
 @skill.command("quiet days", help=_("Set your days off: /quiet days sat,sun (or none)"))
-async def set_days(ctx: Context, days: str) -> None:
+async def set_days(ctx: Context, days: Annotated[str, Label(_("days"))]) -> None:
     chosen = parse_days(days)
     if len(chosen) == len(WEEKDAYS):
         raise UsageError(
@@ -72,7 +72,7 @@ async def set_days(ctx: Context, days: str) -> None:
 
 
 @skill.command("quiet break", help=_("Take a break from now: /quiet break 30m"))
-async def take_break(ctx: Context, length: timedelta) -> None:
+async def take_break(ctx: Context, length: Annotated[timedelta, Label(_("length"))]) -> None:
     limit = ctx.config.max_break
     if length > limit:
         raise UsageError(_("A break lasts at most {limit} — e.g. /quiet break 30m", limit=limit))
@@ -111,7 +111,9 @@ async def turn_on(ctx: Context) -> None:
 
 
 @skill.command("quiet mode", help=_("hold: notifications wait; silent: they come without a push"))
-async def set_mode(ctx: Context, mode: Literal["hold", "silent"]) -> None:
+async def set_mode(
+    ctx: Context, mode: Annotated[Literal["hold", "silent"], Label(_("mode"))]
+) -> None:
     settings = await store.settings_of(ctx.session, ctx.person.id)
     settings.mode = mode
     await _changed(ctx, settings)
@@ -125,7 +127,9 @@ async def set_mode(ctx: Context, mode: Literal["hold", "silent"]) -> None:
     "quiet vip", help=_("People whose notifications always come through: /quiet vip add @boss")
 )
 async def vip(
-    ctx: Context, op: Literal["add", "remove", "list"], people: list[PersonRef] | None = None
+    ctx: Context,
+    op: Annotated[Literal["add", "remove", "list"], Label(_("action"))],
+    people: Annotated[list[PersonRef] | None, Label(_("people"))] = None,
 ) -> None:
     if op == "list":
         ids = await store.vip_ids(ctx.session, ctx.person.id)
@@ -133,7 +137,11 @@ async def vip(
         await ctx.reply(_("⭐ Your VIPs: {vips}", vips=vips) if vips else _("You have no VIPs."))
         return
     if not people:
-        raise UsageError(_("Mention who to {op}, e.g. /quiet vip {op} @boss", op=op))
+        raise UsageError(
+            _("Mention who to add, e.g. /quiet vip add @boss")
+            if op == "add"
+            else _("Mention who to remove, e.g. /quiet vip remove @boss")
+        )
     change = store.add_vip if op == "add" else store.remove_vip
     changed = [p for p in people if await change(ctx.session, ctx.person.id, p.id)]
     mentions = [p.mention for p in changed]

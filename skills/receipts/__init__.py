@@ -18,6 +18,7 @@ from bot import (
     Context,
     Flag,
     JobContext,
+    Label,
     NotFound,
     Opt,
     PermissionDenied,
@@ -45,6 +46,8 @@ skill.digest_label("notice", _("{n} notice"), _("{n} notices"))
 skill.digest_label("reminder", _("{n} reminder to acknowledge"), _("{n} reminders to acknowledge"))
 skill.digest_label("summary", _("{n} receipts summary"), _("{n} receipts summaries"))
 
+# parameters as usages and errors name them, in the reader's language
+NoticeNumber = Annotated[int, Label(_("notice number"))]
 Ack = Annotated[Literal["ack"] | None, Flag("--")]
 Urgent = Annotated[Literal["urgent"] | None, Flag("--")]
 
@@ -54,14 +57,14 @@ Urgent = Annotated[Literal["urgent"] | None, Flag("--")]
 )
 async def notice(
     ctx: Context,
-    people: list[PersonRef] | None = None,
-    text: Rest = "",
-    team: Annotated[str | None, Opt("team")] = None,
-    by: Annotated[datetime | None, Opt("by")] = None,
+    people: Annotated[list[PersonRef] | None, Label(_("people"))] = None,
+    text: Annotated[Rest, Label(_("text"))] = "",
+    team: Annotated[str | None, Opt("team"), Label(_("team"))] = None,
+    by: Annotated[datetime | None, Opt("by"), Label(_("by"))] = None,
     ack: Ack = None,
     urgent: Urgent = None,
-    every: Annotated[timedelta | None, Opt("every")] = None,
-    times: Annotated[int | None, Opt("times")] = None,
+    every: Annotated[timedelta | None, Opt("every"), Label(_("every"))] = None,
+    times: Annotated[int | None, Opt("times"), Label(_("times"))] = None,
 ) -> None:
     """Post in this chat to its members, or to the people and team named (each gets a DM)."""
     req = flow.Request(text, people or [], team, bool(ack), bool(urgent), by, every, times)
@@ -70,7 +73,7 @@ async def notice(
 
 
 @skill.command("notice ack", help=_("Acknowledge a notice, as its button does: /notice ack 12"))
-async def ack_command(ctx: Context, notice_id: int) -> None:
+async def ack_command(ctx: Context, notice_id: NoticeNumber) -> None:
     found = await ctx.session.get(Notice, notice_id)
     if found is None or not found.ack:
         raise NotFound(
@@ -80,7 +83,7 @@ async def ack_command(ctx: Context, notice_id: int) -> None:
 
 
 @skill.command("notice status", help=_("Who acknowledged a notice, and who not: /notice status 12"))
-async def status(ctx: Context, notice_id: int) -> None:
+async def status(ctx: Context, notice_id: NoticeNumber) -> None:
     shown = await _notice(ctx, notice_id)
     if not (ctx.person.is_admin or ctx.person.id == shown.sender_id):
         sender = await reminders.sender_of(ctx, shown)
@@ -102,7 +105,9 @@ async def status(ctx: Context, notice_id: int) -> None:
 
 
 @skill.command("notice list", help=_("Notices you sent or must acknowledge: /notice list [chat]"))
-async def list_(ctx: Context, scope: Literal["mine", "chat"] = "mine") -> None:
+async def list_(
+    ctx: Context, scope: Annotated[Literal["mine", "chat"], Label(_("whose notices"))] = "mine"
+) -> None:
     in_chat = scope == "chat" or ctx.chat.kind == "group"
     rows, total = await store.listing(
         ctx.session,
@@ -120,12 +125,12 @@ async def list_(ctx: Context, scope: Literal["mine", "chat"] = "mine") -> None:
 
 
 @skill.command("notice remind", help=_("Nudge who hasn't acknowledged yet: /notice remind 12"))
-async def remind(ctx: Context, notice_id: int) -> None:
+async def remind(ctx: Context, notice_id: NoticeNumber) -> None:
     await flow.remind(ctx, await _notice(ctx, notice_id))
 
 
 @skill.command("notice close", help=_("Stop collecting receipts for a notice: /notice close 12"))
-async def close(ctx: Context, notice_id: int) -> None:
+async def close(ctx: Context, notice_id: NoticeNumber) -> None:
     await flow.close(ctx, await _notice(ctx, notice_id))
 
 
@@ -161,12 +166,12 @@ async def every_due(ctx: JobContext, key: str, payload: dict[str, int]) -> None:
         await reminders.every_due(ctx, found)
 
 
-async def _open_notice(ctx: JobContext, notice_id: int) -> Notice | None:
+async def _open_notice(ctx: JobContext, notice_id: NoticeNumber) -> Notice | None:
     found = await ctx.session.get(Notice, notice_id)
     return found if found is not None and found.status != "closed" else None
 
 
-async def _notice(ctx: Context, notice_id: int) -> Notice:
+async def _notice(ctx: Context, notice_id: NoticeNumber) -> Notice:
     """A notice seen from here: its own chat, or the DM of its sender, an admin or someone it
     went to. Other chats' notices are never shown."""
     found = await ctx.session.get(Notice, notice_id)

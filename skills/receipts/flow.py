@@ -140,7 +140,7 @@ def _check_roles(ctx: Context, req: Request) -> None:
             _(
                 "Only admins and people with one of these roles can post notices with receipts "
                 "or to people and teams: {roles} (lead: a team's lead).",
-                roles=", ".join(config.post_roles),
+                roles=list(config.post_roles),
             )
         )
     if req.urgent and not config.may_urge(person.roles):
@@ -148,7 +148,7 @@ def _check_roles(ctx: Context, req: Request) -> None:
             _(
                 "Only admins and people with one of these roles can mark a notice --urgent: "
                 "{roles}.",
-                roles=", ".join(config.urgent_roles),
+                roles=list(config.urgent_roles),
             )
         )
 
@@ -178,6 +178,8 @@ async def audience(ctx: Context, req: Request) -> Audience:
         named += await ctx.team(req.team)
     if named or ctx.chat.kind == "dm":
         found = Audience(_others(ctx, named), named=bool(named))
+    elif not req.ack:
+        return Audience([])  # an announcement in a chat: everyone there reads the card
     else:
         members = await ctx.members()
         found = Audience(_others(ctx, members), unreached=members.unreached, members=members.total)

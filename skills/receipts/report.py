@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from bot import Context, File, Message, PersonRef
+from bot import Context, File, Message, PersonRef, _
 from bot.csvfile import csv_bytes
 from skills.receipts import reminders, store, view
 from skills.receipts.models import Notice
@@ -31,8 +31,10 @@ async def status(ctx: Context, shown: Notice) -> Message:
     )
     if len(acked) + len(pending) <= view.SHOWN:
         return message
-    content = await blocking(_csv, acked, pending, ctx.person.tz)
-    return replace(message, files=[File(f"notice-{shown.id}.csv", content, "text/csv")])
+    header = [ctx.t(column) for column in COLUMNS]
+    content = await blocking(_csv, header, acked, pending, ctx.person.tz)
+    name = ctx.t(_("notice-{id}.csv", id=shown.id))
+    return replace(message, files=[File(name, content, "text/csv")])
 
 
 async def blocking(func: Any, *args: Any) -> Any:
@@ -40,7 +42,12 @@ async def blocking(func: Any, *args: Any) -> Any:
     return await asyncio.to_thread(func, *args)
 
 
-def _csv(acked: list[tuple[PersonRef, datetime]], pending: list[PersonRef], tz: Any) -> bytes:
+COLUMNS = [_("person"), _("name"), _("acknowledged_at")]  # in the reader's language
+
+
+def _csv(
+    header: list[str], acked: list[tuple[PersonRef, datetime]], pending: list[PersonRef], tz: Any
+) -> bytes:
     rows = [[p.handle, p.name, at.astimezone(tz).strftime("%Y-%m-%d %H:%M")] for p, at in acked]
     rows += [[person.handle, person.name, ""] for person in pending]
-    return csv_bytes(["person", "name", "acknowledged_at"], rows)
+    return csv_bytes(header, rows)

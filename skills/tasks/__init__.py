@@ -47,7 +47,9 @@ skill.digest_label("reminder", _("{n} reminder"), _("{n} reminders"))
 skill.digest_label("update", _("{n} task update"), _("{n} task updates"))
 
 Priority = Annotated[Literal["high", "urgent"] | None, Flag("!")]
-People = Annotated[list[PersonRef] | None, Opt("cc")]
+People = Annotated[list[PersonRef] | None, Opt("cc"), Label(_("followers"))]
+Due = Annotated[datetime | None, Opt("due"), Label(_("due"))]
+Team = Annotated[str | None, Opt("team"), Label(_("team"))]
 # parameters as errors name them ("task number: 'one' is not a whole number")
 TaskNumber = Annotated[int, Label(_("task number"))]
 Note = Annotated[Rest, Label(_("note"))]
@@ -58,7 +60,7 @@ async def add(
     ctx: Context,
     assignees: Annotated[list[PersonRef] | None, Label(_("assignees"))] = None,
     title: Annotated[Rest, Label(_("title"))] = "",
-    due: Annotated[datetime | None, Opt("due")] = None,
+    due: Due = None,
     cc: People = None,
     priority: Priority = None,
 ) -> None:
@@ -143,10 +145,10 @@ async def show(ctx: Context, task_id: TaskNumber) -> None:
 async def edit(
     ctx: Context,
     task_id: TaskNumber,
-    due: Annotated[datetime | None, Opt("due")] = None,
-    title: Annotated[str | None, Opt("title")] = None,
-    add: Annotated[list[PersonRef] | None, Flag("+")] = None,
-    remove: Annotated[list[PersonRef] | None, Flag("-")] = None,
+    due: Due = None,
+    title: Annotated[str | None, Opt("title"), Label(_("title"))] = None,
+    add: Annotated[list[PersonRef] | None, Flag("+"), Label(_("assignees to add"))] = None,
+    remove: Annotated[list[PersonRef] | None, Flag("-"), Label(_("assignees to remove"))] = None,
     priority: Annotated[Literal["normal", "high", "urgent"] | None, Flag("!")] = None,
 ) -> None:
     shown = await _task(ctx, task_id)
@@ -172,7 +174,7 @@ async def report_(
     ctx: Context,
     period: Annotated[DateRange | None, Label(_("dates"))] = None,
     person: Annotated[PersonRef | None, Label(_("person"))] = None,
-    team: Annotated[str | None, Opt("team")] = None,
+    team: Team = None,
 ) -> None:
     await ctx.reply(await report.figures(ctx, period, person, team))
 

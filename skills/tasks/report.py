@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import Context, DateRange, File, Message, NotFound, PersonRef, _, excerpt
-from bot.csvfile import csv_bytes
+from bot import Context, DateRange, Message, NotFound, PersonRef, Table, _, excerpt
 from bot.i18n import Text
 from bot.markup import Lines
 from skills.tasks import store, view
@@ -48,9 +48,7 @@ async def listing(
             n=more,
             rows=CSV_ROWS,
         )
-    return Message(
-        text, context=note, files=[File("tasks.csv", _tasks_csv(views, ctx), "text/csv")]
-    )
+    return Message(text, context=note, files=[_tasks_table(views, ctx)])
 
 
 async def _none_of_mine(ctx: Context, query: store.ListQuery) -> Message:
@@ -83,7 +81,7 @@ SCOPES: dict[str, Text] = {
 STATE_NAMES: dict[str, Text] = {
     "open": _("open"),
     "done": _("done"),
-    "late": _("late"),
+    "late": _("overdue"),  # "late" is how attendance says 迟到
     "all": _("all"),
 }
 
@@ -130,7 +128,8 @@ async def figures(
     ]
     if len(rows) > SHOWN:
         lines.append(_("…and {n} more people: see the CSV file", n=len(rows) - SHOWN))
-    csv_file = File(f"tasks-{span.start}-{span.end}.csv", _csv(rows, names), "text/csv")
+    name = _("tasks-{start}-{end}.csv", start=str(span.start), end=str(span.end))
+    csv_file = Table(name, FIGURE_COLUMNS, _figures(rows, names))
     text = _("{summary}\n{lines}", summary=summary, lines=Lines(lines)) if lines else summary
     return Message(text, files=[csv_file])
 
@@ -159,27 +158,42 @@ async def _people(
     return members
 
 
-def _tasks_csv(views: list[store.TaskView], ctx: Context) -> bytes:
+# a CSV file is a Table: written in the language of whoever reads it (the group's, for a list
+# or a report posted there), its columns and the bot's words (states, priorities) too; dates,
+# times and numbers stay as a spreadsheet reads them
+TASK_COLUMNS = [
+    _("id"), _("title"), _("status"), _("priority"), _("due"), _("assignees"), _("created"),
+]  # fmt: skip
+PRIORITIES = {"normal": _("normal"), "high": _("high"), "urgent": _("urgent")}
+FIGURE_COLUMNS = [
+    _("person"), _("name"), _("assigned"), _("done"), _("done_late"), _("open_late"),
+    _("completion_rate"),
+]  # fmt: skip
+
+
+def _tasks_table(views: list[store.TaskView], ctx: Context) -> Table:
     tz = ctx.person.tz
     rows = []
     for v in views:
         t = v.task
+        parts = [
+            _("{who}: {state}", who=p.handle, state=view.STATES[s.status]) for p, s in v.assignees
+        ]
         rows.append(
             [
                 t.id,
                 t.title,
-                t.status,
-                t.priority,
+                view.STATES[t.status],
+                PRIORITIES.get(t.priority, t.priority),
                 t.due_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if t.due_at else "",
-                " ".join(f"{p.handle}:{row.status}" for p, row in v.assignees),
+                Text("{parts}", {"parts": parts}),  # joined as the reader's language joins lists
                 t.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
             ]
         )
-    header = ["id", "title", "status", "priority", "due", "assignees", "created"]
-    return csv_bytes(header, rows)
+    return Table(_("tasks.csv"), TASK_COLUMNS, rows)
 
 
-def _csv(rows: list[store.PersonFigures], names: dict[int, PersonRef]) -> bytes:
+def _figures(rows: list[store.PersonFigures], names: dict[int, PersonRef]) -> list[list[Any]]:
     lines = []
     for r in rows:
         p = names.get(r.person_id)
@@ -194,5 +208,4 @@ def _csv(rows: list[store.PersonFigures], names: dict[int, PersonRef]) -> bytes:
                 f"{r.rate:.2f}",
             ]
         )
-    header = ["person", "name", "assigned", "done", "done_late", "open_late", "completion_rate"]
-    return csv_bytes(header, lines)
+    return lines

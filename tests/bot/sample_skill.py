@@ -17,6 +17,7 @@ from bot import (
     PersonRef,
     Rest,
     Skill,
+    Table,
     TimeRange,
     _,
 )
@@ -187,3 +188,15 @@ async def on_relayed(ctx: JobContext, payload: dict) -> None:
     person = await ctx.person_by_id(payload["person"])
     assert person is not None
     await ctx.notify(person, _("📨 {text}", text=payload["text"]))
+
+
+@skill.command("sheet", help=_("Post a table and send it to someone"))
+async def sheet(ctx: Context, who: PersonRef) -> None:
+    done = _("done")  # one word in many cells
+    table = Table(
+        _("sheet-{n}.csv", n=1),
+        [_("item"), _("state")],
+        [["=1+1", done], ["写周报", done], [3, _("open")]],
+    )
+    await ctx.notify(who, Message(_("A sheet for you"), files=[table]))
+    await ctx.reply(Message(_("A sheet"), files=[table]))

@@ -3,7 +3,6 @@
 import asyncio
 import csv
 import io
-import json
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
@@ -191,10 +190,12 @@ async def test_two_approvers_pressing_at_once_make_one_decision(chat):
 
 async def test_rejecting_needs_a_reason(chat):
     await chat.say("alice", LEAVE, dm=True)
+    asked = "To reject #1, type /reject 1 <reason> — a reason is required, e.g. /reject 1 the team "
+    asked += "is short that week"
     out = await chat.press("mike", "Reject")
-    assert out.one().text == "To reject #1, type /reject 1 <reason> — a reason is required."
+    assert out.one().text == asked
     out = await chat.say("mike", "/reject 1")
-    assert out.one().text.startswith("Say why: /reject 1 <reason>")
+    assert (out.one().text, out.one().where) == (asked, "#general, only @mike")
     out = await chat.say("mike", "/reject 1 the release is that week")
     assert out[0].text == "❌ You rejected #1 Leave."
     expected = "❌ @mike rejected #1 Leave from @alice: the release is that week"
@@ -203,6 +204,41 @@ async def test_rejecting_needs_a_reason(chat):
         "Status: rejected\n❌ Rejected by @mike · Mon 23 Nov 10:00: the release is that week"
     )
     assert SEEN[0][0] == "rejected"
+
+
+async def test_the_reject_usage_shows_the_reason_as_required(chat):
+    """/help, a bare /reject and /reject 12 all show the reason as required; without one, the
+    request is checked first (as the button does) and nothing changes."""
+    out = (await chat.say("mike", "/help reject", dm=True)).one().text
+    assert "/reject <number> <reason…>\n" in out
+    assert "Reject a request; a reason is required: /reject 12 too many overlaps" in out
+    out = (await chat.say("mike", "/reject")).one().text
+    assert out == "request number is missing\nUsage: /reject <number> <reason…>"
+    out = (await chat.say("mike", "/reject 12")).one().text
+    assert out == "There is no request #12 — /approvals mine lists yours."
+    await chat.say("alice", LEAVE, dm=True)
+    events = await chat.count(ApprovalEvent)
+    out = (await chat.say("eve", "/reject 1")).one().text
+    assert out == "Only @mike can decide #1 now."  # not asked for a reason she can't give
+    out = (await chat.say("mike", "/reject 1   ")).one().text
+    assert out.startswith("To reject #1, type /reject 1 <reason> — a reason is required, e.g.")
+    assert await chat.count(ApprovalEvent) == events
+    assert chat.inbox("mike")[-1].text.endswith("[Approve] [Reject]")  # still waiting
+    assert SEEN == []
+
+
+async def test_the_reject_usage_in_chinese(deskmate):
+    config = TEAM.replace(
+        "{id: mike, accounts: {console: mike}", "{id: mike, language: zh, accounts: {console: mike}"
+    )
+    chat = await deskmate(approvals, config=config, start=START)
+    out = (await chat.say("mike", "/help reject", dm=True)).one().text
+    assert "/reject <数字> <理由…>\n" in out
+    assert "拒绝申请，必须说明理由：/reject 12 人手不足" in out
+    await chat.say("alice", LEAVE, dm=True)
+    asked = "拒绝 #1 必须说明理由：请输入 /reject 1 <理由>，例如 /reject 1 那周人手不足"
+    assert (await chat.say("mike", "/reject 1", dm=True)).one().text == asked
+    assert (await chat.press("mike", "拒绝")).one().text == asked
 
 
 async def test_withdrawing_tells_the_approvers_and_stops_decisions(chat):
@@ -430,41 +466,100 @@ async def test_reminders_then_escalation_to_the_approvers_manager(chat):
     assert sum(s.text.startswith("⏰") for s in chat.inbox("mike")) == 3
 
 
-async def test_export_a_month_as_csv(chat):
+# A flow whose fields read like other flows' (Date, as punch's), or like a common column (Status).
+COVER = """
+      cover:
+        title: {en: Cover, zh: 代班}
+        fields:
+          day: {type: date, label: {en: Date, zh: 日期}}
+          substitute: {type: person}
+          note: {type: text, required: false, label: {en: Status, zh: 状态}}
+        steps:
+          - {approvers: [manager]}
+"""
+
+
+def csv_rows(reply) -> list[list[str]]:
+    """The rows of the CSV file a reply carries, as a spreadsheet (or Python's csv) reads them."""
+    return list(csv.reader(io.StringIO(reply.message.files[0].content.decode("utf-8-sig"))))
+
+
+def filled(rows: list[list[str]]) -> list[dict[str, str]]:
+    """Each row's non-empty cells by their column's header (every row as long as the header)."""
+    assert all(len(row) == len(rows[0]) for row in rows)
+    return [{h: cell for h, cell in zip(rows[0], row, strict=True) if cell} for row in rows[1:]]
+
+
+async def file_one_of_each(chat) -> None:
     await chat.say("alice", LEAVE, dm=True)
-    await chat.say("bob", "/request expense 80 taxi")
     await chat.press("mike", "Approve")
+    await chat.say("bob", "/request expense 80.5 taxi", dm=True)
+    await chat.say("alice", "/request punch date:11-20 time:18:30 kind:out", dm=True)
+    await chat.say("bob", '/request cover day:12-02 substitute:@alice note:"back at 3"', dm=True)
+    await chat.say("bob", "/request withdraw 4", dm=True)
+
+
+async def test_export_a_month_as_csv(deskmate):
+    """One file, a row per request, a column per field of the flows in it, headed by its label;
+    values as people read them: a date range as from, to and days, money as amount and
+    currency, a choice by its label, a person by handle."""
+    chat = await deskmate(approvals, config=TEAM + COVER, start=START)
+    await file_one_of_each(chat)
     out, note = await chat.say("root", "/approvals export month")  # asked in the group
     assert (out.where, note.where) == ("dm @root", "#general, only @root")
     assert out.text.startswith(
-        "📊 Requests from Sun 1 Nov to Mon 30 Nov: 2 — 1 approved, 0 rejected, 1 pending"
+        "📊 Requests from Sun 1 Nov to Mon 30 Nov: 4 — 1 approved, 0 rejected, 2 pending, "
+        "1 withdrawn."
     )
-    file = out.message.files[0]
-    assert file.name == "approvals-2026-11-01-2026-11-30.csv"
-    rows = list(csv.reader(io.StringIO(file.content.decode("utf-8-sig"))))
+    assert out.message.files[0].name == "approvals-2026-11-01-2026-11-30.csv"
+    rows = csv_rows(out)
     assert rows[0] == [
-        "id",
-        "flow",
-        "requester",
-        "state",
-        "filed",
-        "decided",
-        "decided_by",
-        "fields",
-    ]
-    assert rows[2][:7] == [
-        "2",
-        "expense",
-        "bob",
-        "approved",
-        "2026-11-23 10:00",
-        "2026-11-23 10:00",
-        "mike",
-    ]
-    mine = (await chat.say("alice", "/approvals export month", dm=True)).one()
-    assert (
-        len(list(csv.reader(io.StringIO(mine.message.files[0].content.decode("utf-8-sig"))))) == 2
+        "Request", "Flow", "Requester", "Status", "Filed", "Closed", "Decided by",
+        "Dates (from)", "Dates (to)", "Dates (days)", "Type", "Reason",  # leave
+        "Amount", "Amount (currency)", "Item",  # expense
+        "Date", "Time", "Kind",  # punch: its Reason is leave's column
+        "Substitute", "Status (note)",  # cover: its Date is punch's column
+    ]  # fmt: skip
+    filed = "2026-11-23 10:00"
+    common = {"Filed": filed}
+    assert filled(rows) == [
+        common | {"Request": "1", "Flow": "Leave", "Requester": "alice", "Status": "approved",
+                  "Closed": filed, "Decided by": "mike", "Dates (from)": "2026-12-01",
+                  "Dates (to)": "2026-12-03", "Dates (days)": "3", "Type": "Annual leave",
+                  "Reason": "family trip"},
+        common | {"Request": "2", "Flow": "Expense", "Requester": "bob", "Status": "pending",
+                  "Amount": "80.50", "Amount (currency)": "CNY", "Item": "taxi"},
+        common | {"Request": "3", "Flow": "Make-up clock-in", "Requester": "alice",
+                  "Status": "pending", "Date": "2026-11-20", "Time": "18:30", "Kind": "Clock-out"},
+        common | {"Request": "4", "Flow": "Cover", "Requester": "bob", "Status": "withdrawn",
+                  "Closed": filed, "Date": "2026-12-02", "Substitute": "alice",
+                  "Status (note)": "back at 3"},
+    ]  # fmt: skip
+    mine = csv_rows((await chat.say("alice", "/approvals export month", dm=True)).one())
+    assert [row[0] for row in mine] == ["Request", "1", "3"]  # her own, and their flows' fields
+    assert mine[0][7:] == [
+        "Dates (from)", "Dates (to)", "Dates (days)", "Type", "Reason", "Date", "Time", "Kind"
+    ]  # fmt: skip
+
+
+async def test_the_export_is_in_the_readers_language(deskmate):
+    config = TEAM.replace(
+        "{id: root, accounts: {console: root}", "{id: root, language: zh, accounts: {console: root}"
     )
+    chat = await deskmate(approvals, config=config + COVER, start=START)
+    await file_one_of_each(chat)
+    rows = csv_rows((await chat.say("root", "/approvals export month", dm=True)).one())
+    assert rows[0] == [
+        "申请编号", "流程", "申请人", "状态", "提交时间", "结束时间", "审批人",
+        "日期（起）", "日期（止）", "日期（天数）", "类型", "事由",
+        "金额", "金额（币种）", "事项",
+        "日期", "时间", "类别",
+        "代理人", "状态（note）",
+    ]  # fmt: skip
+    leave, _expense, punch, cover = filled(rows)
+    assert (leave["状态"], leave["类型"], leave["日期（天数）"]) == ("已通过", "年假", "3")
+    assert (punch["状态"], punch["类别"]) == ("待审批", "下班打卡")
+    assert (cover["流程"], cover["状态"], cover["代理人"]) == ("代班", "已撤回", "alice")
 
 
 async def test_a_reason_with_a_formula_never_runs_in_the_export(chat):
@@ -475,10 +570,10 @@ async def test_a_reason_with_a_formula_never_runs_in_the_export(chat):
     out, _note = await chat.say("root", "/approvals export month")
     text = out.message.files[0].content.decode("utf-8-sig")
     assert formulas(text) == []
-    fields = [json.loads(row["fields"]) for row in csv.DictReader(io.StringIO(text))]
-    assert fields == [
-        {"dates": ["2026-12-01", "2026-12-01"], "reason": "x;'=1+1;", "type": "annual"},
-        {"item": "desk, '=HYPERLINK(1) for @SUM"},  # a space doesn't split: @SUM stays
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [(row["Reason"], row["Item"]) for row in rows] == [
+        ("x;'=1+1;", ""),
+        ("", "desk, '=HYPERLINK(1) for @SUM"),  # a space doesn't split: @SUM stays
     ]
 
 

@@ -73,6 +73,20 @@ async def test_clocking_out_twice_moves_the_clock_out(chat):
     )
 
 
+async def test_a_moved_clock_out_counts_the_time_worked_to_it(chat):
+    await chat.say("alice", "/in")
+    await chat.advance("3h")
+    assert (await chat.say("alice", "/out")).one().text == (
+        "🕘 Out at 12:00 — worked 3 h, left 6 h early."
+    )
+    await chat.advance("6h30m")
+    assert (await chat.say("alice", "/out see you")).one().text == (
+        "🕘 Clock-out moved to 18:30 (was 12:00)."
+    )
+    week = (await chat.say("alice", "/attendance", dm=True)).one().text
+    assert week.splitlines()[1] == "Mon 23 Nov · 09:00–18:30 · present · worked 9 h 30 min"
+
+
 async def test_field_and_remote(chat):
     out = await chat.say("alice", "/in field Client HQ, Pudong")
     assert out.one().text == "🕘 In at 09:00 in the field (Client HQ, Pudong) — on time."

@@ -108,10 +108,10 @@ async def test_the_export_is_a_csv_with_a_row_per_person_and_day(november):
         "0", "0", "9.00", "office", "", "",
     ]  # fmt: skip
     assert by_day["2026-11-03"][5:11] == ["late", "09:20", "18:00", "20", "0", "8.67"]
-    assert by_day["2026-11-04"][5:11] == ["early", "09:00", "17:00", "0", "60", "8.00"]
+    assert by_day["2026-11-04"][5:11] == ["left early", "09:00", "17:00", "0", "60", "8.00"]
     assert by_day["2026-11-05"][5] == "absent"
-    assert by_day["2026-11-06"][5::8] == ["leave", "annual"]
-    assert by_day["2026-11-07"][5] == "off"
+    assert by_day["2026-11-06"][5::8] == ["on leave", "annual"]
+    assert by_day["2026-11-07"][5] == "day off"
     assert by_day["2026-11-26"][5] == "holiday"
     assert by_day["2026-11-28"][5:8] == ["present", "09:05", "18:00"]
 

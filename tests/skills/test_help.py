@@ -32,7 +32,7 @@ async def test_help_in_chinese(deskmate):
     chat = await deskmate(sample, config="org: {language: zh}")
     text = (await chat.say("alice", "/help help")).one().text
     assert (
-        text == "/help 的用法\n/help [<topic…>]\n    列出所有命令，或查看某个命令的用法：/help task"
+        text == "/help 的用法\n/help [<命令…>]\n    列出所有命令，或查看某个命令的用法：/help task"
     )
 
 

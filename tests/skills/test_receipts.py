@@ -126,6 +126,16 @@ async def test_a_plain_announcement_has_no_buttons_and_records_no_audience(chat)
     )
 
 
+async def test_an_announcement_is_posted_in_a_chat_where_the_bot_has_seen_no_one_yet(deskmate):
+    chat = await deskmate(receipts, config=TEAM, start=START, with_help=False)
+    asked = await chat.say("mike", "/notice --ack Sign the policy")  # receipts need an audience
+    assert asked.one().text.startswith("No one to send it to — name people (@alice)")
+    out = await chat.say("mike", "/notice The coffee machine is fixed")
+    assert out.one().text == "📢 #1 from @mike\nThe coffee machine is fixed"
+    assert out.one().where == "#general"
+    assert await chat.count(Notice) == 1
+
+
 async def test_someone_outside_the_audience_is_told_and_nothing_is_recorded(chat):
     await chat.say("mike", "/notice @alice --ack Sign it")
     out = await chat.press("eve", "Got it ✓")  # the card in #general

@@ -218,7 +218,7 @@ async def test_list_filters_and_never_shows_another_chats_tasks(chat):
     )
     await chat.advance("3h")
     late = (await chat.say("mike", "/task list chat late")).one().text
-    assert late.startswith("📋 Tasks for this chat (late): 1\n#2 Fix the login")
+    assert late.startswith("📋 Tasks for this chat (overdue): 1\n#2 Fix the login")
     assigned = (await chat.say("mike", "/task list assigned all")).one().text
     assert "Secret plan" not in assigned
     assert assigned.startswith("📋 Tasks for others, from you (all): 2")
@@ -337,7 +337,7 @@ async def test_errors_name_the_parameters_as_people_know_them_in_their_language(
     assert (
         (await chat.say("wang", "/task list sideways"))
         .one()
-        .text.startswith("谁的任务：'sideways' 不是 mine, assigned, created, chat 之一")
+        .text.startswith("谁的任务：“sideways”不是 mine、assigned、created、chat 之一")
     )
 
 
@@ -383,17 +383,19 @@ async def test_a_mention_inside_a_title_is_asked_about_and_changes_nothing(chat)
 
 
 async def test_a_creators_empty_list_says_what_mine_covers_and_how_to_see_the_chats(chat):
-    assert (await chat.say("mike", "/task list late")).one().text == "No late tasks in this chat."
+    assert (
+        await chat.say("mike", "/task list late")
+    ).one().text == "No overdue tasks in this chat."
     await chat.say("mike", "/task add @bob Ship it due:today")
     await chat.say("alice", "/task add @bob Check it due:today")
     await chat.advance("1d")
     assert (await chat.say("mike", "/task list late")).one().text == (
-        "No late tasks assigned to you here (“mine” is what you are assigned).\n"
+        "No overdue tasks assigned to you here (“mine” is what you are assigned).\n"
         "This chat has 2: /task list chat late — 1 of them created by you: "
         "/task list created late"
     )
     assert (
         (await chat.say("mike", "/task list created late"))
         .one()
-        .text.startswith("📋 Tasks for what you created (late): 1")
+        .text.startswith("📋 Tasks for what you created (overdue): 1")
     )

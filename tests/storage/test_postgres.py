@@ -4,6 +4,7 @@ of skills, a command that writes, a notification delivered, an event handled onc
 import asyncio
 
 from bot.events import Command
+from bot.testing import make_harness
 from tests.bot.sample_skill import skill as sample
 
 
@@ -57,3 +58,23 @@ async def test_one_instance_at_a_time_runs_the_periodic_jobs(deskmate, pg_url):
     assert await one.bot.leadership.held()  # still
     await one.close()
     assert await two.bot.leadership.held()  # takes over when the leader goes
+
+
+async def test_instances_starting_together_both_load_the_directory(pg_url, tmp_path):
+    """Two instances start at once on a new database with people in the config: each waits for
+    the other's start-up writes instead of adding the same people twice."""
+    config = "people: [{id: alice, roles: [admin]}, {id: bob, accounts: {console: bob}}]"
+    folders = [tmp_path / "one", tmp_path / "two"]
+    for folder in folders:
+        folder.mkdir()
+    both = await asyncio.gather(
+        *(make_harness([sample], f, config=config, database_url=pg_url) for f in folders),
+        return_exceptions=True,
+    )
+    try:
+        assert not [r for r in both if isinstance(r, BaseException)], both
+        assert await both[0].count("people") == 2
+    finally:
+        for harness in both:
+            if not isinstance(harness, BaseException):
+                await harness.close()
