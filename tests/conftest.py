@@ -1,25 +1,26 @@
-"""Shared fixtures. The ``deskmate`` harness fixture comes from the installed pytest plugin."""
+"""Shared fixtures. The ``deskmate`` and ``deskmate_database`` fixtures come from the installed
+pytest plugin (bot.testing.plugin), on the engine DESKMATE_TEST_DB names."""
 
 import os
-import secrets
 
-import asyncpg
 import pytest
 
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
+from bot.testing import Engine, EngineUnavailable, engine_from_environment, scratch_database
 
 
 @pytest.fixture
-async def pg_url():
-    """A fresh PostgreSQL database for one test (dropped after it)."""
-    name = f"deskmate_test_{secrets.token_hex(4)}"
+async def pg_url(tmp_path):
+    """A fresh PostgreSQL database for one test (released after it), on the server DESKMATE_TEST_DB
+    names if it names one, else on 127.0.0.1:5432. With no server the test is skipped, unless
+    DESKMATE_REQUIRE_PG is set (CI sets it): then it fails."""
+    engine = engine_from_environment()
+    if engine.is_sqlite:
+        engine = Engine.postgresql()
     try:
-        admin = await asyncpg.connect(f"{PG_SERVER}/postgres")
-    except OSError as exc:  # no server: CI has one (it sets DESKMATE_REQUIRE_PG), laptops may not
+        database = await scratch_database(tmp_path, engine=engine)
+    except EngineUnavailable as exc:
         if os.environ.get("DESKMATE_REQUIRE_PG"):
             raise
-        pytest.skip(f"no PostgreSQL at {PG_SERVER} ({exc}); set DESKMATE_REQUIRE_PG=1 to fail")
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
-    await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-    await admin.close()
+        pytest.skip(f"{exc}; set DESKMATE_REQUIRE_PG=1 to fail")
+    yield database.url
+    await database.release()
