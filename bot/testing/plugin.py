@@ -31,7 +31,8 @@ def pytest_report_header(config: pytest.Config) -> str:
 async def deskmate_database(tmp_path: Path) -> AsyncIterator[DatabaseFactory]:
     """An async factory of fresh databases for bots a test builds itself:
     ``url = await deskmate_database(*skills)``, a database with the tables of ``skills`` on the
-    engine ``DESKMATE_TEST_DB`` names, released after the test."""
+    engine ``DESKMATE_TEST_DB`` names, released after the test (stop the bots on it first: the
+    ``deskmate`` fixture's are)."""
     made: list[ScratchDatabase] = []
 
     async def make(*skills: Skill) -> str:
@@ -46,12 +47,13 @@ async def deskmate_database(tmp_path: Path) -> AsyncIterator[DatabaseFactory]:
 
 
 @pytest_asyncio.fixture
-async def deskmate(tmp_path: Path) -> AsyncIterator[HarnessFactory]:
+async def deskmate(
+    tmp_path: Path, deskmate_database: DatabaseFactory
+) -> AsyncIterator[HarnessFactory]:
     """An async factory: ``chat = await deskmate(skill, config="...yaml...")``. Each bot gets a
     fresh database (unless ``database_url=`` names one), kept until the test ends, so a test can
     close a bot and start another on its database."""
     made: list[Harness] = []
-    databases: list[ScratchDatabase] = []
 
     async def make(
         *skills: Skill,
@@ -62,19 +64,17 @@ async def deskmate(tmp_path: Path) -> AsyncIterator[HarnessFactory]:
     ) -> Harness:
         folder = tmp_path / f"bot{len(made)}"
         folder.mkdir()
-        if database_url is None:
-            databases.append(await scratch_database(folder, skills))
-            database_url = databases[-1].url
         harness = await make_harness(
-            skills, folder, config=config, start=start, database_url=database_url, **kw
+            skills,
+            folder,
+            config=config,
+            start=start,
+            database_url=database_url or await deskmate_database(*skills),
+            **kw,
         )
         made.append(harness)
         return harness
 
     yield make
-    try:
-        for harness in made:
-            await harness.close()
-    finally:
-        for database in databases:
-            await database.release()
+    for harness in made:  # before deskmate_database releases their databases
+        await harness.close()
