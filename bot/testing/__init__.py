@@ -37,6 +37,7 @@ from bot.testing.databases import (
     Engine,
     EngineUnavailable,
     ScratchDatabase,
+    check_engine,
     engine_from_environment,
     scratch_database,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "Outcome",
     "ScratchDatabase",
     "Sent",
+    "check_engine",
     "engine_from_environment",
     "make_harness",
     "scratch_database",

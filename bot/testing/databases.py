@@ -100,6 +100,16 @@ def _expected(value: str) -> str:
     )
 
 
+async def check_engine(engine: Engine | None = None) -> Engine:
+    """The engine (by default the one ``DESKMATE_TEST_DB`` names) once it is known to answer:
+    a PostgreSQL server must take a connection. Raises :class:`EngineUnavailable` if not."""
+    engine = engine or engine_from_environment()
+    if engine.server is not None:
+        conn = await _connect(engine.server)
+        await conn.close()
+    return engine
+
+
 class ScratchDatabase:
     """One fresh database: pass :attr:`url` to the bot, :meth:`release` it when the test is over
     (after the bots on it have stopped)."""
