@@ -15,9 +15,10 @@ PostgreSQL ``CREATE DATABASE ... TEMPLATE``), so the bot's migrations at start f
 On PostgreSQL, making and dropping a database costs tens of milliseconds on a quiet machine and
 over a second on a busy one (``CREATE DATABASE`` copies the template through the write-ahead log,
 ``DROP DATABASE`` waits for a checkpoint), so a database a test is done with is emptied for the
-next test of the same run instead: its rows deleted and its sequences restarted, in one
+next test of the same run instead: its rows deleted and its sequences set back, in one
 transaction, a few milliseconds. One whose tables are no longer the template's (a test migrated
-another skill or changed a table) is dropped. Test databases commit without waiting for the disk
+another skill or changed a table) is dropped, and so are the copies of a template with rows (a
+migration that writes some). Test databases commit without waiting for the disk
 (``synchronous_commit = off``: nothing a test can see changes). Everything is dropped when the
 process exits.
 """
@@ -170,7 +171,7 @@ class _SqliteTemplates:
 class _Template:
     name: str
     fingerprint: str  # the tables, columns, constraints and revisions a copy must still have
-    emptying: str  # the statements that delete every row and restart every sequence
+    emptying: str | None  # the statements that make a copy as the template again (see _emptying)
     idle: list[str] = field(default_factory=list)  # emptied copies waiting for a test
 
 
@@ -208,9 +209,12 @@ class _PostgresPool:
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                     " WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )  # a bot the test left running: as DROP DATABASE ... WITH (FORCE) would
-                reusable = await conn.fetchval(_FINGERPRINT) == pooled.template.fingerprint
+                emptying = pooled.template.emptying
+                reusable = emptying is not None and (
+                    await conn.fetchval(_FINGERPRINT) == pooled.template.fingerprint
+                )
                 if reusable:
-                    await conn.execute(pooled.template.emptying)
+                    await conn.execute(emptying)
             finally:
                 await conn.close()
         except asyncpg.PostgresError:  # e.g. a test dropped or renamed it
@@ -314,15 +318,23 @@ WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_s
 """
 _FOREIGN_KEYS = "SELECT conrelid::regclass::text, confrelid::regclass::text FROM pg_constraint"
 _FOREIGN_KEYS += " WHERE contype = 'f'"
-_SEQUENCES = "SELECT format('%L', format('%I.%I', schemaname, sequencename)), start_value"
-_SEQUENCES += " FROM pg_sequences"
-_SEQUENCES += " WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"
+_SEQUENCES = """
+SELECT format('%L', format('%I.%I', schemaname, sequencename)),
+       coalesce(last_value, start_value), last_value IS NOT NULL
+FROM pg_sequences WHERE schemaname NOT IN ('pg_catalog', 'information_schema')
+"""
 
 
-async def _emptying(conn: asyncpg.Connection) -> str:
+async def _emptying(conn: asyncpg.Connection) -> str | None:
     """One transaction deleting every row (a referencing table before the one it references) and
-    restarting every sequence: much cheaper than TRUNCATE, which makes new files for each table."""
+    setting every sequence back to where the template has it: much cheaper than TRUNCATE, which
+    makes new files for each table. None if the template has rows (a migration wrote some):
+    its copies are not emptied and used again, but dropped."""
     tables = [row[0] for row in await conn.fetch(_USER_TABLES)]
+    if tables and await conn.fetchval(
+        "SELECT " + " OR ".join(f"EXISTS (SELECT FROM {table})" for table in tables)
+    ):
+        return None
     order = graphlib.TopologicalSorter({table: set[str]() for table in tables})
     for child, parent in await conn.fetch(_FOREIGN_KEYS):
         if child != parent and child in tables and parent in tables:
@@ -332,8 +344,8 @@ async def _emptying(conn: asyncpg.Connection) -> str:
     except graphlib.CycleError:  # tables referring to each other: all at once
         deletes = [f"TRUNCATE {', '.join(tables)} RESTART IDENTITY"] if tables else []
     restarts = [
-        f"SELECT setval({sequence}, {start}, false)"
-        for sequence, start in await conn.fetch(_SEQUENCES)
+        f"SELECT setval({sequence}, {value}, {called})"
+        for sequence, value, called in await conn.fetch(_SEQUENCES)
     ]
     return ";\n".join(["BEGIN", *deletes, *restarts, "COMMIT"])
 

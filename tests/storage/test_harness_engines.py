@@ -58,11 +58,58 @@ async def test_without(deskmate, deskmate_database):
 """
 
 
+# A skill whose migration writes a row: every test finds that row, and only that one.
+SEEDED = """
+from pathlib import Path
+
+from sqlalchemy import text
+
+from bot.skill import Skill
+
+seeded = Skill("seeded", migrations=Path(__file__).parent / "seeded_migrations")
+
+
+async def check_and_add(chat):
+    assert await chat.count("colours") == 1
+    async with chat.bot.db.transaction() as session:
+        await session.exec(text("INSERT INTO colours (name) VALUES ('red')"))
+    assert await chat.count("colours") == 2
+
+
+async def test_one(deskmate):
+    await check_and_add(await deskmate(seeded))
+
+
+async def test_two(deskmate):
+    await check_and_add(await deskmate(seeded))
+"""
+SEEDED_MIGRATION = """
+import sqlalchemy as sa
+from alembic import op
+
+revision = "seeded_0001"
+down_revision = None
+branch_labels = ("seeded",)
+depends_on = "core_0001"
+
+
+def upgrade():
+    table = op.create_table(
+        "colours",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("name", sa.String(), nullable=False),
+    )
+    op.bulk_insert(table, [{"name": "blue"}])
+"""
+
+
 def test_postgresql_from_the_environment_with_a_fresh_database_per_test(author, monkeypatch):
     monkeypatch.setenv("DESKMATE_TEST_DB", "postgresql")
-    author.makepyfile(test_tasks=TASKS, test_reuse=REUSE)
+    author.makepyfile(test_tasks=TASKS, test_reuse=REUSE, test_seeded=SEEDED)
+    author.mkdir("seeded_migrations")
+    author.path.joinpath("seeded_migrations", "seeded_0001.py").write_text(SEEDED_MIGRATION)
     result = author.runpytest_subprocess("-s")
-    result.assert_outcomes(passed=4)
+    result.assert_outcomes(passed=6)
     result.stdout.fnmatch_lines(
         [
             "deskmate: tests' databases on PostgreSQL at postgresql://postgres@127.0.0.1:5432/postgres",
