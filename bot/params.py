@@ -329,6 +329,13 @@ def usage_of(name: str, params: list[Param]) -> Text:
 
 async def parse_args(text: str, params: list[Param], env: ParseEnv) -> dict[str, Any]:
     """Fill each parameter from ``text``; raise :class:`UsageError` naming the bad argument."""
+    if "\x00" in text:  # PostgreSQL's text can't hold it: refused on every engine alike
+        raise UsageError(
+            _(
+                "The text has a NUL character (U+0000), which can't be stored — send it again "
+                "without it."
+            )
+        )
     tokens = tokenize(text)
     args: dict[str, Any] = {}
     options: dict[str | None, Param] = {p.option: p for p in params if p.option}

@@ -4,9 +4,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
+from bot.loader import installed_skills
 
 ROOT = Path(__file__).parent.parent
 DESKMATE = Path(sys.executable).parent / "deskmate"
@@ -67,7 +69,13 @@ def test_run_refuses_a_bad_config_with_exit_code_2(tmp_path):
     assert "unknown person 'bobb'" in result.output
 
 
-def test_console_plays_a_piped_transcript(tmp_path):
+@pytest.fixture
+async def database(deskmate_database):
+    """A database for `deskmate console` (on the engine DESKMATE_TEST_DB names)."""
+    return await deskmate_database(*installed_skills().values())
+
+
+def test_console_plays_a_piped_transcript(tmp_path, database):
     script = "alice: /help\nalice: /nope\nalice: /help fly away now\n"
     result = subprocess.run(
         [
@@ -76,7 +84,7 @@ def test_console_plays_a_piped_transcript(tmp_path):
             "--config",
             str(ROOT / "config.example.yaml"),
             "--db",
-            f"sqlite+aiosqlite:///{tmp_path / 'd.db'}",
+            database,
         ],
         input=script,
         capture_output=True,

@@ -1,5 +1,5 @@
-"""The skill test harness: a real Bot on an in-memory chat, a real SQLite database in a temporary
-folder and a fake clock. It is public API; Deskmate's own skills are tested with it.
+"""The skill test harness: a real Bot on an in-memory chat, a real database and a fake clock. It is
+public API; Deskmate's own skills are tested with it.
 
 Installing deskmate registers the ``deskmate`` pytest fixture (an async factory)::
 
@@ -9,6 +9,9 @@ Installing deskmate registers the ``deskmate`` pytest fixture (an async factory)
         assert "Thanks" in out.text
         await chat.advance("1d")                 # periodic jobs and deliveries due run
         assert chat.inbox("alice")[-1].text.startswith("⏰")
+
+The database is a fresh SQLite file in a temporary folder, or with ``DESKMATE_TEST_DB=postgresql``
+a fresh database on the PostgreSQL server at 127.0.0.1:5432 (see :mod:`bot.testing.databases`).
 """
 
 from __future__ import annotations
@@ -29,8 +32,30 @@ from bot.config import Config, installed_schemas, parse_config
 from bot.loader import NoOptions, installed_skills
 from bot.memory import MemoryAdapter, MemorySettings, Sent, format_sent
 from bot.skill import Skill
+from bot.testing.databases import (
+    ENGINE_VARIABLE,
+    Engine,
+    EngineUnavailable,
+    ScratchDatabase,
+    check_engine,
+    engine_from_environment,
+    scratch_database,
+)
 
-__all__ = ["Harness", "Outcome", "Sent", "make_harness", "memory_adapter"]
+__all__ = [
+    "ENGINE_VARIABLE",
+    "Engine",
+    "EngineUnavailable",
+    "Harness",
+    "Outcome",
+    "ScratchDatabase",
+    "Sent",
+    "check_engine",
+    "engine_from_environment",
+    "make_harness",
+    "memory_adapter",
+    "scratch_database",
+]
 
 DEFAULT_START = datetime(2026, 11, 23, 1, 0, tzinfo=ZoneInfo("UTC"))  # Mon 09:00 in Shanghai
 
@@ -51,11 +76,18 @@ class Outcome(list[Sent]):
 class Harness:
     """Speak as users, press buttons, move the clock, and read what everyone received."""
 
-    def __init__(self, bot: Bot, adapter: MemoryAdapter, clock: FakeClock) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        adapter: MemoryAdapter,
+        clock: FakeClock,
+        database: ScratchDatabase | None = None,
+    ) -> None:
         self.bot = bot
         self.adapter = adapter
         self.clock = clock
         self.player = transcript.Player(bot, adapter)
+        self._database = database  # made for this harness: released on close
 
     async def say(
         self, who: str, text: str, *, dm: bool = False, chat: str | None = None
@@ -113,7 +145,11 @@ class Harness:
             return int((await session.exec(select(func.count()).select_from(table))).one())
 
     async def close(self) -> None:
+        """Stop the bot; release the database if the harness made it (not one it was given)."""
         await self.bot.stop()
+        if self._database is not None:
+            await self._database.release()
+            self._database = None
 
     async def restart(self) -> None:
         """Stop the bot and start a new one on the same database, chat and clock (what a
@@ -151,16 +187,28 @@ async def make_harness(
 ) -> Harness:
     """Build and start a harness; call :meth:`Harness.close` when done (the fixture does).
     ``without``: capabilities the chat's platform lacks, e.g. ``[Ephemeral]`` to play one
-    without ephemeral messages (as on Telegram)."""
+    without ephemeral messages (as on Telegram).
+    Without ``database_url`` the bot gets a fresh database of its own on the engine
+    ``DESKMATE_TEST_DB`` names (a SQLite file in ``directory`` by default), released on close."""
     chosen = list(skills)
     if with_help and all(s.name != "help" for s in chosen):
         chosen.insert(0, installed_skills()["help"])
     schemas: dict[str, Any] = {s.name: s.config or NoOptions for s in chosen}
     roles = {"admin", *(r for s in chosen for r in s.roles)}
     cfg = parse_config(config, filename="<test config>", skill_schemas=schemas, known_roles=roles)
-    cfg.storage.url = database_url or f"sqlite+aiosqlite:///{directory / 'deskmate.db'}"
+    database = None
+    if database_url is None:
+        database = await scratch_database(directory, chosen)
+        database_url = database.url
+    cfg.storage.url = database_url
     clock = FakeClock(start)
     adapter = memory_adapter(cfg, without)
     bot = Bot(cfg, chosen, clock=clock, adapters=[adapter])
-    await bot.start()
-    return Harness(bot, adapter, clock)
+    try:
+        await bot.start()
+    except BaseException:
+        if database is not None:  # a bot that didn't start leaves no database behind
+            await bot.db.dispose()
+            await database.release()
+        raise
+    return Harness(bot, adapter, clock, database)

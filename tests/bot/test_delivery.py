@@ -182,10 +182,10 @@ delivery:
     assert dms.index("carol") < len(dms) - 1 - dms[::-1].index("bob")  # before bob's last
 
 
-async def test_a_drain_that_lost_its_lease_does_not_send_again(deskmate, tmp_path):
+async def test_a_drain_that_lost_its_lease_does_not_send_again(deskmate, deskmate_database):
     """Two instances on one database: the first stalls in a send past its lease, the second takes
     the rows over; when the first wakes up only the message it was sending goes out twice."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
+    url = await deskmate_database(sample)
     slow = await deskmate(sample, config=PEOPLE, database_url=url)
     fast = await deskmate(sample, config=PEOPLE, database_url=url)
     gate = asyncio.Event()

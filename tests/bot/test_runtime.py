@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from bot import Context, Skill, _
 from bot.events import Command
-from tests.bot.sample_skill import skill
+from tests.bot.sample_skill import Note, skill
 
 PEOPLE = """
 people:
@@ -66,6 +66,19 @@ async def test_bad_argument_is_named_with_the_usage_and_nothing_changes(chat):
     assert text.startswith("due: 'yesterday-ish'")
     assert text.endswith("Usage: /assign @person… <title…> [due:<date>] [cc:@person…]")
     assert chat.inbox("bob") == []
+
+
+async def test_a_nul_character_is_refused_by_name_and_nothing_is_stored(chat):
+    """U+0000 can't be stored in PostgreSQL's text (SQLite takes it): refused on every engine."""
+    out = await chat.say("alice", "/note shipped\x00 it")
+    assert out.one().where == "#general, only @alice"
+    assert out.one().text == (
+        "The text has a NUL character (U+0000), which can't be stored — send it again without "
+        "it.\nUsage: /note <text…>"
+    )
+    assert await chat.count(Note) == 0
+    bob = (await chat.say("bob", "/note 好\x00")).one().text  # bob reads Chinese
+    assert bob.startswith("内容中有空字符（U+0000），无法保存 — 请去掉后重新发送。")
 
 
 async def test_unknown_mention_is_a_usage_error(chat):

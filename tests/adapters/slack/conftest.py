@@ -8,7 +8,6 @@ import hmac
 import json
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -233,14 +232,20 @@ class SlackBot:
         ]
 
 
+def bot_skills(extra: Sequence[Skill] = ()) -> list[Skill]:
+    return [s for name, s in installed_skills().items() if name != "standup"] + list(extra)
+
+
+@pytest_asyncio.fixture
+async def database_url(deskmate_database: Callable[..., Any]) -> str:
+    """A fresh database for the test's bot, on the engine DESKMATE_TEST_DB names."""
+    return str(await deskmate_database(*bot_skills()))
+
+
 async def make_bot(
-    fake: FakeSlack,
-    tmp_path: Path,
-    mode: str = "http",
-    extra: Sequence[Skill] = (),
-    database_url: str | None = None,
+    fake: FakeSlack, database_url: str, mode: str = "http", extra: Sequence[Skill] = ()
 ) -> SlackBot:
-    skills = [s for name, s in installed_skills().items() if name != "standup"] + list(extra)
+    skills = bot_skills(extra)
     schemas: dict[str, Any] = {s.name: s.config or NoOptions for s in skills}
     roles = {"admin", *(r for s in skills for r in s.roles)}
     config = parse_config(
@@ -248,7 +253,7 @@ async def make_bot(
         skill_schemas=schemas,
         known_roles=roles,
     )
-    config.storage.url = database_url or f"sqlite+aiosqlite:///{tmp_path / 'slack.db'}"
+    config.storage.url = database_url
     adapter = spec.build(config)
     assert isinstance(adapter, SlackAdapter)
     bot = Bot(config, skills, adapters=[adapter])
@@ -257,7 +262,7 @@ async def make_bot(
 
 
 @pytest_asyncio.fixture
-async def slack(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[SlackBot]:
-    made = await make_bot(fake_slack, tmp_path)
+async def slack(fake_slack: FakeSlack, database_url: str) -> AsyncIterator[SlackBot]:
+    made = await make_bot(fake_slack, database_url)
     yield made
     await made.bot.stop()

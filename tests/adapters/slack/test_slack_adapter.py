@@ -149,8 +149,8 @@ async def test_do_not_disturb_holds_notifications(slack: SlackBot):
     assert slack.posted("U2") == []
 
 
-async def test_socket_mode(fake_slack, tmp_path):
-    made = await make_bot(fake_slack, tmp_path, mode="socket")
+async def test_socket_mode(fake_slack, database_url):
+    made = await make_bot(fake_slack, database_url, mode="socket")
     try:
         await fake_slack.wait_socket_connected()
         envelope = await fake_slack.socket_send(

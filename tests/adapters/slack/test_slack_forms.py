@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest_asyncio
@@ -53,8 +52,8 @@ async def file(ctx: Context, value: str, values: dict[str, str]) -> None:
 
 
 @pytest_asyncio.fixture
-async def slack(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[SlackBot]:
-    made = await make_bot(fake_slack, tmp_path, extra=[skill])
+async def slack(fake_slack: FakeSlack, database_url: str) -> AsyncIterator[SlackBot]:
+    made = await make_bot(fake_slack, database_url, extra=[skill])
     yield made
     await made.bot.stop()
 
@@ -127,8 +126,8 @@ async def test_where_there_are_no_forms_the_command_answers_in_text(deskmate: An
     assert out.one().text == "Type /trip <first>..<last>, e.g. /trip 12-01..12-03"
 
 
-async def test_request_leave_opens_the_flows_modal_and_files_it(fake_slack, tmp_path) -> None:
-    slack = await make_bot(fake_slack, tmp_path)
+async def test_request_leave_opens_the_flows_modal_and_files_it(fake_slack, database_url) -> None:
+    slack = await make_bot(fake_slack, database_url)
     try:
         await slack.command("U2", "/request leave", channel="C1")
         call = (await slack.until(lambda: slack.fake.calls_to("views.open")))[0]
@@ -179,7 +178,7 @@ async def test_request_leave_opens_the_flows_modal_and_files_it(fake_slack, tmp_
 
 
 async def test_the_flows_modal_shows_its_labels_in_the_persons_language(
-    fake_slack, tmp_path, monkeypatch
+    fake_slack, database_url, monkeypatch
 ) -> None:
     """The modal names fields, a date range's second picker and choices as cards do (no raw
     field names), in the language of whoever opens it."""
@@ -189,7 +188,7 @@ async def test_the_flows_modal_shows_its_labels_in_the_persons_language(
     monkeypatch.setattr(conftest, "CONFIG", config)
     fake_slack.users["U3"] = {"name": "lin", "real_name": "Lin", "tz": "Asia/Shanghai"}
     fake_slack.users["U3"]["locale"] = "zh-CN"
-    slack = await make_bot(fake_slack, tmp_path)
+    slack = await make_bot(fake_slack, database_url)
 
     def shown(view: dict[str, Any]) -> list[Any]:
         return [view["title"]["text"], view["submit"]["text"]] + [

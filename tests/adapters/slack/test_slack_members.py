@@ -5,7 +5,6 @@ are not people."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from sqlmodel import select
 
@@ -102,19 +101,17 @@ async def test_a_rate_limited_lookup_waits_its_turn_and_counts_everyone(slack: S
 
 
 async def test_strangers_with_the_same_name_get_handles_of_their_own(
-    fake_slack: FakeSlack, tmp_path: Path
+    fake_slack: FakeSlack, database_url: str
 ) -> None:
-    await strangers_named_alike(fake_slack, tmp_path, None)
+    await strangers_named_alike(fake_slack, database_url)
 
 
-async def test_strangers_are_added_on_postgresql_too(
-    fake_slack: FakeSlack, tmp_path: Path, pg_url: str
-) -> None:
-    await strangers_named_alike(fake_slack, tmp_path, pg_url)
+async def test_strangers_are_added_on_postgresql_too(fake_slack: FakeSlack, pg_url: str) -> None:
+    await strangers_named_alike(fake_slack, pg_url)
 
 
-async def strangers_named_alike(fake_slack: FakeSlack, tmp_path: Path, url: str | None) -> None:
-    slack = await make_bot(fake_slack, tmp_path, database_url=url)
+async def strangers_named_alike(fake_slack: FakeSlack, url: str) -> None:
+    slack = await make_bot(fake_slack, url)
     try:
         fake_slack.users.update(
             {

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
@@ -90,21 +89,31 @@ async def fake_telegram() -> AsyncIterator[FakeTelegram]:
     await fake.stop()
 
 
+def bot_skills(extra: tuple[Skill, ...] = ()) -> list[Skill]:
+    return [s for name, s in installed_skills().items() if name != "standup"] + list(extra)
+
+
+@pytest_asyncio.fixture
+async def database_url(deskmate_database: Callable[..., Any]) -> str:
+    """A fresh database for the test's bot, on the engine DESKMATE_TEST_DB names."""
+    return str(await deskmate_database(*bot_skills()))
+
+
 async def make_bot(
     fake: FakeTelegram,
-    folder: Path,
+    database_url: str,
     mode: str = "polling",
     extra: tuple[Skill, ...] = (),
     config: str = CONFIG,
 ) -> Bot:
-    skills = [s for name, s in installed_skills().items() if name != "standup"] + list(extra)
+    skills = bot_skills(extra)
     schemas: dict[str, Any] = {s.name: s.config or NoOptions for s in skills}
     roles = {"admin", *(r for s in skills for r in s.roles)}
     base = fake.base_url.removesuffix("/bot")
     settings = parse_config(
         config.format(token=TOKEN, mode=mode, base=base), skill_schemas=schemas, known_roles=roles
     )
-    settings.storage.url = f"sqlite+aiosqlite:///{folder / 'telegram.db'}"
+    settings.storage.url = database_url
     adapter = spec.build(settings)
     assert isinstance(adapter, TelegramAdapter)
     adapter.poll_timeout = 1
@@ -114,7 +123,7 @@ async def make_bot(
 
 
 @pytest_asyncio.fixture
-async def telegram(fake_telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[Bot]:
-    bot = await make_bot(fake_telegram, tmp_path)
+async def telegram(fake_telegram: FakeTelegram, database_url: str) -> AsyncIterator[Bot]:
+    bot = await make_bot(fake_telegram, database_url)
     yield bot
     await bot.stop()

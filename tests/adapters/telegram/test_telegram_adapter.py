@@ -135,13 +135,13 @@ async def test_a_report_comes_with_its_csv_document(fake_telegram, telegram: Bot
     assert content.decode("utf-8-sig").startswith("person,name,assigned")
 
 
-async def test_after_a_restart_no_update_is_handled_twice(fake_telegram, tmp_path):
+async def test_after_a_restart_no_update_is_handled_twice(fake_telegram, database_url):
     fake = fake_telegram
-    first = await make_bot(fake, tmp_path)
+    first = await make_bot(fake, database_url)
     fake.message(user=ALICE, chat=GROUP, text="/deskmate outbox")
     await fake.wait_for(lambda: sent_to(fake, -100))
     await first.stop()
-    again = await make_bot(fake, tmp_path)
+    again = await make_bot(fake, database_url)
     fake.message(user=ALICE, chat=GROUP, text="/help help")
     await fake.wait_for(lambda: len(sent_to(fake, -100)) >= 2)
     await again.stop()
@@ -150,9 +150,9 @@ async def test_after_a_restart_no_update_is_handled_twice(fake_telegram, tmp_pat
     assert "Outbox" in texts[0]
 
 
-async def test_webhook_refuses_a_wrong_secret(fake_telegram, tmp_path):
+async def test_webhook_refuses_a_wrong_secret(fake_telegram, database_url):
     fake = fake_telegram
-    bot = await make_bot(fake, tmp_path, mode="webhook")
+    bot = await make_bot(fake, database_url, mode="webhook")
     try:
         adapter = bot.adapters["telegram"]
         assert fake.webhook["secret_token"] == "s3cret"

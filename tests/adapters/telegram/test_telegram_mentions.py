@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from tests.adapters.telegram.conftest import BOB, CONFIG, GROUP, make_bot
 from tests.adapters.telegram.fake_telegram import FakeTelegram, html_to_plain
 
@@ -20,10 +18,10 @@ WITH_COVER = CONFIG.replace(
 
 
 async def test_a_request_names_its_cover_by_a_text_mention(
-    fake_telegram: FakeTelegram, tmp_path: Path
+    fake_telegram: FakeTelegram, database_url: str
 ) -> None:
     fake = fake_telegram
-    bot = await make_bot(fake, tmp_path, config=WITH_COVER)
+    bot = await make_bot(fake, database_url, config=WITH_COVER)
     try:
         text = "/request leave dates:12-01..12-03 type:annual cover:Carol"
         mention = {"type": "text_mention", "offset": text.index("Carol"), "length": 5}

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -247,10 +246,10 @@ async def peek_show(ctx: Context, value: str) -> None:
 
 
 async def test_a_press_answered_for_the_presser_alone_is_an_alert_or_goes_to_the_dm(
-    fake_telegram: FakeTelegram, tmp_path: Path
+    fake_telegram: FakeTelegram, database_url: str
 ) -> None:
     fake = fake_telegram
-    bot = await make_bot(fake, tmp_path, extra=(peek,))
+    bot = await make_bot(fake, database_url, extra=(peek,))
     try:
         fake.message(user=ALICE, chat=GROUP, text="/peek")
         card = (await fake.wait_for(lambda: fake.calls_to("sendMessage")))[0]
