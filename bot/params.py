@@ -32,10 +32,17 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from types import NoneType, UnionType
-from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from bot import values
-from bot.errors import BadValue, RegistrationError, UnknownPerson, UsageError, excerpt
+from bot.errors import (
+    BadValue,
+    NotFound,
+    RegistrationError,
+    UnknownPerson,
+    UsageError,
+    excerpt,
+)
 from bot.i18n import Money, Text, TextLike, _
 from bot.people import PersonRef
 
@@ -205,18 +212,112 @@ def _optional_inner(tp: Any) -> tuple[Any, bool]:
     return tp, False
 
 
-# each value's parser, and how a usage shows the value (in the reader's language)
-_CONVERTERS: dict[Any, tuple[Callable[[str, ParseEnv], Any], TextLike]] = {
-    timedelta: (lambda s, env: values.parse_duration(s), _("<duration>")),
-    date: (lambda s, env: values.parse_date(s, env.when), _("<date>")),
-    datetime: (lambda s, env: values.parse_datetime(s, env.when), _("<date>")),
-    time: (lambda s, env: values.parse_time(s), _("<HH:MM>")),
-    DateRange: (lambda s, env: DateRange(*values.parse_date_range(s, env.when)), _("<dates>")),
-    TimeRange: (lambda s, env: TimeRange(*values.parse_time_range(s)), _("<HH:MM-HH:MM>")),
-    Money: (lambda s, env: values.parse_money(s, env.currency), _("<amount>")),
-    int: (lambda s, env: _parse_int(s), _("<number>")),
-    str: (lambda s, env: s, ""),  # shown by its label or name: <team>
-}
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Converter:
+    """How one type is read from text, shown in a usage, and written into a button's payload."""
+
+    parse: Callable[[str, ParseEnv], Any]
+    describe: TextLike  # how a usage shows the value: ``<date>`` (in the reader's language)
+    format: Callable[[Any], str] = str  # the text ``parse`` reads back (a button's payload)
+
+
+_CONVERTERS: dict[Any, Converter] = {}
+
+
+def register_converter(
+    tp: type[T] | Any,
+    parse: Callable[[str, ParseEnv], T],
+    describe: TextLike,
+    *,
+    format: Callable[[T], str] = str,
+) -> None:
+    """Teach the parser a type: commands, flow fields and button payloads may then declare it.
+
+    ``parse(text, env)`` returns the value or raises :class:`~bot.errors.BadValue` saying what
+    was wrong and what is expected (the parser adds which argument); ``describe`` is how a usage
+    shows it (``_("<sku>")``); ``format`` writes a value as text ``parse`` reads back (how a
+    button carries it; ``str`` by default). Registering a type twice with another parser is an
+    error; the same registration again (a module reloaded) is not.
+
+    Example:
+        >>> register_converter(Sku, lambda text, env: Sku.read(text), _("<sku>"))
+    """
+    found = _CONVERTERS.get(tp)
+    if found is not None and (found.parse, found.format) != (parse, format):
+        raise RegistrationError(f"a converter for {tp!r} is registered already")
+    _CONVERTERS[tp] = Converter(parse, describe, format)
+
+
+def _date_range(s: str, env: ParseEnv) -> DateRange:
+    return DateRange(*values.parse_date_range(s, env.when))
+
+
+def _time_range(s: str, env: ParseEnv) -> TimeRange:
+    return TimeRange(*values.parse_time_range(s))
+
+
+def _date_range_text(r: DateRange) -> str:
+    return f"{r.start.isoformat()}..{r.end.isoformat()}"
+
+
+def _time_range_text(r: TimeRange) -> str:
+    return f"{r.start.strftime('%H:%M')}-{r.end.strftime('%H:%M')}"
+
+
+def _money_text(m: Money) -> str:
+    return f"{m.amount}{m.currency}"
+
+
+def _datetime_text(d: datetime) -> str:
+    return d.isoformat(timespec="minutes")
+
+
+def _parse_datetime(s: str, env: ParseEnv) -> datetime:
+    return values.parse_datetime(s, env.when)
+
+
+# the built-in types, registered as a skill registers its own
+register_converter(timedelta, lambda s, env: values.parse_duration(s), _("<duration>"))
+register_converter(
+    date, lambda s, env: values.parse_date(s, env.when), _("<date>"), format=date.isoformat
+)
+register_converter(datetime, _parse_datetime, _("<date>"), format=_datetime_text)
+register_converter(
+    time, lambda s, env: values.parse_time(s), _("<HH:MM>"), format=lambda t: t.strftime("%H:%M")
+)
+register_converter(DateRange, _date_range, _("<dates>"), format=_date_range_text)
+register_converter(TimeRange, _time_range, _("<HH:MM-HH:MM>"), format=_time_range_text)
+register_converter(
+    Money, lambda s, env: values.parse_money(s, env.currency), _("<amount>"), format=_money_text
+)
+register_converter(int, lambda s, env: _parse_int(s), _("<number>"))
+def _as_is(s: str, env: ParseEnv) -> str:
+    return s
+
+
+register_converter(str, _as_is, "")  # shown by its label or name: <team>
+
+
+def convert(annotation: Any, text: str, env: ParseEnv) -> Any:
+    """``text`` read as ``annotation`` (a registered type); raises :class:`BadValue`."""
+    return _CONVERTERS[annotation].parse(text, env)
+
+
+def pack(*args: Any) -> str:
+    """A button's value carrying ``args``: each written by its type's converter, read back by
+    the action's typed parameters (``Button(_("Done"), "tasks.done", pack(task.id))`` for
+    ``async def done(ctx, task_id: int)``). A value with spaces is quoted."""
+    parts = []
+    for arg in args:
+        converter = _CONVERTERS.get(type(arg))
+        text = converter.format(arg) if converter else str(arg)
+        parts.append(f'"{text}"' if not text or any(c.isspace() for c in text) else text)
+    return " ".join(parts)
+
+
 _PERSON = _("@person")
 _PEOPLE = _("@person…")
 
@@ -281,9 +382,9 @@ def _param(p: inspect.Parameter, hint: Any, where: str) -> Param:
             kind="choice", convert=None, choices=choices, placeholder="|".join(choices), **common
         )
     if inner in _CONVERTERS:
-        convert, shown = _CONVERTERS[inner]
-        shown = Text("<{what}>", {"what": named}) if inner is str else shown
-        return Param(kind="value", convert=convert, placeholder=shown, **common)
+        converter = _CONVERTERS[inner]
+        shown = Text("<{what}>", {"what": named}) if inner is str else converter.describe
+        return Param(kind="value", convert=converter.parse, placeholder=shown, **common)
     raise RegistrationError(f"{where}: parameter {p.name!r} has an unsupported type {hint!r}")
 
 
@@ -367,7 +468,7 @@ async def _take_options(
         if not raw and i + 1 < len(tokens):  # "due: fri"
             i += 1
             raw = tokens[i].text
-        takes_time = param.convert is _CONVERTERS[datetime][0]
+        takes_time = param.convert is _parse_datetime
         if takes_time and i + 1 < len(tokens) and _looks_like_time(tokens[i + 1].text):
             i += 1
             raw = f"{raw} {tokens[i].text}"
@@ -542,3 +643,16 @@ async def _unknown_person(p: Param, raw: str, env: ParseEnv) -> Text:
         meant=mention,
         name=name,
     )
+
+
+async def parse_payload(value: str, params: list[Param], env: ParseEnv) -> dict[str, Any]:
+    """A pressed button's value read into its action's typed parameters, as a command's text
+    is. A value that no longer reads (a card posted before its action changed, a value made up)
+    gets the one answer every button gives. An action taking one plain ``str`` gets the value
+    as it is (how actions read their value before payloads were typed)."""
+    if len(params) == 1 and params[0].kind == "value" and params[0].convert is _as_is:
+        return {params[0].name: value}
+    try:
+        return await parse_args(value, params, env)
+    except UsageError:
+        raise NotFound(_("This button no longer works — type /help to see the commands.")) from None
