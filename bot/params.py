@@ -294,6 +294,8 @@ register_converter(
     Money, lambda s, env: values.parse_money(s, env.currency), _("<amount>"), format=_money_text
 )
 register_converter(int, lambda s, env: _parse_int(s), _("<number>"))
+
+
 def _as_is(s: str, env: ParseEnv) -> str:
     return s
 
