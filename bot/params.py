@@ -15,7 +15,12 @@ answers a usage error naming the bad argument otherwise. Supported annotations:
 ``int`` / ``str``              a number / one word or a "quoted text"
 ``Rest``                       all the remaining text (a title, a note)
 ``Annotated[T, Opt("due")]``   a ``due:<value>`` option anywhere in the text
+any registered type            see :func:`bot.converters.register_converter`
 =============================  =====================================================
+
+The same parser reads a pressed button's payload into its action's parameters
+(:func:`parse_payload`), and one value as a parameter would be read (:func:`parse_value`: a
+form's field, a ``key:value`` pair a skill reads itself).
 
 A parameter with a default is optional; optional positional parameters may come in any order.
 Errors name a parameter as people know it: its :class:`Label` (``Annotated[int,
@@ -28,13 +33,24 @@ from __future__ import annotations
 import inspect
 import itertools
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
 from types import NoneType, UnionType
-from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
-from bot import values
+from bot.converters import (
+    DateRange,
+    MentionResolver,
+    ParseEnv,
+    PersonSuggester,
+    TimeRange,
+    as_is,
+    convert,
+    converter_of,
+    pack,
+    read_datetime,
+    register_converter,
+)
 from bot.errors import (
     BadValue,
     NotFound,
@@ -43,8 +59,29 @@ from bot.errors import (
     UsageError,
     excerpt,
 )
-from bot.i18n import Money, Text, TextLike, _
+from bot.i18n import Text, TextLike, _
 from bot.people import PersonRef
+
+__all__ = [  # what other modules import from here
+    "DateRange",
+    "Flag",
+    "Label",
+    "MentionResolver",
+    "Opt",
+    "ParseEnv",
+    "PersonSuggester",
+    "Rest",
+    "TimeRange",
+    "convert",
+    "pack",
+    "params_of",
+    "parse_args",
+    "parse_payload",
+    "parse_value",
+    "register_converter",
+    "tokenize",
+    "usage_of",
+]
 
 MAX_MENTIONS = 50
 
@@ -82,48 +119,12 @@ Rest = Annotated[str, _RestMarker()]
 
 
 @dataclass(frozen=True)
-class DateRange:
-    """An inclusive range of dates in the person's time zone."""
-
-    start: date
-    end: date
-
-
-@dataclass(frozen=True)
-class TimeRange:
-    """A daily window of time; ``end`` may be before ``start`` (it wraps midnight)."""
-
-    start: time
-    end: time
-
-
-@dataclass(frozen=True)
 class Token:
     text: str
     start: int
     end: int
     quoted: bool = False
     index: int = 0  # position among all tokens, before options are taken out
-
-
-MentionResolver = Callable[[str], Awaitable[PersonRef | None]]
-# whom an unknown mention most likely meant: how to mention them and their name
-PersonSuggester = Callable[[str], Awaitable[tuple[str, str] | None]]
-
-
-async def _nobody(token: str) -> tuple[str, str] | None:
-    return None
-
-
-@dataclass
-class ParseEnv:
-    """What parsing needs beyond the text: the time, the person's zone, and mention handling."""
-
-    when: values.When
-    is_mention: Callable[[str], bool]
-    resolve_mention: MentionResolver
-    currency: str = "CNY"
-    closest_person: PersonSuggester = _nobody
 
 
 _QUOTES = {'"': '"', "“": "”", "「": "」", "'": "'"}
@@ -212,123 +213,8 @@ def _optional_inner(tp: Any) -> tuple[Any, bool]:
     return tp, False
 
 
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Converter:
-    """How one type is read from text, shown in a usage, and written into a button's payload."""
-
-    parse: Callable[[str, ParseEnv], Any]
-    describe: TextLike  # how a usage shows the value: ``<date>`` (in the reader's language)
-    format: Callable[[Any], str] = str  # the text ``parse`` reads back (a button's payload)
-
-
-_CONVERTERS: dict[Any, Converter] = {}
-
-
-def register_converter(
-    tp: type[T] | Any,
-    parse: Callable[[str, ParseEnv], T],
-    describe: TextLike,
-    *,
-    format: Callable[[T], str] = str,
-) -> None:
-    """Teach the parser a type: commands, flow fields and button payloads may then declare it.
-
-    ``parse(text, env)`` returns the value or raises :class:`~bot.errors.BadValue` saying what
-    was wrong and what is expected (the parser adds which argument); ``describe`` is how a usage
-    shows it (``_("<sku>")``); ``format`` writes a value as text ``parse`` reads back (how a
-    button carries it; ``str`` by default). Registering a type twice with another parser is an
-    error; the same registration again (a module reloaded) is not.
-
-    Example:
-        >>> register_converter(Sku, lambda text, env: Sku.read(text), _("<sku>"))
-    """
-    found = _CONVERTERS.get(tp)
-    if found is not None and (found.parse, found.format) != (parse, format):
-        raise RegistrationError(f"a converter for {tp!r} is registered already")
-    _CONVERTERS[tp] = Converter(parse, describe, format)
-
-
-def _date_range(s: str, env: ParseEnv) -> DateRange:
-    return DateRange(*values.parse_date_range(s, env.when))
-
-
-def _time_range(s: str, env: ParseEnv) -> TimeRange:
-    return TimeRange(*values.parse_time_range(s))
-
-
-def _date_range_text(r: DateRange) -> str:
-    return f"{r.start.isoformat()}..{r.end.isoformat()}"
-
-
-def _time_range_text(r: TimeRange) -> str:
-    return f"{r.start.strftime('%H:%M')}-{r.end.strftime('%H:%M')}"
-
-
-def _money_text(m: Money) -> str:
-    return f"{m.amount}{m.currency}"
-
-
-def _datetime_text(d: datetime) -> str:
-    return d.isoformat(timespec="minutes")
-
-
-def _parse_datetime(s: str, env: ParseEnv) -> datetime:
-    return values.parse_datetime(s, env.when)
-
-
-# the built-in types, registered as a skill registers its own
-register_converter(timedelta, lambda s, env: values.parse_duration(s), _("<duration>"))
-register_converter(
-    date, lambda s, env: values.parse_date(s, env.when), _("<date>"), format=date.isoformat
-)
-register_converter(datetime, _parse_datetime, _("<date>"), format=_datetime_text)
-register_converter(
-    time, lambda s, env: values.parse_time(s), _("<HH:MM>"), format=lambda t: t.strftime("%H:%M")
-)
-register_converter(DateRange, _date_range, _("<dates>"), format=_date_range_text)
-register_converter(TimeRange, _time_range, _("<HH:MM-HH:MM>"), format=_time_range_text)
-register_converter(
-    Money, lambda s, env: values.parse_money(s, env.currency), _("<amount>"), format=_money_text
-)
-register_converter(int, lambda s, env: _parse_int(s), _("<number>"))
-
-
-def _as_is(s: str, env: ParseEnv) -> str:
-    return s
-
-
-register_converter(str, _as_is, "")  # shown by its label or name: <team>
-
-
-def convert(annotation: Any, text: str, env: ParseEnv) -> Any:
-    """``text`` read as ``annotation`` (a registered type); raises :class:`BadValue`."""
-    return _CONVERTERS[annotation].parse(text, env)
-
-
-def pack(*args: Any) -> str:
-    """A button's value carrying ``args``: each written by its type's converter, read back by
-    the action's typed parameters (``Button(_("Done"), "tasks.done", pack(task.id))`` for
-    ``async def done(ctx, task_id: int)``). A value with spaces is quoted."""
-    parts = []
-    for arg in args:
-        converter = _CONVERTERS.get(type(arg))
-        text = converter.format(arg) if converter else str(arg)
-        parts.append(f'"{text}"' if not text or any(c.isspace() for c in text) else text)
-    return " ".join(parts)
-
-
 _PERSON = _("@person")
 _PEOPLE = _("@person…")
-
-
-def _parse_int(s: str) -> int:
-    s = s.strip().removeprefix("#")  # "#12": how chats name things by number
-    if not re.fullmatch(r"[+-]?\d{1,12}", s) or not s.isascii():
-        raise BadValue(_("'{value}' is not a whole number — e.g. 12", value=excerpt(s)))
-    return int(s)
 
 
 def params_of(func: Callable[..., Any]) -> list[Param]:
@@ -383,8 +269,8 @@ def _param(p: inspect.Parameter, hint: Any, where: str) -> Param:
         return Param(
             kind="choice", convert=None, choices=choices, placeholder="|".join(choices), **common
         )
-    if inner in _CONVERTERS:
-        converter = _CONVERTERS[inner]
+    converter = converter_of(inner)
+    if converter is not None:
         shown = Text("<{what}>", {"what": named}) if inner is str else converter.describe
         return Param(kind="value", convert=converter.parse, placeholder=shown, **common)
     raise RegistrationError(f"{where}: parameter {p.name!r} has an unsupported type {hint!r}")
@@ -470,7 +356,7 @@ async def _take_options(
         if not raw and i + 1 < len(tokens):  # "due: fri"
             i += 1
             raw = tokens[i].text
-        takes_time = param.convert is _parse_datetime
+        takes_time = param.convert is read_datetime
         if takes_time and i + 1 < len(tokens) and _looks_like_time(tokens[i + 1].text):
             i += 1
             raw = f"{raw} {tokens[i].text}"
@@ -652,7 +538,7 @@ async def parse_payload(value: str, params: list[Param], env: ParseEnv) -> dict[
     is. A value that no longer reads (a card posted before its action changed, a value made up)
     gets the one answer every button gives. An action taking one plain ``str`` gets the value
     as it is (how actions read their value before payloads were typed)."""
-    if len(params) == 1 and params[0].kind == "value" and params[0].convert is _as_is:
+    if len(params) == 1 and params[0].kind == "value" and params[0].convert is as_is:
         return {params[0].name: value}
     try:
         return await parse_args(value, params, env)
