@@ -4,6 +4,7 @@ It does no work of its own; each part does its one job."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from pydantic import BaseModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import cards
-from bot.adapter import Adapter
+from bot.adapter import Adapter, HandleAccounts
 from bot.answers import AnswersFirst
 from bot.clock import Clock, FakeClock, SystemClock, TooFarAhead
 from bot.config import Config
@@ -21,6 +22,7 @@ from bot.context import JobContext
 from bot.delivery import Delivery
 from bot.directory import Directory
 from bot.events import Event
+from bot.host import Host
 from bot.i18n import Catalog, Locale, Translator
 from bot.registry import Registry
 from bot.runtime import Runtime
@@ -52,17 +54,26 @@ class Bot:
         self.translator = Translator(catalog_of(skills))
         self.db = Database(config.storage.url, echo=config.storage.echo)
         self.leadership = Leadership(self.db)
-        self.directory = Directory(config, self.clock)
+        self.adapters: dict[str, Adapter] = {}
+        self._handle_accounts: dict[str, Callable[[str], str]] = {}
+        self.directory = Directory(config, self.clock, self._handle_accounts)
         self.delivery = Delivery(self)
         self.answers = AnswersFirst()  # adapters mark the requests platforms wait on
         self.runtime = Runtime(self)
         self.timers = TimerRunner(self)
         self.scheduler = Scheduler(ZoneInfo(config.org.timezone), self.clock)
-        self.adapters: dict[str, Adapter] = {a.platform: a for a in adapters}
+        # all an adapter is given: it hands events in and asks the little it needs
+        self.host = Host(
+            self.handle, self.answers, self.registry, self.translator, self.clock, self.db
+        )
+        for adapter in adapters:
+            self.add_adapter(adapter)
         self._settings: dict[str, BaseModel] = dict(config.skill_settings)
 
     def add_adapter(self, adapter: Adapter) -> None:
         self.adapters[adapter.platform] = adapter
+        if isinstance(adapter, HandleAccounts):
+            self._handle_accounts[adapter.platform] = adapter.account_of
 
     def skill_settings(self, name: str) -> Any:
         if name not in self._settings:
@@ -90,7 +101,7 @@ class Bot:
             self.scheduler.add("core.tick", self._tick_job, every=tick)
             self.scheduler.start()
         for adapter in self.adapters.values():
-            await adapter.start(self)
+            await adapter.start(self.host)
 
     async def stop(self) -> None:
         """Show the cards' last states, stop taking events, end running jobs and drains, then

@@ -24,6 +24,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import cards
+from bot.adapter import Forms as FormsCapability
 from bot.cards import CardEdit
 from bot.context import Context, Reply
 from bot.errors import NotFound, PermissionDenied, UsageError, UserError, excerpt
@@ -487,15 +488,17 @@ class Runtime:
         return []
 
     async def _open_forms(self, event: Event, sender: PersonRef | None, forms: list[Form]) -> None:
-        trigger = getattr(event, "trigger", None)
         adapter = self.bot.adapters.get(event.platform)
-        opener = getattr(adapter, "open_form", None)
-        if not forms or sender is None or trigger is None or opener is None:
+        if not forms or sender is None or not isinstance(adapter, FormsCapability):
+            return
+        trigger = event.trigger if isinstance(event, Command) else None
+        if trigger is None:
             return
         loc = sender.locale(self.bot.clock.now())
         for form in forms:
             try:
-                await opener(trigger, event.chat, render_form(form, self.bot.translator, loc))
+                rendered = render_form(form, self.bot.translator, loc)
+                await adapter.open_form(trigger, event.chat, rendered)
             except Exception:
                 log.exception("could not open a form for %s", event)
                 await self.replies.send(event, sender, [_FORM_FAILED], None)
