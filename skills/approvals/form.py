@@ -58,7 +58,7 @@ class Reader:
         """The command parser's view of this reader: a field is read as a parameter is."""
         return ParseEnv(
             when=self.when,
-            is_mention=lambda token: token.startswith(("@", "<@")),
+            is_mention=self.is_mention,
             resolve_mention=self.find,
             currency=self.currency,
         )
