@@ -23,7 +23,17 @@ from bot.errors import (
 )
 from bot.i18n import Money, Text, _
 from bot.messages import Button, Field, File, Message, Table
-from bot.params import DateRange, Flag, Label, Opt, Rest, TimeRange
+from bot.params import (
+    DateRange,
+    Flag,
+    Label,
+    Opt,
+    ParseEnv,
+    Rest,
+    TimeRange,
+    pack,
+    register_converter,
+)
 from bot.people import PersonRef
 from bot.policy import Decision, Notice
 from bot.skill import Skill
@@ -45,6 +55,7 @@ __all__ = [
     "NotFound",
     "Notice",
     "Opt",
+    "ParseEnv",
     "PermissionDenied",
     "PersonHandle",
     "PersonRef",
@@ -59,4 +70,6 @@ __all__ = [
     "UserError",
     "_",
     "excerpt",
+    "pack",
+    "register_converter",
 ]

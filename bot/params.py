@@ -15,7 +15,12 @@ answers a usage error naming the bad argument otherwise. Supported annotations:
 ``int`` / ``str``              a number / one word or a "quoted text"
 ``Rest``                       all the remaining text (a title, a note)
 ``Annotated[T, Opt("due")]``   a ``due:<value>`` option anywhere in the text
+any registered type            see :func:`bot.converters.register_converter`
 =============================  =====================================================
+
+The same parser reads a pressed button's payload into its action's parameters
+(:func:`parse_payload`), and one value as a parameter would be read (:func:`parse_value`: a
+form's field, a ``key:value`` pair a skill reads itself).
 
 A parameter with a default is optional; optional positional parameters may come in any order.
 Errors name a parameter as people know it: its :class:`Label` (``Annotated[int,
@@ -28,16 +33,55 @@ from __future__ import annotations
 import inspect
 import itertools
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
 from types import NoneType, UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
-from bot import values
-from bot.errors import BadValue, RegistrationError, UnknownPerson, UsageError, excerpt
-from bot.i18n import Money, Text, TextLike, _
+from bot.converters import (
+    DateRange,
+    MentionResolver,
+    ParseEnv,
+    PersonSuggester,
+    TimeRange,
+    as_is,
+    convert,
+    converter_of,
+    pack,
+    read_datetime,
+    register_converter,
+)
+from bot.errors import (
+    BadValue,
+    NotFound,
+    RegistrationError,
+    UnknownPerson,
+    UsageError,
+    excerpt,
+)
+from bot.i18n import Text, TextLike, _
 from bot.people import PersonRef
+
+__all__ = [  # what other modules import from here
+    "DateRange",
+    "Flag",
+    "Label",
+    "MentionResolver",
+    "Opt",
+    "ParseEnv",
+    "PersonSuggester",
+    "Rest",
+    "TimeRange",
+    "convert",
+    "pack",
+    "params_of",
+    "parse_args",
+    "parse_payload",
+    "parse_value",
+    "register_converter",
+    "tokenize",
+    "usage_of",
+]
 
 MAX_MENTIONS = 50
 
@@ -75,48 +119,12 @@ Rest = Annotated[str, _RestMarker()]
 
 
 @dataclass(frozen=True)
-class DateRange:
-    """An inclusive range of dates in the person's time zone."""
-
-    start: date
-    end: date
-
-
-@dataclass(frozen=True)
-class TimeRange:
-    """A daily window of time; ``end`` may be before ``start`` (it wraps midnight)."""
-
-    start: time
-    end: time
-
-
-@dataclass(frozen=True)
 class Token:
     text: str
     start: int
     end: int
     quoted: bool = False
     index: int = 0  # position among all tokens, before options are taken out
-
-
-MentionResolver = Callable[[str], Awaitable[PersonRef | None]]
-# whom an unknown mention most likely meant: how to mention them and their name
-PersonSuggester = Callable[[str], Awaitable[tuple[str, str] | None]]
-
-
-async def _nobody(token: str) -> tuple[str, str] | None:
-    return None
-
-
-@dataclass
-class ParseEnv:
-    """What parsing needs beyond the text: the time, the person's zone, and mention handling."""
-
-    when: values.When
-    is_mention: Callable[[str], bool]
-    resolve_mention: MentionResolver
-    currency: str = "CNY"
-    closest_person: PersonSuggester = _nobody
 
 
 _QUOTES = {'"': '"', "“": "”", "「": "」", "'": "'"}
@@ -205,27 +213,8 @@ def _optional_inner(tp: Any) -> tuple[Any, bool]:
     return tp, False
 
 
-# each value's parser, and how a usage shows the value (in the reader's language)
-_CONVERTERS: dict[Any, tuple[Callable[[str, ParseEnv], Any], TextLike]] = {
-    timedelta: (lambda s, env: values.parse_duration(s), _("<duration>")),
-    date: (lambda s, env: values.parse_date(s, env.when), _("<date>")),
-    datetime: (lambda s, env: values.parse_datetime(s, env.when), _("<date>")),
-    time: (lambda s, env: values.parse_time(s), _("<HH:MM>")),
-    DateRange: (lambda s, env: DateRange(*values.parse_date_range(s, env.when)), _("<dates>")),
-    TimeRange: (lambda s, env: TimeRange(*values.parse_time_range(s)), _("<HH:MM-HH:MM>")),
-    Money: (lambda s, env: values.parse_money(s, env.currency), _("<amount>")),
-    int: (lambda s, env: _parse_int(s), _("<number>")),
-    str: (lambda s, env: s, ""),  # shown by its label or name: <team>
-}
 _PERSON = _("@person")
 _PEOPLE = _("@person…")
-
-
-def _parse_int(s: str) -> int:
-    s = s.strip().removeprefix("#")  # "#12": how chats name things by number
-    if not re.fullmatch(r"[+-]?\d{1,12}", s) or not s.isascii():
-        raise BadValue(_("'{value}' is not a whole number — e.g. 12", value=excerpt(s)))
-    return int(s)
 
 
 def params_of(func: Callable[..., Any]) -> list[Param]:
@@ -280,10 +269,10 @@ def _param(p: inspect.Parameter, hint: Any, where: str) -> Param:
         return Param(
             kind="choice", convert=None, choices=choices, placeholder="|".join(choices), **common
         )
-    if inner in _CONVERTERS:
-        convert, shown = _CONVERTERS[inner]
-        shown = Text("<{what}>", {"what": named}) if inner is str else shown
-        return Param(kind="value", convert=convert, placeholder=shown, **common)
+    converter = converter_of(inner)
+    if converter is not None:
+        shown = Text("<{what}>", {"what": named}) if inner is str else converter.describe
+        return Param(kind="value", convert=converter.parse, placeholder=shown, **common)
     raise RegistrationError(f"{where}: parameter {p.name!r} has an unsupported type {hint!r}")
 
 
@@ -374,7 +363,7 @@ async def _take_options(
         if not raw and i + 1 < len(tokens):  # "due: fri"
             i += 1
             raw = tokens[i].text
-        takes_time = param.convert is _CONVERTERS[datetime][0]
+        takes_time = param.convert is read_datetime
         if takes_time and i + 1 < len(tokens) and _looks_like_time(tokens[i + 1].text):
             i += 1
             raw = f"{raw} {tokens[i].text}"
@@ -549,3 +538,16 @@ async def _unknown_person(p: Param, raw: str, env: ParseEnv) -> Text:
         meant=mention,
         name=name,
     )
+
+
+async def parse_payload(value: str, params: list[Param], env: ParseEnv) -> dict[str, Any]:
+    """A pressed button's value read into its action's typed parameters, as a command's text
+    is. A value that no longer reads (a card posted before its action changed, a value made up)
+    gets the one answer every button gives. An action taking one plain ``str`` gets the value
+    as it is (how actions read their value before payloads were typed)."""
+    if len(params) == 1 and params[0].kind == "value" and params[0].convert is as_is:
+        return {params[0].name: value}
+    try:
+        return await parse_args(value, params, env)
+    except UsageError:
+        raise NotFound(_("This button no longer works — type /help to see the commands.")) from None

@@ -33,7 +33,7 @@ from bot.forms import Form, FormInvalid, render_form
 from bot.i18n import Text, TextLike, _
 from bot.markup import Lines
 from bot.messages import Message
-from bot.params import ParseEnv, parse_args
+from bot.params import ParseEnv, parse_args, parse_payload
 from bot.people import PersonRef
 from bot.registry import Registry
 from bot.replies import Replies
@@ -411,7 +411,8 @@ class Runtime:
         self._check_role(sender, spec.requires, event.action)
 
         async def run(c: Context) -> None:
-            await spec.func(c, event.value)
+            env = self.parse_env(c.session, event.platform, sender)
+            await spec.func(c, **await parse_payload(event.value, spec.params, env))
 
         return ctx, run
 

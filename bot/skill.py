@@ -56,7 +56,8 @@ class ActionSpec:
 
     skill: str
     name: str
-    func: Callable[[Context, str], Awaitable[None]]
+    func: Callable[..., Awaitable[None]]
+    params: list[Param]  # the button's payload, typed like a command's parameters
     requires: str | None = None
 
     @property
@@ -178,7 +179,7 @@ class Skill:
         if not _NAME.match(name):
             raise RegistrationError(f"action {name!r}: use lower-case letters, digits, _")
         _check_async(func, f"action {name!r}")
-        spec = ActionSpec(self.name, name, func, requires)
+        spec = ActionSpec(self.name, name, func, params_of(func), requires)
         self.actions.append(spec)
         return spec
 
@@ -264,8 +265,10 @@ class Skill:
         return decorate
 
     def action(self, name: str, *, requires: str | None = None) -> Callable[[F], F]:
-        """Register ``async def handler(ctx: Context, value: str)`` for ``<skill>.<name>``
-        buttons."""
+        """Register ``async def handler(ctx: Context, task_id: TaskNumber)`` for
+        ``<skill>.<name>`` buttons: the button's value (made with :func:`bot.pack`) is parsed
+        into the typed parameters as a command's text is; a value that does not parse gets the
+        core's "This button no longer works" answer."""
 
         def decorate(func: F) -> F:
             self.register_action(name, func, requires=requires)

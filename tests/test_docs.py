@@ -16,3 +16,16 @@ async def test_the_live_card_example_and_its_test(deskmate):
     namespace: dict = {}
     exec(skill_code + "\n" + test_code, namespace)
     await namespace["test_away_card_is_edited_in_place"](deskmate)
+
+
+async def test_the_own_type_example(deskmate):
+    (skill_code,) = python_blocks("2a. A type of your own")
+    namespace: dict = {}
+    exec(skill_code, namespace)
+    parse = namespace["read_sku"]
+    assert parse(" ab-12", None) == namespace["Sku"]("AB-12")
+    chat = await deskmate(namespace["skill"])
+    out = await chat.say("alice", "/stock 12")
+    assert out.one().text == (
+        "sku: '12' is not an article code — e.g. AB-12\nUsage: /stock <article>"
+    )

@@ -165,20 +165,20 @@ async def reject(
 
 
 @skill.action("approve")
-async def approve_button(ctx: Context, value: str) -> None:
-    await decide.decide(ctx, _id(value), True, "")
+async def approve_button(ctx: Context, request_id: RequestNumber) -> None:
+    await decide.decide(ctx, request_id, True, "")
 
 
 @skill.action("reject")
-async def reject_button(ctx: Context, value: str) -> None:
+async def reject_button(ctx: Context, request_id: RequestNumber) -> None:
     """A rejection needs a reason, which a button can't carry: check who pressed, then ask for
     the command (a platform form can take the reason later)."""
-    await ctx.reply(await decide.reason_needed(ctx, _id(value)), ephemeral=True)
+    await ctx.reply(await decide.reason_needed(ctx, request_id), ephemeral=True)
 
 
 @skill.action("withdraw")
-async def withdraw_button(ctx: Context, value: str) -> None:
-    await decide.withdraw(ctx, _id(value))
+async def withdraw_button(ctx: Context, request_id: RequestNumber) -> None:
+    await decide.withdraw(ctx, request_id)
 
 
 # --- lists, delegation, export ------------------------------------------------------------------
@@ -234,9 +234,3 @@ async def delegation_end(ctx: JobContext, key: str, payload: dict[str, Any]) -> 
 @skill.timer("escalate")
 async def escalate(ctx: JobContext, key: str, payload: dict[str, Any]) -> None:
     await nudges.escalate(ctx, payload)
-
-
-def _id(value: str) -> int:
-    if not value.isdigit():
-        raise NotFound(_("This button no longer works — type /help to see the commands."))
-    return int(value)

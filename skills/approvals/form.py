@@ -12,12 +12,22 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NewType
 
-from bot import BadValue, Context, DateRange, Money, PersonRef, _, excerpt
+from bot import (
+    BadValue,
+    Context,
+    DateRange,
+    Money,
+    ParseEnv,
+    PersonRef,
+    _,
+    excerpt,
+    register_converter,
+)
 from bot import values as parsers
 from bot.i18n import Text, TextLike
-from bot.params import tokenize
+from bot.params import convert, tokenize
 from skills.approvals import labels
 from skills.approvals.config import FieldSpec, FlowSpec, derived_names
 from skills.approvals.people import find_mentioned
@@ -42,6 +52,16 @@ class Reader:
     @property
     def when(self) -> parsers.When:
         return parsers.When(self.now, self.person.tz)
+
+    @property
+    def env(self) -> ParseEnv:
+        """The command parser's view of this reader: a field is read as a parameter is."""
+        return ParseEnv(
+            when=self.when,
+            is_mention=self.is_mention,
+            resolve_mention=self.find,
+            currency=self.currency,
+        )
 
 
 def reader(ctx: Context) -> Reader:
@@ -166,16 +186,8 @@ async def _convert(spec: FieldSpec, text: str, read: Reader) -> Any:
 
 def _convert_sync(spec: FieldSpec, text: str, read: Reader) -> Any:
     kind = spec.type
-    if kind == "date":
-        return parsers.parse_date(text, read.when)
-    if kind == "date_range":
-        return DateRange(*parsers.parse_date_range(text, read.when))
-    if kind == "time":
-        return parsers.parse_time(text)
-    if kind == "money":
-        return parsers.parse_money(text, read.currency)
-    if kind == "number":
-        return _number(text)
+    if kind in ANNOTATIONS:  # read as a command parameter of that type is
+        return convert(ANNOTATIONS[kind], text, read.env)
     if kind == "choice":
         return _choice(spec, text, read)
     if len(text) > spec.max_length:
@@ -207,7 +219,11 @@ def _choice_shown(spec: FieldSpec, value: str, read: Reader) -> TextLike:
     return _("`{value}` ({label})", value=value, label=label)
 
 
-def _number(text: str) -> int | float:
+Number = NewType("Number", float)
+"""A flow's ``number`` field: a whole or decimal number below a billion (kept as int or float)."""
+
+
+def _number(text: str, env: ParseEnv | None = None) -> Any:
     try:
         number = Decimal(text.replace(",", ""))
     except InvalidOperation:
@@ -215,6 +231,18 @@ def _number(text: str) -> int | float:
     if not number.is_finite() or abs(number) >= 10**9:
         raise BadValue(_("'{value}' is not a number — e.g. 3 or 2.5", value=excerpt(text)))
     return int(number) if number == number.to_integral_value() else float(number)
+
+
+register_converter(Number, _number, _("<number>"))
+
+# a field's type as the annotation a command parameter of that type would have
+ANNOTATIONS: dict[str, Any] = {
+    "date": date,
+    "date_range": DateRange,
+    "time": time,
+    "money": Money,
+    "number": Number,
+}
 
 
 def _check_limits(spec: FieldSpec, value: Any) -> None:

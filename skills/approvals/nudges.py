@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import Button, JobContext, Message, _
+from bot import Button, JobContext, Message, _, pack
 from skills.approvals import flow, store, view
 from skills.approvals.models import PENDING
 from skills.approvals.store import RequestView
@@ -24,7 +24,7 @@ async def remind(ctx: JobContext, payload: dict[str, Any]) -> None:
     if shown is None or spec is None or spec.remind_after is None:
         return
     limit = ctx.config.max_reminders
-    value = str(shown.id)
+    value = pack(shown.id)
     buttons = [
         Button(_("Approve"), "approvals.approve", value, style="primary"),
         Button(_("Reject"), "approvals.reject", value, style="danger"),

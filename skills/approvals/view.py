@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import Button, DateRange, Field, Message, _
+from bot import Button, DateRange, Field, Message, _, pack
 from bot.forms import FieldKind, Form, FormField
 from bot.i18n import Text
 from bot.markup import Lines
@@ -62,7 +62,7 @@ def card(shown: RequestView, *, for_step: int | None = None) -> Message:
     ]
     fields.append(Field(_("Status"), status(shown)))
     buttons: list[Button] = []
-    value = str(shown.id)
+    value = pack(shown.id)
     pending = shown.request.state == PENDING
     if pending and for_step is not None and for_step == shown.request.step:
         buttons = [

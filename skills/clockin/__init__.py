@@ -159,12 +159,12 @@ async def export(
 
 
 @skill.action("in_now")
-async def in_button(ctx: Context, value: str) -> None:
+async def in_button(ctx: Context) -> None:
     await punch.clock_in(ctx, punch.Where(), source="button")
 
 
 @skill.action("out_now")
-async def out_button(ctx: Context, value: str) -> None:
+async def out_button(ctx: Context) -> None:
     await punch.clock_out(ctx)
 
 

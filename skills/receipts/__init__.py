@@ -138,8 +138,8 @@ async def close(ctx: Context, notice_id: NoticeNumber) -> None:
 
 
 @skill.action("ack")
-async def ack_button(ctx: Context, value: str) -> None:
-    found = await ctx.session.get(Notice, int(value)) if value.isdigit() else None
+async def ack_button(ctx: Context, notice_id: int) -> None:
+    found = await ctx.session.get(Notice, notice_id)
     if found is None or not found.ack:
         raise NotFound(_("This button no longer works — type /help to see the commands."))
     await flow.acknowledge(ctx, found)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot import Button, Field, Message, _
+from bot import Button, Field, Message, _, pack
 from bot.i18n import Mention, Relative, Text
 from skills.receipts.models import CLOSED, Notice
 
@@ -13,7 +13,7 @@ SHOWN = 20  # names shown before "and N more"
 
 
 def ack_button(notice: Notice) -> Button:
-    return Button(_("Got it ✓"), "receipts.ack", str(notice.id), style="primary")
+    return Button(_("Got it ✓"), "receipts.ack", pack(notice.id), style="primary")
 
 
 def counter(notice: Notice) -> Text:

@@ -183,18 +183,18 @@ async def report_(
 
 
 @skill.action("start")
-async def start_button(ctx: Context, value: str) -> None:
-    await flow.start(ctx, await _task(ctx, _id(value)))
+async def start_button(ctx: Context, task_id: TaskNumber) -> None:
+    await flow.start(ctx, await _task(ctx, task_id))
 
 
 @skill.action("done")
-async def done_button(ctx: Context, value: str) -> None:
-    await flow.finish(ctx, await _task(ctx, _id(value)), "")
+async def done_button(ctx: Context, task_id: TaskNumber) -> None:
+    await flow.finish(ctx, await _task(ctx, task_id), "")
 
 
 @skill.action("nudge")
-async def nudge_button(ctx: Context, value: str) -> None:
-    await flow.nudge(ctx, await _task(ctx, _id(value)))
+async def nudge_button(ctx: Context, task_id: TaskNumber) -> None:
+    await flow.nudge(ctx, await _task(ctx, task_id))
 
 
 # --- reminders before and after the due time -----------------------------------------------------
@@ -219,9 +219,3 @@ async def _task(ctx: Context, task_id: TaskNumber) -> store.TaskView:
         if task.chat_id == ctx.chat_id or (ctx.chat.kind == "dm" and shown.involves(ctx.person)):
             return shown
     raise NotFound(_("There is no task #{id} in this chat — /task list shows them.", id=task_id))
-
-
-def _id(value: str) -> int:
-    if not value.isdigit():
-        raise NotFound(_("This button no longer works — type /help to see the commands."))
-    return int(value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot import Button, Field, Message, _
+from bot import Button, Field, Message, _, pack
 from bot.i18n import Mention, Relative, Text
 from bot.markup import Lines
 from skills.tasks.models import CANCELLED, DONE, FINISHED, Task, TaskEvent
@@ -61,7 +61,7 @@ def card(view: TaskView, now: datetime) -> Message:
 def _buttons(view: TaskView) -> list[Button]:
     if view.task.status in FINISHED:
         return []  # the outcome replaces the buttons
-    value = str(view.id)
+    value = pack(view.id)
     buttons = []
     if any(row.status == "open" for _p, row in view.assignees):
         buttons.append(Button(_("Start"), "tasks.start", value))

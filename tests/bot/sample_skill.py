@@ -1,5 +1,7 @@
 """A skill used by the core's tests: one command per feature of the core."""
 
+import re
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
@@ -7,6 +9,7 @@ from typing import Annotated, Literal
 from sqlmodel import Field, SQLModel
 
 from bot import (
+    BadValue,
     Button,
     Context,
     DateRange,
@@ -14,12 +17,16 @@ from bot import (
     Message,
     Money,
     Opt,
+    ParseEnv,
     PersonRef,
     Rest,
     Skill,
     Table,
     TimeRange,
     _,
+    excerpt,
+    pack,
+    register_converter,
 )
 
 skill = Skill(
@@ -200,3 +207,41 @@ async def sheet(ctx: Context, who: PersonRef) -> None:
     )
     await ctx.notify(who, Message(_("A sheet for you"), files=[table]))
     await ctx.reply(Message(_("A sheet"), files=[table]))
+
+
+# --- a type of its own: registered once, read by a command and carried by a button ----------
+
+
+@dataclass(frozen=True)
+class Sku:
+    """A stock-keeping unit: two letters, a dash, digits (``AB-12``)."""
+
+    code: str
+
+
+def _sku(text: str, env: ParseEnv) -> Sku:
+    code = text.strip().upper()
+    if not re.fullmatch(r"[A-Z]{2}-\d{1,6}", code):
+        raise BadValue(_("'{value}' is not an article code — e.g. AB-12", value=excerpt(text)))
+    return Sku(code)
+
+
+register_converter(Sku, _sku, _("<article>"), format=lambda sku: sku.code)
+
+
+@skill.command("stock", help=_("Offer an article to reserve"))
+async def stock(ctx: Context, sku: Sku, count: int = 1) -> None:
+    await ctx.reply(
+        Message(
+            _("{sku}: {n} in stock", sku=sku.code, n=count),
+            buttons=[
+                Button(_("Reserve"), "sample.reserve", pack(sku, count)),
+                Button(_("Reserve (old card)"), "sample.reserve", "no-such-article"),
+            ],
+        )
+    )
+
+
+@skill.action("reserve")
+async def reserve(ctx: Context, sku: Sku, count: int) -> None:
+    await ctx.reply(_("{who} reserved {n} × {sku}", who=ctx.person.mention, n=count, sku=sku.code))
