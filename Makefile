@@ -1,6 +1,6 @@
 # Two commands for a fresh machine:
 #   make run   - virtualenv, install, start Deskmate on the console with config.example.yaml
-#   make test  - virtualenv, install with dev extras, then ruff, mypy and pytest
+#   make test  - virtualenv, install with dev extras, then ruff, import-linter, mypy and pytest
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -29,6 +29,7 @@ run: install
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: install-dev
 	$(BIN)/mypy
