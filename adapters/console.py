@@ -30,31 +30,42 @@ from prompt_toolkit import PromptSession
 from prompt_toolkit.patch_stdout import patch_stdout
 
 from bot import transcript
-from bot.adapter import Destination
+from bot.adapter import AdapterHost, AdapterSpec, Destination
 from bot.app import Bot
 from bot.clock import Clock, FakeClock, SystemClock, TooFarAhead
 from bot.commandline import LOG_LEVELS, fail, load_or_exit, logging_to
-from bot.config import Config
+from bot.config import Config, PlatformLimits, RateLimit
 from bot.i18n import Locale, format_value
-from bot.memory import MemoryAdapter, Sent, format_sent
+from bot.memory import MemoryAdapter, MemorySettings, Sent, format_sent
 from bot.messages import File, RenderedMessage
 from bot.skill import Skill
 
+PLATFORM = "console"
 FILES = Path("deskmate-files")  # where files the bot sends are saved, in the folder it runs in
 LOG_FILE = Path("deskmate-console.log")
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"|?*]')
 
 
+class ConsoleSettings(MemorySettings):
+    """The console adapter (``deskmate console``): its group chat, and who you are at the
+    prompt. Enabled unless the file says otherwise."""
+
+    enabled: bool = True
+
+
 @dataclass
 class ConsoleAdapter(MemoryAdapter):
     """A :class:`MemoryAdapter` that prints every message as it is sent or edited, saves the
     files it carries in ``files`` (one file per send), and on a fake clock prints the time when
-    it has moved (``show_time``)."""
+    it has moved (``show_time``), in the org's ``language`` and ``timezone``."""
 
+    platform: str = PLATFORM
     out: TextIO | None = None  # None: sys.stdout at the time (the prompt puts its own there)
     files: Path = FILES
     show_time: bool = False
+    language: str = "en"
+    timezone: str = "UTC"
     _saved: dict[str, list[str]] = field(default_factory=dict)  # message ref -> where its files are
     _taken: set[str] = field(default_factory=set)  # file names this run has written
     _next_saved: list[str] = field(default_factory=list)
@@ -64,21 +75,20 @@ class ConsoleAdapter(MemoryAdapter):
     def __post_init__(self) -> None:
         self.on_send = self._print
 
-    async def start(self, bot: Bot) -> None:
-        await super().start(bot)
-        self._start = bot.clock.now()
+    async def start(self, host: AdapterHost) -> None:
+        await super().start(host)
+        self._start = host.now()
 
     async def send(
-        self,
-        to: Destination,
-        message: RenderedMessage,
-        *,
-        reply_to: str | None = None,
-        silent: bool = False,
+        self, to: Destination, message: RenderedMessage, *, reply_to: str | None = None
     ) -> str:
         # _print takes the saved files: super().send prints before it yields
         self._next_saved = await self._save(message.files) if message.files else []
-        return await super().send(to, message, reply_to=reply_to, silent=silent)
+        return await super().send(to, message, reply_to=reply_to)
+
+    async def send_silently(self, to: Destination, message: RenderedMessage) -> str:
+        self._next_saved = await self._save(message.files) if message.files else []
+        return await super().send_silently(to, message)
 
     async def send_ephemeral(
         self,
@@ -100,11 +110,10 @@ class ConsoleAdapter(MemoryAdapter):
     def note_time(self) -> None:
         """On a fake clock, print ``~ now Wed 25 Nov 09:00`` if the time has moved since it was
         printed last (after a jump, and before what the bot sends on the way)."""
-        if not self.show_time or self._bot is None:
+        if not self.show_time or self.host is None:
             return
-        config = self._bot.config
-        locale = Locale(config.org.language, ZoneInfo(config.org.timezone), self._start)
-        shown = f"~ now {format_value(self._bot.clock.now(), locale)}"
+        locale = Locale(self.language, ZoneInfo(self.timezone), self._start)
+        shown = f"~ now {format_value(self.host.now(), locale)}"
         if shown != self._time_shown:
             self._write(shown + "\n")
             self._time_shown = shown
@@ -143,9 +152,25 @@ def _write_files(targets: list[Path], contents: list[bytes]) -> list[str]:
     return shown
 
 
-def create(config: Config) -> ConsoleAdapter:
-    """The adapter factory (entry point ``deskmate.adapters: console``)."""
-    return ConsoleAdapter(chat=config.adapters.console.chat)
+def create(settings: ConsoleSettings) -> ConsoleAdapter:
+    """The console adapter for its section of the config."""
+    return ConsoleAdapter(chat=settings.chat)
+
+
+spec = AdapterSpec(
+    platform=PLATFORM,
+    config=ConsoleSettings,
+    # nobody waits on a terminal: as fast as the bot can
+    rate_limits=PlatformLimits(
+        overall=RateLimit(per_second=1000, burst=1000),
+        per_chat=RateLimit(per_second=1000, burst=1000),
+    ),
+    create=create,
+    chat_example=None,
+    command="console",
+)
+"""The console (entry point ``deskmate.adapters: console``); it runs on its own, with
+``deskmate console``."""
 
 
 async def play_lines(bot: Bot, adapter: ConsoleAdapter, lines: AsyncIterator[str]) -> int:
@@ -238,9 +263,14 @@ async def run_console(
     Ctrl-C and SIGTERM end the run quietly whatever is under way (a command, a job, a drain):
     the bot then stops as it always does, and further signals wait for it.
     """
-    user = user or config.adapters.console.user
+    settings = spec.settings(config)
+    user = user or settings.user
     adapter = ConsoleAdapter(
-        chat=config.adapters.console.chat, files=files, show_time=isinstance(clock, FakeClock)
+        chat=settings.chat,
+        files=files,
+        show_time=isinstance(clock, FakeClock),
+        language=config.org.language,
+        timezone=config.org.timezone,
     )
     bot = Bot(config, skills, clock=clock, adapters=[adapter])
     loop = asyncio.get_running_loop()
@@ -381,10 +411,10 @@ def console_command(
         if db_url:
             config.storage.url = db_url if "://" in db_url else _sqlite_url(Path(db_url))
         stack.enter_context(logging_to(logs, level))
+        settings = spec.settings(config)
         banner = [
-            f"Deskmate console — you are @{user or config.adapters.console.user} in "
-            f"#{config.adapters.console.chat}. Type /help, 'name: text' to speak as someone "
-            f"else, /quit to leave.",
+            f"Deskmate console — you are @{user or settings.user} in #{settings.chat}. Type "
+            f"/help, 'name: text' to speak as someone else, /quit to leave.",
             f"Files the bot sends are saved in {files_dir}/; log lines ({level} and above) go "
             f"to {logs or 'stderr'}.",
         ]

@@ -9,14 +9,10 @@ import itertools
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from bot.adapter import DeliveryFailed, Destination, MentionKind
+from bot.adapter import AdapterHost, DeliveryFailed, Destination, MentionKey
 from bot.events import Account, Action, ChatRef, Command
 from bot.messages import RenderedMessage
-
-if TYPE_CHECKING:
-    from bot.app import Bot
 
 
 @dataclass
@@ -52,8 +48,6 @@ class RateLimitedPlatform:
     """An :class:`~bot.adapter.Adapter` for the core (``platform`` is ``telegram``, so the
     config's ``delivery.rate_limits.telegram`` applies) that refuses sends over the limit."""
 
-    can_send_silently = True
-
     def __init__(self, per_second: float, burst: int, platform: str = "telegram") -> None:
         self.platform = platform
         self.bucket = Bucket(per_second, burst)
@@ -62,22 +56,20 @@ class RateLimitedPlatform:
         self.refused = 0
         self._ids = itertools.count(1)
 
-    async def start(self, bot: Bot) -> None:
+    async def start(self, host: AdapterHost) -> None:
         pass
 
     async def stop(self) -> None:
         pass
 
-    def mention_key(self, token: str) -> tuple[MentionKind, str] | None:
+    def mention_key(self, token: str) -> MentionKey | None:
         return ("username", token[1:].lower()) if token.startswith("@") and len(token) > 1 else None
 
+    async def send_silently(self, to: Destination, message: RenderedMessage) -> str:
+        return await self.send(to, message)
+
     async def send(
-        self,
-        to: Destination,
-        message: RenderedMessage,
-        *,
-        reply_to: str | None = None,
-        silent: bool = False,
+        self, to: Destination, message: RenderedMessage, *, reply_to: str | None = None
     ) -> str:
         wait = self.bucket.take()
         if wait:

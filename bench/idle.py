@@ -29,15 +29,17 @@ adapters:
 
 async def measure(directory: Path) -> str:
     from adapters.slack import SlackAdapter
+    from adapters.slack import spec as slack_spec
     from adapters.telegram import TelegramAdapter
+    from adapters.telegram import spec as telegram_spec
 
     skills, broken = installed_skills()
     schemas = {s.name: s.config or NoOptions for s in skills}
     roles = {"admin", *(r for s in skills for r in s.roles)}
     cfg = parse_config(CONFIG, filename="<idle>", skill_schemas=schemas, known_roles=roles)
     cfg.storage.url = f"sqlite+aiosqlite:///{directory / 'idle.db'}"
-    slack = SlackAdapter(cfg.adapters.slack)
-    telegram = TelegramAdapter(cfg.adapters.telegram)
+    slack = SlackAdapter(slack_spec.settings(cfg))
+    telegram = TelegramAdapter(telegram_spec.settings(cfg))
     bot = Bot(cfg, skills, adapters=[slack])
     await bot.start()  # migrations, directory, scheduler, Slack's HTTP listener
     try:

@@ -51,7 +51,7 @@ COMMANDS = {
 
 
 async def start_bot(api_url: str, tmp: Path, want: str) -> tuple[Bot, Any, str]:
-    from adapters.slack import SlackAdapter
+    from adapters.slack import SlackAdapter, spec
 
     skills, _broken = installed_skills()
     names = {s.name for s in skills}
@@ -63,7 +63,7 @@ async def start_bot(api_url: str, tmp: Path, want: str) -> tuple[Bot, Any, str]:
         CONFIG.format(secret=SECRET, api_url=api_url), skill_schemas=schemas, known_roles=roles
     )
     cfg.storage.url = f"sqlite+aiosqlite:///{tmp / 'storm.db'}"
-    adapter = SlackAdapter(cfg.adapters.slack)
+    adapter = SlackAdapter(spec.settings(cfg))
     bot = Bot(cfg, skills, adapters=[adapter])
     await bot.start()
     freeze_startup()

@@ -5,12 +5,13 @@ parts it uses (none of them imports this module)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.adapter import Adapter
+from bot.adapter import Adapter, HandleAccounts
 from bot.answers import AnswersFirst
 from bot.cards import CardEditor
 from bot.clock import Clock, FakeClock, SystemClock, TooFarAhead
@@ -19,6 +20,7 @@ from bot.context import ContextFactory, SkillSettings
 from bot.delivery import Delivery
 from bot.directory import Directory
 from bot.events import Event
+from bot.host import Host
 from bot.i18n import Catalog, Locale, Translator
 from bot.pipeline import Pipeline
 from bot.pipeline.boundary import Boundary
@@ -53,12 +55,13 @@ class Bot:
         self.config = config
         self.clock: Clock = clock or SystemClock()
         clock_ = self.clock
-        self.adapters: dict[str, Adapter] = {a.platform: a for a in adapters}
         self.registry = registry = Registry(skills)
         self.translator = translator = Translator(catalog_of(skills))
         self.db = db = Database(config.storage.url, echo=config.storage.echo)
         self.leadership = Leadership(db)
-        self.directory = directory = Directory(config, clock_)
+        self.adapters: dict[str, Adapter] = {}
+        self._handle_accounts: dict[str, Callable[[str], str]] = {}
+        self.directory = directory = Directory(config, clock_, self._handle_accounts)
         self.settings = SkillSettings(registry, config.skill_settings)
         # policies run in a job context, and contexts notify through delivery: the one cycle of
         # the parts, closed here by a function looking the context factory up when called
@@ -104,9 +107,15 @@ class Bot:
         )
         self.timers = TimerRunner(db, clock_, registry, contexts.job, cards, config.delivery)
         self.scheduler = Scheduler(ZoneInfo(config.org.timezone), clock_)
+        # all an adapter is given: it hands events in and asks the little it needs
+        self.host = Host(self.handle, self.answers, registry, translator, clock_, db)
+        for adapter in adapters:
+            self.add_adapter(adapter)
 
     def add_adapter(self, adapter: Adapter) -> None:
         self.adapters[adapter.platform] = adapter
+        if isinstance(adapter, HandleAccounts):
+            self._handle_accounts[adapter.platform] = adapter.account_of
 
     def org_locale(self, now: Any = None) -> Locale:
         return Locale(self.config.org.language, ZoneInfo(self.config.org.timezone), now)
@@ -128,7 +137,7 @@ class Bot:
             self.scheduler.add("core.tick", self._tick_job, every=tick)
             self.scheduler.start()
         for adapter in self.adapters.values():
-            await adapter.start(self)
+            await adapter.start(self.host)
 
     async def stop(self) -> None:
         """Show the cards' last states, stop taking events, end running jobs and drains, then

@@ -6,22 +6,25 @@ from __future__ import annotations
 import asyncio
 import gc
 import signal
+from collections.abc import Mapping
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
 import click
 
+from bot.adapter import Adapter, AdapterSpec
 from bot.app import Bot
 from bot.commandline import CONFIG_OPTION, fail, load_or_exit, logging_to
 from bot.config import Config
+from bot.loader import installed_adapters
 from storage import Database, upgrade
 
 
 @click.group()
 @click.version_option(package_name="deskmate")
 def main() -> None:
-    """Deskmate: tasks, clock-ins, approvals, receipts and quiet hours for Slack and Telegram."""
+    """Deskmate: tasks, clock-ins, approvals, receipts and quiet hours in your team's chat."""
 
 
 @main.command("check-config")
@@ -39,34 +42,25 @@ def check_config(config_file: Path) -> None:
 def run(config_path: Path) -> None:
     """Start Deskmate with every adapter enabled in the config."""
     config, skills = load_or_exit(config_path)
-    adapters = _enabled_adapters(config)
-    if not adapters and config.adapters.console.enabled:
-        fail(
-            [
-                "adapters: only the console is enabled — run `deskmate console`, or enable slack "
-                "or telegram"
-            ]
-        )
-    if not adapters:
-        fail(
-            [
-                "adapters: no adapter is enabled — enable slack or telegram, or use "
-                "`deskmate console`"
-            ]
-        )
+    adapters = _enabled_adapters(config, installed_adapters())
     with logging_to(None, config.logging.level):  # stderr: where services keep their logs
         asyncio.run(_serve(Bot(config, skills, adapters=adapters)))
 
 
-def _enabled_adapters(config: Config) -> list[Any]:
-    factories = {ep.name: ep for ep in entry_points(group="deskmate.adapters")}
-    chosen = []
-    for name in ("slack", "telegram"):
-        if getattr(config.adapters, name).enabled:
-            if name not in factories:
-                fail([f"adapters.{name}: enabled, but no {name} adapter is installed"])
-            chosen.append(factories[name].load()(config))
-    return chosen
+def _enabled_adapters(config: Config, installed: Mapping[str, AdapterSpec[Any]]) -> list[Adapter]:
+    """The adapters ``deskmate run`` starts: those enabled, except those that run on their own
+    (the console); exits with code 2 when there are none."""
+    enabled = [spec for spec in installed.values() if spec.settings(config).enabled]
+    chosen = [spec.build(config) for spec in enabled if spec.command is None]
+    if chosen:
+        return chosen
+    served = " or ".join(sorted(name for name, spec in installed.items() if spec.command is None))
+    alone = [spec for spec in enabled if spec.command is not None]
+    if alone:
+        names = ", ".join(spec.platform for spec in alone)
+        commands = " or ".join(f"`deskmate {spec.command}`" for spec in alone)
+        fail([f"adapters: only {names} is enabled — run {commands}, or enable {served}"])
+    fail([f"adapters: no adapter is enabled — enable {served}"])
 
 
 async def _serve(bot: Bot) -> None:

@@ -14,12 +14,12 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.adapter import Adapter, CountsMembers, ListsMembers
+from bot.adapter import Adapter, CountsMembers, Forms, ListsMembers
 from bot.cards import CardEdit
 from bot.clock import Clock
 from bot.config import Config, OrgConfig
 from bot.directory import ChatLanguage, Directory
-from bot.events import ChatRef, Event
+from bot.events import ChatRef, Command, Event
 from bot.forms import Form
 from bot.i18n import Text, TextLike, Translator
 from bot.markup import Lines
@@ -290,12 +290,29 @@ class Context(JobContext):
         env = self._parts.parse_env(self.session, self.event.platform, self.person)
         return await parse_value(name, raw, annotation, env)
 
+    def is_mention(self, token: str) -> bool:
+        """Whether ``token`` is a mention of someone as this platform writes one (``@bob``;
+        Slack's ``<@U2>``): the adapter says, so a skill never parses a platform's syntax."""
+        env = self._parts.parse_env(self.session, self.event.platform, self.person)
+        return env.is_mention(token)
+
+    async def mentioned(self, token: str) -> PersonRef | None:
+        """The person ``token`` mentions on this platform (an account, or a username, else a
+        directory handle: ``@bob``), or ``None`` when it is no mention or names nobody known.
+
+        Example:
+            >>> cover = await ctx.mentioned("@bob")
+        """
+        env = self._parts.parse_env(self.session, self.event.platform, self.person)
+        return await env.resolve_mention(token.strip())
+
     def open_form(self, form: Form) -> bool:
         """Offer ``form`` (see :mod:`bot.forms`) where the platform can show one now: a Slack
         slash-command. Returns ``False`` where it can't (Telegram, the console, a button press);
         then answer in text as usual."""
         adapter = self._parts.adapters.get(self.event.platform)
-        if getattr(self.event, "trigger", None) is None or not hasattr(adapter, "open_form"):
+        has_trigger = isinstance(self.event, Command) and self.event.trigger is not None
+        if not has_trigger or not isinstance(adapter, Forms):
             return False
         self.effects.forms.append(form)
         return True

@@ -32,7 +32,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import cards, codec, digest
-from bot.adapter import Adapter, DeliveryFailed, Destination
+from bot.adapter import Adapter, DeliveryFailed, Destination, DmInvite, Dnd, SilentSend
 from bot.bookkeeping import Ledger
 from bot.clock import Clock
 from bot.config import DeliveryConfig, OrgConfig
@@ -188,8 +188,7 @@ class Delivery:
         )
 
     def _can_silence(self, platform: str | None) -> bool:
-        adapter = self.adapters.get(platform or "")
-        return bool(getattr(adapter, "can_send_silently", False))
+        return isinstance(self.adapters.get(platform or ""), SilentSend)
 
     # --- draining -----------------------------------------------------------------------------
 
@@ -375,10 +374,10 @@ class Delivery:
         account = await self.directory.account(
             session, route.destination.platform, person.accounts.get(route.destination.platform)
         )
-        invite = getattr(self.adapters.get(route.destination.platform), "dm_invite", None)
+        adapter = self.adapters.get(route.destination.platform)
         context = message.context
-        if account is not None and not account.dm_closed and invite is not None:
-            link = invite()
+        if account is not None and not account.dm_closed and isinstance(adapter, DmInvite):
+            link = adapter.dm_invite()
             context = _(
                 "{who}, I can't message you privately yet — open {link} and press "
                 "Start, and these will come to you in private.",
@@ -405,11 +404,12 @@ class Delivery:
 
     async def _dnd_until(self, route: _Route) -> datetime | None:
         adapter = self.adapters.get(route.destination.platform)
-        dnd = getattr(adapter, "dnd_until", None)
-        if dnd is None or route.person is None or route.destination.account_id is None:
+        if not isinstance(adapter, Dnd) or route.person is None:
+            return None
+        if route.destination.account_id is None:
             return None
         try:
-            until: datetime | None = await dnd(route.destination.account_id)
+            until = await adapter.dnd_until(route.destination.account_id)
         except Exception:  # DND is a courtesy; never block delivery on it
             log.warning("could not read Do Not Disturb of %s", route.destination, exc_info=True)
             return None
@@ -444,7 +444,7 @@ class Delivery:
                     continue  # another drain took these rows over
                 with self.ledger.sending():  # its mark will come: others may wait for it
                     async with self.limits.slot(route.destination):
-                        ref = await adapter.send(route.destination, rendered, silent=parcel.silent)
+                        ref = await _post(adapter, route.destination, rendered, parcel.silent)
             except DeliveryFailed as exc:
                 waiting = [r for p in route.parcels[k + 1 :] for r in p.rows]
                 await self._failed(parcel.rows, waiting, exc, token)
@@ -544,3 +544,11 @@ def _seen(future: asyncio.Future[Any]) -> None:
     """Mark a batch's outcome as read (asyncio logs an exception that no one reads)."""
     if not future.cancelled():
         future.exception()
+
+
+async def _post(adapter: Adapter, to: Destination, message: RenderedMessage, silent: bool) -> str:
+    """Send; silently where the platform can (a row is silent only where it can: elsewhere the
+    policy held it instead)."""
+    if silent and isinstance(adapter, SilentSend):
+        return await adapter.send_silently(to, message)
+    return await adapter.send(to, message)

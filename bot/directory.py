@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam
@@ -83,9 +83,17 @@ class Directory:
     ``SENDER_SECONDS`` (another instance may change them; this one forgets at once when it
     does: the config's ``people:`` synced, a DM found closed)."""
 
-    def __init__(self, config: Config, clock: Clock) -> None:
+    def __init__(
+        self,
+        config: Config,
+        clock: Clock,
+        handle_accounts: Mapping[str, Callable[[str], str]] | None = None,
+    ) -> None:
         self.config = config
         self.clock = clock
+        # platforms where everyone declared has an account made of their handle (the console,
+        # the test harness): platform -> handle to account id (read at each sync)
+        self.handle_accounts = handle_accounts if handle_accounts is not None else {}
         self._chats: dict[tuple[str, str], tuple[int, str]] = {}  # -> (row id, title)
         self._senders: dict[tuple[str, str], _Sender] = {}  # (platform, account id) ->
         self._members: dict[tuple[int, int], bool] = {}  # (chat row, person) -> active
@@ -481,8 +489,9 @@ class Directory:
         person.roles, person.team, person.declared = ",".join(sorted(pc.roles)), pc.team, True
         await session.flush()
         assert person.id is not None
-        # everyone declared can be played in the console under their handle
-        accounts = {"console": pc.id, **pc.accounts}
+        # everyone declared can speak under their handle where the platform knows people so
+        accounts = {platform: of(pc.id) for platform, of in self.handle_accounts.items()}
+        accounts.update(pc.accounts)
         for platform, account_id in accounts.items():
             acc = (
                 await session.exec(

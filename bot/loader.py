@@ -1,17 +1,20 @@
-"""Finding skills: installed packages declare them under the ``deskmate.skills`` entry-point group
-(built-in skills too); the config may add more by dotted path (``skills.plugins``) and choose which
-run (``skills.enabled``)."""
+"""Finding skills and adapters: installed packages declare them under the ``deskmate.skills`` and
+``deskmate.adapters`` entry-point groups (built-in ones too); the config may add skills by dotted
+path (``skills.plugins``) and choose which run (``skills.enabled``), and enables adapters
+(``adapters.<platform>.enabled``)."""
 
 from __future__ import annotations
 
 import importlib
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-from bot.config import Config, load_config
+from bot.adapter import AdapterSpec
+from bot.config import Config, installed_schemas, load_config
 from bot.errors import ConfigError
 from bot.skill import Skill
 
@@ -24,6 +27,16 @@ def installed_skills() -> dict[str, Skill]:
         if not isinstance(skill, Skill):
             raise ConfigError([f"entry point {ep.name} = {ep.value} is not a deskmate Skill"])
         found[skill.name] = skill
+    return found
+
+
+def installed_adapters() -> dict[str, AdapterSpec[Any]]:
+    """Every adapter an installed package declares under ``deskmate.adapters``, by platform."""
+    found: dict[str, AdapterSpec[Any]] = {}
+    for name, spec in installed_schemas().items():
+        if not isinstance(spec, AdapterSpec):
+            raise ConfigError([f"the adapter {name!r} is not a deskmate AdapterSpec"])
+        found[name] = spec
     return found
 
 

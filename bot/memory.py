@@ -1,8 +1,8 @@
 """An in-memory chat platform: the engine of the console adapter and of the test harness.
 
-People are named by their console handle; the group chat is ``#general`` (configurable) and each
-person has a DM with the bot. Everything the bot sends is kept, so it can be printed (console) or
-asserted on (tests), and buttons can be pressed by their label.
+People are named by their directory handle; the group chat is ``#general`` (configurable) and
+each person has a DM with the bot. Everything the bot sends is kept, so it can be printed
+(console) or asserted on (tests), and buttons can be pressed by their label.
 """
 
 from __future__ import annotations
@@ -12,15 +12,22 @@ import uuid
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import cast
 
-from bot.adapter import Destination, MentionKind
+from bot.adapter import AdapterHost, Destination, MentionKey
+from bot.config import AdapterSettings
 from bot.events import Account, Action, ChatRef, Command, Event
 from bot.markup import plain_text
 from bot.messages import RenderedButton, RenderedMessage
 
-if TYPE_CHECKING:
-    from bot.app import Bot
+
+class MemorySettings(AdapterSettings):
+    """The section of a platform that runs on the in-memory engine (the console's): its group
+    chat, and who you are at a prompt. The test harness plays the installed platform whose
+    settings derive from this one, so a test's config reads like the console's."""
+
+    chat: str = "general"
+    user: str = "you"
 
 
 @dataclass
@@ -80,42 +87,68 @@ def message_text(m: RenderedMessage, saved: Sequence[str] = ()) -> str:
 
 @dataclass
 class MemoryAdapter:
-    """A platform that lives in memory. ``platform`` is ``console`` so directory accounts
-    (``accounts: {console: alice}``) work in the console and the test harness alike."""
+    """A platform that lives in memory, named ``platform`` (the console adapter and the test
+    harness give it the console's name, so directory accounts such as ``accounts: {console:
+    alice}`` work in both). It has every capability a platform may have but forms; a test takes
+    some away with :meth:`without`."""
 
-    platform: str = "console"
+    platform: str
     chat: str = "general"
-    can_send_silently: bool = True  # shown as "(silent)"; set False to act like Slack
     sent: list[Sent] = field(default_factory=list)
     dnd: dict[str, datetime] = field(default_factory=dict)  # handle -> Do Not Disturb until
     on_send: Callable[[Sent, bool], None] | None = None
-    _bot: Bot | None = None
+    host: AdapterHost | None = None  # while started
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _run: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
 
-    async def start(self, bot: Bot) -> None:
-        self._bot = bot
+    @classmethod
+    def without(cls, *capabilities: type) -> type[MemoryAdapter]:
+        """This platform without some capabilities, to see what the core does where a platform
+        can't: ``MemoryAdapter.without(SilentSend, Ephemeral)`` sends nothing silently and has
+        no ephemeral messages (as on Telegram)."""
+        missing = {
+            name
+            for capability in capabilities
+            for name, member in vars(capability).items()
+            if callable(member) and not name.startswith("_")
+        }
+        names = "".join(c.__name__ for c in capabilities)
+        return cast(
+            type[MemoryAdapter],
+            type(f"{cls.__name__}Without{names}", (cls,), dict.fromkeys(missing)),
+        )
+
+    async def start(self, host: AdapterHost) -> None:
+        self.host = host
 
     async def stop(self) -> None:
-        self._bot = None
+        self.host = None
+
+    async def receive(self, event: Event) -> None:
+        """What the platform does when someone types or presses: hand ``event`` to the bot."""
+        assert self.host is not None, "the adapter is not started"
+        await self.host.handle(event)
+
+    def account_of(self, handle: str) -> str:
+        """The :class:`~bot.adapter.HandleAccounts` capability: people are their handles."""
+        return handle
 
     async def dnd_until(self, account_id: str) -> datetime | None:
-        """The optional Do Not Disturb capability (Slack has it); tests set ``dnd``."""
+        """The :class:`~bot.adapter.Dnd` capability; tests set ``dnd``."""
         return self.dnd.get(account_id)
 
-    def mention_key(self, token: str) -> tuple[MentionKind, str] | None:
+    def mention_key(self, token: str) -> MentionKey | None:
         name = token[1:] if token.startswith("@") else ""
         return ("username", name.lower()) if name and _is_handle(name) else None
 
     async def send(
-        self,
-        to: Destination,
-        message: RenderedMessage,
-        *,
-        reply_to: str | None = None,
-        silent: bool = False,
+        self, to: Destination, message: RenderedMessage, *, reply_to: str | None = None
     ) -> str:
-        return self._keep(to, message, None, silent)
+        return self._keep(to, message, None, False)
+
+    async def send_silently(self, to: Destination, message: RenderedMessage) -> str:
+        """The :class:`~bot.adapter.SilentSend` capability: shown as ``deskmate (silent):``."""
+        return self._keep(to, message, None, True)
 
     async def send_ephemeral(
         self,

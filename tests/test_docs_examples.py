@@ -51,6 +51,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from adapters.console import ConsoleAdapter, console_command, play_lines
+from adapters.console import spec as console
 from bot import transcript
 from bot.app import Bot
 from bot.clock import FakeClock
@@ -228,7 +229,11 @@ class Console:
         self.out = io.StringIO()
         self.errors = io.StringIO()
         self.adapter = ConsoleAdapter(
-            chat=self.config.adapters.console.chat, out=self.out, show_time=not interactive
+            chat=console.settings(self.config).chat,
+            out=self.out,
+            show_time=not interactive,
+            language=self.config.org.language,
+            timezone=self.config.org.timezone,
         )
         self.bot: Bot | None = None
 

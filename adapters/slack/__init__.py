@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from adapters.slack.adapter import SlackAdapter
-from bot.config import Config
+from adapters.slack.adapter import PLATFORM, SlackAdapter
+from adapters.slack.config import RATE_LIMITS, SlackSettings
+from bot.adapter import AdapterSpec
 
+spec = AdapterSpec(
+    platform=PLATFORM,
+    config=SlackSettings,
+    rate_limits=RATE_LIMITS,
+    create=SlackAdapter,
+    chat_example="C024BE91L",
+)
+"""Slack (entry point ``deskmate.adapters: slack``)."""
 
-def create(config: Config) -> SlackAdapter:
-    """The adapter factory (entry point ``deskmate.adapters: slack``)."""
-    return SlackAdapter(config.adapters.slack)
-
-
-__all__ = ["SlackAdapter", "create"]
+__all__ = ["SlackAdapter", "SlackSettings", "spec"]

@@ -16,7 +16,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -32,14 +32,11 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.http import serve
 from adapters.slack import events, forms, render, signature
-from bot.adapter import DeliveryFailed, Destination, MentionKind
-from bot.config import SlackConfig
-from bot.events import Account, ChatRef
+from adapters.slack.config import SlackSettings
+from bot.adapter import AdapterHost, DeliveryFailed, Destination, MentionKey
+from bot.events import Account, ChatRef, Event
 from bot.forms import RenderedForm
 from bot.messages import RenderedMessage
-
-if TYPE_CHECKING:
-    from bot.app import Bot
 
 log = logging.getLogger(__name__)
 
@@ -82,15 +79,17 @@ _MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
 class SlackAdapter:
-    platform = PLATFORM
-    can_send_silently = False  # Slack has no per-message "no push"
+    """Capabilities: ephemeral messages, forms (modals), member lists, Do Not Disturb. No silent
+    sends: Slack has no per-message "no push"."""
 
-    def __init__(self, config: SlackConfig) -> None:
+    platform = PLATFORM
+
+    def __init__(self, config: SlackSettings) -> None:
         self.config = config
         self._session: aiohttp.ClientSession | None = None
         self.client: AsyncWebClient | None = None
         self.app: AsyncApp | None = None
-        self._bot: Bot | None = None
+        self._host: AdapterHost | None = None
         self._reader: AsyncWebClient | None = None  # lookups, which wait out a rate limit
         self._lookups = asyncio.Semaphore(LOOKUPS_AT_ONCE)
         # users.info, once per user: the account, and whether it is a person (not a bot, not
@@ -105,8 +104,8 @@ class SlackAdapter:
 
     # --- lifecycle ----------------------------------------------------------------------------
 
-    async def start(self, bot: Bot) -> None:
-        self._bot = bot
+    async def start(self, host: AdapterHost) -> None:
+        self._host = host
         self._session = aiohttp.ClientSession()
         kwargs: dict[str, Any] = {"token": self.config.bot_token, "session": self._session}
         if self.config.api_url:
@@ -133,14 +132,14 @@ class SlackAdapter:
             await self._serve_http(self.app)
 
     async def _serve_http(self, app: AsyncApp) -> None:
-        assert self._bot is not None
+        assert self._host is not None
         web_app = app.web_app(path="/slack/events")
         web_app.middlewares.append(signature.verified(self.config.signing_secret or ""))
         self._runner, self.port = await serve(
             web_app,
             self.config.http_host,
             self.config.http_port,
-            answering=self._bot.answers.answering,
+            answering=self._host.answering,
         )
 
     async def stop(self) -> None:
@@ -181,8 +180,8 @@ class SlackAdapter:
         ``process_before_response`` Bolt answers Slack as soon as the listener returns)."""
 
         async def logged(body: dict[str, Any]) -> None:
-            assert self._bot is not None
-            await self._bot.answers.turn(WORK_WAITS_SECONDS)  # in a burst, its acks first
+            assert self._host is not None
+            await self._host.wait_turn(WORK_WAITS_SECONDS)  # in a burst, its acks first
             try:
                 await work(body)
             except Exception:
@@ -210,8 +209,8 @@ class SlackAdapter:
 
     async def _on_command(self, body: dict[str, Any]) -> None:
         account = await self.account(str(body.get("user_id", "")))
-        assert self._bot is not None
-        known = set(self._bot.registry.top_level())
+        assert self._host is not None
+        known = self._host.command_names()
         event = events.command(body, account, self.config.command_prefix, known)
         self._response_urls[event.event_id] = str(body.get("response_url", ""))
         try:
@@ -235,8 +234,8 @@ class SlackAdapter:
             await ack()
 
     async def open_form(self, trigger: str, chat: ChatRef, form: RenderedForm) -> None:
-        """Open ``form`` as a modal for whoever typed the command (``trigger``: its
-        trigger_id, valid for three seconds)."""
+        """The :class:`~bot.adapter.Forms` capability: ``form`` as a modal for whoever typed
+        the command (``trigger``: its trigger_id, valid for three seconds)."""
         assert self.client is not None
         await self.client.views_open(trigger_id=trigger, view=forms.modal(form, chat))
 
@@ -246,17 +245,17 @@ class SlackAdapter:
             return
         if event.get("type") == "message" and event.get("channel_type") != "im":
             return  # in channels only @mentions are for us
-        assert self._bot is not None
-        known = set(self._bot.registry.top_level())
+        assert self._host is not None
+        known = self._host.command_names()
         account = await self.account(str(event.get("user", "")))
         found = events.typed_command(body, account, known)
         if found is not None:
             await self._handle(found)
 
-    async def _handle(self, event: Any) -> None:
-        assert self._bot is not None
+    async def _handle(self, event: Event) -> None:
+        assert self._host is not None
         try:
-            await self._bot.handle(event)
+            await self._host.handle(event)
         except Exception:
             log.exception("could not handle %s", event)
 
@@ -321,7 +320,7 @@ class SlackAdapter:
         self._users[user_id] = found  # only what Slack told us is kept
         return found
 
-    def mention_key(self, token: str) -> tuple[MentionKind, str] | None:
+    def mention_key(self, token: str) -> MentionKey | None:
         m = _MENTION.match(token)
         if m:
             return ("account", m.group(1))
@@ -331,12 +330,7 @@ class SlackAdapter:
     # --- outgoing -----------------------------------------------------------------------------
 
     async def send(
-        self,
-        to: Destination,
-        message: RenderedMessage,
-        *,
-        reply_to: str | None = None,
-        silent: bool = False,
+        self, to: Destination, message: RenderedMessage, *, reply_to: str | None = None
     ) -> str:
         assert self.client is not None
         channel = to.chat_id or to.account_id or ""
@@ -425,14 +419,15 @@ class SlackAdapter:
             raise _failure(exc) from exc
 
     async def dnd_until(self, account_id: str) -> datetime | None:
-        """Until when Slack's Do Not Disturb is on for the user (cached a minute)."""
+        """The :class:`~bot.adapter.Dnd` capability: until when Slack's Do Not Disturb is on
+        for the user (cached a minute)."""
         cached = self._dnd.get(account_id)
         if cached is not None and time.monotonic() - cached[0] < DND_CACHE_SECONDS:
             return cached[1]
         assert self.client is not None
         info = await self.client.dnd_info(user=account_id)
-        assert self._bot is not None
-        now = self._bot.clock.now().timestamp()
+        assert self._host is not None
+        now = self._host.now().timestamp()
         until = _dnd_end(info.data if isinstance(info.data, dict) else {}, now)
         self._dnd[account_id] = (time.monotonic(), until)
         return until

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from adapters.slack import forms
@@ -19,7 +20,9 @@ def chat_of(channel_id: str, title: str = "") -> ChatRef:
     return ChatRef(PLATFORM, channel_id, "group", title)
 
 
-def command(body: dict[str, Any], account: Account, prefix: str, known: set[str]) -> Command:
+def command(
+    body: dict[str, Any], account: Account, prefix: str, known: AbstractSet[str]
+) -> Command:
     """``/dm-task add x`` with prefix ``dm-`` -> Command(name="task", text="add x");
     ``/deskmate help task`` -> the ``help`` command (``/deskmate`` alone: help)."""
     name = str(body.get("command", "")).lstrip("/")
@@ -76,7 +79,7 @@ def action(body: dict[str, Any], account: Account) -> Action:
     )
 
 
-def typed_command(body: dict[str, Any], account: Account, known: set[str]) -> Event | None:
+def typed_command(body: dict[str, Any], account: Account, known: AbstractSet[str]) -> Event | None:
     """``@Deskmate task add …`` in a channel, or ``task add …`` in a DM, as a command."""
     event = body.get("event", {})
     text = _MENTION_AT_START.sub("", str(event.get("text", ""))).strip().lstrip("/")

@@ -10,6 +10,7 @@ from typing import Any
 import click
 import yaml
 
+from adapters.slack import spec as slack_spec
 from bot.commandline import CONFIG_OPTION, load_or_exit
 from bot.config import Config
 from bot.i18n import Locale, TextLike, Translator
@@ -40,7 +41,7 @@ def manifest(
     *,
     public_url: str = "https://deskmate.example.com",
 ) -> dict[str, Any]:
-    slack = config.adapters.slack
+    slack = slack_spec.settings(config)
     socket = slack.mode == "socket"
     events_url = f"{public_url.rstrip('/')}/slack/events"
     loc = Locale()

@@ -8,13 +8,17 @@ import os
 # timedeltas once this is set, and warns on every read otherwise: opt in before it is imported.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from adapters.telegram.adapter import TelegramAdapter
-from bot.config import Config
+from adapters.telegram.adapter import PLATFORM, TelegramAdapter
+from adapters.telegram.config import RATE_LIMITS, TelegramSettings
+from bot.adapter import AdapterSpec
 
+spec = AdapterSpec(
+    platform=PLATFORM,
+    config=TelegramSettings,
+    rate_limits=RATE_LIMITS,
+    create=TelegramAdapter,
+    chat_example="-1001234567890",
+)
+"""Telegram (entry point ``deskmate.adapters: telegram``)."""
 
-def create(config: Config) -> TelegramAdapter:
-    """The adapter factory (entry point ``deskmate.adapters: telegram``)."""
-    return TelegramAdapter(config.adapters.telegram)
-
-
-__all__ = ["TelegramAdapter", "create"]
+__all__ = ["TelegramAdapter", "TelegramSettings", "spec"]

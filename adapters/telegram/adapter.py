@@ -13,7 +13,7 @@ import asyncio
 import hmac
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 from telegram import (
@@ -32,15 +32,11 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 
 from adapters.http import serve
 from adapters.telegram import render
-from bot import buttons
-from bot.adapter import DeliveryFailed, Destination, MentionKind
-from bot.config import TelegramConfig
+from adapters.telegram.config import TelegramSettings
+from bot.adapter import AdapterHost, DeliveryFailed, Destination, MentionKey
 from bot.events import Account, Action, ChatRef, Command, Event, Location, Membership
-from bot.i18n import LANGUAGES, Locale
+from bot.i18n import LANGUAGES
 from bot.messages import RenderedButton, RenderedMessage
-
-if TYPE_CHECKING:
-    from bot.app import Bot
 
 log = logging.getLogger(__name__)
 
@@ -51,13 +47,15 @@ _MENTION_ID = re.compile(r"^tg:(\d+)$")
 
 
 class TelegramAdapter:
-    platform = PLATFORM
-    can_send_silently = True  # disable_notification
+    """Capabilities: silent sends, press answers (alerts), member counts, DM invites. No
+    ephemeral messages and no forms: the core routes around them."""
 
-    def __init__(self, config: TelegramConfig) -> None:
+    platform = PLATFORM
+
+    def __init__(self, config: TelegramSettings) -> None:
         self.config = config
         self.app: Application[Any, Any, Any, Any, Any, Any] | None = None
-        self._bot: Bot | None = None
+        self._host: AdapterHost | None = None
         self._pending: dict[str, tuple[int, int, CallbackQuery | None]] = {}
         self._runner: web.AppRunner | None = None
         self.poll_interval = 0.0
@@ -67,8 +65,8 @@ class TelegramAdapter:
 
     # --- lifecycle ----------------------------------------------------------------------------
 
-    async def start(self, bot: Bot) -> None:
-        self._bot = bot
+    async def start(self, host: AdapterHost) -> None:
+        self._host = host
         builder = Application.builder().token(self.config.token or "").job_queue(None)
         if self.config.base_url:
             base = self.config.base_url.rstrip("/")
@@ -78,7 +76,7 @@ class TelegramAdapter:
         self.app = builder.build()
         self.app.add_handler(TypeHandler(Update, self._on_update))
         await self.app.initialize()
-        await self._register_commands(bot)
+        await self._register_commands(host)
         await self.app.start()
         if self.config.mode == "polling":
             assert self.app.updater is not None
@@ -110,7 +108,7 @@ class TelegramAdapter:
         assert self.app is not None
         server = web.Application()
         server.router.add_post("/telegram/webhook", self._on_webhook)
-        answering = self._bot.answers.answering if self._bot is not None else None
+        answering = self._host.answering if self._host is not None else None
         self._runner, self.port = await serve(
             server, self.config.webhook_host, self.config.webhook_port, answering=answering
         )
@@ -132,13 +130,13 @@ class TelegramAdapter:
         task.add_done_callback(self._webhook_tasks.discard)
         return web.Response(text="ok")
 
-    async def _register_commands(self, bot: Bot) -> None:
+    async def _register_commands(self, host: AdapterHost) -> None:
         """The command list Telegram shows in the "/" menu, in English and in Chinese."""
         assert self.app is not None
         for language in LANGUAGES:
             commands = [
                 BotCommand(name, description[:256] or name)
-                for name, description in _descriptions(bot, Locale(language))
+                for name, description in host.commands(language)
             ]
             try:
                 await self.app.bot.set_my_commands(
@@ -155,9 +153,9 @@ class TelegramAdapter:
         event = await self._event(update)
         if event is None:
             return
-        assert self._bot is not None
+        assert self._host is not None
         try:
-            await self._bot.handle(event)
+            await self._host.handle(event)
         except Exception:
             log.exception("could not handle %s", event)
         finally:
@@ -166,9 +164,9 @@ class TelegramAdapter:
                 await _answer(pending[2], None)  # Telegram shows a spinner until answered
 
     async def _handle_quietly(self, event: Event) -> None:
-        assert self._bot is not None
+        assert self._host is not None
         try:
-            await self._bot.handle(event)
+            await self._host.handle(event)
         except Exception:
             log.exception("could not handle %s", event)
 
@@ -218,8 +216,8 @@ class TelegramAdapter:
             return None
         data = query.data or ""
         if data.startswith("k:"):
-            assert self._bot is not None
-            found = await buttons.expand(self._bot, data[2:])
+            assert self._host is not None
+            found = await self._host.expand_button(data[2:])
             action, value = found or ("", "")
         else:
             action, _sep, value = data.partition("|")
@@ -235,7 +233,8 @@ class TelegramAdapter:
         )
 
     async def member_count(self, chat_id: str) -> int | None:
-        """How many members a group has, the bot aside (Telegram counts but can't list them)."""
+        """The :class:`~bot.adapter.CountsMembers` capability: how many members a group has,
+        the bot aside (Telegram counts but can't list them)."""
         assert self.app is not None
         try:
             count: int = await self.app.bot.get_chat_member_count(int(chat_id))
@@ -245,11 +244,12 @@ class TelegramAdapter:
         return count - 1
 
     def dm_invite(self) -> str:
-        """The deep link that opens a private chat with the bot."""
+        """The :class:`~bot.adapter.DmInvite` capability: the deep link that opens a private
+        chat with the bot."""
         me = self.config.bot_username or (self.app.bot.username if self.app else "")
         return f"https://t.me/{me}?start=hello"
 
-    def mention_key(self, token: str) -> tuple[MentionKind, str] | None:
+    def mention_key(self, token: str) -> MentionKey | None:
         m = _MENTION_ID.match(token)
         if m:
             return ("account", m.group(1))
@@ -259,15 +259,19 @@ class TelegramAdapter:
     # --- outgoing -----------------------------------------------------------------------------
 
     async def send(
-        self,
-        to: Destination,
-        message: RenderedMessage,
-        *,
-        reply_to: str | None = None,
-        silent: bool = False,
+        self, to: Destination, message: RenderedMessage, *, reply_to: str | None = None
     ) -> str:
         """Posted for all in ``to`` to see; an answer to a command quotes it, an answer to a
         button press is also its toast."""
+        return await self._post(to, message, reply_to, silent=False)
+
+    async def send_silently(self, to: Destination, message: RenderedMessage) -> str:
+        """The :class:`~bot.adapter.SilentSend` capability: ``disable_notification``."""
+        return await self._post(to, message, None, silent=True)
+
+    async def _post(
+        self, to: Destination, message: RenderedMessage, reply_to: str | None, *, silent: bool
+    ) -> str:
         assert self.app is not None
         chat_id = int(to.chat_id or to.account_id or 0)
         pending = self._pending.get(reply_to or "")
@@ -337,14 +341,14 @@ class TelegramAdapter:
     async def _keyboard(self, found: list[RenderedButton]) -> InlineKeyboardMarkup | None:
         if not found:
             return None
-        assert self._bot is not None
+        assert self._host is not None
         keyboard = []
         for row in render.rows(found):
             line = []
             for b in row:
                 data = f"{b.action}|{b.value}"
                 if len(data.encode()) > CALLBACK_LIMIT:
-                    data = "k:" + await buttons.shorten(self._bot, b.action, b.value)
+                    data = "k:" + await self._host.shorten_button(b.action, b.value)
                 line.append(InlineKeyboardButton(b.label, callback_data=data))
             keyboard.append(line)
         return InlineKeyboardMarkup(keyboard)
@@ -449,15 +453,3 @@ def _failure(exc: TelegramError) -> DeliveryFailed:
     if isinstance(exc, BadRequest) and "chat not found" in str(exc).lower():
         return DeliveryFailed(f"telegram: {exc.message}", permanent=True)
     return DeliveryFailed(f"telegram: {exc}")
-
-
-def _descriptions(bot: Bot, loc: Locale) -> list[tuple[str, str]]:
-    """Each first word of a command with its help (or its skill's description)."""
-    found: dict[str, str] = {}
-    for skill in bot.registry.skills.values():
-        for spec in skill.commands:
-            first, _sep, sub = spec.name.partition(" ")
-            text = spec.help if not sub else skill.description
-            if first not in found or not sub:
-                found[first] = bot.translator(text, loc)
-    return sorted(found.items())

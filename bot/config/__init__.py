@@ -2,8 +2,10 @@
 
 Admins edit one YAML file. :func:`load_config` reads it, replaces ``${ENV_VAR}`` references,
 validates it with the pydantic models below (unknown keys are errors everywhere, so a misspelled
-key never goes unnoticed), validates each skill's section with the schema that skill declares,
-then cross-checks people, roles and person handles. All problems are reported together, sorted by
+key never goes unnoticed), validates each adapter's section (``adapters.<platform>``) and each
+skill's with the schema that adapter or skill declares, then cross-checks people, roles and
+person handles. The platforms (keys of ``accounts``, ``delivery.rate_limits``, ``chats``) are
+those whose adapter is installed. All problems are reported together, sorted by
 line, one per line, in the form ``<file>:<line> <key.path>: <message>``::
 
     config.yaml:7 org.timezon: unknown key (did you mean 'timezone'?)
@@ -20,31 +22,30 @@ string, which the models convert where a number or a boolean is expected.
 from bot.config.fields import AccountId as AccountId
 from bot.config.fields import Duration, LocalizedText, PersonHandle, TimeWindow, Weekday
 from bot.config.fields import Language as Language
-from bot.config.fields import Platform as Platform
+from bot.config.fields import PlatformName as PlatformName
 from bot.config.fields import TimeZoneName as TimeZoneName
 from bot.config.loader import load_config, parse_config
 from bot.config.models import (
-    AdaptersConfig,
+    AdapterSettings,
     ChatConfig,
     Config,
-    ConsoleConfig,
     DeliveryConfig,
     LoggingConfig,
     OrgConfig,
     PersonConfig,
-    SlackConfig,
+    PlatformLimits,
+    RateLimit,
     StorageConfig,
     StrictModel,
-    TelegramConfig,
+    require,
 )
-from bot.config.models import PlatformLimits as PlatformLimits
-from bot.config.models import RateLimit as RateLimit
+from bot.config.platforms import AdapterSchema, installed_schemas
 
 __all__ = [
-    "AdaptersConfig",
+    "AdapterSchema",
+    "AdapterSettings",
     "ChatConfig",
     "Config",
-    "ConsoleConfig",
     "DeliveryConfig",
     "Duration",
     "LocalizedText",
@@ -52,20 +53,23 @@ __all__ = [
     "OrgConfig",
     "PersonConfig",
     "PersonHandle",
-    "SlackConfig",
+    "PlatformLimits",
+    "RateLimit",
     "StorageConfig",
     "StrictModel",
-    "TelegramConfig",
     "TimeWindow",
     "Weekday",
+    "installed_schemas",
     "load_config",
     "parse_config",
+    "require",
 ]
 
 
 # ``doctest.testmod(bot.config)`` only collects objects defined in the module itself and runs
 # their examples with its globals: point it at the re-exported ones.
 __test__ = {
+    "AdapterSettings": AdapterSettings,
     "Config": Config,
     "Config.person": Config.person,
     "StrictModel": StrictModel,

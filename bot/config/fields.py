@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import time, timedelta
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -21,6 +21,7 @@ from bot.config.problems import _describe, _did_you_mean
 from bot.i18n import LANGUAGES, Localized
 
 _PEOPLE = "deskmate.people"  # validation-context key: the person ids of the file
+_PLATFORMS = "deskmate.platforms"  # ... and the installed platforms, each with an example chat
 
 
 def _check_handle(value: str, info: ValidationInfo) -> str:
@@ -83,26 +84,50 @@ def _check_currency(value: str) -> str:
 
 
 def _number_to_str(value: Any) -> Any:
-    """Telegram ids are numbers; YAML reads ``12345`` as an int, the config keeps strings."""
+    """Some platforms' ids are numbers; YAML reads ``12345`` as an int, the config keeps
+    strings."""
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     return value
 
 
-def _check_chat_name(value: str) -> str:
+def _platforms(info: ValidationInfo) -> Mapping[str, str | None] | None:
+    """Inside :func:`load_config`: each installed platform, with an example chat id (or None)."""
+    found = info.context.get(_PLATFORMS) if isinstance(info.context, dict) else None
+    return found if isinstance(found, Mapping) else None
+
+
+def _one_of(names: Iterable[str], *, quoted: bool = True) -> str:
+    """``'console', 'slack' or 'telegram'`` (sorted; without quotes: ``console, slack or ...``)."""
+    words = [repr(name) if quoted else name for name in sorted(names)]
+    return f"{', '.join(words[:-1])} or {words[-1]}" if len(words) > 1 else "".join(words)
+
+
+def _check_platform(value: str, info: ValidationInfo) -> str:
+    """A key naming a platform (``accounts``, ``rate_limits``): one an installed adapter brings."""
+    platforms = _platforms(info)
+    if platforms is not None and value not in platforms:
+        message = f"unknown key{_did_you_mean(value, platforms)} — expected {_one_of(platforms)}"
+        raise PydanticCustomError("unknown_platform", "{message}", {"message": message})
+    return value
+
+
+def _check_chat_name(value: str, info: ValidationInfo) -> str:
     platform, sep, chat_id = value.partition(":")
-    if not sep or not chat_id.strip() or platform not in _PLATFORMS:
-        raise ValueError(
-            "expected <platform>:<chat id> (platform: console, slack or telegram), e.g. "
-            f"slack:C024BE91L or telegram:-1001234567890, got {value!r}"
-        )
+    platforms = _platforms(info)
+    known = platform in platforms if platforms is not None else bool(platform.strip())
+    if not sep or not chat_id.strip() or not known:
+        listed = f" (platform: {_one_of(platforms, quoted=False)})" if platforms else ""
+        examples = sorted(f"{p}:{chat}" for p, chat in (platforms or {}).items() if chat)
+        example = f", e.g. {' or '.join(examples)}" if examples else ""
+        raise ValueError(f"expected <platform>:<chat id>{listed}{example}, got {value!r}")
     return value
 
 
 TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
 AccountId = Annotated[str, BeforeValidator(_number_to_str)]
-Platform = Literal["console", "slack", "telegram"]
-_PLATFORMS = ("console", "slack", "telegram")  # = Platform
+PlatformName = Annotated[str, AfterValidator(_check_platform)]
+"""A platform, as a key (``accounts: {slack: U1}``): one an installed adapter brings."""
 ChatName = Annotated[str, AfterValidator(_check_chat_name)]
 """A chat as ``<platform>:<chat id>``: ``slack:C024BE91L``, ``telegram:-1001234567890``."""
 Language = Literal["en", "zh"]  # = bot.i18n.LANGUAGES

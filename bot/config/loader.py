@@ -10,6 +10,7 @@ from types import MappingProxyType
 from pydantic import BaseModel
 
 from bot.config.models import Config
+from bot.config.platforms import AdapterSchema, installed_schemas
 from bot.config.report import _render
 from bot.config.validation import _validate
 from bot.config.yaml_source import _read_yaml
@@ -24,6 +25,7 @@ def load_config(
     skill_schemas: Mapping[str, type[BaseModel]] = _NO_SCHEMAS,
     known_roles: Iterable[str] = ("admin",),
     environ: Mapping[str, str] | None = None,
+    adapters: Mapping[str, AdapterSchema] | None = None,
 ) -> Config:
     """Read, interpolate, validate and cross-check the YAML config file at ``path``.
 
@@ -32,9 +34,13 @@ def load_config(
         skill_schemas: each installed skill's settings model, by skill name.
         known_roles: every role a skill declares; ``people[].roles`` must use only these.
         environ: where ``${VAR}`` is looked up (default: ``os.environ``).
+        adapters: the platforms there are, by name: each validates its section
+            ``adapters.<platform>`` and gives its default rate limits (default: every installed
+            adapter, entry-point group ``deskmate.adapters``).
 
     Returns:
-        The validated :class:`Config`, with ``skill_settings`` filled for every skill.
+        The validated :class:`Config`, with ``skill_settings`` filled for every skill and
+        ``adapter_settings`` for every adapter.
 
     Raises:
         ConfigError: with every problem found, sorted by line.
@@ -56,6 +62,7 @@ def load_config(
         skill_schemas=skill_schemas,
         known_roles=known_roles,
         environ=environ,
+        adapters=adapters,
     )
 
 
@@ -66,6 +73,7 @@ def parse_config(
     skill_schemas: Mapping[str, type[BaseModel]] = _NO_SCHEMAS,
     known_roles: Iterable[str] = ("admin",),
     environ: Mapping[str, str] | None = None,
+    adapters: Mapping[str, AdapterSchema] | None = None,
 ) -> Config:
     """Like :func:`load_config`, from the YAML ``text``; ``filename`` is used in problems.
 
@@ -78,7 +86,8 @@ def parse_config(
     """
     env = os.environ if environ is None else environ
     root, data, problems = _read_yaml(text, filename, env)
-    config, more = _validate(data, skill_schemas, set(known_roles))
+    platforms = installed_schemas() if adapters is None else adapters
+    config, more = _validate(data, skill_schemas, set(known_roles), platforms)
     # a value whose ${VAR} failed keeps its text: do not report that text as invalid too
     read_errors = {loc for loc, _ in problems}
     problems += [(loc, message) for loc, message in more if loc not in read_errors]

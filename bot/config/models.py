@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from pydantic_core import PydanticCustomError
@@ -15,7 +15,7 @@ from bot.config.fields import (
     ChatName,
     Language,
     PersonHandle,
-    Platform,
+    PlatformName,
     TimeZoneName,
     Weekday,
     _check_currency,
@@ -47,8 +47,10 @@ class StrictModel(BaseModel):
         }
 
 
-def _require(model: BaseModel, wanted: Iterable[tuple[str, str]]) -> None:
-    """Raise one error listing every ``(key, reason)`` whose value is missing or empty."""
+def require(model: BaseModel, wanted: Iterable[tuple[str, str]]) -> None:
+    """Raise one error listing every ``(key, reason)`` whose value is missing or empty; each is
+    reported at its own key (``adapters.slack.bot_token: required when Slack is enabled``).
+    For a ``model_validator(mode="after")`` of settings whose keys depend on each other."""
     missing = [(key, reason) for key, reason in wanted if not getattr(model, key)]
     if missing:
         summary = "; ".join(f"{key} is required {reason}" for key, reason in missing)
@@ -80,7 +82,7 @@ class PersonConfig(StrictModel):
 
     id: Annotated[str, AfterValidator(_check_person_id)]
     name: str | None = None
-    accounts: dict[Platform, AccountId] = Field(default_factory=dict)
+    accounts: dict[PlatformName, AccountId] = Field(default_factory=dict)
     manager: PersonHandle | None = None
     roles: list[str] = Field(default_factory=list)
     team: str | None = None
@@ -108,71 +110,16 @@ class ChatConfig(StrictModel):
     language: Language
 
 
-class ConsoleConfig(StrictModel):
-    """The built-in console adapter (``deskmate console``)."""
+class AdapterSettings(StrictModel):
+    """Base of an adapter's section (``adapters.<platform>``): the adapter declares its model,
+    derived from this one, and brings it by entry point (see :class:`bot.adapter.AdapterSpec`).
 
-    enabled: bool = True
-    chat: str = "general"
-    user: str = "you"
-
-
-class SlackConfig(StrictModel):
-    """The Slack adapter, in socket mode (``app_token``) or http mode (``signing_secret``)."""
+    Example:
+        >>> class MatrixSettings(AdapterSettings):
+        ...     homeserver: str = "https://matrix.example.org"
+    """
 
     enabled: bool = False
-    mode: Literal["socket", "http"] = "socket"
-    bot_token: str | None = None
-    app_token: str | None = None
-    signing_secret: str | None = None
-    api_url: str | None = None
-    command_prefix: str = ""
-    http_host: str = "127.0.0.1"
-    http_port: int = 3000
-
-    @model_validator(mode="after")
-    def _check_tokens(self) -> SlackConfig:
-        if self.enabled:
-            wanted = [("bot_token", "when Slack is enabled")]
-            if self.mode == "socket":
-                wanted.append(("app_token", "in socket mode"))
-            else:
-                wanted.append(("signing_secret", "in http mode"))
-            _require(self, wanted)
-        return self
-
-
-class TelegramConfig(StrictModel):
-    """The Telegram adapter, polling or behind a webhook."""
-
-    enabled: bool = False
-    token: str | None = None
-    mode: Literal["polling", "webhook"] = "polling"
-    base_url: str | None = None
-    webhook_url: str | None = None
-    webhook_secret: str | None = None
-    webhook_host: str = "127.0.0.1"
-    webhook_port: int = 8443
-    bot_username: str | None = None
-
-    @model_validator(mode="after")
-    def _check_tokens(self) -> TelegramConfig:
-        if self.enabled:
-            wanted = [("token", "when Telegram is enabled")]
-            if self.mode == "webhook":
-                wanted += [
-                    ("webhook_url", "in webhook mode"),
-                    ("webhook_secret", "in webhook mode"),
-                ]
-            _require(self, wanted)
-        return self
-
-
-class AdaptersConfig(StrictModel):
-    """The chat platforms Deskmate connects to."""
-
-    console: ConsoleConfig = Field(default_factory=ConsoleConfig)
-    slack: SlackConfig = Field(default_factory=SlackConfig)
-    telegram: TelegramConfig = Field(default_factory=TelegramConfig)
 
 
 class RateLimit(StrictModel):
@@ -189,21 +136,10 @@ class PlatformLimits(StrictModel):
     per_chat: RateLimit
 
 
-def _default_limits() -> dict[Platform, PlatformLimits]:
-    # Published limits: Telegram ~30 msg/s overall, ~1/s per chat; Slack chat.postMessage ~1/s
-    # per channel with short bursts (PLATFORMS.md).
-    return {
-        "telegram": PlatformLimits(
-            overall=RateLimit(per_second=30, burst=30), per_chat=RateLimit(per_second=1, burst=3)
-        ),
-        "slack": PlatformLimits(
-            overall=RateLimit(per_second=20, burst=20), per_chat=RateLimit(per_second=1, burst=3)
-        ),
-        "console": PlatformLimits(
-            overall=RateLimit(per_second=1000, burst=1000),
-            per_chat=RateLimit(per_second=1000, burst=1000),
-        ),
-    }
+UNLISTED_LIMITS = PlatformLimits(
+    overall=RateLimit(per_second=1000, burst=1000), per_chat=RateLimit(per_second=1000, burst=1000)
+)
+"""The limits of a platform that neither its adapter nor the config gives any."""
 
 
 class DeliveryConfig(StrictModel):
@@ -212,11 +148,11 @@ class DeliveryConfig(StrictModel):
     tick_seconds: Annotated[float, Field(gt=0, le=3600)] = 5
     max_attempts: Annotated[int, Field(ge=1, le=100)] = 8
     retry_base_seconds: Annotated[float, Field(gt=0)] = 5
-    rate_limits: dict[Platform, PlatformLimits] = Field(default_factory=_default_limits)
+    # filled by load_config: each installed adapter's defaults, replaced by those of the file
+    rate_limits: dict[PlatformName, PlatformLimits] = Field(default_factory=dict)
 
     def limits(self, platform: str) -> PlatformLimits:
-        key = cast(Platform, platform)  # typing only: an unknown platform finds no entry
-        return self.rate_limits.get(key) or _default_limits().get(key, _default_limits()["console"])
+        return self.rate_limits.get(platform) or UNLISTED_LIMITS
 
 
 class LoggingConfig(StrictModel):
@@ -241,15 +177,22 @@ class Config(StrictModel):
     people: list[PersonConfig] = Field(default_factory=list)
     teams: dict[str, TeamConfig] = Field(default_factory=dict)
     chats: dict[ChatName, ChatConfig] = Field(default_factory=dict)  # {"slack:C024BE91L": ...}
-    adapters: AdaptersConfig = Field(default_factory=AdaptersConfig)
+    adapters: dict[str, Any] = Field(default_factory=dict)  # as written; see adapter_settings
     delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
     skills: dict[str, Any] = Field(default_factory=dict)
     _skill_settings: dict[str, BaseModel] = PrivateAttr(default_factory=dict)
+    _adapter_settings: dict[str, AdapterSettings] = PrivateAttr(default_factory=dict)
 
     @property
     def skill_settings(self) -> dict[str, BaseModel]:
         """Each installed skill's validated settings, by skill name (defaults if no section)."""
         return self._skill_settings
+
+    @property
+    def adapter_settings(self) -> dict[str, AdapterSettings]:
+        """Each installed adapter's validated section (``adapters.<platform>``), by platform,
+        in the model the adapter declares (its defaults if the file has no section)."""
+        return self._adapter_settings
 
     def person(self, handle: str) -> PersonConfig | None:
         """The person whose id is ``handle``, or ``None``.

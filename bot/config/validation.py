@@ -1,4 +1,5 @@
-"""Validating the data read from YAML: the core models, each skill's section, then cross-checks."""
+"""Validating the data read from YAML: the core models, each adapter's and each skill's section,
+then cross-checks."""
 
 from __future__ import annotations
 
@@ -8,23 +9,38 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from bot.config.crosscheck import _check_handles, _check_people, _raw_ids
-from bot.config.fields import _PEOPLE
+from bot.config.fields import _PEOPLE, _PLATFORMS
 from bot.config.messages import _merge, _translate
-from bot.config.models import _SKILLS_META_KEYS, Config, PersonConfig, _SkillsMeta
+from bot.config.models import (
+    _SKILLS_META_KEYS,
+    AdapterSettings,
+    Config,
+    PersonConfig,
+    _SkillsMeta,
+)
+from bot.config.platforms import AdapterSchema
 from bot.config.problems import Loc, Problem, _did_you_mean
 
 M = TypeVar("M", bound=BaseModel)
 
 
 def _validate(
-    data: dict[str, Any], schemas: Mapping[str, type[BaseModel]], roles: set[str]
+    data: dict[str, Any],
+    schemas: Mapping[str, type[BaseModel]],
+    roles: set[str],
+    adapters: Mapping[str, AdapterSchema],
 ) -> tuple[Config | None, list[Problem]]:
-    """Validate the core models and every skill's settings, then cross-check them."""
+    """Validate the core models, every adapter's section and every skill's settings, then
+    cross-check them."""
     problems: list[Problem] = []
     raw_ids = _raw_ids(data)
     known = {person_id for _, person_id in raw_ids}
-    context: dict[str, Any] = {_PEOPLE: known}
+    platforms = {name: spec.chat_example for name, spec in adapters.items()}
+    context: dict[str, Any] = {_PEOPLE: known, _PLATFORMS: platforms}
     config = _try_validate(Config, data, (), problems, context)
+    raw_adapters = data.get("adapters")
+    raw_adapters = raw_adapters if isinstance(raw_adapters, dict) else {}
+    adapter_settings = _validate_adapters(raw_adapters, adapters, problems, context)
     raw_skills = data.get("skills")
     raw_skills = raw_skills if isinstance(raw_skills, dict) else {}
     settings = _validate_skills(raw_skills, schemas, problems, context)
@@ -35,6 +51,9 @@ def _validate(
     problems += _check_handles(roots, known)
     if config is not None:
         config._skill_settings = settings
+        config._adapter_settings = adapter_settings
+        defaults = {name: spec.rate_limits for name, spec in adapters.items()}
+        config.delivery.rate_limits = {**defaults, **config.delivery.rate_limits}
     return config, problems
 
 
@@ -73,6 +92,27 @@ def _validate_skills(
     for name, schema in schemas.items():
         section = {} if raw.get(name) is None else raw[name]
         valid = _try_validate(schema, section, ("skills", name), problems, context)
+        if valid is not None:
+            settings[name] = valid
+    return settings
+
+
+def _validate_adapters(
+    raw: dict[str, Any],
+    adapters: Mapping[str, AdapterSchema],
+    problems: list[Problem],
+    context: dict[str, Any],
+) -> dict[str, AdapterSettings]:
+    """Each installed adapter's section, validated by the model it declares."""
+    for name in raw:
+        if name not in adapters:
+            installed = ", ".join(sorted(adapters)) or "none"
+            unknown = f"unknown adapter {name!r}{_did_you_mean(str(name), adapters)}"
+            problems.append((("adapters", name), f"{unknown} — installed: {installed}"))
+    settings: dict[str, AdapterSettings] = {}
+    for name, spec in adapters.items():
+        section = {} if raw.get(name) is None else raw[name]
+        valid = _try_validate(spec.config, section, ("adapters", name), problems, context)
         if valid is not None:
             settings[name] = valid
     return settings

@@ -7,9 +7,10 @@ import logging
 from collections.abc import Mapping
 
 from bot.adapter import Adapter
+from bot.adapter import Forms as FormsCapability
 from bot.clock import Clock
 from bot.context import Reply
-from bot.events import Event
+from bot.events import Command, Event
 from bot.forms import Form, render_form
 from bot.i18n import Translator, _
 from bot.messages import Message
@@ -39,15 +40,17 @@ class FormOpener:
         self.replies = replies  # to say a form could not open
 
     async def open(self, event: Event, sender: PersonRef | None, forms: list[Form]) -> None:
-        trigger = getattr(event, "trigger", None)
         adapter = self.adapters.get(event.platform)
-        opener = getattr(adapter, "open_form", None)
-        if not forms or sender is None or trigger is None or opener is None:
+        if not forms or sender is None or not isinstance(adapter, FormsCapability):
+            return
+        trigger = event.trigger if isinstance(event, Command) else None
+        if trigger is None:
             return
         loc = sender.locale(self.clock.now())
         for form in forms:
             try:
-                await opener(trigger, event.chat, render_form(form, self.translator, loc))
+                rendered = render_form(form, self.translator, loc)
+                await adapter.open_form(trigger, event.chat, rendered)
             except Exception:
                 log.exception("could not open a form for %s", event)
                 await self.replies.send(event, sender, [_FORM_FAILED], None)

@@ -25,12 +25,12 @@ from sqlmodel import SQLModel, select
 from bot import transcript, values
 from bot.app import Bot
 from bot.clock import FakeClock
-from bot.config import parse_config
+from bot.config import Config, installed_schemas, parse_config
 from bot.loader import NoOptions, installed_skills
-from bot.memory import MemoryAdapter, Sent, format_sent
+from bot.memory import MemoryAdapter, MemorySettings, Sent, format_sent
 from bot.skill import Skill
 
-__all__ = ["Harness", "Outcome", "Sent", "make_harness"]
+__all__ = ["Harness", "Outcome", "Sent", "make_harness", "memory_adapter"]
 
 DEFAULT_START = datetime(2026, 11, 23, 1, 0, tzinfo=ZoneInfo("UTC"))  # Mon 09:00 in Shanghai
 
@@ -125,6 +125,20 @@ class Harness:
         self.player = transcript.Player(self.bot, self.adapter)
 
 
+def memory_adapter(config: Config, without: Sequence[type] = ()) -> MemoryAdapter:
+    """An in-memory chat for the installed platform that runs in memory (the console's: its
+    settings derive from :class:`~bot.memory.MemorySettings`), with its group chat from
+    ``config``: a test's config reads like the console's (``accounts: {console: alice}``).
+    ``without``: capabilities it lacks (see :meth:`~bot.memory.MemoryAdapter.without`)."""
+    kind = MemoryAdapter.without(*without) if without else MemoryAdapter
+    for spec in installed_schemas().values():
+        if issubclass(spec.config, MemorySettings):
+            settings = config.adapter_settings.get(spec.platform)
+            chat = settings.chat if isinstance(settings, MemorySettings) else MemorySettings().chat
+            return kind(spec.platform, chat=chat)
+    raise LookupError("no installed adapter runs in memory (the console adapter is not installed)")
+
+
 async def make_harness(
     skills: Sequence[Skill],
     directory: Path,
@@ -133,8 +147,11 @@ async def make_harness(
     start: datetime = DEFAULT_START,
     with_help: bool = True,
     database_url: str | None = None,
+    without: Sequence[type] = (),
 ) -> Harness:
-    """Build and start a harness; call :meth:`Harness.close` when done (the fixture does)."""
+    """Build and start a harness; call :meth:`Harness.close` when done (the fixture does).
+    ``without``: capabilities the chat's platform lacks, e.g. ``[Ephemeral]`` to play one
+    without ephemeral messages (as on Telegram)."""
     chosen = list(skills)
     if with_help and all(s.name != "help" for s in chosen):
         chosen.insert(0, installed_skills()["help"])
@@ -143,7 +160,7 @@ async def make_harness(
     cfg = parse_config(config, filename="<test config>", skill_schemas=schemas, known_roles=roles)
     cfg.storage.url = database_url or f"sqlite+aiosqlite:///{directory / 'deskmate.db'}"
     clock = FakeClock(start)
-    adapter = MemoryAdapter(chat=cfg.adapters.console.chat)
+    adapter = memory_adapter(cfg, without)
     bot = Bot(cfg, chosen, clock=clock, adapters=[adapter])
     await bot.start()
     return Harness(bot, adapter, clock)

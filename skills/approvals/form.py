@@ -29,12 +29,13 @@ Errors = dict[str, Text]
 @dataclass(frozen=True)
 class Reader:
     """What reading a form needs: who files it (dates are read in their time zone), the time,
-    the default currency, how to find a mentioned person, and how a label reads to them (a
-    choice may be typed as its label)."""
+    the default currency, how to tell and find a mentioned person (as the platform writes
+    mentions), and how a label reads to them (a choice may be typed as its label)."""
 
     person: PersonRef
     now: datetime
     currency: str
+    is_mention: Callable[[str], bool]
     find: Callable[[str], Awaitable[PersonRef | None]]
     shown: Callable[[TextLike], str] = str
 
@@ -47,7 +48,7 @@ def reader(ctx: Context) -> Reader:
     async def find(token: str) -> PersonRef | None:
         return await find_mentioned(ctx, token)
 
-    return Reader(ctx.person, ctx.now(), ctx.org.currency, find, ctx.t)
+    return Reader(ctx.person, ctx.now(), ctx.org.currency, ctx.is_mention, find, ctx.t)
 
 
 # --- from the chat's text to raw strings per field ----------------------------------------------
@@ -103,7 +104,7 @@ def _fill_positional(words: list[str], flow: FlowSpec, read: Reader, raw: dict[s
 
 def _fits(spec: FieldSpec, word: str, read: Reader) -> bool:
     if spec.type == "person":
-        return word.startswith(("@", "<@"))
+        return read.is_mention(word)
     try:
         _convert_sync(spec, word, read)
     except BadValue:

@@ -1,44 +1,20 @@
 """Who an approver spec names for one requester: a person, everyone with a role, the requester's
 manager (or the manager's manager), or the leads of the requester's team; and mentions typed in
-a form."""
+a form (read by the core, which asks the platform's adapter)."""
 
 from __future__ import annotations
 
-import re
-
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 
 from bot import JobContext, PersonRef
 from bot.context import Context
-from storage.models import Person, PlatformAccount
-
-_SLACK = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
+from storage.models import Person
 
 
 async def find_mentioned(ctx: Context, token: str) -> PersonRef | None:
-    """``@bob`` (a platform username, else a directory handle) or a Slack ``<@U2>``."""
-    token = token.strip()
-    m = _SLACK.fullmatch(token)
-    if m:
-        return await _by_account(ctx, m.group(1), username=False)
-    if not token.startswith("@") or len(token) < 2:
-        return None
-    name = token[1:]
-    return await _by_account(ctx, name, username=True) or await ctx.find_person(name)
-
-
-async def _by_account(ctx: Context, value: str, *, username: bool) -> PersonRef | None:
-    column = (
-        func.lower(col(PlatformAccount.username)) if username else col(PlatformAccount.account_id)
-    )
-    wanted = value.lower() if username else value
-    found = await ctx.session.exec(
-        select(PlatformAccount.person_id).where(
-            col(PlatformAccount.platform) == ctx.chat.platform, column == wanted
-        )
-    )
-    person_id = found.first()
-    return await ctx.person_by_id(person_id) if person_id is not None else None
+    """The person ``token`` mentions as this platform writes it (``@bob``: a platform username,
+    else a directory handle); the core asks the adapter."""
+    return await ctx.mentioned(token)
 
 
 async def with_role(ctx: JobContext, role: str) -> list[PersonRef]:

@@ -28,7 +28,7 @@ async def test_a_drain_longer_than_the_tick_logs_no_warning(tmp_path, caplog, mo
         CONFIG, filename="<test config>", skill_schemas={"sample": NoOptions}, known_roles={"admin"}
     )
     config.storage.url = f"sqlite+aiosqlite:///{tmp_path / 'deskmate.db'}"
-    adapter = MemoryAdapter()
+    adapter = MemoryAdapter("console")
     bot = Bot(config, [sample], clock=SystemClock(), adapters=[adapter])
     monkeypatch.setattr(bot.delivery, "kick", lambda: None)  # the tick alone drains
     await bot.start()

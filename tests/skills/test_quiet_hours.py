@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.adapter import SilentSend
 from skills.quiet_hours import skill as quiet
 from tests.bot.sample_skill import skill as sample
 
@@ -207,8 +208,10 @@ async def test_every_day_off_is_refused(chat):
     assert await chat.count("quiet_settings") == 0
 
 
-async def test_silent_mode_holds_where_the_platform_cannot_deliver_silently(chat):
-    chat.adapter.can_send_silently = False  # like Slack
+async def test_silent_mode_holds_where_the_platform_cannot_deliver_silently(deskmate):
+    chat = await deskmate(
+        sample, quiet, config=PEOPLE, start=MON_9AM_SHANGHAI, without=[SilentSend]
+    )
     await chat.say("bob", "/quiet mode silent")
     out = await chat.say("alice", "/assign @bob Read this")
     assert "@bob is off work" in out.one().text

@@ -16,7 +16,7 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
-from adapters.slack import SlackAdapter
+from adapters.slack import SlackAdapter, spec
 from bot.app import Bot
 from bot.config import parse_config
 from bot.loader import NoOptions, installed_skills
@@ -78,9 +78,10 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
 
 
 class SlackBot:
-    """The bot, its Slack adapter, and a way to send Slack requests to it."""
+    """The bot, its Slack adapter, and a way to send Slack requests to it (``bot`` is ``None``
+    where the adapter conformance kit runs the bot)."""
 
-    def __init__(self, bot: Bot, adapter: SlackAdapter, fake: FakeSlack) -> None:
+    def __init__(self, bot: Bot | None, adapter: SlackAdapter, fake: FakeSlack) -> None:
         self.bot, self.adapter, self.fake = bot, adapter, fake
 
     @property
@@ -128,6 +129,7 @@ class SlackBot:
         *,
         channel: str = "C1",
         response_url: str = "http://127.0.0.1:9/response",
+        trigger: str | None = None,
         **kw: Any,
     ) -> int:
         name, _sep, rest = text.partition(" ")
@@ -138,18 +140,24 @@ class SlackBot:
             "channel_id": channel,
             "channel_name": "general",
             "team_id": "T1",
-            "trigger_id": f"trg-{time.time_ns()}",
+            "trigger_id": trigger or f"trg-{time.time_ns()}",
             "response_url": response_url,
         }
         return await self.post(urlencode(form), "application/x-www-form-urlencoded", **kw)
 
     async def press(self, user: str, call: Call, label: str) -> int:
         """``user`` presses the button ``label`` on the message posted by ``call``."""
-        channel = call.response["channel"]
-        ts = call.response["ts"]
+        return await self.press_on(
+            user, call.response["channel"], call.response["ts"], call.parsed("blocks"), label
+        )
+
+    async def press_on(
+        self, user: str, channel: str, ts: str, shown: list[dict[str, Any]], label: str
+    ) -> int:
+        """``user`` presses the button ``label`` of the blocks ``shown`` by message ``ts``."""
         button = next(
             e
-            for b in call.parsed("blocks")
+            for b in shown
             if b["type"] == "actions"
             for e in b["elements"]
             if e["text"]["text"] == label
@@ -241,7 +249,8 @@ async def make_bot(
         known_roles=roles,
     )
     config.storage.url = database_url or f"sqlite+aiosqlite:///{tmp_path / 'slack.db'}"
-    adapter = SlackAdapter(config.adapters.slack)
+    adapter = spec.build(config)
+    assert isinstance(adapter, SlackAdapter)
     bot = Bot(config, skills, adapters=[adapter])
     await bot.start()
     return SlackBot(bot, adapter, fake)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from adapters.telegram import TelegramAdapter
+from adapters.telegram import TelegramAdapter, spec
 from bot.app import Bot
 from bot.config import parse_config
 from bot.loader import NoOptions, installed_skills
@@ -91,19 +91,24 @@ async def fake_telegram() -> AsyncIterator[FakeTelegram]:
 
 
 async def make_bot(
-    fake: FakeTelegram, folder: Path, mode: str = "polling", extra: tuple[Skill, ...] = ()
+    fake: FakeTelegram,
+    folder: Path,
+    mode: str = "polling",
+    extra: tuple[Skill, ...] = (),
+    config: str = CONFIG,
 ) -> Bot:
     skills = [s for name, s in installed_skills().items() if name != "standup"] + list(extra)
     schemas: dict[str, Any] = {s.name: s.config or NoOptions for s in skills}
     roles = {"admin", *(r for s in skills for r in s.roles)}
     base = fake.base_url.removesuffix("/bot")
-    config = parse_config(
-        CONFIG.format(token=TOKEN, mode=mode, base=base), skill_schemas=schemas, known_roles=roles
+    settings = parse_config(
+        config.format(token=TOKEN, mode=mode, base=base), skill_schemas=schemas, known_roles=roles
     )
-    config.storage.url = f"sqlite+aiosqlite:///{folder / 'telegram.db'}"
-    adapter = TelegramAdapter(config.adapters.telegram)
+    settings.storage.url = f"sqlite+aiosqlite:///{folder / 'telegram.db'}"
+    adapter = spec.build(settings)
+    assert isinstance(adapter, TelegramAdapter)
     adapter.poll_timeout = 1
-    bot = Bot(config, skills, adapters=[adapter])
+    bot = Bot(settings, skills, adapters=[adapter])
     await bot.start()
     return bot
 

@@ -127,7 +127,7 @@ class Handled:
 @pytest.fixture
 def handled(monkeypatch: pytest.MonkeyPatch, telegram: Bot) -> Handled:
     done = Handled()
-    handle = telegram.handle
+    handle = telegram.host.handle  # what the adapter hands its events to
 
     async def counted(event: Any) -> None:
         try:
@@ -135,7 +135,7 @@ def handled(monkeypatch: pytest.MonkeyPatch, telegram: Bot) -> Handled:
         finally:
             done.finished(event.event_id)
 
-    monkeypatch.setattr(telegram, "handle", counted)
+    monkeypatch.setattr(telegram.host, "handle", counted)
     return done
 
 
