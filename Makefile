@@ -1,7 +1,7 @@
 # Two commands for a fresh machine:
 #   make run   - virtualenv, install, start Deskmate on the console with config.example.yaml
-#   make test  - virtualenv, install with dev extras, then ruff, mypy and pytest: the suite on
-#                SQLite, then the skill, adapter and core tests again on PostgreSQL
+#   make test  - virtualenv, install with dev extras, then ruff, import-linter, mypy and pytest: the
+#                suite on SQLite, then the skill, adapter and core tests again on PostgreSQL
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -32,6 +32,7 @@ run: install
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: install-dev
 	$(BIN)/mypy

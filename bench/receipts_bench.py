@@ -23,7 +23,6 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from bot import cards
 from bot.testing import make_harness
 from skills.receipts import skill as receipts
 from skills.receipts.models import Notice, Recipient
@@ -99,7 +98,7 @@ async def run(audience: int, limits: str) -> None:
             f"  {audience:,} acks at once: {handled:.1f} s handled, {settled:.1f} s until the "
             f"last edit, {audience / settled:.0f} acks/s"
         )
-        print(f"  card edits: {card.edits} (editor: {cards.editor(bot).edits_made})")
+        print(f"  card edits: {card.edits} (editor: {bot.cards.edits_made})")
         print(
             f"  acks kept: {kept:,}/{audience:,}; counter {notice.acked if notice else '?'}; "
             f"card shows the exact count: {exact}"

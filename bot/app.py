@@ -1,5 +1,6 @@
 """The :class:`Bot`: wires config, storage, skills, adapters, delivery and the scheduler together.
-It does no work of its own; each part does its one job."""
+It does no work of its own; each part does its one job, and gets in its constructor exactly the
+parts it uses (none of them imports this module)."""
 
 from __future__ import annotations
 
@@ -10,25 +11,28 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel
-from sqlmodel.ext.asyncio.session import AsyncSession
-
-from bot import cards
 from bot.adapter import Adapter, HandleAccounts
 from bot.answers import AnswersFirst
+from bot.cards import CardEditor
 from bot.clock import Clock, FakeClock, SystemClock, TooFarAhead
 from bot.config import Config
-from bot.context import JobContext
+from bot.context import ContextFactory, SkillSettings
 from bot.delivery import Delivery
 from bot.directory import Directory
 from bot.events import Event
 from bot.host import Host
 from bot.i18n import Catalog, Locale, Translator
+from bot.pipeline import Pipeline
+from bot.pipeline.boundary import Boundary
+from bot.pipeline.dedup import Dedup
+from bot.pipeline.dispatch import Dispatcher
+from bot.pipeline.forms import FormOpener
+from bot.pipeline.replies import Replies
+from bot.pipeline.sender import Senders
 from bot.registry import Registry
-from bot.runtime import Runtime
 from bot.scheduler import Scheduler
 from bot.skill import JobSpec, Skill
-from bot.timers import TimerRunner
+from bot.timer_runner import TimerRunner
 from storage import Database, take_turn, upgrade
 from storage.leader import Leadership, claim_run
 
@@ -50,36 +54,68 @@ class Bot:
     ) -> None:
         self.config = config
         self.clock: Clock = clock or SystemClock()
-        self.registry = Registry(skills)
-        self.translator = Translator(catalog_of(skills))
-        self.db = Database(config.storage.url, echo=config.storage.echo)
-        self.leadership = Leadership(self.db)
+        clock_ = self.clock
+        self.registry = registry = Registry(skills)
+        self.translator = translator = Translator(catalog_of(skills))
+        self.db = db = Database(config.storage.url, echo=config.storage.echo)
+        self.leadership = Leadership(db)
         self.adapters: dict[str, Adapter] = {}
         self._handle_accounts: dict[str, Callable[[str], str]] = {}
-        self.directory = Directory(config, self.clock, self._handle_accounts)
-        self.delivery = Delivery(self)
-        self.answers = AnswersFirst()  # adapters mark the requests platforms wait on
-        self.runtime = Runtime(self)
-        self.timers = TimerRunner(self)
-        self.scheduler = Scheduler(ZoneInfo(config.org.timezone), self.clock)
-        # all an adapter is given: it hands events in and asks the little it needs
-        self.host = Host(
-            self.handle, self.answers, self.registry, self.translator, self.clock, self.db
+        self.directory = directory = Directory(config, clock_, self._handle_accounts)
+        self.settings = SkillSettings(registry, config.skill_settings)
+        # policies run in a job context, and contexts notify through delivery: the one cycle of
+        # the parts, closed here by a function looking the context factory up when called
+        self.delivery = delivery = Delivery(
+            db,
+            clock_,
+            directory,
+            self.adapters,
+            registry,
+            translator,
+            config.delivery,
+            config.org,
+            job_context=lambda session, skill: self.contexts.job(session, skill),
         )
+        self.contexts = contexts = ContextFactory(
+            config=config,
+            clock=clock_,
+            registry=registry,
+            directory=directory,
+            outbox=delivery,
+            translator=translator,
+            adapters=self.adapters,
+            settings=self.settings,
+        )
+        self.cards = cards = CardEditor(
+            db, clock_, self.adapters, translator, delivery.limits, delivery.track
+        )
+        self.answers = AnswersFirst()  # adapters mark the requests platforms wait on
+        replies = Replies(db, clock_, translator, self.adapters, delivery, cards, config.org)
+        self.pipeline = Pipeline(
+            db=db,
+            registry=registry,
+            directory=directory,
+            answers=self.answers,
+            dedup=Dedup(db, clock_),
+            senders=Senders(db, directory),
+            dispatcher=Dispatcher(registry, contexts),
+            boundary=Boundary(clock_, translator),
+            replies=replies,
+            forms=FormOpener(clock_, translator, self.adapters, replies),
+            cards=cards,
+            delivery=delivery,
+        )
+        self.timers = TimerRunner(db, clock_, registry, contexts.job, cards, config.delivery)
+        self.scheduler = Scheduler(ZoneInfo(config.org.timezone), clock_)
+        # all an adapter is given: it hands events in and asks the little it needs
+        self.host = Host(self.handle, self.answers, registry, translator, clock_, db)
         for adapter in adapters:
             self.add_adapter(adapter)
-        self._settings: dict[str, BaseModel] = dict(config.skill_settings)
 
     def add_adapter(self, adapter: Adapter) -> None:
         self.adapters[adapter.platform] = adapter
         if isinstance(adapter, HandleAccounts):
             self._handle_accounts[adapter.platform] = adapter.account_of
-
-    def skill_settings(self, name: str) -> Any:
-        if name not in self._settings:
-            model = self.registry.skills[name].config
-            self._settings[name] = model() if model else BaseModel()
-        return self._settings[name]
 
     def org_locale(self, now: Any = None) -> Locale:
         return Locale(self.config.org.language, ZoneInfo(self.config.org.timezone), now)
@@ -106,7 +142,7 @@ class Bot:
     async def stop(self) -> None:
         """Show the cards' last states, stop taking events, end running jobs and drains, then
         close the database."""
-        await cards.flush(self)
+        await self.cards.flush()
         for adapter in self.adapters.values():
             await adapter.stop()
         await self.scheduler.stop()
@@ -115,7 +151,7 @@ class Bot:
         await self.db.dispose()
 
     async def handle(self, event: Event) -> None:
-        await self.runtime.handle(event)
+        await self.pipeline.handle(event)
 
     async def tick(self) -> None:
         """Fire the due timers and drain the outbox (a periodic job; also after each event)."""
@@ -125,10 +161,6 @@ class Bot:
     async def _tick_job(self, _due: datetime) -> bool:
         await self.tick()  # every instance ticks
         return True
-
-    def job_context(self, session: AsyncSession, skill: str) -> JobContext:
-        """A context for work that no one typed (jobs, timers, hooks, policies)."""
-        return JobContext(self, session, self.registry.skills[skill])
 
     async def advance_to(self, when: datetime) -> None:
         """Fake clock only: move time to ``when``, stopping at each moment a job, a timer or a
@@ -158,7 +190,6 @@ class Bot:
         clock.set(when)
 
     def _job_runner(self, job: JobSpec) -> Any:
-        skill = self.registry.skills[job.skill]
         name = f"{job.skill}.{job.name}"
 
         async def run(due: datetime) -> bool:
@@ -167,9 +198,9 @@ class Bot:
             async with self.db.transaction() as session:
                 if not await claim_run(session, name, due, self.clock.now()):
                     return True  # it ran already (on the leader before, or before a restart)
-                ctx = JobContext(self, session, skill, due_at=due)
+                ctx = self.contexts.job(session, job.skill, due_at=due)
                 await job.func(ctx)
-            await cards.apply(self, ctx.effects.edits)
+            self.cards.submit(ctx.effects.edits)
             await self.tick()
             return True
 

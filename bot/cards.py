@@ -10,28 +10,29 @@ Edits coalesce: each card has at most one edit in flight, and while it is, newer
 wait in one slot where the latest replaces the older ones. Each copy is edited within its chat's
 rate limit (``delivery.rate_limits``: about one a second per chat on Telegram and Slack), so a burst
 of 5,000 button presses on one card makes a few edits, and the last state always shows. The work
-runs beside the delivery drains, so ``bot.delivery.settle()`` waits for it too; when the bot stops,
-what is still waiting is shown at once (:func:`flush`).
+runs beside the delivery drains, so ``Delivery.settle()`` waits for it too; when the bot stops,
+what is still waiting is shown at once (:meth:`CardEditor.flush`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
-from bot.adapter import Destination
-from bot.i18n import Locale
+from bot.adapter import Adapter, Destination
+from bot.clock import Clock
+from bot.i18n import Locale, Translator
 from bot.messages import Message, render_message
+from bot.ratelimit import RateLimits
+from storage import Database
 from storage.models import CardLocation
-
-if TYPE_CHECKING:
-    from bot.app import Bot
 
 log = logging.getLogger(__name__)
 
@@ -45,23 +46,11 @@ class CardEdit:
     message: Message
 
 
-async def remember(bot: Bot, skill: str, key: str, to: Destination, ref: str, loc: Locale) -> None:
-    """Record where a card was posted (after it was sent)."""
-    async with bot.db.transaction() as session:
-        session.add(location(bot, skill, key, to, ref, loc))
-
-
-def location(
-    bot: Bot, skill: str, key: str, to: Destination, ref: str, loc: Locale
-) -> CardLocation:
-    """The row that remembers one posted copy of a card (add it to a session)."""
-    return CardLocation(**location_values(bot, skill, key, to, ref, loc))
-
-
 def location_values(
-    bot: Bot, skill: str, key: str, to: Destination, ref: str, loc: Locale
+    now: datetime, skill: str, key: str, to: Destination, ref: str, loc: Locale
 ) -> dict[str, Any]:
-    """The same row as plain column values, for a bulk insert (delivery records thousands)."""
+    """The row that remembers one posted copy of a card, as plain column values (for a bulk
+    insert: delivery records thousands)."""
     return {
         "skill": skill,
         "key": key,
@@ -71,41 +60,56 @@ def location_values(
         "message_ref": ref,
         "language": loc.language,
         "timezone": str(loc.timezone),
-        "created_at": bot.clock.now(),
+        "created_at": now,
     }
 
 
-async def apply(bot: Bot, edits: list[CardEdit]) -> None:
-    """Show each changed card's new state on every copy, soon. Returns at once: the edits are
-    taken in the order the transactions committed (callers pass them right after the commit) and
-    made in the background, coalesced per card."""
-    editor(bot).submit(edits)
-
-
-async def flush(bot: Bot) -> None:
-    """Make every waiting edit now, without waiting for the rate limits (the bot is stopping)."""
-    editor = _editors.get(bot)
-    if editor is not None:
-        await editor.flush()
+Track = Callable[[Coroutine[Any, Any, int]], "asyncio.Task[int]"]
 
 
 class CardEditor:
-    """The pending state of each card and the one task editing it."""
+    """The pending state of each card and the one task editing it. ``track`` runs a task beside
+    the delivery drains (so settling delivery waits for it); ``limits`` are delivery's per-chat
+    rate limits."""
 
-    def __init__(self, bot: Bot) -> None:
-        self.bot = bot
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        adapters: Mapping[str, Adapter],
+        translator: Translator,
+        limits: RateLimits,
+        track: Track,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.adapters = adapters
+        self.translator = translator
+        self.limits = limits
+        self.track = track
         self.pending: dict[CardKey, CardEdit] = {}
         self.running: dict[CardKey, asyncio.Task[int]] = {}
         self.edits_made = 0  # copies edited since start (benchmarks read it)
 
+    async def remember(self, skill: str, key: str, to: Destination, ref: str, loc: Locale) -> None:
+        """Record where a card was posted (after it was sent)."""
+        async with self.db.transaction() as session:
+            now = self.clock.now()
+            session.add(CardLocation(**location_values(now, skill, key, to, ref, loc)))
+
     def submit(self, edits: list[CardEdit]) -> None:
+        """Show each changed card's new state on every copy, soon. Returns at once: the edits
+        are taken in the order the transactions committed (callers pass them right after the
+        commit) and made in the background, coalesced per card."""
         for edit in edits:
             key = (edit.skill, edit.key)
             self.pending[key] = edit  # the latest state replaces one not shown yet
             if key not in self.running:
-                self.running[key] = self.bot.delivery._track(self._run(key))
+                self.running[key] = self.track(self._run(key))
 
     async def flush(self) -> None:
+        """Make every waiting edit now, without waiting for the rate limits (the bot is
+        stopping)."""
         for task in list(self.running.values()):
             task.cancel()  # each shows its latest state unthrottled, then ends
         await asyncio.gather(*list(self.running.values()), return_exceptions=True)
@@ -131,8 +135,7 @@ class CardEditor:
 
     async def _edit_everywhere(self, edit: CardEdit, *, throttled: bool) -> int:
         """Edit every posted copy of a card; a copy that can't be edited stays as it was."""
-        bot = self.bot
-        async with bot.db.transaction() as session:
+        async with self.db.transaction() as session:
             places = (
                 await session.exec(
                     select(CardLocation)
@@ -142,15 +145,15 @@ class CardEditor:
             ).all()
         made = 0
         for place in places:
-            adapter = bot.adapters.get(place.platform)
+            adapter = self.adapters.get(place.platform)
             if adapter is None:
                 continue
-            loc = Locale(place.language, ZoneInfo(place.timezone), bot.clock.now())
-            rendered = render_message(edit.message, bot.translator, loc)
+            loc = Locale(place.language, ZoneInfo(place.timezone), self.clock.now())
+            rendered = render_message(edit.message, self.translator, loc)
             to = Destination(place.platform, chat_id=place.chat_id, account_id=place.account_id)
             try:
                 if throttled:
-                    async with bot.delivery.limits.slot(to):
+                    async with self.limits.slot(to):
                         await adapter.update(to, place.message_ref, rendered)
                 else:
                     await adapter.update(to, place.message_ref, rendered)
@@ -162,14 +165,3 @@ class CardEditor:
             made += 1
         self.edits_made += made
         return made
-
-
-_editors: weakref.WeakKeyDictionary[Bot, CardEditor] = weakref.WeakKeyDictionary()
-
-
-def editor(bot: Bot) -> CardEditor:
-    """The bot's card editor (benchmarks count its edits)."""
-    found = _editors.get(bot)
-    if found is None:
-        found = _editors[bot] = CardEditor(bot)
-    return found

@@ -1,34 +1,36 @@
 """The one typed context handlers receive: who is speaking, where, the database session of this
-transaction, and the ways to answer (``reply``) and reach others (``notify``)."""
+transaction, and the ways to answer (``reply``) and reach others (``notify``). Contexts are built
+by a :class:`ContextFactory`, which holds only what handlers may use."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.adapter import CountsMembers, Forms, ListsMembers
+from bot.adapter import Adapter, CountsMembers, Forms, ListsMembers
 from bot.cards import CardEdit
-from bot.config import OrgConfig
-from bot.directory import ChatLanguage
+from bot.clock import Clock
+from bot.config import Config, OrgConfig
+from bot.directory import ChatLanguage, Directory
 from bot.events import ChatRef, Command, Event
 from bot.forms import Form
-from bot.i18n import Text, TextLike
+from bot.i18n import Text, TextLike, Translator
 from bot.markup import Lines
 from bot.messages import Message, MessageLike, as_message
-from bot.params import parse_value
+from bot.params import ParseEnv, parse_value
 from bot.people import PersonRef
+from bot.registry import Registry
 from bot.skill import CommandSpec, Skill
 from bot.timers import Timers
+from bot.values import When
 from storage.models import AuditEntry
-
-if TYPE_CHECKING:
-    from bot.app import Bot
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,8 @@ class ChatMembers(list[PersonRef]):
 
 @dataclass(frozen=True)
 class Reply:
-    """An answer to the sender (see :meth:`Context.reply`; where it goes: :mod:`bot.replies`)."""
+    """An answer to the sender (see :meth:`Context.reply`; where it goes:
+    :mod:`bot.pipeline.replies`)."""
 
     message: Message
     ephemeral: bool = False  # for the sender alone (where the platform can't: their DM)
@@ -85,14 +88,14 @@ class JobContext:
 
     def __init__(
         self,
-        bot: Bot,
+        parts: ContextFactory,
         session: AsyncSession,
         skill: Skill,
         effects: Effects | None = None,
         actor: PersonRef | None = None,
         due_at: datetime | None = None,
     ) -> None:
-        self._bot = bot
+        self._parts = parts
         self.session = session
         self.skill = skill
         self.effects = effects or Effects()
@@ -104,11 +107,11 @@ class JobContext:
     @property
     def config(self) -> Any:
         """This skill's settings (the pydantic model it declared), validated from the config."""
-        return self._bot.skill_settings(self.skill.name)
+        return self._parts.settings(self.skill.name)
 
     def now(self) -> datetime:
         """The current time (UTC, aware) from the bot's clock."""
-        return self._bot.clock.now()
+        return self._parts.clock.now()
 
     def today(self) -> date:
         """Today's date in the org's time zone (in a :class:`Context`: the sender's)."""
@@ -116,32 +119,32 @@ class JobContext:
 
     async def find_person(self, handle: str) -> PersonRef | None:
         """A person of the directory by handle (``alice``)."""
-        return await self._bot.directory.by_handle(self.session, handle)
+        return await self._parts.directory.by_handle(self.session, handle)
 
     async def person_by_id(self, person_id: int) -> PersonRef | None:
-        return await self._bot.directory.get(self.session, person_id)
+        return await self._parts.directory.get(self.session, person_id)
 
     async def team(self, name: str) -> list[PersonRef]:
         """The people of a team (``team:`` in the directory)."""
-        return await self._bot.directory.team(self.session, name)
+        return await self._parts.directory.team(self.session, name)
 
     async def team_leads(self, name: str) -> list[PersonRef]:
         """The leads of a team (``teams: {eng: {leads: [mike]}}``); empty if it declares none."""
-        return await self._bot.directory.team_leads(self.session, name)
+        return await self._parts.directory.team_leads(self.session, name)
 
     def team_exists(self, name: str) -> bool:
         """Whether the config knows team ``name`` (under ``teams:`` or a person's ``team:``)."""
-        return name in self._bot.config.team_names()
+        return name in self._parts.config.team_names()
 
     async def people(self, ids: Sequence[int]) -> list[PersonRef]:
         """People of the directory by id, in the order given (unknown ids are skipped)."""
-        found = {p.id: p for p in await self._bot.directory.members(self.session, ids)}
+        found = {p.id: p for p in await self._parts.directory.members(self.session, ids)}
         return [found[i] for i in ids if i in found]
 
     @property
     def org(self) -> OrgConfig:
         """The organisation's settings (time zone, language, workdays, holidays)."""
-        return self._bot.config.org
+        return self._parts.config.org
 
     async def notify(
         self,
@@ -157,7 +160,7 @@ class JobContext:
         decide when it arrives; ``urgent`` comes through them if the sender may send urgent ones.
         ``group`` names the kind of notification for digests (see :meth:`Skill.digest_label`);
         ``card`` makes it a live card that :meth:`update_card` edits."""
-        note = await self._bot.delivery.enqueue(
+        note = await self._parts.outbox.enqueue(
             self.session,
             to,
             as_message(message),
@@ -184,7 +187,7 @@ class JobContext:
 
     async def release_held(self, person: PersonRef) -> int:
         """Deliver now what is waiting for ``person``'s quiet time to end."""
-        return await self._bot.delivery.release(self.session, person.id)
+        return await self._parts.outbox.release(self.session, person.id)
 
     def _sender(self) -> PersonRef | None:
         return self.actor
@@ -198,9 +201,9 @@ class JobContext:
     async def emit(self, event: str, **payload: Any) -> None:
         """Run other skills' hooks for ``"<skill>.<event>"`` in this same transaction."""
         name = event if "." in event else f"{self.skill.name}.{event}"
-        for hook in self._bot.registry.hooks(name):
-            skill = self._bot.registry.skills[hook.skill]
-            ctx = JobContext(self._bot, self.session, skill, self.effects, self._sender())
+        for hook in self._parts.registry.hooks(name):
+            actor = self._sender()
+            ctx = self._parts.job(self.session, hook.skill, effects=self.effects, actor=actor)
             await hook.func(ctx, dict(payload))
 
     async def audit(self, action: str, detail: dict[str, Any] | None = None) -> None:
@@ -228,7 +231,7 @@ class Context(JobContext):
 
     def __init__(
         self,
-        bot: Bot,
+        parts: ContextFactory,
         session: AsyncSession,
         skill: Skill,
         *,
@@ -236,7 +239,7 @@ class Context(JobContext):
         person: PersonRef,
         chat_id: int,
     ) -> None:
-        super().__init__(bot, session, skill, actor=person)
+        super().__init__(parts, session, skill, actor=person)
         self.event = event
         self.person = person
         self.chat: ChatRef = event.chat
@@ -284,13 +287,13 @@ class Context(JobContext):
         Example:
             >>> first_day = await ctx.parse("dates", "12-01..12-03", DateRange)
         """
-        env = self._bot.runtime.parse_env(self.session, self.event.platform, self.person)
+        env = self._parts.parse_env(self.session, self.event.platform, self.person)
         return await parse_value(name, raw, annotation, env)
 
     def is_mention(self, token: str) -> bool:
         """Whether ``token`` is a mention of someone as this platform writes one (``@bob``;
         Slack's ``<@U2>``): the adapter says, so a skill never parses a platform's syntax."""
-        env = self._bot.runtime.parse_env(self.session, self.event.platform, self.person)
+        env = self._parts.parse_env(self.session, self.event.platform, self.person)
         return env.is_mention(token)
 
     async def mentioned(self, token: str) -> PersonRef | None:
@@ -300,14 +303,14 @@ class Context(JobContext):
         Example:
             >>> cover = await ctx.mentioned("@bob")
         """
-        env = self._bot.runtime.parse_env(self.session, self.event.platform, self.person)
+        env = self._parts.parse_env(self.session, self.event.platform, self.person)
         return await env.resolve_mention(token.strip())
 
     def open_form(self, form: Form) -> bool:
         """Offer ``form`` (see :mod:`bot.forms`) where the platform can show one now: a Slack
         slash-command. Returns ``False`` where it can't (Telegram, the console, a button press);
         then answer in text as usual."""
-        adapter = self._bot.adapters.get(self.event.platform)
+        adapter = self._parts.adapters.get(self.event.platform)
         has_trigger = isinstance(self.event, Command) and self.event.trigger is not None
         if not has_trigger or not isinstance(adapter, Forms):
             return False
@@ -316,22 +319,22 @@ class Context(JobContext):
 
     def t(self, text: TextLike) -> str:
         """Render a text in the sender's language and time zone, as plain text."""
-        return self._bot.translator(text, self.person.locale(self.now()))
+        return self._parts.translator(text, self.person.locale(self.now()))
 
     def commands(self) -> list[CommandSpec]:
         """Every registered command (for help and menus)."""
         return sorted(
-            {id(c): c for c in self._bot.registry.commands.values()}.values(),
+            {id(c): c for c in self._parts.registry.commands.values()}.values(),
             key=lambda c: c.name,
         )
 
     def roles(self) -> dict[str, TextLike]:
         """Every role people can be given, with what it is for (for help)."""
-        return self._bot.registry.role_descriptions()
+        return self._parts.registry.role_descriptions()
 
     def usage(self, name: str) -> list[CommandSpec]:
         """The command called ``name`` and its sub-commands."""
-        reg = self._bot.registry
+        reg = self._parts.registry
         found = [reg.commands[name]] if name in reg.commands else []
         return found + reg.subcommands(name)
 
@@ -346,8 +349,8 @@ class Context(JobContext):
             >>> members = await ctx.members()
             >>> if members.unreached: ...  # tell the sender who could not be reached
         """
-        adapter = self._bot.adapters.get(self.chat.platform)
-        directory, platform = self._bot.directory, self.chat.platform
+        adapter = self._parts.adapters.get(self.chat.platform)
+        directory, platform = self._parts.directory, self.chat.platform
         if isinstance(adapter, ListsMembers):
             accounts = list(dict.fromkeys(await adapter.members(self.chat.id)))
             known = await directory.by_accounts(self.session, platform, accounts)
@@ -369,12 +372,12 @@ class Context(JobContext):
         """The language everyone in this chat reads (what is posted here for all is rendered in
         it; what one person alone sees is in theirs), and where it comes from: set in the chat,
         ``chats:`` in the config, or the org's language."""
-        return await self._bot.directory.chat_language(self.session, self.chat_id)
+        return await self._parts.directory.chat_language(self.session, self.chat_id)
 
     async def set_chat_language(self, language: str | None) -> None:
         """Set the language of this chat (``None``: back to the config's or the org's), in
         this transaction. Replies to this event are already in it."""
-        await self._bot.directory.set_chat_language(self.session, self.chat_id, language)
+        await self._parts.directory.set_chat_language(self.session, self.chat_id, language)
 
     def _platform_hint(self) -> str | None:
         return self.event.platform
@@ -390,3 +393,117 @@ class Context(JobContext):
 
     def _chat_id(self) -> int | None:
         return self.chat_id
+
+
+class Outbox(Protocol):
+    """What a context needs of delivery (:class:`bot.delivery.Delivery` is one)."""
+
+    async def enqueue(
+        self,
+        session: AsyncSession,
+        to: PersonRef | ChatTarget,
+        message: Message,
+        *,
+        skill: str,
+        sender: PersonRef | None,
+        urgent: bool = False,
+        group: str | None = None,
+        platform: str | None = None,
+        card: str | None = None,
+        origin_chat_id: int | None = None,
+        not_before: datetime | None = None,
+    ) -> Text | None: ...
+
+    async def release(self, session: AsyncSession, person_id: int) -> int: ...
+
+
+class SkillSettings:
+    """Each skill's settings: the validated model from the config, else the model's defaults."""
+
+    def __init__(self, registry: Registry, given: Mapping[str, BaseModel]) -> None:
+        self.registry = registry
+        self._settings: dict[str, BaseModel] = dict(given)
+
+    def __call__(self, name: str) -> Any:
+        if name not in self._settings:
+            model = self.registry.skills[name].config
+            self._settings[name] = model() if model else BaseModel()
+        return self._settings[name]
+
+
+class ContextFactory:
+    """Builds the contexts handlers receive, holding exactly what they may use."""
+
+    def __init__(
+        self,
+        *,
+        config: Config,
+        clock: Clock,
+        registry: Registry,
+        directory: Directory,
+        outbox: Outbox,
+        translator: Translator,
+        adapters: Mapping[str, Adapter],
+        settings: SkillSettings,
+    ) -> None:
+        self.config = config
+        self.clock = clock
+        self.registry = registry
+        self.directory = directory
+        self.outbox = outbox
+        self.translator = translator
+        self.adapters = adapters
+        self.settings = settings
+
+    def job(
+        self,
+        session: AsyncSession,
+        skill: str,
+        *,
+        effects: Effects | None = None,
+        actor: PersonRef | None = None,
+        due_at: datetime | None = None,
+    ) -> JobContext:
+        """A context for work that no one typed (jobs, timers, hooks, policies)."""
+        return JobContext(self, session, self.registry.skills[skill], effects, actor, due_at)
+
+    def event(
+        self, session: AsyncSession, skill: str, event: Event, person: PersonRef, chat_id: int
+    ) -> Context:
+        """The context of a command, a button press or a form someone sent."""
+        skill_ = self.registry.skills[skill]
+        return Context(self, session, skill_, event=event, person=person, chat_id=chat_id)
+
+    def parse_env(self, session: AsyncSession, platform: str, sender: PersonRef) -> ParseEnv:
+        """How arguments are read for ``sender`` on ``platform``: their time zone, the
+        platform's mentions resolved through the directory, the org's currency."""
+        adapter = self.adapters.get(platform)
+        directory = self.directory
+
+        def key(token: str) -> tuple[str, str] | None:
+            if adapter is not None:
+                return adapter.mention_key(token)
+            return ("username", token[1:]) if token.startswith("@") and len(token) > 1 else None
+
+        async def resolve(token: str) -> PersonRef | None:
+            found = key(token)
+            if found is None:
+                return None
+            kind, value = found
+            if kind == "account":
+                return await directory.by_account(session, platform, value)
+            return await directory.by_username(session, platform, value)
+
+        async def suggest(token: str) -> tuple[str, str] | None:
+            found = key(token)
+            if found is None or found[0] != "username":  # an account id: no name to compare
+                return None
+            return await directory.closest(session, platform, found[1])
+
+        return ParseEnv(
+            when=When(self.clock.now(), sender.tz),
+            is_mention=lambda token: key(token) is not None,
+            resolve_mention=resolve,
+            currency=self.config.org.currency,
+            closest_person=suggest,
+        )

@@ -21,10 +21,11 @@ import asyncio
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, func, or_, update
 from sqlmodel import col, select
@@ -33,17 +34,21 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import cards, codec, digest
 from bot.adapter import Adapter, DeliveryFailed, Destination, DmInvite, Dnd, SilentSend
 from bot.bookkeeping import Ledger
-from bot.i18n import Locale, Text, _
+from bot.clock import Clock
+from bot.config import DeliveryConfig, OrgConfig
+from bot.directory import Directory
+from bot.i18n import Locale, Text, Translator, _
 from bot.markup import Link
 from bot.messages import Message, RenderedMessage, render_message
 from bot.people import PersonRef
 from bot.policy import Decision, Notice, combine
 from bot.ratelimit import RateLimits
+from bot.registry import Registry
+from storage import Database
 from storage.models import OutboxRow
 
 if TYPE_CHECKING:
-    from bot.app import Bot
-    from bot.context import ChatTarget
+    from bot.context import ChatTarget, JobContext
 
 log = logging.getLogger(__name__)
 
@@ -77,11 +82,36 @@ class _Route:
     parcels: list[_Parcel] = field(default_factory=list)
 
 
+# a context for a skill's delivery policy, in the caller's transaction
+JobContextFor = Callable[[AsyncSession, str], "JobContext"]
+
+
 class Delivery:
-    def __init__(self, bot: Bot) -> None:
-        self.bot = bot
-        self.limits = RateLimits(bot.config.delivery)
-        self.ledger = Ledger(bot.db, bot.clock, LEASE)
+    """The outbox: ``enqueue`` in a handler's transaction, ``drain`` after it commits."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        directory: Directory,
+        adapters: Mapping[str, Adapter],
+        registry: Registry,
+        translator: Translator,
+        settings: DeliveryConfig,
+        org: OrgConfig,
+        job_context: JobContextFor,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.directory = directory
+        self.adapters = adapters
+        self.registry = registry  # its delivery policies and digest labels
+        self.translator = translator
+        self.settings = settings
+        self.org = org
+        self.job_context = job_context
+        self.limits = RateLimits(settings)
+        self.ledger = Ledger(db, clock, LEASE)
         self._running: set[asyncio.Task[int]] = set()
         self._busy: dict[Destination, asyncio.Future[None]] = {}  # the last route to each
         self._stopped = False
@@ -105,7 +135,7 @@ class Delivery:
     ) -> Text | None:
         """Write the outbox row; returns why it waits, if the recipient's policy holds it.
         ``not_before``: not sent before then (a reply the platform refused until then)."""
-        now = self.bot.clock.now()
+        now = self.clock.now()
         decision = Decision()
         if isinstance(to, PersonRef) and (sender is None or sender.id != to.id):
             target = self.platform_of(to, platform)
@@ -140,8 +170,8 @@ class Delivery:
 
     async def decide(self, session: AsyncSession, notice: Notice) -> Decision:
         decisions = [
-            await policy(self.bot.job_context(session, skill.name), notice)
-            for skill, policy in self.bot.registry.policies()
+            await policy(self.job_context(session, skill.name), notice)
+            for skill, policy in self.registry.policies()
         ]
         return combine(decisions, notice.now)
 
@@ -153,25 +183,21 @@ class Delivery:
         """Where a person is reached: the preferred platform, else the first connected one."""
         first = [preferred] if preferred else []
         return next(
-            (
-                p
-                for p in (*first, *self.bot.adapters)
-                if p in person.accounts and p in self.bot.adapters
-            ),
+            (p for p in (*first, *self.adapters) if p in person.accounts and p in self.adapters),
             None,
         )
 
     def _can_silence(self, platform: str | None) -> bool:
-        return isinstance(self.bot.adapters.get(platform or ""), SilentSend)
+        return isinstance(self.adapters.get(platform or ""), SilentSend)
 
     # --- draining -----------------------------------------------------------------------------
 
     def kick(self) -> None:
         """Start a drain in the background (after an event), without waiting for it."""
         if not self._stopped:
-            self._track(self.drain())
+            self.track(self.drain())
 
-    def _track(self, work: Coroutine[Any, Any, int]) -> asyncio.Task[int]:
+    def track(self, work: Coroutine[Any, Any, int]) -> asyncio.Task[int]:
         task = asyncio.get_running_loop().create_task(work)
         self._running.add(task)
         task.add_done_callback(self._running.discard)
@@ -194,7 +220,7 @@ class Delivery:
 
     async def next_due(self) -> datetime | None:
         """When a row is next due: a pending row's time, or a stalled drain's lease running out."""
-        async with self.bot.db.transaction() as session:
+        async with self.db.transaction() as session:
             pending = (
                 await session.exec(
                     select(func.min(OutboxRow.due_at)).where(OutboxRow.status == "pending")
@@ -238,17 +264,15 @@ class Delivery:
     def _start(self, routes: list[_Route], token: str) -> asyncio.Future[list[int]]:
         """Send a batch's routes side by side (each route's parcels in order)."""
         renders: Renders = {}
-        sending = asyncio.gather(
-            *(self._track(self._send_route(r, token, renders)) for r in routes)
-        )
+        sending = asyncio.gather(*(self.track(self._send_route(r, token, renders)) for r in routes))
         sending.add_done_callback(_seen)  # a drain cancelled meanwhile (stopping) never reads it
         return sending
 
     async def _claim(self, token: str) -> list[OutboxRow]:
         """Take up to ``BATCH`` due rows (or rows whose drain stalled) under a lease of this
         drain's ``token``: one query to read them, one statement to take them all."""
-        now = self.bot.clock.now()
-        async with self.bot.db.transaction() as session:
+        now = self.clock.now()
+        async with self.db.transaction() as session:
             query = (
                 select(OutboxRow)
                 .where(
@@ -260,7 +284,7 @@ class Delivery:
                 .order_by(col(OutboxRow.due_at), col(OutboxRow.id))
                 .limit(BATCH)
             )
-            if not self.bot.db.is_sqlite:
+            if not self.db.is_sqlite:
                 query = query.with_for_update(skip_locked=True)
             rows = list((await session.exec(query)).all())
             if rows:
@@ -274,10 +298,10 @@ class Delivery:
     async def _plan(self, rows: list[OutboxRow]) -> list[_Route]:
         """Resolve destinations, read DND (no transaction open), re-ask the policies, and fold
         held rows into digests."""
-        now = self.bot.clock.now()
-        async with self.bot.db.transaction() as session:
+        now = self.clock.now()
+        async with self.db.transaction() as session:
             wanted = {i for r in rows for i in (r.person_id, r.sender_id) if i is not None}
-            people = {p.id: p for p in await self.bot.directory.members(session, wanted)}
+            people = {p.id: p for p in await self.directory.members(session, wanted)}
             routed = [(row, await self._route(session, row, people, now)) for row in rows]
         routes: dict[Destination, _Route] = {}
         for _row, route in routed:
@@ -286,14 +310,14 @@ class Delivery:
                 routes[route.destination] = route
         held: dict[Destination, list[OutboxRow]] = defaultdict(list)
         decoded: dict[str, Message] = {}  # a notice to many: one payload, decoded once
-        async with self.bot.db.transaction() as session:
+        async with self.db.transaction() as session:
             for row, found in routed:
                 if found is None:
                     await self._settle(session, row, "failed", "no account on a connected platform")
                     continue
                 route = routes[found.destination]
                 decision = await self._recheck(session, row, route, people)
-                if decision.holds(self.bot.clock.now()):
+                if decision.holds(self.clock.now()):
                     assert decision.deliver_at is not None
                     await self._settle(session, row, "pending", due=decision.deliver_at)
                 elif row.detour:
@@ -315,7 +339,7 @@ class Delivery:
             _Parcel(
                 chunk,
                 digest.compose(
-                    self.bot.registry, [(r.skill, r.group, codec.loads(r.payload)) for r in chunk]
+                    self.registry, [(r.skill, r.group, codec.loads(r.payload)) for r in chunk]
                 ),
             )
             for chunk in chunks
@@ -325,11 +349,12 @@ class Delivery:
         self, session: AsyncSession, row: OutboxRow, people: dict[int, PersonRef], now: datetime
     ) -> _Route | None:
         if row.chat_id is not None:
-            chat = await self.bot.directory.chat(session, row.chat_id)
-            if chat is None or chat.platform not in self.bot.adapters:
+            chat = await self.directory.chat(session, row.chat_id)
+            if chat is None or chat.platform not in self.adapters:
                 return None
-            language = (await self.bot.directory.chat_language(session, row.chat_id)).language
-            locale = replace(self.bot.org_locale(now), language=language)  # everyone there reads
+            language = (await self.directory.chat_language(session, row.chat_id)).language
+            org = Locale(self.org.language, ZoneInfo(self.org.timezone), now)
+            locale = replace(org, language=language)  # everyone there reads
             return _Route(Destination(chat.platform, chat_id=chat.id), locale)
         person = people.get(row.person_id or 0)
         platform = self.platform_of(person, row.platform) if person else None
@@ -342,14 +367,14 @@ class Delivery:
         """A notification for someone the platform won't let us message privately: it goes to
         the chat it came from, mentioning them, and the first time asks them to open a DM."""
         message = codec.loads(row.payload)
-        person = await self.bot.directory.get(session, row.person_id or 0)
+        person = await self.directory.get(session, row.person_id or 0)
         if person is None:
             return _Parcel([row], message)
         text = Text("{who} {text}", {"who": person.mention, "text": message.text})
-        account = await self.bot.directory.account(
+        account = await self.directory.account(
             session, route.destination.platform, person.accounts.get(route.destination.platform)
         )
-        adapter = self.bot.adapters.get(route.destination.platform)
+        adapter = self.adapters.get(route.destination.platform)
         context = message.context
         if account is not None and not account.dm_closed and isinstance(adapter, DmInvite):
             link = adapter.dm_invite()
@@ -359,7 +384,7 @@ class Delivery:
                 who=person.mention,
                 link=Link(link, link),
             )
-            self.bot.directory.close_dm(account)
+            self.directory.close_dm(account)
         return _Parcel([row], replace(message, text=text, context=context))
 
     async def _recheck(
@@ -373,12 +398,12 @@ class Delivery:
         return await self.decide(
             session,
             Notice(
-                route.person, sender, row.urgent, self.bot.clock.now(), route.dnd_until, can_silence
+                route.person, sender, row.urgent, self.clock.now(), route.dnd_until, can_silence
             ),
         )
 
     async def _dnd_until(self, route: _Route) -> datetime | None:
-        adapter = self.bot.adapters.get(route.destination.platform)
+        adapter = self.adapters.get(route.destination.platform)
         if not isinstance(adapter, Dnd) or route.person is None:
             return None
         if route.destination.account_id is None:
@@ -407,12 +432,12 @@ class Delivery:
                 del self._busy[route.destination]
 
     async def _send_parcels(self, route: _Route, token: str, renders: Renders) -> int:
-        adapter = self.bot.adapters[route.destination.platform]
+        adapter = self.adapters[route.destination.platform]
         sent = 0
         for k, parcel in enumerate(route.parcels):
             rendered = renders.get((id(parcel.message), route.locale))
             if rendered is None:
-                rendered = render_message(parcel.message, self.bot.translator, route.locale)
+                rendered = render_message(parcel.message, self.translator, route.locale)
                 renders[id(parcel.message), route.locale] = rendered
             try:
                 if not await self._renew(parcel.rows, token):
@@ -442,8 +467,8 @@ class Delivery:
         row = parcel.rows[0]
         card = None
         if len(parcel.rows) == 1 and not row.held and row.card is not None:
-            where = route.destination
-            card = cards.location_values(self.bot, row.skill, row.card, where, ref, route.locale)
+            where, now = route.destination, self.clock.now()
+            card = cards.location_values(now, row.skill, row.card, where, ref, route.locale)
         await self.ledger.sent([r.id for r in parcel.rows if r.id is not None], token, ref, card)
 
     async def _failed(
@@ -452,10 +477,10 @@ class Delivery:
         """Record a failure. On a 429 the rows still waiting for that destination wait too; on a
         permanent failure (blocked, gone) they fail with the same reason; a person who can't be
         messaged privately is mentioned in the chat the notification came from instead."""
-        delivery = self.bot.config.delivery
+        delivery = self.settings
         throttled = exc.retry_after is not None
         tried = {r.id for r in rows}
-        async with self.bot.db.transaction() as session:
+        async with self.db.transaction() as session:
             for row in [*rows, *waiting]:
                 fresh = await session.get(OutboxRow, row.id)
                 if fresh is None or fresh.claimed_by != token:
@@ -465,9 +490,7 @@ class Delivery:
                 fresh.last_error = exc.reason if fresh.id in tried or exc.permanent else None
                 if exc.unreachable and fresh.origin_chat_id and not fresh.detour:
                     fresh.detour, fresh.chat_id = True, fresh.origin_chat_id
-                    await self._settle(
-                        session, fresh, "pending", due=self.bot.clock.now(), held=False
-                    )
+                    await self._settle(session, fresh, "pending", due=self.clock.now(), held=False)
                     continue
                 if exc.permanent or fresh.attempts >= delivery.max_attempts:
                     await self._settle(session, fresh, "failed", fresh.last_error)
@@ -477,7 +500,7 @@ class Delivery:
                     if throttled
                     else delivery.retry_base_seconds * 2 ** max(fresh.attempts - 1, 0)
                 )
-                due = self.bot.clock.now() + timedelta(seconds=wait or 0)
+                due = self.clock.now() + timedelta(seconds=wait or 0)
                 await self._settle(session, fresh, "pending", due=due, held=fresh.held)
 
     async def _settle(
@@ -502,7 +525,7 @@ class Delivery:
 
     async def release(self, session: AsyncSession, person_id: int) -> int:
         """Deliver a person's held rows now (their break ended early, quiet hours turned off)."""
-        now = self.bot.clock.now()
+        now = self.clock.now()
         session.info[WROTE] = True
         result = await session.exec(
             update(OutboxRow)

@@ -21,21 +21,23 @@ in a group are not worth a retry.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
-from bot import cards
 from bot.adapter import Adapter, DeliveryFailed, Destination, DmInvite, Ephemeral, PressAnswers
+from bot.cards import CardEditor
+from bot.clock import Clock
+from bot.config import OrgConfig
 from bot.context import ChatTarget, Reply
+from bot.delivery import Delivery
 from bot.events import Action, Event
-from bot.i18n import Locale, _
+from bot.i18n import Locale, Translator, _
 from bot.markup import Link
 from bot.messages import Message, RenderedMessage, render_message
 from bot.people import PersonRef
-
-if TYPE_CHECKING:
-    from bot.app import Bot
+from storage import Database
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +78,23 @@ def _reader(asker: _Asker, reply: Reply) -> Locale:
 class Replies:
     """Sends an event's replies where they belong (see the module's docstring)."""
 
-    def __init__(self, bot: Bot) -> None:
-        self.bot = bot
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        translator: Translator,
+        adapters: Mapping[str, Adapter],
+        delivery: Delivery,
+        cards: CardEditor,
+        org: OrgConfig,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.translator = translator
+        self.adapters = adapters
+        self.delivery = delivery  # replies that could not go now go through the outbox
+        self.cards = cards
+        self.org = org  # whose language an answer to no one known is in
 
     async def send(
         self,
@@ -88,17 +105,19 @@ class Replies:
         chat_language: str | None = None,
     ) -> None:
         """``chat_language``: what everyone in the group reads (``None`` in a DM)."""
-        adapter = self.bot.adapters.get(event.platform)
+        adapter = self.adapters.get(event.platform)
         if adapter is None or not replies:
             return
-        locale = sender.locale(self.bot.clock.now()) if sender else self.bot.org_locale()
+        now = self.clock.now()
+        org = Locale(self.org.language, ZoneInfo(self.org.timezone), now)
+        locale = sender.locale(now) if sender else org
         group = replace(locale, language=chat_language) if chat_language else locale
         asker = _Asker(event, sender, chat_id, adapter, locale, group)
         for reply in replies:
             await self._send(asker, reply)
 
     async def _send(self, asker: _Asker, reply: Reply) -> None:
-        rendered = render_message(reply.message, self.bot.translator, _reader(asker, reply))
+        rendered = render_message(reply.message, self.translator, _reader(asker, reply))
         if reply.private and asker.in_group:
             await self._to_dm(asker, reply, rendered)
         elif not reply.ephemeral:
@@ -120,7 +139,7 @@ class Replies:
             return
         if reply.card is not None and not reply.ephemeral:
             locale = _reader(asker, reply)
-            await cards.remember(self.bot, reply.skill, reply.card, asker.here, ref, locale)
+            await self.cards.remember(reply.skill, reply.card, asker.here, ref, locale)
 
     async def _to_sender_alone(self, asker: _Asker, rendered: RenderedMessage) -> bool:
         """Shown to the sender alone, where the platform can: whether it was."""
@@ -153,7 +172,7 @@ class Replies:
             await self._later(asker, reply, asker.person, exc)
         else:
             if reply.card is not None:
-                await cards.remember(self.bot, reply.skill, reply.card, asker.dm, ref, asker.locale)
+                await self.cards.remember(reply.skill, reply.card, asker.dm, ref, asker.locale)
         await self._send(asker, SENT_PRIVATELY)
 
     def _dm_closed(self, adapter: Adapter) -> Reply:
@@ -179,8 +198,8 @@ class Replies:
             log.warning("could not answer %s: %s", asker.event, exc)
             return
         wait = exc.retry_after if isinstance(exc, DeliveryFailed) else None
-        async with self.bot.db.transaction() as session:
-            await self.bot.delivery.enqueue(
+        async with self.db.transaction() as session:
+            await self.delivery.enqueue(
                 session,
                 to,
                 reply.message,
@@ -188,7 +207,7 @@ class Replies:
                 sender=to if isinstance(to, PersonRef) else None,
                 platform=asker.event.platform,
                 card=reply.card,
-                not_before=self.bot.clock.now() + timedelta(seconds=wait or 0),
+                not_before=self.clock.now() + timedelta(seconds=wait or 0),
             )
         if not wait:  # else the periodic tick sends it once it is due
-            self.bot.delivery.kick()
+            self.delivery.kick()

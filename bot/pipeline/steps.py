@@ -1,0 +1,156 @@
+"""The event path: every event an adapter hands over passes through here once.
+
+Steps, in order: wanted at all (:func:`~bot.pipeline.dispatch.wanted`); wait for a transaction
+shared with the events that arrived meanwhile (:mod:`~bot.pipeline.group_commit`); claim the event
+once (:mod:`~bot.pipeline.dedup`); note the sender (:mod:`~bot.pipeline.sender`); find the handler,
+parse its arguments and check its role (:mod:`~bot.pipeline.dispatch`,
+:mod:`~bot.pipeline.roles`); run it; turn any error into an answer
+(:mod:`~bot.pipeline.boundary`). After the commit: card edits, the replies
+(:mod:`~bot.pipeline.replies`), forms to open, and a delivery drain if the outbox was written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.answers import AnswersFirst
+from bot.cards import CardEdit, CardEditor
+from bot.context import Reply
+from bot.delivery import Delivery
+from bot.directory import Directory
+from bot.errors import UserError
+from bot.events import Event, Membership
+from bot.forms import Form
+from bot.people import PersonRef
+from bot.pipeline.boundary import Boundary
+from bot.pipeline.dedup import Dedup
+from bot.pipeline.dispatch import Dispatcher, wanted
+from bot.pipeline.forms import FormOpener
+from bot.pipeline.group_commit import GroupCommit
+from bot.pipeline.replies import Replies
+from bot.pipeline.sender import Senders
+from bot.registry import Registry
+from storage import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Outcome:
+    """What handling one event leaves to do once its transaction has committed."""
+
+    sender: PersonRef | None = None
+    chat_id: int | None = None
+    replies: list[Reply] = field(default_factory=list)
+    edits: list[CardEdit] = field(default_factory=list)
+    forms: list[Form] = field(default_factory=list)
+    wrote: bool = False  # to the outbox: only then is a drain worth starting
+    chat_language: str | None = None  # what everyone in the group reads (after the handler)
+
+
+class Pipeline:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        registry: Registry,
+        directory: Directory,
+        answers: AnswersFirst,
+        dedup: Dedup,
+        senders: Senders,
+        dispatcher: Dispatcher,
+        boundary: Boundary,
+        replies: Replies,
+        forms: FormOpener,
+        cards: CardEditor,
+        delivery: Delivery,
+    ) -> None:
+        self.db = db
+        self.registry = registry
+        self.directory = directory
+        self.dedup = dedup
+        self.senders = senders
+        self.dispatcher = dispatcher
+        self.boundary = boundary
+        self.replies = replies
+        self.forms = forms
+        self.cards = cards
+        self.delivery = delivery
+        side_by_side = 1 if db.is_sqlite else 4
+        self.group_commit = GroupCommit(answers, side_by_side, self._together, self._alone)
+
+    async def handle(self, event: Event) -> None:
+        """Handle one neutral event from an adapter: in a transaction shared with the events that
+        arrived meanwhile, then its replies once that has committed."""
+        if not wanted(event, self.registry):
+            return  # plain chat and shared locations no skill asked for: stay quiet
+        outcome = await self.group_commit.submit(event)
+        if outcome.edits:  # first: card states queue in commit order
+            self.cards.submit(outcome.edits)
+        await self.replies.send(
+            event, outcome.sender, outcome.replies, outcome.chat_id, outcome.chat_language
+        )
+        if outcome.forms:
+            await self.forms.open(event, outcome.sender, outcome.forms)
+        if outcome.wrote:
+            self.delivery.kick()
+
+    async def _together(self, events: list[Event]) -> list[Outcome]:
+        outcomes = [Outcome() for _event in events]
+        async with self.db.transaction() as session:
+            fresh = await self.dedup.first_times(session, events)
+            for event, outcome, first in zip(events, outcomes, fresh, strict=True):
+                if not first:
+                    log.info("event %s/%s seen before; skipped", event.platform, event.event_id)
+                    continue
+                outcome.sender, outcome.chat_id = await self.senders.note(session, event)
+                try:
+                    await self._run(session, event, outcome, apart=True)
+                except Exception as exc:  # its savepoint rolled back: the others stand
+                    outcome.replies = self.boundary.failed(event, outcome.sender, exc)
+                    await self.dedup.unclaim(session, event)
+                await asyncio.sleep(0)  # SQLite runs in the loop's thread: let it breathe
+            wrote = self.delivery.wrote(session)
+        for outcome in outcomes:
+            outcome.wrote = wrote
+        return outcomes
+
+    async def _alone(self, event: Event) -> Outcome:
+        outcome = Outcome()
+        try:
+            async with self.db.transaction() as session:
+                if not await self.dedup.first_time(session, event):
+                    log.info("event %s/%s seen before; skipped", event.platform, event.event_id)
+                    return outcome
+                outcome.sender, outcome.chat_id = await self.senders.note(session, event)
+                await self._run(session, event, outcome, apart=False)
+                outcome.wrote = self.delivery.wrote(session)
+        except Exception as exc:
+            outcome.replies = self.boundary.failed(event, outcome.sender, exc)
+            if isinstance(exc, UserError):
+                await self.senders.note_anyway(event)
+        return outcome
+
+    async def _run(
+        self, session: AsyncSession, event: Event, outcome: Outcome, *, apart: bool
+    ) -> None:
+        """Route the event and run its handler (``apart``: in a savepoint of its own)."""
+        if isinstance(event, Membership):
+            return
+        assert outcome.sender is not None
+        assert outcome.chat_id is not None
+        ctx, run = await self.dispatcher.route(session, event, outcome.sender, outcome.chat_id)
+        if apart:
+            async with session.begin_nested():
+                await run(ctx)
+        else:
+            await run(ctx)
+        outcome.replies = ctx.replies
+        outcome.edits, outcome.forms = ctx.effects.edits, ctx.effects.forms
+        if event.chat.kind == "group":  # read after the handler: it may have just set it
+            found = await self.directory.chat_language(session, outcome.chat_id)
+            outcome.chat_language = found.language

@@ -1,0 +1,29 @@
+"""The core's import contracts (``[tool.importlinter]`` in pyproject.toml, also run by
+``make lint``): adapters and skills over the core over storage, no part importing the Bot that
+wires them, the event path's steps independent, and no import cycle among bot/'s modules."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_import_contract_is_kept() -> None:
+    lint = Path(sys.executable).parent / "lint-imports"
+    done = subprocess.run(
+        [str(lint), "--no-cache", "--no-logo"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    report = done.stdout + done.stderr
+    assert done.returncode == 0, report
+    kept = ("use the core", "imports the Bot", "independent of each other", "no import cycle")
+    for contract in kept:
+        assert contract in report, report
+    assert "0 broken" in report, report
