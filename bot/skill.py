@@ -17,21 +17,19 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from bot.errors import RegistrationError
+from bot.handlers import EventContext, WorkContext
 from bot.i18n import TextLike
 from bot.params import Param, params_of, usage_of
-from bot.policy import PolicyFunc
-
-if TYPE_CHECKING:
-    from bot.context import Context, JobContext
+from bot.policy import Decision, PolicyFunc
 
 Handler = Callable[..., Awaitable[None]]
 F = TypeVar("F", bound=Handler)
-PF = TypeVar("PF", bound=PolicyFunc)
+PF = TypeVar("PF", bound=Callable[..., Awaitable[Decision]])  # a PolicyFunc, on a JobContext
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -72,7 +70,7 @@ class FormSpec:
 
     skill: str
     name: str
-    func: Callable[[Context, str, dict[str, str]], Awaitable[None]]
+    func: Callable[[EventContext, str, dict[str, str]], Awaitable[None]]
     requires: str | None = None
 
     @property
@@ -86,7 +84,7 @@ class JobSpec:
 
     skill: str
     name: str
-    func: Callable[[JobContext], Awaitable[None]]
+    func: Callable[[WorkContext], Awaitable[None]]
     cron: str | None = None
     every: timedelta | None = None
 
@@ -97,7 +95,7 @@ class HookSpec:
 
     skill: str
     event: str
-    func: Callable[[JobContext, dict[str, Any]], Awaitable[None]]
+    func: Callable[[WorkContext, dict[str, Any]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -107,7 +105,7 @@ class TimerSpec:
 
     skill: str
     kind: str
-    func: Callable[[JobContext, str, dict[str, Any]], Awaitable[None]]
+    func: Callable[[WorkContext, str, dict[str, Any]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
