@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import queries
 from bot.adapter import Adapter, CountsMembers, Forms, ListsMembers
 from bot.cards import CardEdit
 from bot.clock import Clock
@@ -26,6 +27,7 @@ from bot.markup import Lines
 from bot.messages import Message, MessageLike, as_message
 from bot.params import ParseEnv, parse_value
 from bot.people import PersonRef
+from bot.queries import DeliveryCounts, FailedDelivery
 from bot.registry import Registry
 from bot.skill import CommandSpec, Skill
 from bot.timers import Timers
@@ -224,6 +226,37 @@ class JobContext:
 
     def _chat_id(self) -> int | None:
         return None
+
+    # what skills ask of the core's tables (skills never query people, chats or the outbox)
+
+    async def people_with_role(self, role: str) -> list[PersonRef]:
+        """Everyone the directory gives ``role`` (``roles: [finance]`` in the config)."""
+        return await self.people(await queries.ids_with_role(self.session, role))
+
+    async def everyone(self) -> list[PersonRef]:
+        """Every person the bot knows, in the order they became known."""
+        return await self.people(await queries.all_ids(self.session))
+
+    async def joined(self, people: Iterable[PersonRef]) -> dict[int, datetime]:
+        """When each person became known to the bot (by id; UTC)."""
+        return await queries.joined(self.session, [p.id for p in people])
+
+    async def chat_target(self, platform: str, chat_id: str) -> ChatTarget:
+        """The chat ``chat_id`` on ``platform`` (its platform id, e.g. a Slack channel id), to
+        ``notify``; known to the bot from now on if it was not."""
+        return ChatTarget(await queries.chat_id(self.session, platform, chat_id))
+
+    async def held_count(self, person: PersonRef) -> int:
+        """How many notifications wait for ``person``'s quiet hours to end."""
+        return await queries.held(self.session, person.id)
+
+    async def delivery_counts(self) -> DeliveryCounts:
+        """The outbox by state, held notifications and failed timers."""
+        return await queries.delivery_counts(self.session)
+
+    async def failed_deliveries(self, limit: int = 5) -> list[FailedDelivery]:
+        """The latest notifications that could not be delivered, newest first."""
+        return await queries.failed_deliveries(self.session, limit)
 
 
 class Context(JobContext):
