@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
@@ -29,7 +29,7 @@ from bot.params import ParseEnv, parse_value
 from bot.people import PersonRef
 from bot.queries import DeliveryCounts, FailedDelivery
 from bot.registry import Registry
-from bot.skill import CommandSpec, Skill
+from bot.skill import CommandSpec, ConfigT, Skill
 from bot.timers import Timers
 from bot.values import When
 from storage.models import AuditEntry
@@ -83,7 +83,7 @@ class Effects:
     forms: list[Form] = field(default_factory=list)
 
 
-class JobContext:
+class JobContext(Generic[ConfigT]):
     """What a periodic job or a hook gets: the session, the time, the skill's config, and
     ``notify``/``emit``. Command and action handlers get a :class:`Context`, which adds the
     sender."""
@@ -107,9 +107,11 @@ class JobContext:
         self.due_at = due_at
 
     @property
-    def config(self) -> Any:
-        """This skill's settings (the pydantic model it declared), validated from the config."""
-        return self._parts.settings(self.skill.name)
+    def config(self) -> ConfigT:
+        """This skill's settings (the pydantic model it declared), validated from the config;
+        typed where the handler says which (``ctx: Context[StandupConfig]``)."""
+        settings: ConfigT = self._parts.settings(self.skill.name)
+        return settings
 
     def now(self) -> datetime:
         """The current time (UTC, aware) from the bot's clock."""
@@ -259,7 +261,7 @@ class JobContext:
         return await queries.failed_deliveries(self.session, limit)
 
 
-class Context(JobContext):
+class Context(JobContext[ConfigT]):
     """The context of a command or a button press: adds the sender, the chat and ``reply``."""
 
     def __init__(

@@ -17,9 +17,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel
+from typing_extensions import TypeVar as DefaultingTypeVar
 
 from bot.errors import RegistrationError
 from bot.i18n import TextLike
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
 Handler = Callable[..., Awaitable[None]]
 F = TypeVar("F", bound=Handler)
 PF = TypeVar("PF", bound=PolicyFunc)
+# a skill's settings model: ``Skill[StandupConfig]`` and ``Context[StandupConfig]`` type
+# ``ctx.config``; a bare ``Skill``/``Context`` leaves it ``Any``
+ConfigT = DefaultingTypeVar("ConfigT", bound=BaseModel, default=Any)
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -119,7 +123,7 @@ class DigestLabel:
 
 
 @dataclass
-class Skill:
+class Skill(Generic[ConfigT]):
     """A feature of the bot: its commands, actions, jobs, hooks, roles, config and tables.
 
     Args:
@@ -132,7 +136,7 @@ class Skill:
 
     name: str
     description: TextLike = ""
-    config: type[BaseModel] | None = None
+    config: type[ConfigT] | None = None
     migrations: Path | None = None
     translations: Path | None = None
     commands: list[CommandSpec] = field(default_factory=list)
