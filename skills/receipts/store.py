@@ -96,9 +96,9 @@ async def receipts(session: AsyncSession, notice_id: int) -> Receipts:
 
 async def pending(session: AsyncSession, notice_id: int) -> list[int]:
     rows = await session.exec(
-        select(Recipient.person_id).where(
-            Recipient.notice_id == notice_id, col(Recipient.acked_at).is_(None)
-        )
+        select(Recipient.person_id)
+        .where(Recipient.notice_id == notice_id, col(Recipient.acked_at).is_(None))
+        .order_by(col(Recipient.person_id))  # the same order on every engine
     )
     return list(rows.all())
 

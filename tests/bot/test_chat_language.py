@@ -210,7 +210,7 @@ async def test_a_card_posted_in_a_chat_by_delivery_is_in_its_language_and_presse
 
 
 async def test_the_chats_language_is_read_again_after_a_while_for_other_instances(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, deskmate_database
 ):
     """Two bots on one database (two instances): a language set through one reaches the other
     once what it remembers of the chat is old."""
@@ -219,8 +219,9 @@ async def test_the_chats_language_is_read_again_after_a_while_for_other_instance
 
     import bot.directory
 
-    one = await make_harness([tasks, admin], tmp_path, config=TEAM, start=START)
-    two = await make_harness([tasks, admin], tmp_path, config=TEAM, start=START)
+    url = await deskmate_database(tasks, admin)  # one database for both instances
+    one = await make_harness([tasks, admin], tmp_path, config=TEAM, start=START, database_url=url)
+    two = await make_harness([tasks, admin], tmp_path, config=TEAM, start=START, database_url=url)
     try:
         await two.say("alice", "/task add Water the plants")  # two remembers #general
         await one.say("mike", "/deskmate lang zh")

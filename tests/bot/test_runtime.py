@@ -78,7 +78,7 @@ async def test_a_nul_character_is_refused_by_name_and_nothing_is_stored(chat):
     )
     assert await chat.count(Note) == 0
     bob = (await chat.say("bob", "/note 好\x00")).one().text  # bob reads Chinese
-    assert bob.startswith("内容中有空字符（U+0000），无法保存 — 请去掉后重新发送。")
+    assert bob.startswith("内容中有空字符（码点 0000），无法保存 — 请去掉后重新发送。")
 
 
 async def test_unknown_mention_is_a_usage_error(chat):

@@ -80,7 +80,8 @@ async def test_a_choice_is_typed_by_its_value_or_its_label_and_stored_by_its_val
     out = await chat.say("alice", '/request leave dates:12-08 type:"working from home"', dm=True)
     assert "Type: Working from home\n" in out[0].text
     async with chat.bot.db.transaction() as session:
-        stored = (await session.exec(ApprovalRequest.__table__.select())).all()
+        query = ApprovalRequest.__table__.select().order_by(ApprovalRequest.__table__.c.id)
+        stored = (await session.exec(query)).all()
     assert [json.loads(r.fields)["type"] for r in stored] == ["home", "sick", "home"]
 
 
