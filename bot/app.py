@@ -16,7 +16,7 @@ from bot.answers import AnswersFirst
 from bot.cards import CardEditor
 from bot.clock import Clock, FakeClock, SystemClock, TooFarAhead
 from bot.config import Config
-from bot.context import ContextFactory, SkillSettings
+from bot.context_factory import ContextFactory, SkillSettings
 from bot.delivery import Delivery
 from bot.directory import Directory
 from bot.events import Event

@@ -1,11 +1,11 @@
 """The directory of people: declared in the config, or created the first time they are seen.
 
-Every lookup returns a :class:`PersonRef`; handlers never touch the rows.
+Every lookup returns a :class:`PersonRef`; handlers never touch the rows. The chats part (where
+people are, and the language each chat reads) is :class:`bot.chats.Chats`.
 """
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,14 +15,17 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.chats import ChatLanguage, Chats
 from bot.clock import Clock
 from bot.config import Config, PersonConfig
-from bot.events import Account, ChatRef
-from bot.i18n import normalize_language
+from bot.events import Account
 from bot.people import PersonRef
+from bot.roster import IN_CHUNK, new_people, write_declared
 from bot.suggest import closest
 from storage.engine import after_commit
-from storage.models import Chat, ChatMember, Person, PlatformAccount
+from storage.models import Person, PlatformAccount
+
+__all__ = ["IN_CHUNK", "SENDER_SECONDS", "ChatLanguage", "Directory"]
 
 _THIS = aliased(PlatformAccount)
 # built once: putting a statement together costs more than running it (every event runs this)
@@ -38,12 +41,8 @@ _ACCOUNT = select(PlatformAccount).where(
 )
 
 
-IN_CHUNK = 500  # values per IN (...): SQLite and PostgreSQL cap a statement's parameters
-
 # How long this process trusts what it remembers of a sender (another instance may change them)
 SENDER_SECONDS = 60.0
-# ... and of a chat's language (an admin may set it through another instance)
-CHAT_LANGUAGE_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -55,26 +54,7 @@ class _Sender:
     until: float  # time.monotonic() after which it is read again
 
 
-@dataclass(frozen=True)
-class _ChatLanguage:
-    """What this process remembers of a chat's language, once committed."""
-
-    platform: str
-    chat_id: str  # the platform's id, which ``chats:`` in the config is keyed by
-    set_here: str | None  # by /deskmate lang in the chat
-    until: float  # time.monotonic() after which it is read again
-
-
-@dataclass(frozen=True)
-class ChatLanguage:
-    """The language everyone in a chat reads, and where it comes from."""
-
-    language: str
-    set_here: str | None  # set in the chat (``/deskmate lang zh``); wins over the config
-    configured: str | None  # ``chats:`` in the config; wins over the org's language
-
-
-class Directory:
+class Directory(Chats):
     """People and chats, read and written inside the caller's transaction.
 
     Every event asks who sent it, in which chat, and whether they are a member: the answers are
@@ -89,15 +69,11 @@ class Directory:
         clock: Clock,
         handle_accounts: Mapping[str, Callable[[str], str]] | None = None,
     ) -> None:
-        self.config = config
-        self.clock = clock
+        super().__init__(config, clock)
         # platforms where everyone declared has an account made of their handle (the console,
         # the test harness): platform -> handle to account id (read at each sync)
         self.handle_accounts = handle_accounts if handle_accounts is not None else {}
-        self._chats: dict[tuple[str, str], tuple[int, str]] = {}  # -> (row id, title)
         self._senders: dict[tuple[str, str], _Sender] = {}  # (platform, account id) ->
-        self._members: dict[tuple[int, int], bool] = {}  # (chat row, person) -> active
-        self._languages: dict[int, _ChatLanguage] = {}  # chat row -> its language
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -285,34 +261,8 @@ class Directory:
         """New people for accounts the directory does not know yet (a sender on first sight, the
         members a platform lists), with the name, time zone and language their platform gave;
         each gets a free handle. Written in a few statements however many."""
-        bases = [_handle_base(a.username or a.name or a.id) for a in accounts]
-        taken = await self._handles_taken(session, set(bases))
-        people = []
-        for account, base in zip(accounts, bases, strict=True):
-            handle = base if base not in taken else await self._free_handle(session, base, taken)
-            taken.add(handle)
-            person = Person(
-                handle=handle,
-                name=account.name or account.username or handle,
-                timezone=account.timezone,
-                language=normalize_language(account.language),
-                created_at=self.clock.now(),
-            )
-            people.append(person)
-        session.add_all(people)
-        await session.flush()
-        rows = [
-            PlatformAccount(
-                person_id=_id(person),
-                platform=account.platform,
-                account_id=account.id,
-                username=account.username,
-            )
-            for person, account in zip(people, accounts, strict=True)
-        ]
-        session.add_all(rows)
-        await session.flush()
-        return [self._make_ref(p, [acc]) for p, acc in zip(people, rows, strict=True)]
+        made = await new_people(session, accounts, self.clock.now())
+        return [self._make_ref(person, [account]) for person, account in made]
 
     def _remember_sender(
         self, session: AsyncSession, key: tuple[str, str], person: PersonRef, *, dm_open: bool
@@ -328,193 +278,10 @@ class Directory:
         account.dm_closed = True
         self._senders.pop((account.platform, account.account_id), None)
 
-    async def _handles_taken(self, session: AsyncSession, handles: set[str]) -> set[str]:
-        wanted, taken = sorted(handles), set[str]()
-        for i in range(0, len(wanted), IN_CHUNK):
-            chunk = wanted[i : i + IN_CHUNK]
-            rows = await session.exec(select(Person.handle).where(col(Person.handle).in_(chunk)))
-            taken.update(rows.all())
-        return taken
-
-    async def _free_handle(self, session: AsyncSession, base: str, taken: set[str]) -> str:
-        """A handle like ``base`` no one has (in the directory, or in ``taken``)."""
-        handle, n = base, 1
-        while (
-            handle in taken
-            or (await session.exec(select(Person.id).where(Person.handle == handle))).first()
-        ):
-            n += 1
-            handle = f"{base}{n}"
-        return handle
-
-    async def ensure_chat(self, session: AsyncSession, chat: ChatRef) -> int:
-        """The database id of a chat, created on first sight (title kept up to date)."""
-        known = self._chats.get((chat.platform, chat.id))
-        if known is not None and (not chat.title or chat.title == known[1]):
-            return known[0]
-        row = (
-            await session.exec(
-                select(Chat).where(Chat.platform == chat.platform, Chat.chat_id == chat.id)
-            )
-        ).first()
-        if row is None:
-            row = Chat(platform=chat.platform, chat_id=chat.id, kind=chat.kind, title=chat.title)
-            session.add(row)
-            await session.flush()
-        elif chat.title and row.title != chat.title:
-            row.title = chat.title
-        row_id, title = row.id, row.title
-        assert row_id is not None
-        known_as = (row_id, title)
-        after_commit(session, lambda: self._chats.__setitem__((chat.platform, chat.id), known_as))
-        self._remember_language(session, row)
-        return row_id
-
-    async def chat_language(self, session: AsyncSession, chat_id: int) -> ChatLanguage:
-        """The language everyone in a chat (by its database id) reads: the one set there with
-        ``/deskmate lang``, else the one ``chats:`` in the config gives it, else the org's."""
-        known = self._languages.get(chat_id)
-        if known is None or known.until <= time.monotonic():
-            row = await session.get(Chat, chat_id)
-            if row is None:
-                return ChatLanguage(self.config.org.language, None, None)
-            known = self._remember_language(session, row)
-        configured = self.config.chat_language(known.platform, known.chat_id)
-        language: str = known.set_here or configured or self.config.org.language
-        return ChatLanguage(language, known.set_here, configured)
-
-    async def chat_language_at(self, session: AsyncSession, platform: str, chat_id: str) -> str:
-        """The language of a chat by the platform's id (one the bot never saw: the config's
-        ``chats:``, else the org's)."""
-        known = self._chats.get((platform, chat_id))
-        row_id = known[0] if known else None
-        if row_id is None:
-            row_id = (
-                await session.exec(
-                    select(Chat.id).where(Chat.platform == platform, Chat.chat_id == chat_id)
-                )
-            ).first()
-        if row_id is None:
-            return self.config.chat_language(platform, chat_id) or self.config.org.language
-        return (await self.chat_language(session, row_id)).language
-
-    async def set_chat_language(
-        self, session: AsyncSession, chat_id: int, language: str | None
-    ) -> None:
-        """Set the language of a chat (``None``: back to the config's, else the org's)."""
-        row = await session.get(Chat, chat_id)
-        if row is None:
-            raise LookupError(f"no chat {chat_id}")
-        row.language = language
-        await session.flush()
-
-        def forget() -> None:
-            self._languages.pop(chat_id, None)
-
-        forget()  # this transaction reads the row from now on, the others once it commits
-        after_commit(session, forget)
-
-    def _remember_language(self, session: AsyncSession, row: Chat) -> _ChatLanguage:
-        assert row.id is not None
-        row_id = row.id
-        known = _ChatLanguage(
-            row.platform,
-            row.chat_id,
-            normalize_language(row.language),
-            time.monotonic() + CHAT_LANGUAGE_SECONDS,
-        )
-        after_commit(session, lambda: self._languages.__setitem__(row_id, known))
-        return known
-
-    async def seen_in(
-        self, session: AsyncSession, chat_id: int, person_id: int, *, active: bool = True
-    ) -> None:
-        """Remember that a person is (or no longer is) in a chat."""
-        key = (chat_id, person_id)
-        if self._members.get(key) == active:
-            return
-        after_commit(session, lambda: self._members.__setitem__(key, active))
-        row = await session.get(ChatMember, key)
-        if row is None:
-            session.add(
-                ChatMember(
-                    chat_id=chat_id, person_id=person_id, active=active, updated_at=self.clock.now()
-                )
-            )
-        elif row.active != active:
-            row.active, row.updated_at = active, self.clock.now()
-
-    async def seen_members(self, session: AsyncSession, chat_id: int) -> list[int]:
-        rows = await session.exec(
-            select(ChatMember.person_id).where(
-                ChatMember.chat_id == chat_id, col(ChatMember.active).is_(True)
-            )
-        )
-        return list(rows.all())
-
-    async def chat(self, session: AsyncSession, chat_id: int) -> ChatRef | None:
-        row = await session.get(Chat, chat_id)
-        if row is None:
-            return None
-        return ChatRef(row.platform, row.chat_id, "dm" if row.kind == "dm" else "group", row.title)
-
     async def sync(self, session: AsyncSession, people: Sequence[PersonConfig]) -> None:
         """Make the directory match the config's ``people:``: declared people, their accounts,
         roles and managers. Someone no longer declared keeps their history but loses the roles
         the config gave them."""
         self._senders.clear()  # roles, teams and accounts may change: read everyone again
         after_commit(session, self._senders.clear)
-        by_handle: dict[str, Person] = {}
-        for pc in people:
-            by_handle[pc.id] = await self._upsert(session, pc)
-        for pc in people:
-            manager = by_handle.get(pc.manager) if pc.manager else None
-            by_handle[pc.id].manager_id = manager.id if manager else None
-        gone = await session.exec(
-            select(Person).where(
-                col(Person.declared).is_(True), col(Person.handle).not_in(list(by_handle))
-            )
-        )
-        for person in gone.all():
-            person.declared, person.roles, person.manager_id = False, "", None
-        await session.flush()
-
-    async def _upsert(self, session: AsyncSession, pc: PersonConfig) -> Person:
-        person = (await session.exec(select(Person).where(Person.handle == pc.id))).first()
-        if person is None:
-            person = Person(handle=pc.id, name=pc.name or pc.id, created_at=self.clock.now())
-            session.add(person)
-        person.name = pc.name or pc.id
-        person.timezone, person.language = pc.timezone, pc.language
-        person.roles, person.team, person.declared = ",".join(sorted(pc.roles)), pc.team, True
-        await session.flush()
-        assert person.id is not None
-        # everyone declared can speak under their handle where the platform knows people so
-        accounts = {platform: of(pc.id) for platform, of in self.handle_accounts.items()}
-        accounts.update(pc.accounts)
-        for platform, account_id in accounts.items():
-            acc = (
-                await session.exec(
-                    select(PlatformAccount).where(
-                        PlatformAccount.platform == platform,
-                        PlatformAccount.account_id == account_id,
-                    )
-                )
-            ).first()
-            if acc is None:
-                session.add(
-                    PlatformAccount(person_id=person.id, platform=platform, account_id=account_id)
-                )
-            else:
-                acc.person_id = person.id
-        return person
-
-
-def _handle_base(wanted: str) -> str:
-    """A handle made of a platform's name for someone: ``Carol.Wu`` -> ``carol.wu``."""
-    return re.sub(r"[^a-z0-9_.-]", "", wanted.lower())[:24] or "user"
-
-
-def _id(person: Person) -> int:
-    assert person.id is not None  # flushed
-    return person.id
+        await write_declared(session, people, self.clock.now(), self.handle_accounts)

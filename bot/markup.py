@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from bot.i18n import Locale, Mention, Text, TextLike, format_value
+from bot.texts import Locale, Mention, Text, TextLike, format_value
 
-if TYPE_CHECKING:
-    from bot.i18n import Translator
+
+class Translator(Protocol):
+    """What rendering needs of a translator (:class:`bot.i18n.Translator` is one): a text's
+    template in a language."""
+
+    def template(self, text: Text, language: str) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
+from bot.handlers import WorkContext
 from bot.i18n import Text
 from bot.people import PersonRef
-
-if TYPE_CHECKING:
-    from bot.context import JobContext
 
 
 @dataclass(frozen=True)
@@ -53,7 +50,7 @@ class Decision:
         return self.deliver_at is not None and self.deliver_at > now
 
 
-PolicyFunc = Callable[["JobContext", Notice], Awaitable[Decision]]
+PolicyFunc = Callable[[WorkContext, Notice], Awaitable[Decision]]
 
 
 def combine(decisions: Sequence[Decision], now: datetime) -> Decision:

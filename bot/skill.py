@@ -17,109 +17,45 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 from typing_extensions import TypeVar as DefaultingTypeVar
 
 from bot.errors import RegistrationError
 from bot.i18n import TextLike
-from bot.params import Param, params_of, usage_of
-from bot.policy import PolicyFunc
+from bot.policy import Decision, PolicyFunc
+from bot.signature import params_of, usage_of
+from bot.specs import (
+    ActionSpec,
+    CommandSpec,
+    DigestLabel,
+    FormSpec,
+    Handler,
+    HookSpec,
+    JobSpec,
+    TimerSpec,
+)
 
-if TYPE_CHECKING:
-    from bot.context import Context, JobContext
+__all__ = [
+    "ActionSpec",
+    "CommandSpec",
+    "DigestLabel",
+    "FormSpec",
+    "Handler",
+    "HookSpec",
+    "JobSpec",
+    "Skill",
+    "TimerSpec",
+]
 
-Handler = Callable[..., Awaitable[None]]
 F = TypeVar("F", bound=Handler)
-PF = TypeVar("PF", bound=PolicyFunc)
+PF = TypeVar("PF", bound=Callable[..., Awaitable[Decision]])  # a PolicyFunc, on a JobContext
 # a skill's settings model: ``Skill[StandupConfig]`` and ``Context[StandupConfig]`` type
 # ``ctx.config``; a bare ``Skill``/``Context`` leaves it ``Any``
 ConfigT = DefaultingTypeVar("ConfigT", bound=BaseModel, default=Any)
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-
-
-@dataclass(frozen=True)
-class CommandSpec:
-    """A registered command; ``name`` may have a sub-command: ``"task add"``."""
-
-    skill: str
-    name: str
-    func: Handler
-    params: list[Param]
-    help: TextLike
-    usage: TextLike
-    requires: str | None = None
-    aliases: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ActionSpec:
-    """A button action; buttons name it as ``"<skill>.<name>"``."""
-
-    skill: str
-    name: str
-    func: Callable[..., Awaitable[None]]
-    params: list[Param]  # the button's payload, typed like a command's parameters
-    requires: str | None = None
-
-    @property
-    def qualified(self) -> str:
-        return f"{self.skill}.{self.name}"
-
-
-@dataclass(frozen=True)
-class FormSpec:
-    """The handler of a submitted form: ``async def f(ctx, value: str, values: dict[str, str])``;
-    forms name it as ``"<skill>.<name>"``."""
-
-    skill: str
-    name: str
-    func: Callable[[Context, str, dict[str, str]], Awaitable[None]]
-    requires: str | None = None
-
-    @property
-    def qualified(self) -> str:
-        return f"{self.skill}.{self.name}"
-
-
-@dataclass(frozen=True)
-class JobSpec:
-    """A periodic job: a crontab line (in the org's time zone) or a fixed interval."""
-
-    skill: str
-    name: str
-    func: Callable[[JobContext], Awaitable[None]]
-    cron: str | None = None
-    every: timedelta | None = None
-
-
-@dataclass(frozen=True)
-class HookSpec:
-    """A function run when another skill emits ``event`` (e.g. ``"approvals.approved"``)."""
-
-    skill: str
-    event: str
-    func: Callable[[JobContext, dict[str, Any]], Awaitable[None]]
-
-
-@dataclass(frozen=True)
-class TimerSpec:
-    """The handler of a skill's timers of one ``kind``:
-    ``async def fire(ctx: JobContext, key: str, payload: dict)``."""
-
-    skill: str
-    kind: str
-    func: Callable[[JobContext, str, dict[str, Any]], Awaitable[None]]
-
-
-@dataclass(frozen=True)
-class DigestLabel:
-    """How a digest counts a skill's notifications of one ``group``: ``2 tasks assigned``."""
-
-    one: TextLike
-    many: TextLike
 
 
 @dataclass

@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.context import Context, ContextFactory
+from bot.context import Context
+from bot.context_factory import ContextFactory
 from bot.errors import NotFound, UsageError, excerpt
 from bot.events import Action, Command, Event, FormSubmitted, Location, Membership
 from bot.i18n import _

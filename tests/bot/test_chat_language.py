@@ -217,7 +217,7 @@ async def test_the_chats_language_is_read_again_after_a_while_for_other_instance
     import time
     from types import SimpleNamespace
 
-    import bot.directory
+    import bot.chats
 
     url = await deskmate_database(tasks, admin)  # one database for both instances
     one = await make_harness([tasks, admin], tmp_path, config=TEAM, start=START, database_url=url)
@@ -228,7 +228,7 @@ async def test_the_chats_language_is_read_again_after_a_while_for_other_instance
         out = await two.say("alice", "/task add Feed the cat")
         assert out[0].text.startswith("📋 #2 Feed the cat\nAssignees: @alice")  # remembered
         later = SimpleNamespace(monotonic=lambda: time.monotonic() + 61)
-        monkeypatch.setattr(bot.directory, "time", later)
+        monkeypatch.setattr(bot.chats, "time", later)
         out = await two.say("alice", "/task add Sweep the floor")
         assert out[0].text.startswith("📋 #3 Sweep the floor\n负责人: @alice")
     finally:

@@ -31,7 +31,7 @@ async def test_the_bot_runs_on_postgresql(deskmate, pg_url):
 
 
 async def test_two_instances_drain_one_outbox_without_sending_twice(deskmate, pg_url, monkeypatch):
-    monkeypatch.setattr("bot.delivery.BATCH", 10)  # many small claims, so the two interleave
+    monkeypatch.setattr("bot.delivery.settle.BATCH", 10)  # many small claims, so the two interleave
     config = "people: [{id: bob, accounts: {console: bob}}]"
     one = await deskmate(sample, config=config, database_url=pg_url)
     two = await deskmate(sample, config=config, database_url=pg_url)

@@ -1,0 +1,213 @@
+"""Delivery: the outbox every notification goes through.
+
+``ctx.notify`` writes a row in the handler's transaction, after asking the delivery policies (quiet
+hours) when it may go out. :meth:`Delivery.drain` claims due rows under a lease, asks the policies
+again (now with the platform's Do Not Disturb, read outside any transaction), folds each person's
+held rows into one digest, and sends through the recipient's adapter within the rate limits: one
+destination at a time, destinations side by side, and any number of drains at once (each claims
+its own rows), so one chat's backlog never holds up another's. The lease is short (6 s) and a
+heartbeat renews it every 1.5 s for every row a drain holds, so the rows of an instance that died
+are taken over within seconds (the next drain after the lease ran out: at most a tick later).
+Before each send the lease is renewed once more, checking the drain still holds the rows; a drain
+that lost its lease (stalled past it, another instance took over) skips them, so a row is sent
+twice only if a worker dies between sending and recording. Failures are retried
+with back-off (a 429 waits as long as the platform says and never counts as a failure); permanent
+ones are kept with their reason (``/deskmate outbox``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Coroutine, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import codec
+from bot.adapter import Adapter
+from bot.clock import Clock
+from bot.config import DeliveryConfig, OrgConfig
+from bot.delivery.plan import JobContextFor, Plan, Route
+from bot.delivery.send import Renders, Send
+from bot.delivery.settle import WROTE, Settle
+from bot.directory import Directory
+from bot.i18n import Text, Translator
+from bot.messages import Message
+from bot.people import PersonRef
+from bot.policy import Decision, Notice
+from bot.ratelimit import RateLimits
+from bot.registry import Registry
+from storage import Database
+from storage.models import OutboxRow
+
+if TYPE_CHECKING:
+    from bot.context import ChatTarget
+
+
+class Delivery:
+    """The outbox: ``enqueue`` in a handler's transaction, ``drain`` after it commits."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        directory: Directory,
+        adapters: Mapping[str, Adapter],
+        registry: Registry,
+        translator: Translator,
+        settings: DeliveryConfig,
+        org: OrgConfig,
+        job_context: JobContextFor,
+    ) -> None:
+        self.clock = clock
+        self.limits = RateLimits(settings)
+        self.planner = Plan(db, clock, directory, adapters, registry, org, job_context)
+        self.books = Settle(db, clock, settings)
+        self.ledger = self.books.ledger
+        self.sender = Send(adapters, translator, self.limits, self.books)
+        self._running: set[asyncio.Task[int]] = set()
+        self._stopped = False
+
+    # --- writing ------------------------------------------------------------------------------
+
+    async def enqueue(
+        self,
+        session: AsyncSession,
+        to: PersonRef | ChatTarget,
+        message: Message,
+        *,
+        skill: str,
+        sender: PersonRef | None,
+        urgent: bool = False,
+        group: str | None = None,
+        platform: str | None = None,
+        card: str | None = None,
+        origin_chat_id: int | None = None,
+        not_before: datetime | None = None,
+    ) -> Text | None:
+        """Write the outbox row; returns why it waits, if the recipient's policy holds it.
+        ``not_before``: not sent before then (a reply the platform refused until then)."""
+        now = self.clock.now()
+        decision = Decision()
+        if isinstance(to, PersonRef) and (sender is None or sender.id != to.id):
+            target = self.planner.platform_of(to, platform)
+            can_silence = self.planner.can_silence(target)
+            decision = await self.decide(
+                session, Notice(to, sender, urgent, now, None, can_silence)
+            )
+        held = decision.holds(now)
+        session.info[WROTE] = True
+        session.add(
+            OutboxRow(
+                idempotency_key=uuid.uuid4().hex,
+                created_at=now,
+                due_at=max(
+                    decision.deliver_at if held and decision.deliver_at else now,
+                    not_before or now,
+                ),
+                skill=skill,
+                person_id=to.id if isinstance(to, PersonRef) else None,
+                chat_id=None if isinstance(to, PersonRef) else to.chat_id,
+                platform=platform,
+                origin_chat_id=origin_chat_id,
+                sender_id=sender.id if sender else None,
+                urgent=urgent,
+                held=held,
+                silent=decision.silent and not held,
+                group=group,
+                card=card,
+                payload=codec.dumps(message),
+            )
+        )
+        return decision.note if held else None
+
+    async def decide(self, session: AsyncSession, notice: Notice) -> Decision:
+        return await self.planner.decide(session, notice)
+
+    def wrote(self, session: AsyncSession) -> bool:
+        """Whether this transaction wrote rows to send (then a drain is worth starting)."""
+        return bool(session.info.get(WROTE))
+
+    def platform_of(self, person: PersonRef, preferred: str | None) -> str | None:
+        """Where a person is reached: the preferred platform, else the first connected one."""
+        return self.planner.platform_of(person, preferred)
+
+    async def release(self, session: AsyncSession, person_id: int) -> int:
+        """Deliver a person's held rows now (their break ended early, quiet hours turned off)."""
+        return await self.books.release(session, person_id)
+
+    # --- draining -----------------------------------------------------------------------------
+
+    def kick(self) -> None:
+        """Start a drain in the background (after an event), without waiting for it."""
+        if not self._stopped:
+            self.track(self.drain())
+
+    def track(self, work: Coroutine[Any, Any, int]) -> asyncio.Task[int]:
+        task = asyncio.get_running_loop().create_task(work)
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+        return task
+
+    async def settle(self) -> None:
+        """Wait for the background drains (the console and tests read the chat after this)."""
+        while self._running:
+            await asyncio.gather(*list(self._running), return_exceptions=True)
+
+    async def stop(self) -> None:
+        """End every drain and every send in flight before the database closes."""
+        self._stopped = True
+        while self._running:
+            for task in list(self._running):
+                task.cancel()
+            await asyncio.gather(*list(self._running), return_exceptions=True)
+        await self.ledger.flush()  # the bookkeeping of sends that went out is written
+        await self.ledger.stop()
+
+    async def next_due(self) -> datetime | None:
+        """When a row is next due: a pending row's time, or a stalled drain's lease running out."""
+        return await self.books.next_due()
+
+    async def drain(self) -> int:
+        """Send every due row; returns how many rows went out."""
+        if self._stopped:
+            return 0  # the bot is stopping: what is left waits for the next start
+        sent = 0
+        sending: asyncio.Future[list[int]] | None = None  # the batch going out meanwhile
+        while True:
+            token = uuid.uuid4().hex
+            rows = await self.books.claim(token)
+            if not rows and sending is None:
+                return sent  # nothing due, nothing in flight (that could have re-queued rows)
+            following = await self._plan_and_start(rows, token) if rows else None
+            if sending is not None:
+                sent += sum(await sending)
+            sending = following
+
+    async def _plan_and_start(self, rows: list[OutboxRow], token: str) -> asyncio.Future[list[int]]:
+        """Plan a batch and start sending it, its lease kept alive until the last send ends."""
+        self.ledger.hold(token, [r.id for r in rows if r.id is not None])
+        try:
+            sending = self._start(await self.planner.plan(rows), token)
+        except BaseException:
+            self.ledger.let_go(token)
+            raise
+        sending.add_done_callback(lambda _done: self.ledger.let_go(token))
+        return sending
+
+    def _start(self, routes: list[Route], token: str) -> asyncio.Future[list[int]]:
+        """Send a batch's routes side by side (each route's parcels in order)."""
+        renders: Renders = {}
+        sending = asyncio.gather(
+            *(self.track(self.sender.route(r, token, renders)) for r in routes)
+        )
+        sending.add_done_callback(_seen)  # a drain cancelled meanwhile (stopping) never reads it
+        return sending
+
+
+def _seen(future: asyncio.Future[Any]) -> None:
+    """Mark a batch's outcome as read (asyncio logs an exception that no one reads)."""
+    if not future.cancelled():
+        future.exception()
