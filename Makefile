@@ -19,8 +19,8 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-dev: $(BIN)/python pyproject.toml examples/standup/pyproject.toml
-	$(BIN)/pip install --quiet -e '.[dev]' -e examples/standup
+$(VENV)/.installed-dev: $(BIN)/python pyproject.toml examples/standup/pyproject.toml examples/poll/pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]' -e examples/standup -e examples/poll
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed

@@ -10,8 +10,19 @@ Example:
     ...     await ctx.reply(_("Sent."))
 """
 
-from bot.config import PersonHandle, StrictModel
+from bot.config import (
+    Duration,
+    LocalizedText,
+    OrgConfig,
+    PersonHandle,
+    StrictModel,
+    TimeWindow,
+    TimeZoneName,
+    Weekday,
+)
 from bot.context import ChatTarget, Context, JobContext
+from bot.csvfile import csv_bytes
+from bot.directory import ChatLanguage
 from bot.errors import (
     BadValue,
     NotFound,
@@ -21,7 +32,20 @@ from bot.errors import (
     UserError,
     excerpt,
 )
-from bot.i18n import Money, Text, _
+from bot.forms import FieldKind, Form, FormField, FormInvalid
+from bot.i18n import (
+    LANGUAGES,
+    Localized,
+    Mention,
+    Money,
+    Relative,
+    Text,
+    TextLike,
+    Zoned,
+    _,
+    normalize_language,
+)
+from bot.markup import Lines
 from bot.messages import Button, Field, File, Message, Table
 from bot.params import (
     DateRange,
@@ -31,45 +55,74 @@ from bot.params import (
     ParseEnv,
     Rest,
     TimeRange,
+    convert,
     pack,
     register_converter,
+    tokenize,
 )
 from bot.people import PersonRef
 from bot.policy import Decision, Notice
 from bot.skill import Skill
+from bot.suggest import closest
+from bot.values import When, parse_duration
 
 __all__ = [
+    "LANGUAGES",
     "BadValue",
     "Button",
+    "ChatLanguage",
     "ChatTarget",
     "Context",
     "DateRange",
     "Decision",
+    "Duration",
     "Field",
+    "FieldKind",
     "File",
     "Flag",
+    "Form",
+    "FormField",
+    "FormInvalid",
     "JobContext",
     "Label",
+    "Lines",
+    "Localized",
+    "LocalizedText",
+    "Mention",
     "Message",
     "Money",
     "NotFound",
     "Notice",
     "Opt",
+    "OrgConfig",
     "ParseEnv",
     "PermissionDenied",
     "PersonHandle",
     "PersonRef",
+    "Relative",
     "Rest",
     "Skill",
     "StrictModel",
     "Table",
     "Text",
+    "TextLike",
     "TimeRange",
+    "TimeWindow",
+    "TimeZoneName",
     "UnknownPerson",
     "UsageError",
     "UserError",
+    "Weekday",
+    "When",
+    "Zoned",
     "_",
+    "closest",
+    "convert",
+    "csv_bytes",
     "excerpt",
+    "normalize_language",
     "pack",
+    "parse_duration",
     "register_converter",
+    "tokenize",
 ]

@@ -6,12 +6,14 @@ from __future__ import annotations
 import asyncio
 import gc
 import signal
+import sys
 from collections.abc import Mapping
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
 import click
+from sqlmodel import SQLModel
 
 from bot.adapter import Adapter, AdapterSpec
 from bot.app import Bot
@@ -19,6 +21,7 @@ from bot.commandline import CONFIG_OPTION, fail, load_or_exit, logging_to
 from bot.config import Config
 from bot.loader import installed_adapters
 from storage import Database, upgrade
+from storage.migrate import revision
 
 
 @click.group()
@@ -96,6 +99,44 @@ def db_upgrade(config_path: Path) -> None:
 
     asyncio.run(go())
     click.echo(f"OK: {config.storage.url} is up to date")
+
+
+@db.command("revision")
+@CONFIG_OPTION
+@click.option("--skill", "name", required=True, help="The enabled skill whose tables changed.")
+@click.option("-m", "--message", default="tables", show_default=True, help="What changed.")
+def db_revision(config_path: Path, name: str, message: str) -> None:
+    """Write a skill's next migration, generated from its models (Alembic autogenerate)."""
+    _config, skills = load_or_exit(config_path)
+    skill = next((s for s in skills if s.name == name), None)
+    if skill is None:
+        enabled = ", ".join(s.name for s in skills)
+        fail([f"--skill {name}: not an enabled skill (enabled: {enabled})"])
+    if skill.migrations is None:
+        fail([f"--skill {name}: it has no migrations folder (Skill(..., migrations=...))"])
+    tables = tables_of(skill.migrations.parent)
+    if not tables:
+        fail([f"--skill {name}: no SQLModel table is defined under {skill.migrations.parent}"])
+    others = [s.migrations for s in skills if s.migrations and s is not skill]
+    made = asyncio.run(revision(tables, name, skill.migrations, message, others))
+    if made is None:
+        click.echo(f"Nothing to do: the migrations of {name} already make its tables")
+    else:
+        click.echo(f"Wrote {made}")
+
+
+def tables_of(folder: Path) -> set[str]:
+    """The tables of the SQLModel models defined in modules under ``folder`` (a skill's package)."""
+    found: set[str] = set()
+    pending: list[type] = [SQLModel]
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        table = getattr(model, "__table__", None)
+        source = getattr(sys.modules.get(model.__module__), "__file__", None)
+        if table is not None and source and Path(source).resolve().is_relative_to(folder.resolve()):
+            found.add(table.name)
+    return found
 
 
 for _ep in entry_points(group="deskmate.cli"):

@@ -21,12 +21,12 @@ from bot.markup import Lines
 from bot.messages import Message, MessageLike, as_message
 from bot.params import parse_value
 from bot.people import PersonRef
-from bot.skill import CommandSpec, Skill
+from bot.skill import CommandSpec, ConfigT, Skill
 
 __all__ = ["ChatMembers", "ChatTarget", "Context", "Effects", "JobContext", "Outbox", "Reply"]
 
 
-class Context(JobContext):
+class Context(JobContext[ConfigT]):
     """The context of a command or a button press: adds the sender, the chat and ``reply``."""
 
     def __init__(

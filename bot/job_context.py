@@ -5,13 +5,14 @@ Command and button handlers get its subclass :class:`bot.context.Context`."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import queries
 from bot.adapter import Adapter
 from bot.cards import CardEdit
 from bot.clock import Clock
@@ -22,8 +23,9 @@ from bot.i18n import Text, Translator
 from bot.messages import Message, MessageLike, as_message
 from bot.params import ParseEnv
 from bot.people import PersonRef
+from bot.queries import DeliveryCounts, FailedDelivery
 from bot.registry import Registry
-from bot.skill import Skill
+from bot.skill import ConfigT, Skill
 from bot.timers import Timers
 from storage.models import AuditEntry
 
@@ -84,7 +86,7 @@ class Parts(Protocol):
     def parse_env(self, session: AsyncSession, platform: str, sender: PersonRef) -> ParseEnv: ...
 
 
-class JobContext:
+class JobContext(Generic[ConfigT]):
     """What a periodic job or a hook gets: the session, the time, the skill's config, and
     ``notify``/``emit``. Command and action handlers get a :class:`Context`, which adds the
     sender."""
@@ -108,9 +110,11 @@ class JobContext:
         self.due_at = due_at
 
     @property
-    def config(self) -> Any:
-        """This skill's settings (the pydantic model it declared), validated from the config."""
-        return self._parts.settings(self.skill.name)
+    def config(self) -> ConfigT:
+        """This skill's settings (the pydantic model it declared), validated from the config;
+        typed where the handler says which (``ctx: Context[StandupConfig]``)."""
+        settings: ConfigT = self._parts.settings(self.skill.name)
+        return settings
 
     def now(self) -> datetime:
         """The current time (UTC, aware) from the bot's clock."""
@@ -227,3 +231,34 @@ class JobContext:
 
     def _chat_id(self) -> int | None:
         return None
+
+    # what skills ask of the core's tables (skills never query people, chats or the outbox)
+
+    async def people_with_role(self, role: str) -> list[PersonRef]:
+        """Everyone the directory gives ``role`` (``roles: [finance]`` in the config)."""
+        return await self.people(await queries.ids_with_role(self.session, role))
+
+    async def everyone(self) -> list[PersonRef]:
+        """Every person the bot knows, in the order they became known."""
+        return await self.people(await queries.all_ids(self.session))
+
+    async def joined(self, people: Iterable[PersonRef]) -> dict[int, datetime]:
+        """When each person became known to the bot (by id; UTC)."""
+        return await queries.joined(self.session, [p.id for p in people])
+
+    async def chat_target(self, platform: str, chat_id: str) -> ChatTarget:
+        """The chat ``chat_id`` on ``platform`` (its platform id, e.g. a Slack channel id), to
+        ``notify``; known to the bot from now on if it was not."""
+        return ChatTarget(await queries.chat_id(self.session, platform, chat_id))
+
+    async def held_count(self, person: PersonRef) -> int:
+        """How many notifications wait for ``person``'s quiet hours to end."""
+        return await queries.held(self.session, person.id)
+
+    async def delivery_counts(self) -> DeliveryCounts:
+        """The outbox by state, held notifications and failed timers."""
+        return await queries.delivery_counts(self.session)
+
+    async def failed_deliveries(self, limit: int = 5) -> list[FailedDelivery]:
+        """The latest notifications that could not be delivered, newest first."""
+        return await queries.failed_deliveries(self.session, limit)

@@ -17,9 +17,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
+from typing_extensions import TypeVar as DefaultingTypeVar
 
 from bot.errors import RegistrationError
 from bot.i18n import TextLike
@@ -50,12 +51,15 @@ __all__ = [
 
 F = TypeVar("F", bound=Handler)
 PF = TypeVar("PF", bound=Callable[..., Awaitable[Decision]])  # a PolicyFunc, on a JobContext
+# a skill's settings model: ``Skill[StandupConfig]`` and ``Context[StandupConfig]`` type
+# ``ctx.config``; a bare ``Skill``/``Context`` leaves it ``Any``
+ConfigT = DefaultingTypeVar("ConfigT", bound=BaseModel, default=Any)
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 @dataclass
-class Skill:
+class Skill(Generic[ConfigT]):
     """A feature of the bot: its commands, actions, jobs, hooks, roles, config and tables.
 
     Args:
@@ -68,7 +72,7 @@ class Skill:
 
     name: str
     description: TextLike = ""
-    config: type[BaseModel] | None = None
+    config: type[ConfigT] | None = None
     migrations: Path | None = None
     translations: Path | None = None
     commands: list[CommandSpec] = field(default_factory=list)

@@ -11,12 +11,17 @@ find the tables and the people there.
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -53,3 +58,78 @@ async def upgrade(db: Database, version_locations: Iterable[Path] = ()) -> None:
     async with db.engine.begin() as conn:
         await take_turn(conn)  # (DDL is transactional on PostgreSQL)
         await conn.run_sync(run)
+
+
+async def revision(
+    tables: Iterable[str],
+    label: str,
+    folder: Path,
+    message: str,
+    version_locations: Iterable[Path] = (),
+) -> Path | None:
+    """Write the next revision of the branch ``label`` into ``folder``, generated (Alembic
+    autogenerate) from how the models of ``tables`` differ from what the branch's revisions
+    make. The revisions run on a scratch SQLite database, never on a team's. Returns the new
+    file, or None when the models and the revisions agree."""
+    own = set(tables)
+    cfg = alembic_config([*version_locations, folder])
+    script = ScriptDirectory.from_config(cfg)
+    # the branch's revisions are named <label>_0001, <label>_0002...
+    suffixes = [rev.revision.removeprefix(f"{label}_") for rev in script.walk_revisions()]
+    numbers = [int(n) for n in suffixes if n.isdigit()]
+    first = not numbers
+    written: list[Path] = []
+
+    def include(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+        table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
+        return table in own
+
+    def keep_changes(context: Any, revision: Any, directives: list[Any]) -> None:
+        if directives[0].upgrade_ops.is_empty():
+            directives[:] = []
+
+    ruff = shutil.which("ruff", path=os.pathsep.join([str(Path(sys.executable).parent), *_path()]))
+    if ruff:  # the file as the formatter writes it (where ruff is installed)
+        cfg.set_section_option("post_write_hooks", "hooks", "fix format")
+        for hook, options in (
+            ("fix", "check --fix --exit-zero --quiet"),
+            ("format", "format --quiet"),
+        ):
+            cfg.set_section_option("post_write_hooks", f"{hook}.type", "exec")
+            cfg.set_section_option("post_write_hooks", f"{hook}.executable", ruff)
+            cfg.set_section_option(
+                "post_write_hooks", f"{hook}.options", f"{options} REVISION_SCRIPT_FILENAME"
+            )
+    cfg.attributes["autogenerate"] = {
+        "include_object": include,
+        "process_revision_directives": keep_changes,
+    }
+    with tempfile.TemporaryDirectory() as scratch:
+        db = Database(f"sqlite+aiosqlite:///{Path(scratch) / 'scratch.db'}")
+        try:
+            await upgrade(db, [*version_locations, folder])
+
+            def run(sync_connection: Any) -> None:
+                cfg.attributes["connection"] = sync_connection
+                made = command.revision(
+                    cfg,
+                    message=message,
+                    autogenerate=True,
+                    head="base" if first else f"{label}@head",
+                    branch_label=label if first else None,
+                    depends_on="core_0001" if first else None,
+                    version_path=str(folder),
+                    rev_id=f"{label}_{max(numbers, default=0) + 1:04d}",
+                )
+                if made is not None and not isinstance(made, list):
+                    written.append(Path(made.path))
+
+            async with db.engine.begin() as conn:
+                await conn.run_sync(run)
+        finally:
+            await db.dispose()
+    return written[0] if written else None
+
+
+def _path() -> list[str]:
+    return os.environ.get("PATH", "").split(os.pathsep)

@@ -1,5 +1,6 @@
 """The deskmate command as an admin and a newcomer use it."""
 
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -127,3 +128,65 @@ def test_check_config_refuses_an_unquoted_time_and_explains_a_syntax_error(tmp_p
     assert result.output.splitlines()[0].startswith(
         f"{path}:2 a ':' where YAML cannot take one — quote a value that contains ': '"
     )
+
+
+SCRATCH_SKILL = """\
+from pathlib import Path
+
+from sqlmodel import Field, SQLModel
+
+from bot import Skill
+
+skill = Skill("scratch", migrations=Path(__file__).parent / "migrations")
+
+
+class Item(SQLModel, table=True):
+    __tablename__ = "scratch_items"
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(index=True)
+    done: bool = False
+"""
+
+
+def test_db_revision_generates_a_skills_migration_from_its_models(tmp_path):
+    package = tmp_path / "scratch_skill"
+    (package / "migrations").mkdir(parents=True)
+    (package / "__init__.py").write_text(SCRATCH_SKILL)
+    (package / "migrations" / "__init__.py").write_text("")
+    url = f"sqlite+aiosqlite:///{tmp_path / 'team.db'}"
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"storage: {{url: '{url}'}}\nskills: {{plugins: ['scratch_skill:skill'], "
+        "enabled: [help, scratch]}\n"
+    )
+
+    def deskmate(*args: str) -> subprocess.CompletedProcess[str]:
+        env = {"PATH": str(Path(sys.executable).parent), "PYTHONPATH": str(tmp_path)}
+        return subprocess.run(
+            [str(DESKMATE), *args, "--config", str(config)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            env=env,
+        )
+
+    made = deskmate("db", "revision", "--skill", "scratch", "-m", "items")
+    assert made.returncode == 0, made.stderr
+    written = package / "migrations" / "scratch_0001_items.py"
+    assert made.stdout.strip().endswith(f"Wrote {written}")
+    text = written.read_text()
+    assert 'branch_labels: str | Sequence[str] | None = ("scratch",)' in text
+    assert 'depends_on: str | Sequence[str] | None = "core_0001"' in text
+    assert '"scratch_items"' in text
+    assert "ix_scratch_items_title" in text
+    assert "people" not in text  # only the skill's own tables
+    again = deskmate("db", "revision", "--skill", "scratch")
+    assert again.stdout.startswith("Nothing to do: the migrations of scratch already make")
+    assert deskmate("db", "upgrade").returncode == 0
+    tables = sqlite3.connect(tmp_path / "team.db").execute("SELECT name FROM sqlite_master")
+    assert "scratch_items" in {name for (name,) in tables}
+    unknown = deskmate("db", "revision", "--skill", "nope")
+    assert unknown.returncode == 2
+    assert "--skill nope: not an enabled skill (enabled: help, scratch)" in unknown.stderr

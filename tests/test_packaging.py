@@ -20,7 +20,7 @@ BUILD = "import sys; from setuptools import build_meta; build_meta.{hook}(sys.ar
 
 
 @pytest.mark.parametrize("hook", ["build_editable", "build_wheel"])
-@pytest.mark.parametrize("project", [".", "examples/standup"])
+@pytest.mark.parametrize("project", [".", "examples/standup", "examples/poll"])
 def test_building_the_project_prints_no_setuptools_warning(tmp_path, project, hook):
     copy = tmp_path / "project"
     shutil.copytree(ROOT / project, copy, ignore=LEFT_OUT)

@@ -19,9 +19,10 @@ CATALOGS = (
     ]
     + [
         (
-            ROOT / "examples" / "standup" / "deskmate_standup",
-            ROOT / "examples" / "standup" / "deskmate_standup" / "locales" / "zh.yaml",
+            ROOT / "examples" / name / f"deskmate_{name}",
+            ROOT / "examples" / name / f"deskmate_{name}" / "locales" / "zh.yaml",
         )
+        for name in ("standup", "poll")
     ]
 )
 

@@ -7,14 +7,20 @@ from pathlib import Path
 from typing import Annotated
 
 from babel import Locale
-from sqlmodel import col, func, select
 
-from bot import Context, Label, Message, UsageError, _
-from bot.directory import ChatLanguage
-from bot.i18n import LANGUAGES, Text, normalize_language
-from bot.markup import Lines
-from bot.skill import Skill
-from storage.models import OutboxRow, Timer
+from bot import (
+    LANGUAGES,
+    ChatLanguage,
+    Context,
+    Label,
+    Lines,
+    Message,
+    Skill,
+    Text,
+    UsageError,
+    _,
+    normalize_language,
+)
 
 skill = Skill(
     "admin",
@@ -32,11 +38,16 @@ SHOWN_FAILURES = 10
 )
 async def outbox(ctx: Context) -> None:
     """Counts by state, then the latest failures with their reason."""
-    counts = await _counts(ctx)
+    counts = await ctx.delivery_counts()
     summary = _(
         "📮 Outbox: {waiting} waiting ({held} held for quiet hours), {sending} sending, "
         "{sent} sent, {failed} failed; {timers} failed timers",
-        **counts,
+        waiting=counts.waiting,
+        held=counts.held,
+        sending=counts.sending,
+        sent=counts.sent,
+        failed=counts.failed,
+        timers=counts.failed_timers,
     )
     failures = await _failures(ctx)
     if not failures:
@@ -47,45 +58,8 @@ async def outbox(ctx: Context) -> None:
     )
 
 
-async def _counts(ctx: Context) -> dict[str, int]:
-    by_status = dict(
-        (
-            await ctx.session.exec(
-                select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
-            )
-        ).all()
-    )
-    held = (
-        await ctx.session.exec(
-            select(func.count())
-            .select_from(OutboxRow)
-            .where(OutboxRow.status == "pending", col(OutboxRow.held).is_(True))
-        )
-    ).one()
-    timers = (
-        await ctx.session.exec(
-            select(func.count()).select_from(Timer).where(Timer.status == "failed")
-        )
-    ).one()
-    return {
-        "waiting": by_status.get("pending", 0),
-        "held": held,
-        "sending": by_status.get("sending", 0),
-        "sent": by_status.get("sent", 0),
-        "failed": by_status.get("failed", 0),
-        "timers": timers,
-    }
-
-
 async def _failures(ctx: Context) -> list[Text]:
-    rows = (
-        await ctx.session.exec(
-            select(OutboxRow)
-            .where(OutboxRow.status == "failed")
-            .order_by(col(OutboxRow.id).desc())
-            .limit(SHOWN_FAILURES)
-        )
-    ).all()
+    rows = await ctx.failed_deliveries(SHOWN_FAILURES)
     people = {p.id: p for p in await ctx.people([r.person_id for r in rows if r.person_id])}
     return [
         _(
@@ -95,7 +69,7 @@ async def _failures(ctx: Context) -> list[Text]:
             if row.person_id in people
             else _("chat {id}", id=row.chat_id),
             at=row.created_at,
-            reason=row.last_error or "?",
+            reason=row.error,
         )
         for row in rows
     ]

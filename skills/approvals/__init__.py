@@ -20,20 +20,20 @@ from typing import Annotated, Any, Literal
 from bot import (
     Context,
     DateRange,
+    FormInvalid,
     JobContext,
     Label,
+    Lines,
     NotFound,
     Opt,
     PersonRef,
     Rest,
     Skill,
+    Text,
     UsageError,
     _,
     excerpt,
 )
-from bot.forms import FormInvalid
-from bot.i18n import Text
-from bot.markup import Lines
 from skills.approvals import decide, delegation, flow, form, nudges, report, view
 from skills.approvals import export as exporting
 from skills.approvals.config import ROLES, ApprovalsConfig, FlowSpec

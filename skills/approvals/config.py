@@ -26,9 +26,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from bot import PersonHandle, StrictModel, _
-from bot.config import Duration, LocalizedText
-from bot.i18n import Localized, Text
+from bot import Duration, Localized, LocalizedText, PersonHandle, StrictModel, Text, _
 from skills.approvals import conditions
 
 FieldType = Literal["date", "date_range", "time", "number", "money", "choice", "text", "person"]

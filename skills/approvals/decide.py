@@ -7,8 +7,7 @@ serialises writers), then re-reads its tasks: of two approvers pressing [Approve
 
 from __future__ import annotations
 
-from bot import Context, NotFound, PermissionDenied, UsageError, _
-from bot.i18n import Text
+from bot import Context, NotFound, PermissionDenied, Text, UsageError, _
 from skills.approvals import flow, store, view
 from skills.approvals.models import APPROVED, CLOSED, PENDING, REJECTED, WITHDRAWN, ApprovalTask
 from skills.approvals.store import RequestView

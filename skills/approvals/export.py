@@ -18,9 +18,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from bot import Context, DateRange, File, Message, Money, _
-from bot.csvfile import csv_bytes
-from bot.i18n import Text
+from bot import Context, DateRange, File, Message, Money, Text, _, csv_bytes
 from skills.approvals import labels, report, store, view
 from skills.approvals.config import FieldSpec
 from skills.approvals.store import RequestView

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import json
 
-from bot import Context, JobContext, PersonRef, UsageError, _
-from bot.i18n import Text
+from bot import Context, JobContext, PersonRef, Text, UsageError, _
 from skills.approvals import conditions, form, people, store, view
 from skills.approvals.config import FlowSpec, StepSpec
 from skills.approvals.models import (

@@ -21,13 +21,15 @@ from bot import (
     Money,
     ParseEnv,
     PersonRef,
+    Text,
+    TextLike,
+    When,
     _,
+    convert,
     excerpt,
     register_converter,
+    tokenize,
 )
-from bot import values as parsers
-from bot.i18n import Text, TextLike
-from bot.params import convert, tokenize
 from skills.approvals import labels
 from skills.approvals.config import FieldSpec, FlowSpec, derived_names
 from skills.approvals.people import find_mentioned
@@ -50,8 +52,8 @@ class Reader:
     shown: Callable[[TextLike], str] = str
 
     @property
-    def when(self) -> parsers.When:
-        return parsers.When(self.now, self.person.tz)
+    def when(self) -> When:
+        return When(self.now, self.person.tz)
 
     @property
     def env(self) -> ParseEnv:

@@ -8,8 +8,7 @@ the field's name and the choice's value; a choice may also be typed as its label
 
 from __future__ import annotations
 
-from bot import _
-from bot.i18n import Text, TextLike
+from bot import Text, TextLike, _
 from skills.approvals.config import FieldSpec, FlowSpec
 
 # the usual field names, and the usual values of choices, with a translation each

@@ -4,11 +4,7 @@ a form (read by the core, which asks the platform's adapter)."""
 
 from __future__ import annotations
 
-from sqlmodel import col, select
-
-from bot import JobContext, PersonRef
-from bot.context import Context
-from storage.models import Person
+from bot import Context, JobContext, PersonRef
 
 
 async def find_mentioned(ctx: Context, token: str) -> PersonRef | None:
@@ -19,11 +15,7 @@ async def find_mentioned(ctx: Context, token: str) -> PersonRef | None:
 
 async def with_role(ctx: JobContext, role: str) -> list[PersonRef]:
     """Everyone the directory gives ``role``."""
-    rows = await ctx.session.exec(
-        select(Person.id, Person.roles).where(col(Person.roles).contains(role))
-    )
-    ids = [pid for pid, roles in rows.all() if pid is not None and role in roles.split(",")]
-    return await ctx.people(sorted(ids))
+    return await ctx.people_with_role(role)
 
 
 async def resolve(ctx: JobContext, spec: str, requester: PersonRef) -> list[PersonRef]:

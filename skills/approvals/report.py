@@ -8,8 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from bot import Context, Message, NotFound, _
-from bot.markup import Lines
+from bot import Context, Lines, Message, NotFound, _
 from skills.approvals import store, view
 from skills.approvals.models import ApprovalRequest
 from skills.approvals.store import RequestView

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import Button, DateRange, Field, Message, _, pack
-from bot.forms import FieldKind, Form, FormField
-from bot.i18n import Text
-from bot.markup import Lines
+from bot import Button, DateRange, Field, FieldKind, Form, FormField, Lines, Message, Text, _, pack
 from skills.approvals import conditions, form, labels
 from skills.approvals.config import FlowSpec
 from skills.approvals.models import APPROVED, PENDING, REJECTED, WITHDRAWN, ApprovalEvent

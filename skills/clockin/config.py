@@ -12,8 +12,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BeforeValidator, Field, model_validator
 
-from bot import PersonHandle, StrictModel
-from bot.config import Duration, TimeWindow, TimeZoneName, Weekday
+from bot import Duration, PersonHandle, StrictModel, TimeWindow, TimeZoneName, Weekday
 
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 

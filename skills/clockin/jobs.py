@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
-from bot import Button, ChatTarget, JobContext, Message, _
+from bot import Button, JobContext, Message, _
 from skills.clockin import report, store, view
 from skills.clockin.config import ClockinConfig
 from skills.clockin.models import IN, ClockEvent, SentNotice
@@ -98,7 +98,8 @@ async def summary(ctx: JobContext, key: str, payload: dict[str, int]) -> None:
     if not await store.first_time(ctx.session, key, ctx.now()):
         return
     counts = view.TodayCounts.of([(w.person, w.plan, r) for w, r in pairs], ctx.now())
-    target = ChatTarget(await store.chat_id(ctx.session, wanted.chat))
+    platform, _sep, chat_id = wanted.chat.partition(":")
+    target = await ctx.chat_target(platform, chat_id)
     await ctx.notify(target, counts.text(wanted.at))
 
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from bot import Button, Context, JobContext, Message, PersonRef, UsageError, UserError, _
-from bot.i18n import Text
+from bot import Button, Context, JobContext, Message, PersonRef, Text, UsageError, UserError, _
 from skills.clockin import store
 from skills.clockin.config import distance_m
 from skills.clockin.models import FIELD, IN, OFFICE, OUT, REMOTE, Day, Punch

@@ -12,10 +12,20 @@ from typing import Any, TypeVar
 
 from babel.dates import format_skeleton, get_day_names
 
-from bot import Context, File, JobContext, Message, PersonRef, Table, UsageError, _
-from bot.csvfile import csv_bytes
-from bot.i18n import Mention, TextLike
-from bot.markup import Lines
+from bot import (
+    Context,
+    File,
+    JobContext,
+    Lines,
+    Mention,
+    Message,
+    PersonRef,
+    Table,
+    TextLike,
+    UsageError,
+    _,
+    csv_bytes,
+)
 from skills.clockin import chart, store, view
 from skills.clockin.models import Day
 from skills.clockin.punch import who_is

@@ -10,8 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from bot import PersonRef
-from bot.config import OrgConfig
+from bot import OrgConfig, PersonRef
 from skills.clockin.config import WEEKDAYS, ClockinConfig, ScheduleConfig
 
 DayKind = Literal["work", "holiday", "off"]

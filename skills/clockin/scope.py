@@ -9,8 +9,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from bot import Context, NotFound, PermissionDenied, PersonRef, UsageError, _, excerpt
-from bot.i18n import Mention, TextLike
+from bot import (
+    Context,
+    Mention,
+    NotFound,
+    PermissionDenied,
+    PersonRef,
+    TextLike,
+    UsageError,
+    _,
+    excerpt,
+)
 from skills.clockin import store
 
 Default = Literal["me", "mine"]  # me: the sender; mine: what the sender may see (for exports)

@@ -36,7 +36,6 @@ from skills.clockin.models import (
 )
 from skills.clockin.schedule import Plan, Plans
 from skills.clockin.status import DayInput, compute
-from storage.models import Chat, Person
 
 DAY_FIELDS = tuple(
     f for f in AttendanceDay.model_fields if f not in ("person_id", "day")
@@ -137,8 +136,7 @@ def who(plans: Plans, people: Iterable[PersonRef]) -> list[Who]:
 
 async def everyone(ctx: JobContext) -> list[PersonRef]:
     """Every person of the directory (for admins' reports and the jobs)."""
-    ids = (await ctx.session.exec(select(Person.id).order_by(col(Person.id)))).all()
-    return await ctx.people([i for i in ids if i is not None])
+    return await ctx.everyone()
 
 
 async def leave_on(session: AsyncSession, person_id: int, day: date) -> str | None:
@@ -211,10 +209,8 @@ async def _since(ctx: JobContext, wanted: list[tuple[Who, date]]) -> dict[int, d
     """From when each person's attendance counts: the day they joined the directory, or their
     first clock event or leave if earlier (days before that are neither absent nor off)."""
     plans = {w.person.id: w.plan for w, _d in wanted}
-    rows = await ctx.session.exec(
-        select(Person.id, Person.created_at).where(col(Person.id).in_(list(plans)))
-    )
-    since = {pid: at.astimezone(plans[pid].tz).date() for pid, at in rows.all() if pid is not None}
+    joined = await ctx.joined(w.person for w, _d in wanted)
+    since = {pid: at.astimezone(plans[pid].tz).date() for pid, at in joined.items()}
     earlier = sorted({w.person.id for w, d in wanted if d < since.get(w.person.id, d)})
     if earlier:
         for table, day in ((ClockEvent, ClockEvent.work_day), (Leave, Leave.start)):
@@ -291,22 +287,6 @@ async def first_time(session: AsyncSession, key: str, now: datetime) -> bool:
     session.add(SentNotice(key=key, sent_at=now))
     await session.flush()
     return True
-
-
-async def chat_id(session: AsyncSession, name: str) -> int:
-    """The database id of the chat ``<platform>:<chat id>`` (known from now on)."""
-    platform, _sep, platform_id = name.partition(":")
-    found = (
-        await session.exec(
-            select(Chat).where(Chat.platform == platform, Chat.chat_id == platform_id)
-        )
-    ).first()
-    if found is None:
-        found = Chat(platform=platform, chat_id=platform_id, kind="group", title="")
-        session.add(found)
-        await session.flush()
-    assert found.id is not None
-    return found.id
 
 
 async def request_rows(

@@ -7,8 +7,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from bot import PersonRef, _
-from bot.i18n import Text
+from bot import PersonRef, Text, _
 from skills.clockin.models import (
     ABSENT,
     EARLY,

@@ -5,11 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from bot import Context, Label, Message, Rest, Skill, _, excerpt
-from bot.errors import NotFound
-from bot.i18n import Text
-from bot.markup import Lines
-from bot.suggest import closest
+from bot import Context, Label, Lines, Message, NotFound, Rest, Skill, Text, _, closest, excerpt
 
 skill = Skill(
     "help",

@@ -17,10 +17,20 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 
-from bot import Context, JobContext, Label, PersonRef, TimeRange, UsageError, UserError, _
-from bot.i18n import Zoned
-from bot.policy import Decision, Notice
-from bot.skill import Skill
+from bot import (
+    Context,
+    Decision,
+    JobContext,
+    Label,
+    Notice,
+    PersonRef,
+    Skill,
+    TimeRange,
+    UsageError,
+    UserError,
+    Zoned,
+    _,
+)
 from skills.quiet_hours import store
 from skills.quiet_hours.config import WEEKDAYS, QuietConfig
 from skills.quiet_hours.schedule import Schedule, quiet_until

@@ -6,8 +6,7 @@ from datetime import time, timedelta
 
 from pydantic import Field
 
-from bot import StrictModel
-from bot.config import Duration, TimeWindow, Weekday
+from bot import Duration, StrictModel, TimeWindow, Weekday
 
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot import Context, Field, Message, UsageError, _, excerpt
-from bot.i18n import Text
+from bot import Context, Field, Message, Text, UsageError, _, excerpt
 from skills.quiet_hours import store
 from skills.quiet_hours.schedule import Schedule, quiet_until
 
@@ -81,5 +80,5 @@ async def _now_text(ctx: Context, schedule: Schedule, enabled: bool) -> Text:
     settings = await store.settings_of(ctx.session, ctx.person.id)
     if settings.mode == "silent":
         return _("quiet until {until} — notifications come without a push", until=quiet[0])
-    waiting = await store.waiting(ctx.session, ctx.person.id)
+    waiting = await ctx.held_count(ctx.person)
     return _("quiet until {until} — {n} waiting, they come then", until=quiet[0], n=waiting)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime, time
 
 import sqlalchemy as sa
-from sqlmodel import Field, SQLModel, col, func, select
+from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import OutboxRow
 from storage.types import UTCDateTime
 
 
@@ -73,17 +72,3 @@ async def remove_vip(session: AsyncSession, person_id: int, vip_id: int) -> bool
         return False
     await session.delete(row)
     return True
-
-
-async def waiting(session: AsyncSession, person_id: int) -> int:
-    """How many notifications are held for the person."""
-    found = await session.exec(
-        select(func.count())
-        .select_from(OutboxRow)
-        .where(
-            OutboxRow.person_id == person_id,
-            OutboxRow.status == "pending",
-            col(OutboxRow.held).is_(True),
-        )
-    )
-    return int(found.one())

@@ -19,6 +19,7 @@ from bot import (
     Flag,
     JobContext,
     Label,
+    Lines,
     NotFound,
     Opt,
     PermissionDenied,
@@ -28,7 +29,6 @@ from bot import (
     UsageError,
     _,
 )
-from bot.markup import Lines
 from skills.receipts import flow, reminders, report, store, view
 from skills.receipts.config import ReceiptsConfig
 from skills.receipts.models import Notice

@@ -7,8 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from bot import StrictModel
-from bot.config import Duration
+from bot import Duration, StrictModel
 
 
 class ReceiptsConfig(StrictModel):

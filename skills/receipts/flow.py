@@ -13,12 +13,13 @@ from bot import (
     JobContext,
     PermissionDenied,
     PersonRef,
+    Relative,
+    Text,
     UsageError,
     _,
     excerpt,
+    parse_duration,
 )
-from bot.i18n import Relative, Text
-from bot.values import parse_duration
 from skills.receipts import reminders, store, view
 from skills.receipts.models import CLOSED, Notice
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import ChatTarget, Context, Field, JobContext, Message, PersonRef, _
-from bot.i18n import Text
+from bot import ChatTarget, Context, Field, JobContext, Message, PersonRef, Text, _
 from skills.receipts import store, view
 from skills.receipts.models import Notice
 

@@ -8,8 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from bot import Context, File, Message, PersonRef, _
-from bot.csvfile import csv_bytes
+from bot import Context, File, Message, PersonRef, _, csv_bytes
 from skills.receipts import reminders, store, view
 from skills.receipts.models import Notice
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot import Button, Field, Message, _, pack
-from bot.i18n import Mention, Relative, Text
+from bot import Button, Field, Mention, Message, Relative, Text, _, pack
 from skills.receipts.models import CLOSED, Notice
 
 SHOWN = 20  # names shown before "and N more"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import StrictModel
-from bot.config import Duration
+from bot import Duration, StrictModel
 
 
 class TasksConfig(StrictModel):

@@ -8,8 +8,17 @@ from datetime import datetime
 
 from sqlmodel import col, delete
 
-from bot import Context, JobContext, Message, PermissionDenied, PersonRef, UsageError, _
-from bot.i18n import Relative, Text
+from bot import (
+    Context,
+    JobContext,
+    Message,
+    PermissionDenied,
+    PersonRef,
+    Relative,
+    Text,
+    UsageError,
+    _,
+)
 from skills.tasks import store, view
 from skills.tasks.models import (
     CANCELLED,

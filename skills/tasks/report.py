@@ -7,9 +7,7 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import Context, DateRange, Message, NotFound, PersonRef, Table, _, excerpt
-from bot.i18n import Text
-from bot.markup import Lines
+from bot import Context, DateRange, Lines, Message, NotFound, PersonRef, Table, Text, _, excerpt
 from skills.tasks import store, view
 
 SHOWN = 10

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot import Button, Field, Message, _, pack
-from bot.i18n import Mention, Relative, Text
-from bot.markup import Lines
+from bot import Button, Field, Lines, Mention, Message, Relative, Text, _, pack
 from skills.tasks.models import CANCELLED, DONE, FINISHED, Task, TaskEvent
 from skills.tasks.store import TaskView
 

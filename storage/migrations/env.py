@@ -13,6 +13,8 @@ context.configure(
     connection=connection,
     target_metadata=SQLModel.metadata,
     render_as_batch=connection.dialect.name == "sqlite",
+    # `deskmate db revision`: which tables are the skill's, and no file for no change
+    **context.config.attributes.get("autogenerate", {}),
 )
 with context.begin_transaction():
     context.run_migrations()
