@@ -227,6 +227,8 @@ class Directory(Chats):
             team=person.team,
             manager_id=person.manager_id,
             leads=self.config.teams_led_by(person.handle),
+            email=person.email,
+            hired_on=person.hired_on,
         )
 
     # --- writing ------------------------------------------------------------------------------

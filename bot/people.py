@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Locale, Mention
@@ -25,6 +25,9 @@ class PersonRef:
     manager_id: int | None = None
     leads: frozenset[str] = frozenset()
     """The teams this person leads (``teams: {eng: {leads: [...]}}`` in the config)."""
+    email: str | None = None
+    hired_on: date | None = None
+    """Their first day of work, where the directory knows it (seniority for leave grants)."""
 
     @property
     def mention(self) -> Mention:

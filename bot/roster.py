@@ -92,6 +92,7 @@ async def _upsert(
         session.add(person)
     person.name = pc.name or pc.id
     person.timezone, person.language = pc.timezone, pc.language
+    person.email, person.hired_on = pc.email, pc.hired_on
     person.roles, person.team, person.declared = ",".join(sorted(pc.roles)), pc.team, True
     await session.flush()
     assert person.id is not None

@@ -3,7 +3,7 @@ the audit log and the outbox. Skills define their own tables next to their code.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -29,6 +29,8 @@ class Person(SQLModel, table=True):
     team: str | None = Field(default=None, max_length=100)
     manager_id: int | None = Field(default=None, foreign_key="people.id")
     declared: bool = False  # True when the person comes from the config directory
+    email: str | None = Field(default=None, max_length=254)
+    hired_on: date | None = None  # seniority for leave grants; from the config (or an import)
     created_at: datetime = Field(sa_type=_utc_datetime())
 
     def role_set(self) -> set[str]:

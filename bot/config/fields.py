@@ -56,6 +56,7 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _WORKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
 _PERSON_ID = re.compile(r"[a-z0-9][a-z0-9_.-]{0,31}")
 _CURRENCY = re.compile(r"[A-Z]{3}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def _check_timezone(value: str) -> str:
@@ -75,6 +76,12 @@ def _check_person_id(value: str) -> str:
             f"(at most 32, starting with a letter or digit, e.g. alice), got {value!r}"
         )
     return value
+
+
+def _check_email(value: str) -> str:
+    if not _EMAIL.fullmatch(value):
+        raise ValueError(f"expected an e-mail address such as alice@example.com, got {value!r}")
+    return value.lower()
 
 
 def _check_currency(value: str) -> str:
@@ -125,6 +132,7 @@ def _check_chat_name(value: str, info: ValidationInfo) -> str:
 
 
 TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
+EmailAddress = Annotated[str, AfterValidator(_check_email)]
 AccountId = Annotated[str, BeforeValidator(_number_to_str)]
 PlatformName = Annotated[str, AfterValidator(_check_platform)]
 """A platform, as a key (``accounts: {slack: U1}``): one an installed adapter brings."""

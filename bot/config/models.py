@@ -13,6 +13,7 @@ from bot.config.fields import (
     _WORKDAYS,
     AccountId,
     ChatName,
+    EmailAddress,
     Language,
     PersonHandle,
     PlatformName,
@@ -88,6 +89,9 @@ class PersonConfig(StrictModel):
     team: str | None = None
     timezone: TimeZoneName | None = None
     language: Language | None = None
+    email: EmailAddress | None = None
+    hired_on: date | None = None
+    """The first day of work: seniority for leave grants (``2019-03-01``)."""
 
     @model_validator(mode="after")
     def _default_name(self) -> PersonConfig:

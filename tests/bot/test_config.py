@@ -647,3 +647,16 @@ async def test_a_team_lead_is_known_to_handlers(deskmate: Any) -> None:
     )
     assert (await chat.say("mike", "/probe")).text == "['eng'] ['mike'] True"
     assert (await chat.say("carol", "/probe")).text == "[] ['mike'] True"
+
+
+def test_a_persons_email_and_hire_date_are_read_and_checked() -> None:
+    config = parse(
+        "people:\n  - id: alice\n    email: Alice@Example.com\n    hired_on: 2019-03-01\n"
+    )
+    (alice,) = config.people
+    assert (alice.email, alice.hired_on) == ("alice@example.com", date(2019, 3, 1))
+    assert problems("people:\n  - id: bob\n    email: bob\n    hired_on: last spring\n") == [
+        "config.yaml:3 people[0].email: expected an e-mail address such as alice@example.com, "
+        "got 'bob'",
+        "config.yaml:4 people[0].hired_on: expected a date such as 2025-01-31, got 'last spring'",
+    ]
