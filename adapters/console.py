@@ -26,8 +26,6 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 import click
-from prompt_toolkit import PromptSession
-from prompt_toolkit.patch_stdout import patch_stdout
 
 from bot import transcript
 from bot.adapter import AdapterHost, AdapterSpec, Destination
@@ -217,6 +215,8 @@ async def _typed_lines(user: str) -> AsyncIterator[str]:
     """Lines typed at the prompt until /quit, Ctrl-D or Ctrl-C; plain text is said by ``user``.
     The line being typed stays while the bot prints above it; ↑ and ↓ go through this run's
     lines."""
+    from prompt_toolkit import PromptSession  # only a live console needs it (9 MB a process)
+
     session: PromptSession[str] = PromptSession()
     while True:
         try:  # Ctrl-C at the prompt is a key (KeyboardInterrupt); elsewhere run_console's signal
@@ -243,6 +243,8 @@ async def _start_and_play(
     for line in banner:
         click.echo(line)
     adapter.note_time()
+    from prompt_toolkit.patch_stdout import patch_stdout
+
     with patch_stdout():  # what the bot prints goes above the prompt, which keeps its line
         return await play_lines(bot, adapter, _typed_lines(user))
 
