@@ -26,6 +26,16 @@ from sqlalchemy import func, text
 from sqlmodel import SQLModel, select
 
 from bot import transcript, values
+from bot.adapter import (  # what a test's chat may lack: without=[Ephemeral]
+    CountsMembers,
+    DmInvite,
+    Dnd,
+    Ephemeral,
+    Forms,
+    ListsMembers,
+    PressAnswers,
+    SilentSend,
+)
 from bot.app import Bot
 from bot.clock import FakeClock
 from bot.config import Config, installed_schemas, parse_config
@@ -44,12 +54,20 @@ from bot.testing.databases import (
 
 __all__ = [
     "ENGINE_VARIABLE",
+    "CountsMembers",
+    "DmInvite",
+    "Dnd",
     "Engine",
     "EngineUnavailable",
+    "Ephemeral",
+    "Forms",
     "Harness",
+    "ListsMembers",
     "Outcome",
+    "PressAnswers",
     "ScratchDatabase",
     "Sent",
+    "SilentSend",
     "check_engine",
     "engine_from_environment",
     "make_harness",
