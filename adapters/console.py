@@ -174,7 +174,15 @@ spec = AdapterSpec(
 async def play_lines(bot: Bot, adapter: ConsoleAdapter, lines: AsyncIterator[str]) -> int:
     """Play lines until the end; returns how many lines were bad (0 is success)."""
     tz = ZoneInfo(bot.config.org.timezone)
-    player = transcript.Player(bot, adapter)
+    player = transcript.Player(
+        adapter,
+        host=bot.host,
+        advance_to=bot.advance_to,
+        settle=bot.delivery.settle,
+        db=bot.db,
+        directory=bot.directory,
+        language=bot.config.org.language,
+    )
     bad = lineno = 0
     async for line in lines:
         lineno += 1

@@ -15,7 +15,7 @@ Moving the clock runs what falls due on the way; a move past the scheduler's hor
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -23,12 +23,14 @@ from zoneinfo import ZoneInfo
 
 from bot import values
 from bot.errors import BadValue
-from bot.events import ChatMessage, Location
+from bot.events import ChatMessage, Event, Location
 from bot.i18n import TextLike, _
 
 if TYPE_CHECKING:
-    from bot.app import Bot
+    from bot.adapter import AdapterHost
+    from bot.directory import Directory
     from bot.memory import MemoryAdapter, Sent
+    from storage import Database
 
 
 @dataclass(frozen=True)
@@ -133,50 +135,61 @@ class NoSuchButton(LookupError):
 
 
 class Player:
-    """Plays transcript steps on a bot through a :class:`~bot.memory.MemoryAdapter`, returning
-    what each step made the bot send (new messages and edited ones)."""
+    """Plays transcript steps through a :class:`~bot.memory.MemoryAdapter`, returning what each
+    step made the bot send (new messages and edited ones).
 
-    def __init__(self, bot: Bot, adapter: MemoryAdapter) -> None:
-        self.bot = bot
+    It is given the parts of a running bot it uses: the ``host`` the adapter hands events to
+    (and reads the time from), ``advance_to`` to move the fake clock through what falls due,
+    ``settle`` to finish the deliveries under way, and ``db`` with the ``directory`` to tell in
+    which languages someone may type a button's label (``language``: for someone it doesn't
+    know)."""
+
+    def __init__(
+        self,
+        adapter: MemoryAdapter,
+        *,
+        host: AdapterHost,
+        advance_to: Callable[[datetime], Awaitable[None]],
+        settle: Callable[[], Awaitable[None]],
+        db: Database,
+        directory: Directory,
+        language: str,
+    ) -> None:
         self.adapter = adapter
+        self.host = host
+        self.advance_to = advance_to
+        self.settle = settle
+        self.db = db
+        self.directory = directory
+        self.language = language
 
     async def play(self, step: Step) -> list[Sent]:
         mark = _Mark(self.adapter)
         if isinstance(step, Say):
-            await self._say(step)
+            await self.host.handle(self._said(step))
         elif isinstance(step, Press):
             languages = await self._languages(step.who)
             event = self.adapter.press(step.who, step.label, languages, on=step.on)
             if event is None:
                 raise NoSuchButton(step.who, step.label)
-            await self.bot.handle(event)
+            await self.host.handle(event)
         elif isinstance(step, Share):
-            await self.bot.handle(
-                Location(
-                    self.adapter.platform,
-                    self.adapter.next_event_id(),
-                    self.adapter.account(step.who),
-                    self.adapter.chat_ref(step.who, step.dm),
-                    latitude=step.latitude,
-                    longitude=step.longitude,
-                    live=step.live,
-                )
-            )
+            await self.host.handle(self._shared(step))
         elif isinstance(step, Advance):
-            await self.bot.advance_to(self.bot.clock.now() + step.delta)
+            await self.advance_to(self.host.now() + step.delta)
         else:
-            await self.bot.advance_to(step.when)
-        await self.bot.delivery.settle()
+            await self.advance_to(step.when)
+        await self.settle()
         return mark.changes()
 
     async def _languages(self, who: str) -> Callable[[Sent], set[str]]:
         """The languages in which ``who`` may type a button's label: their own, and in a group
         the chat's (what they could see it in)."""
-        platform, directory = self.adapter.platform, self.bot.directory
+        platform, directory = self.adapter.platform, self.directory
         groups = {s.destination.chat_id for s in self.adapter.sent if not s.destination.is_dm}
-        async with self.bot.db.transaction() as session:
+        async with self.db.transaction() as session:
             person = await directory.by_account(session, platform, who)
-            mine = person.language if person else self.bot.config.org.language
+            mine = person.language if person else self.language
             chats = {
                 chat: await directory.chat_language_at(session, platform, chat)
                 for chat in groups
@@ -189,18 +202,27 @@ class Player:
 
         return languages
 
-    async def _say(self, step: Say) -> None:
+    def _said(self, step: Say) -> Event:
         if step.text.startswith("/") and len(step.text) > 1:
-            event = self.adapter.command(step.who, step.text, dm=step.dm, chat=step.chat)
-        else:
-            event = ChatMessage(
-                self.adapter.platform,
-                self.adapter.next_event_id(),
-                self.adapter.account(step.who),
-                self.adapter.chat_ref(step.who, step.dm),
-                text=step.text,
-            )
-        await self.bot.handle(event)
+            return self.adapter.command(step.who, step.text, dm=step.dm, chat=step.chat)
+        return ChatMessage(
+            self.adapter.platform,
+            self.adapter.next_event_id(),
+            self.adapter.account(step.who),
+            self.adapter.chat_ref(step.who, step.dm),
+            text=step.text,
+        )
+
+    def _shared(self, step: Share) -> Location:
+        return Location(
+            self.adapter.platform,
+            self.adapter.next_event_id(),
+            self.adapter.account(step.who),
+            self.adapter.chat_ref(step.who, step.dm),
+            latitude=step.latitude,
+            longitude=step.longitude,
+            live=step.live,
+        )
 
 
 class _Mark:

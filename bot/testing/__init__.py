@@ -26,6 +26,16 @@ from sqlalchemy import func, text
 from sqlmodel import SQLModel, select
 
 from bot import transcript, values
+from bot.adapter import (  # what a test's chat may lack: without=[Ephemeral]
+    CountsMembers,
+    DmInvite,
+    Dnd,
+    Ephemeral,
+    Forms,
+    ListsMembers,
+    PressAnswers,
+    SilentSend,
+)
 from bot.app import Bot
 from bot.clock import FakeClock
 from bot.config import Config, installed_schemas, parse_config
@@ -44,12 +54,20 @@ from bot.testing.databases import (
 
 __all__ = [
     "ENGINE_VARIABLE",
+    "CountsMembers",
+    "DmInvite",
+    "Dnd",
     "Engine",
     "EngineUnavailable",
+    "Ephemeral",
+    "Forms",
     "Harness",
+    "ListsMembers",
     "Outcome",
+    "PressAnswers",
     "ScratchDatabase",
     "Sent",
+    "SilentSend",
     "check_engine",
     "engine_from_environment",
     "make_harness",
@@ -86,7 +104,7 @@ class Harness:
         self.bot = bot
         self.adapter = adapter
         self.clock = clock
-        self.player = transcript.Player(bot, adapter)
+        self.player = _player(bot, adapter)
         self._database = database  # made for this harness: released on close
 
     async def say(
@@ -158,7 +176,20 @@ class Harness:
         skills = list(self.bot.registry.skills.values())
         self.bot = Bot(self.bot.config, skills, clock=self.clock, adapters=[self.adapter])
         await self.bot.start()
-        self.player = transcript.Player(self.bot, self.adapter)
+        self.player = _player(self.bot, self.adapter)
+
+
+def _player(bot: Bot, adapter: MemoryAdapter) -> transcript.Player:
+    """A transcript player on ``bot``, speaking through ``adapter`` (one of its adapters)."""
+    return transcript.Player(
+        adapter,
+        host=bot.host,
+        advance_to=bot.advance_to,
+        settle=bot.delivery.settle,
+        db=bot.db,
+        directory=bot.directory,
+        language=bot.config.org.language,
+    )
 
 
 def memory_adapter(config: Config, without: Sequence[type] = ()) -> MemoryAdapter:

@@ -90,6 +90,21 @@ async def lang(ctx: Context, language: Annotated[str, Label(_("language"))] = ""
     """Without a language: what this chat reads and why. With one: everyone here reads it from
     now on (cards, notices, answers for all); ``default`` goes back to the config's or the
     org's. What one person sees alone stays in their own language."""
+    _only_in_a_group(ctx)
+    wanted = language.strip().lower()
+    chosen = _language_named(wanted)
+    if not wanted:
+        await ctx.reply(_where_from(await ctx.chat_language()))
+        return
+    before = (await ctx.chat_language()).language
+    await ctx.set_chat_language(chosen)
+    now = await ctx.chat_language()
+    await ctx.audit("lang", {"from": before, "to": now.language, "set_here": chosen})
+    await ctx.reply(_reads_from_now_on(now) if chosen else _reads_again(now))
+
+
+def _only_in_a_group(ctx: Context) -> None:
+    """A chat's language is for its group: in a DM, say how to set it and what is read here."""
     if ctx.chat.kind != "group":
         raise UsageError(
             _(
@@ -98,9 +113,14 @@ async def lang(ctx: Context, language: Annotated[str, Label(_("language"))] = ""
                 language=_name(ctx.person.language),
             )
         )
-    wanted = language.strip().lower()
-    chosen = None if wanted in ("", DEFAULT) else normalize_language(wanted)
-    if wanted not in ("", DEFAULT) and chosen is None:
+
+
+def _language_named(wanted: str) -> str | None:
+    """The language code typed (``None`` for none or ``default``: the config's or the org's)."""
+    if wanted in ("", DEFAULT):
+        return None
+    chosen = normalize_language(wanted)
+    if chosen is None:
         raise UsageError(  # what was typed is not repeated: it may be a whole paste
             _(
                 "That is not a language I speak — use {languages} (or default to undo a "
@@ -111,28 +131,22 @@ async def lang(ctx: Context, language: Annotated[str, Label(_("language"))] = ""
                 ],
             )
         )
-    if not wanted:
-        await ctx.reply(_where_from(await ctx.chat_language()))
-        return
-    before = (await ctx.chat_language()).language
-    await ctx.set_chat_language(chosen)
-    now = await ctx.chat_language()
-    await ctx.audit("lang", {"from": before, "to": now.language, "set_here": chosen})
-    if chosen is None:
-        await ctx.reply(
-            _(
-                "🌐 This chat reads {language} again ({source}).",
-                language=_name(now.language),
-                source=_source(now),
-            )
-        )
-        return
-    await ctx.reply(
-        _(
-            "🌐 This chat reads {language} from now on: cards, notices and answers for "
-            "everyone here. What one person sees alone stays in their own language.",
-            language=_name(now.language),
-        )
+    return chosen
+
+
+def _reads_from_now_on(now: ChatLanguage) -> Text:
+    return _(
+        "🌐 This chat reads {language} from now on: cards, notices and answers for "
+        "everyone here. What one person sees alone stays in their own language.",
+        language=_name(now.language),
+    )
+
+
+def _reads_again(now: ChatLanguage) -> Text:
+    return _(
+        "🌐 This chat reads {language} again ({source}).",
+        language=_name(now.language),
+        source=_source(now),
     )
 
 

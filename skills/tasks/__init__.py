@@ -26,12 +26,11 @@ from bot import (
     PersonRef,
     Rest,
     Skill,
-    UsageError,
     _,
 )
 from skills.tasks import flow, mentions, report, store, view
 from skills.tasks.config import TasksConfig
-from skills.tasks.models import Task, TaskAssignee, TaskFollower
+from skills.tasks.models import Task
 
 HERE = Path(__file__).parent
 skill = Skill(
@@ -65,41 +64,12 @@ async def add(
     priority: Priority = None,
 ) -> None:
     """Create a task in this chat for the people mentioned (or the sender), due when given."""
-    if not title:
-        raise UsageError(_("Give the task a title, e.g. /task add @bob Ship the report due:fri"))
     flow.check_title(ctx, title)
     flow.check_due(due, ctx.now())
     if not assignees:  # "写周报 @bob": people named after the title are the assignees
         title, assignees = await mentions.people_after_title(ctx, title)
-    people = assignees or [ctx.person]
-    task = Task(
-        chat_id=ctx.chat_id,
-        creator_id=ctx.person.id,
-        title=title,
-        priority=priority or "normal",
-        due_at=due,
-        created_at=ctx.now(),
-        updated_at=ctx.now(),
-    )
-    ctx.session.add(task)
-    await ctx.session.flush()
-    assert task.id is not None
-    for person in people:
-        ctx.session.add(TaskAssignee(task_id=task.id, person_id=person.id))
-    for person in {p.id: p for p in cc or [] if p.id not in {q.id for q in people}}.values():
-        ctx.session.add(TaskFollower(task_id=task.id, person_id=person.id))
-    await store.add_event(ctx, task, ctx.person, "created")
-    shown = await store.load(ctx, task)
-    await flow.set_timers(ctx, task)
-    for person in people:
-        if person.id != ctx.person.id:
-            await ctx.notify(
-                person,
-                view.assigned(shown, ctx.person.mention),
-                group="assigned",
-                card=str(task.id),
-            )
-    await ctx.reply(view.card(shown, ctx.now()), card=str(task.id))
+    task = store.NewTask(title, assignees or [ctx.person], cc or [], priority or "normal", due)
+    await flow.created(ctx, await store.create(ctx, task))
 
 
 @skill.command("task start", help=_("Start a task assigned to you: /task start 12"))

@@ -103,6 +103,20 @@ def _open(shown: TaskView) -> None:
 # --- transitions --------------------------------------------------------------------------------
 
 
+async def created(ctx: Context, shown: TaskView) -> None:
+    """A new task: its due reminders set, its assignees told (but the sender), its card shown."""
+    await set_timers(ctx, shown.task)
+    for person, _row in shown.assignees:
+        if person.id != ctx.person.id:
+            await ctx.notify(
+                person,
+                view.assigned(shown, ctx.person.mention),
+                group="assigned",
+                card=str(shown.id),
+            )
+    await ctx.reply(view.card(shown, ctx.now()), card=str(shown.id))
+
+
 async def start(ctx: Context, shown: TaskView) -> None:
     _may_change(ctx, shown)
     _open(shown)

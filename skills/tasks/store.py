@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import JobContext, PersonRef
+from bot import Context, JobContext, PersonRef
 from skills.tasks.models import (
     DONE,
     FINISHED,
@@ -97,6 +97,40 @@ async def load(ctx: JobContext, task: Task) -> TaskView:
         [people[i] for i in follower_ids if i in people],
         people.get(task.closed_by) if task.closed_by else None,
     )
+
+
+@dataclass(frozen=True)
+class NewTask:
+    """A task as ``/task add`` asks for it."""
+
+    title: str
+    assignees: list[PersonRef]
+    followers: list[PersonRef]  # cc: told of every change (but the assignees, already told)
+    priority: str
+    due_at: datetime | None
+
+
+async def create(ctx: Context, new: NewTask) -> TaskView:
+    """Write a task of this chat, created by the sender, with its people and its first event."""
+    task = Task(
+        chat_id=ctx.chat_id,
+        creator_id=ctx.person.id,
+        title=new.title,
+        priority=new.priority,
+        due_at=new.due_at,
+        created_at=ctx.now(),
+        updated_at=ctx.now(),
+    )
+    ctx.session.add(task)
+    await ctx.session.flush()
+    assert task.id is not None
+    assignees = {p.id: p for p in new.assignees}
+    for person_id in assignees:
+        ctx.session.add(TaskAssignee(task_id=task.id, person_id=person_id))
+    for person_id in dict.fromkeys(p.id for p in new.followers if p.id not in assignees):
+        ctx.session.add(TaskFollower(task_id=task.id, person_id=person_id))
+    await add_event(ctx, task, ctx.person, "created")
+    return await load(ctx, task)
 
 
 async def add_event(
