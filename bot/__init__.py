@@ -47,7 +47,7 @@ from bot.i18n import (
 )
 from bot.markup import Lines
 from bot.messages import Button, Field, File, Message, Table
-from bot.params import (
+from bot.parsing import (
     DateRange,
     Flag,
     Label,

@@ -19,7 +19,7 @@ from bot.i18n import Text, TextLike
 from bot.job_context import JobContext, Outbox, Parts
 from bot.markup import Lines
 from bot.messages import Message, MessageLike, as_message
-from bot.params import parse_value
+from bot.parsing import parse_value
 from bot.people import PersonRef
 from bot.skill import CommandSpec, ConfigT, Skill
 

@@ -11,7 +11,7 @@ from sqlmodel import SQLModel
 
 from bot.errors import UsageError
 from bot.loader import installed_skills
-from bot.params import ParseEnv, parse_args
+from bot.parsing import ParseEnv, parse_args
 from bot.people import PersonRef
 from bot.testing import make_harness
 from bot.values import When

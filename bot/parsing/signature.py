@@ -1,6 +1,6 @@
 """Reading a handler's signature into the parameters the parser fills (:func:`params_of`), the
 markers a signature uses (:class:`Opt`, :class:`Flag`, :class:`Label`, :data:`Rest`), and the
-usage line shown for a command (:func:`usage_of`). See :mod:`bot.params` for the annotations."""
+usage line shown for a command (:func:`usage_of`). See :mod:`bot.parsing` for the annotations."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from types import NoneType, UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
-from bot.converters import (
-    ParseEnv,
-    converter_of,
-)
 from bot.errors import (
     RegistrationError,
 )
 from bot.i18n import Text, TextLike, _
+from bot.parsing.converters import (
+    ParseEnv,
+    converter_of,
+)
 from bot.people import PersonRef
 
 

@@ -1,32 +1,5 @@
-"""Typed command parameters, parsed by the core from the handler's signature.
-
-A handler declares what it takes; the core tokenizes what was typed, fills each parameter, and
-answers a usage error naming the bad argument otherwise. Supported annotations:
-
-=============================  =====================================================
-``PersonRef``                  one mention (``@bob``, ``<@U2>``)
-``list[PersonRef]``            one or more consecutive mentions
-``timedelta``                  a duration: ``30m``, ``2h``, ``1d``, ``半小时``
-``date`` / ``datetime``        ``fri``, ``2026-12-01``, ``明天``, ``下周一`` (+ ``18:00``)
-``DateRange``                  ``12-01..12-03``, ``week``, ``本月``
-``time`` / ``TimeRange``       ``19:00``, ``9am`` / ``19:00-09:00``
-``Money``                      ``120``, ``¥120``, ``35.5USD``
-``Literal["a", "b"]``          one of the choices
-``int`` / ``str``              a number / one word or a "quoted text"
-``Rest``                       all the remaining text (a title, a note)
-``Annotated[T, Opt("due")]``   a ``due:<value>`` option anywhere in the text
-any registered type            see :func:`bot.converters.register_converter`
-=============================  =====================================================
-
-The same parser reads a pressed button's payload into its action's parameters
-(:func:`parse_payload`), and one value as a parameter would be read (:func:`parse_value`: a
-form's field, a ``key:value`` pair a skill reads itself).
-
-A parameter with a default is optional; optional positional parameters may come in any order.
-Errors name a parameter as people know it: its :class:`Label` (``Annotated[int,
-Label(_("task number"))]``), else an option as typed (``due``), else its name made readable
-(``task_id`` -> ``task id``).
-"""
+"""The parser: a command's text (:func:`parse_args`), a button's payload (:func:`parse_payload`)
+and one value (:func:`parse_value`) read into typed parameters; see :mod:`bot.parsing`."""
 
 from __future__ import annotations
 
@@ -35,49 +8,12 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from bot.converters import (
-    DateRange,
-    MentionResolver,
-    ParseEnv,
-    PersonSuggester,
-    TimeRange,
-    as_is,
-    convert,
-    pack,
-    read_datetime,
-    register_converter,
-)
-from bot.errors import (
-    BadValue,
-    NotFound,
-    UsageError,
-    excerpt,
-)
+from bot.errors import BadValue, NotFound, UsageError, excerpt
 from bot.i18n import Text, _
-from bot.mentions import resolve_people
-from bot.signature import Flag, Label, Opt, Param, Rest, param_of, params_of, usage_of
-from bot.tokens import Token, rest_text, tokenize
-
-__all__ = [  # what other modules import from here
-    "DateRange",
-    "Flag",
-    "Label",
-    "MentionResolver",
-    "Opt",
-    "ParseEnv",
-    "PersonSuggester",
-    "Rest",
-    "TimeRange",
-    "convert",
-    "pack",
-    "params_of",
-    "parse_args",
-    "parse_payload",
-    "parse_value",
-    "register_converter",
-    "tokenize",
-    "usage_of",
-]
+from bot.parsing.converters import ParseEnv, as_is, read_datetime
+from bot.parsing.mentions import resolve_people
+from bot.parsing.signature import Param, param_of
+from bot.parsing.tokens import Token, rest_text, tokenize
 
 
 async def parse_args(text: str, params: list[Param], env: ParseEnv) -> dict[str, Any]:
