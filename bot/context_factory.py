@@ -114,4 +114,5 @@ class ContextFactory:
             resolve_mention=resolve,
             currency=self.config.org.currency,
             closest_person=suggest,
+            translate=lambda text: self.translator(text, sender.locale(self.clock.now())),
         )

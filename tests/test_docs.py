@@ -29,3 +29,18 @@ async def test_the_own_type_example(deskmate):
     assert out.one().text == (
         "sku: '12' is not an article code — e.g. AB-12\nUsage: /stock <article>"
     )
+
+
+async def test_the_form_fields_example(deskmate):
+    (skill_code,) = python_blocks("2b. A form's fields")
+    namespace: dict = {}
+    exec(skill_code, namespace)
+    chat = await deskmate(namespace["skill"], config="people: [{id: bob}]")
+    out = await chat.say("alice", "/trip fair 12-01..12-03 by train")
+    assert out.one().text == "✈️ fair trip filed"
+    out = await chat.say("alice", "/trip @nobody kind:cruise 12-01 colour:red")
+    assert out.one().text == (  # every problem, one per field
+        "colour is not a field here — the fields: dates, kind, buddy, note\n"
+        "kind: 'cruise' is not one of visit (Client visit), fair (Trade fair)\n"
+        "buddy: unknown person @nobody — mention someone the bot knows"
+    )
