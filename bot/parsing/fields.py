@@ -21,7 +21,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from bot.errors import UsageError, excerpt
+from bot.errors import RegistrationError, UsageError, excerpt
 from bot.i18n import Text, TextLike, _
 from bot.parsing.converters import ParseEnv
 from bot.parsing.parser import convert_param
@@ -46,8 +46,8 @@ class FieldProblem:
 
 @dataclass
 class FieldsRead:
-    """The values of the fields that read (in the fields' order), and the problems (unknown names and words no field
-    takes first, then the fields' own, in the fields' order)."""
+    """The values of the fields that read, in the fields' order, and the problems: unknown
+    names and a word no field takes first, then the fields' own, in the fields' order."""
 
     values: dict[str, Any] = field(default_factory=dict)
     problems: list[FieldProblem] = field(default_factory=list)
@@ -56,25 +56,32 @@ class FieldsRead:
 class Fields:
     """A form's fields, each a parameter of the parser: ``Fields({"dates": DateRange, "type":
     Annotated[str, Choice({...})], "reason": Annotated[Rest, MaxLength(500)]},
-    optional={"reason"})``. Errors name a field by its name (or its :class:`Label`); read them
-    with :meth:`bot.Context.parse_fields`."""
+    optional={"reason"})``. Names are what people type (lower-case letters, digits and ``_``);
+    errors name a field so (or by its :class:`Label`). Read them with
+    :meth:`bot.Context.parse_fields`. An unsupported type or a bad name raises at once."""
 
     def __init__(self, annotations: Mapping[str, Any], *, optional: Collection[str] = ()) -> None:
         self.params: list[Param] = []
+        if unknown := set(optional) - set(annotations):
+            raise RegistrationError(f"optional names no field: {sorted(unknown)}")
         for name, annotation in annotations.items():
+            if not _NAME.fullmatch(name):
+                raise RegistrationError(f"field {name!r}: use lower-case letters, digits and _")
             default = None if name in optional else inspect.Parameter.empty
             spec = inspect.Parameter(
                 name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
             )
             param = param_of(spec, annotation, f"field {name!r}")
-            self.params.append(replace(param, human=param.human or name, option=name))
+            human = name if param.human is None else param.human
+            self.params.append(replace(param, human=human, option=name))
 
     @property
     def names(self) -> list[str]:
         return [p.name for p in self.params]
 
 
-_NAMED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(.*)", re.S)
+_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+_NAMED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(.*)", re.S)  # a field named in any case
 
 
 async def parse_fields(given: str | Mapping[str, str], fields: Fields, env: ParseEnv) -> FieldsRead:
