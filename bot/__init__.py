@@ -47,10 +47,15 @@ from bot.i18n import (
 )
 from bot.markup import Lines
 from bot.messages import Button, Field, File, Message, Table
-from bot.params import (
+from bot.parsing import (
+    Choice,
     DateRange,
+    FieldProblem,
+    Fields,
+    FieldsRead,
     Flag,
     Label,
+    MaxLength,
     Opt,
     ParseEnv,
     Rest,
@@ -72,12 +77,16 @@ __all__ = [
     "Button",
     "ChatLanguage",
     "ChatTarget",
+    "Choice",
     "Context",
     "DateRange",
     "Decision",
     "Duration",
     "Field",
     "FieldKind",
+    "FieldProblem",
+    "Fields",
+    "FieldsRead",
     "File",
     "Flag",
     "Form",
@@ -88,6 +97,7 @@ __all__ = [
     "Lines",
     "Localized",
     "LocalizedText",
+    "MaxLength",
     "Mention",
     "Message",
     "Money",

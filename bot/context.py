@@ -4,6 +4,7 @@ by a :class:`bot.context_factory.ContextFactory`, which holds only what handlers
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -19,7 +20,7 @@ from bot.i18n import Text, TextLike
 from bot.job_context import JobContext, Outbox, Parts
 from bot.markup import Lines
 from bot.messages import Message, MessageLike, as_message
-from bot.params import parse_value
+from bot.parsing import Fields, FieldsRead, parse_fields, parse_value
 from bot.people import PersonRef
 from bot.skill import CommandSpec, ConfigT, Skill
 
@@ -89,6 +90,18 @@ class Context(JobContext[ConfigT]):
         """
         env = self._parts.parse_env(self.session, self.event.platform, self.person)
         return await parse_value(name, raw, annotation, env)
+
+    async def parse_fields(self, given: str | Mapping[str, str], fields: Fields) -> FieldsRead:
+        """Read a form's ``fields`` from what was typed (``dates:12-01..12-03 annual "trip"``:
+        named or in any order) or from a platform form's texts, one per field, as the command
+        parser reads parameters; every problem is reported, one per field.
+
+        Example:
+            >>> read = await ctx.parse_fields(text, Fields({"dates": DateRange}))
+            >>> if read.problems: raise UsageError(Lines([p.text for p in read.problems]))
+        """
+        env = self._parts.parse_env(self.session, self.event.platform, self.person)
+        return await parse_fields(given, fields, env)
 
     def is_mention(self, token: str) -> bool:
         """Whether ``token`` is a mention of someone as this platform writes one (``@bob``;

@@ -19,7 +19,7 @@ from bot.effects import Effects
 from bot.events import Event
 from bot.i18n import Translator
 from bot.job_context import JobContext, Outbox
-from bot.params import ParseEnv
+from bot.parsing import ParseEnv
 from bot.people import PersonRef
 from bot.registry import Registry
 from bot.values import When
@@ -114,4 +114,5 @@ class ContextFactory:
             resolve_mention=resolve,
             currency=self.config.org.currency,
             closest_person=suggest,
+            translate=lambda text: self.translator(text, sender.locale(self.clock.now())),
         )

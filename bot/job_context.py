@@ -21,7 +21,7 @@ from bot.directory import Directory
 from bot.effects import ChatTarget, Effects
 from bot.i18n import Text, Translator
 from bot.messages import Message, MessageLike, as_message
-from bot.params import ParseEnv
+from bot.parsing import ParseEnv
 from bot.people import PersonRef
 from bot.queries import DeliveryCounts, FailedDelivery
 from bot.registry import Registry

@@ -24,8 +24,8 @@ from typing_extensions import TypeVar as DefaultingTypeVar
 
 from bot.errors import RegistrationError
 from bot.i18n import TextLike
+from bot.parsing.signature import params_of, usage_of
 from bot.policy import Decision, PolicyFunc
-from bot.signature import params_of, usage_of
 from bot.specs import (
     ActionSpec,
     CommandSpec,

@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.handlers import EventContext, WorkContext
 from bot.i18n import TextLike
-from bot.signature import Param
+from bot.parsing.signature import Param
 
 Handler = Callable[..., Awaitable[None]]
 

@@ -31,6 +31,7 @@ def python_blocks(section: str) -> list[str]:
 RUN_HERE = {
     "1. A package with a `Skill`": 1,
     "2a. A type of your own": 1,
+    "2b. A form's fields": 1,
     "4. Messages, buttons and actions": 1,
     "4a. Live cards": 2,
     "4b. Notifications, quiet hours and timers": 2,
@@ -186,3 +187,18 @@ def test_what_the_page_calls_on_the_context_and_the_harness_exists():
     assert missing == set()
     harness = {name for name in re.findall(r"\bchat\.([a-z_]+)", DOC) if not hasattr(Harness, name)}
     assert harness <= {"bot", "adapter"}  # given to the harness in its constructor
+
+
+async def test_the_form_fields_example(deskmate):
+    (skill_code,) = python_blocks("2b. A form's fields")
+    namespace: dict = {}
+    exec(skill_code, namespace)
+    chat = await deskmate(namespace["skill"], config="people: [{id: bob}]")
+    out = await chat.say("alice", "/trip fair 12-01..12-03 by train")
+    assert out.one().text == "✈️ fair trip filed"
+    out = await chat.say("alice", "/trip @nobody kind:cruise 12-01 colour:red")
+    assert out.one().text == (  # every problem, one per field
+        "colour is not a field here — the fields: dates, kind, buddy, note\n"
+        "kind: 'cruise' is not one of visit (Client visit), fair (Trade fair)\n"
+        "buddy: unknown person @nobody — mention someone the bot knows"
+    )

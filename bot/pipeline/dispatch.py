@@ -14,7 +14,7 @@ from bot.errors import NotFound, UsageError, excerpt
 from bot.events import Action, Command, Event, FormSubmitted, Location, Membership
 from bot.i18n import _
 from bot.markup import Lines
-from bot.params import ParseEnv, parse_args, parse_payload
+from bot.parsing import ParseEnv, parse_args, parse_payload
 from bot.people import PersonRef
 from bot.pipeline.roles import check_role
 from bot.registry import Registry

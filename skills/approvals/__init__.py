@@ -88,8 +88,7 @@ async def request(
         if not ctx.open_form(view.as_form(name.lower(), spec)):  # a Slack modal, where there is one
             await ctx.reply(view.describe(name.lower(), spec))
         return
-    read = form.reader(ctx)
-    values, errors = await form.validate(spec, form.split(fields, spec, read), read)
+    values, errors = await form.validate(ctx, spec, fields)
     if errors:
         raise UsageError(
             _(
@@ -114,7 +113,7 @@ async def file_form(ctx: Context, name: str, values: dict[str, str]) -> None:
             )
         )
     given = {field: text for field, text in values.items() if text.strip()}
-    typed, errors = await form.validate(spec, given, form.reader(ctx))
+    typed, errors = await form.validate(ctx, spec, given)
     if errors:
         raise FormInvalid(errors)
     await flow.file(ctx, name, spec, typed)

@@ -1,5 +1,6 @@
-"""A flow's form: reading what people type (``dates:12-01..12-03 type:annual "trip"``) into typed
-values with one error per field, storing them as JSON, and the facts conditions compare.
+"""A flow's form: its fields as parameters of the core's parser (``dates:12-01..12-03
+type:annual "trip"``, named or in any order, one error per field), their limits, stored as JSON,
+and the facts conditions compare.
 
 :func:`validate` is the one place fields are checked; a chat command and a platform form (a Slack
 modal) both call it and show its per-field errors.
@@ -8,217 +9,95 @@ modal) both call it and show its per-field errors.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from collections.abc import Mapping
+from datetime import date, time
 from decimal import Decimal, InvalidOperation
-from typing import Any, NewType
+from typing import Annotated, Any, NewType
 
 from bot import (
     BadValue,
+    Choice,
     Context,
     DateRange,
+    FieldProblem,
+    Fields,
+    MaxLength,
     Money,
     ParseEnv,
     PersonRef,
+    Rest,
     Text,
     TextLike,
-    When,
     _,
-    convert,
     excerpt,
     register_converter,
-    tokenize,
 )
 from skills.approvals import labels
 from skills.approvals.config import FieldSpec, FlowSpec, derived_names
-from skills.approvals.people import find_mentioned
 
 Values = dict[str, Any]
-Errors = dict[str, Text]
+Errors = dict[str, TextLike]
+
+# --- the fields as parameters of the parser -----------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Reader:
-    """What reading a form needs: who files it (dates are read in their time zone), the time,
-    the default currency, how to tell and find a mentioned person (as the platform writes
-    mentions), and how a label reads to them (a choice may be typed as its label)."""
-
-    person: PersonRef
-    now: datetime
-    currency: str
-    is_mention: Callable[[str], bool]
-    find: Callable[[str], Awaitable[PersonRef | None]]
-    shown: Callable[[TextLike], str] = str
-
-    @property
-    def when(self) -> When:
-        return When(self.now, self.person.tz)
-
-    @property
-    def env(self) -> ParseEnv:
-        """The command parser's view of this reader: a field is read as a parameter is."""
-        return ParseEnv(
-            when=self.when,
-            is_mention=self.is_mention,
-            resolve_mention=self.find,
-            currency=self.currency,
-        )
+def fields_of(flow: FlowSpec) -> Fields:
+    """The flow's fields as the parser's parameters, in the flow's order."""
+    optional = {name for name, spec in flow.fields.items() if not spec.required}
+    return Fields({n: annotation(spec) for n, spec in flow.fields.items()}, optional=optional)
 
 
-def reader(ctx: Context) -> Reader:
-    async def find(token: str) -> PersonRef | None:
-        return await find_mentioned(ctx, token)
-
-    return Reader(ctx.person, ctx.now(), ctx.org.currency, ctx.is_mention, find, ctx.t)
-
-
-# --- from the chat's text to raw strings per field ----------------------------------------------
-
-_NUMBER = re.compile(r"[-+]?[¥$€£]?\d[\d,.]*\w{0,3}")
-_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(.*)", re.S)
-
-
-def split(text: str, flow: FlowSpec, read: Reader) -> dict[str, str]:
-    """``name:value`` pairs, then positional words for the fields not named: each goes to the
-    next field (in the flow's order) that accepts it; a text field takes all the words left."""
-    raw: dict[str, str] = {}
-    tokens = tokenize(text)
-    positional = []
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        m = None if tok.quoted else _KEY.fullmatch(tok.text)
-        if m is None or m.group(2).startswith("//"):  # a word, or a link
-            positional.append(tok.text)
-        else:
-            value = m.group(2)
-            if not value and i + 1 < len(tokens):  # "dates: 12-01..12-03"
-                i += 1
-                value = tokens[i].text
-            raw[m.group(1).lower()] = value
-        i += 1
-    _fill_positional(positional, flow, read, raw)
-    return raw
-
-
-def _fill_positional(words: list[str], flow: FlowSpec, read: Reader, raw: dict[str, str]) -> None:
-    open_fields = [n for n in flow.fields if n not in raw]
-    for k, word in enumerate(words):
-        fits = [
-            n
-            for n in open_fields
-            if flow.fields[n].type != "text" and _fits(flow.fields[n], word, read)
-        ]
-        if not fits and _NUMBER.fullmatch(word):  # -5: a number, but a bad one — say why
-            fits = [n for n in open_fields if flow.fields[n].type in ("money", "number")]
-        if fits:
-            raw[fits[0]] = word
-            open_fields.remove(fits[0])
-            continue
-        texts = [n for n in open_fields if flow.fields[n].type == "text"]
-        if texts:
-            raw[texts[0]] = " ".join(words[k:])
-            return
-        raw.setdefault("", word)  # a word no field takes: reported by validate
-        return
-
-
-def _fits(spec: FieldSpec, word: str, read: Reader) -> bool:
+def annotation(spec: FieldSpec) -> Any:
+    """A field's type as the annotation a command parameter of that type would have."""
+    if spec.type == "choice":  # by its value, or its label as the reader reads it
+        own = {value: label or labels.choice(spec, value) for value, label in spec.choices.items()}
+        return Annotated[str, Choice(own)]
+    if spec.type == "text":
+        return Annotated[Rest, MaxLength(spec.max_length)]
     if spec.type == "person":
-        return read.is_mention(word)
-    try:
-        _convert_sync(spec, word, read)
-    except BadValue:
-        return False
-    return True
+        return PersonRef
+    return ANNOTATIONS[spec.type]
 
 
-# --- checking: one function, one error per field -------------------------------------------------
-
-
-async def validate(flow: FlowSpec, raw: Mapping[str, str], read: Reader) -> tuple[Values, Errors]:
-    """Typed values for the fields given, and an error text per field that is wrong or missing
-    (``""``: words no field takes; any other unknown name: not a field of this flow)."""
+async def validate(
+    ctx: Context, flow: FlowSpec, given: str | Mapping[str, str]
+) -> tuple[Values, Errors]:
+    """Typed values for the fields given (what was typed, or a platform form's texts), and an
+    error text per field that is wrong or missing (``""``: words no field takes; any other
+    unknown name: not a field of this flow)."""
+    read = await ctx.parse_fields(given, fields_of(flow))
+    errors: Errors = {p.name: _worded(p, flow) for p in read.problems}
     values: Values = {}
-    errors: Errors = {}
-    for name in raw:
-        if name not in flow.fields:
-            errors[name] = _unknown(name, raw[name], flow)
-    for name, spec in flow.fields.items():
-        text = (raw.get(name) or "").strip()
-        if not text:
-            if spec.required:
-                errors[name] = _(
-                    "{field} is missing — e.g. {field}:{example}", field=name, example=example(spec)
-                )
-            continue
+    for name, value in read.values.items():
         try:
-            values[name] = await _convert(spec, text, read)
-            _check_limits(spec, values[name])
+            _check_limits(flow.fields[name], value)
         except BadValue as bad:
-            values.pop(name, None)
             errors[name] = _("{field}: {problem}", field=name, problem=bad.text)
-    return values, errors
+            continue
+        values[name] = value.id if isinstance(value, PersonRef) else value  # stored as an id
+    order = {name: k for k, name in enumerate(flow.fields)}  # others first, then the flow's order
+    return values, dict(sorted(errors.items(), key=lambda e: order.get(e[0], -1)))
 
 
-def _unknown(name: str, value: str, flow: FlowSpec) -> Text:
-    if name == "":
+def _worded(problem: FieldProblem, flow: FlowSpec) -> TextLike:
+    if problem.kind == "missing":
+        spec = flow.fields[problem.name]
         return _(
-            "'{value}' does not fit any field — name it, e.g. reason:\"…\"", value=excerpt(value)
+            "{field} is missing — e.g. {field}:{example}", field=problem.name, example=example(spec)
         )
-    return _(
-        "{field} is not a field of {flow} — its fields: {fields}",
-        field=excerpt(name),
-        flow=flow.title,
-        fields=[Text("`{name}`", {"name": n}) for n in flow.fields],  # as typed
-    )
-
-
-async def _convert(spec: FieldSpec, text: str, read: Reader) -> Any:
-    if spec.type != "person":
-        return _convert_sync(spec, text, read)
-    person = await read.find(text)
-    if person is None:
-        raise BadValue(
-            _("'{value}' is not someone the bot knows — e.g. @alice", value=excerpt(text))
+    if problem.kind == "unexpected":
+        return _(
+            "'{value}' does not fit any field — name it, e.g. reason:\"…\"",
+            value=excerpt(problem.value),
         )
-    return person.id
-
-
-def _convert_sync(spec: FieldSpec, text: str, read: Reader) -> Any:
-    kind = spec.type
-    if kind in ANNOTATIONS:  # read as a command parameter of that type is
-        return convert(ANNOTATIONS[kind], text, read.env)
-    if kind == "choice":
-        return _choice(spec, text, read)
-    if len(text) > spec.max_length:
-        raise BadValue(
-            _(
-                "the text is {n} characters long — keep it under {max}",
-                n=len(text),
-                max=spec.max_length,
-            )
+    if problem.kind == "unknown":
+        return _(
+            "{field} is not a field of {flow} — its fields: {fields}",
+            field=excerpt(problem.name),
+            flow=flow.title,
+            fields=[Text("`{name}`", {"name": n}) for n in flow.fields],  # as typed
         )
-    return text
-
-
-def _choice(spec: FieldSpec, text: str, read: Reader) -> str:
-    """A choice by its value, or by its label as the person reads it or as the flow writes it."""
-    wanted = text.strip().casefold()
-    for value, own in spec.choices.items():
-        shown = read.shown(labels.choice(spec, value))
-        if wanted in (value.casefold(), shown.casefold()) or (own and own.matches(text)):
-            return value
-    listed = [_choice_shown(spec, value, read) for value in spec.choices]
-    raise BadValue(_("'{value}' is not one of {choices}", value=excerpt(text), choices=listed))
-
-
-def _choice_shown(spec: FieldSpec, value: str, read: Reader) -> TextLike:
-    label = labels.choice(spec, value)
-    if read.shown(label) == value:
-        return Text("`{value}`", {"value": value})  # as typed
-    return _("`{value}` ({label})", value=value, label=label)
+    return problem.text
 
 
 Number = NewType("Number", float)
@@ -235,9 +114,12 @@ def _number(text: str, env: ParseEnv | None = None) -> Any:
     return int(number) if number == number.to_integral_value() else float(number)
 
 
-register_converter(Number, _number, _("<number>"))
+_NUMBER = re.compile(r"[-+]?[¥$€£]?\d[\d,.]*\w{0,3}")
+register_converter(
+    Number, _number, _("<number>"), claims=lambda word: bool(_NUMBER.fullmatch(word))
+)
 
-# a field's type as the annotation a command parameter of that type would have
+# the other types' annotations
 ANNOTATIONS: dict[str, Any] = {
     "date": date,
     "date_range": DateRange,

@@ -1,16 +1,9 @@
 """Who an approver spec names for one requester: a person, everyone with a role, the requester's
-manager (or the manager's manager), or the leads of the requester's team; and mentions typed in
-a form (read by the core, which asks the platform's adapter)."""
+manager (or the manager's manager), or the leads of the requester's team."""
 
 from __future__ import annotations
 
-from bot import Context, JobContext, PersonRef
-
-
-async def find_mentioned(ctx: Context, token: str) -> PersonRef | None:
-    """The person ``token`` mentions as this platform writes it (``@bob``: a platform username,
-    else a directory handle); the core asks the adapter."""
-    return await ctx.mentioned(token)
+from bot import JobContext, PersonRef
 
 
 async def with_role(ctx: JobContext, role: str) -> list[PersonRef]:

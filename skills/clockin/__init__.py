@@ -169,8 +169,8 @@ async def out_button(ctx: Context) -> None:
 
 
 @skill.action("out_anyway")
-async def out_anyway_button(ctx: Context, value: str) -> None:
-    await punch.out_anyway(ctx, value)
+async def out_anyway_button(ctx: Context, asked: punch.OutAsked) -> None:
+    await punch.out_anyway(ctx, asked)
 
 
 # --- reminders, summaries and the end of each day -------------------------------------------

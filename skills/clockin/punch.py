@@ -4,10 +4,26 @@ and says what it means (on time, late by 5 min, left early, hours worked)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from bot import Button, Context, JobContext, Message, PersonRef, Text, UsageError, UserError, _
+from bot import (
+    BadValue,
+    Button,
+    Context,
+    JobContext,
+    Message,
+    ParseEnv,
+    PersonRef,
+    Text,
+    UsageError,
+    UserError,
+    _,
+    excerpt,
+    pack,
+    register_converter,
+)
 from skills.clockin import store
 from skills.clockin.config import distance_m
 from skills.clockin.models import FIELD, IN, OFFICE, OUT, REMOTE, Day, Punch
@@ -122,21 +138,41 @@ def _ask_anyway(w: Who, when: datetime) -> Message:
             Button(
                 _("Record out anyway"),
                 "clockin.out_anyway",
-                f"{w.person.id}:{int(when.timestamp())}",
+                pack(OutAsked(w.person.id, when)),
                 style="primary",
             )
         ],
     )
 
 
-async def out_anyway(ctx: Context, value: str) -> None:
+@dataclass(frozen=True)
+class OutAsked:
+    """What the [Record out anyway] button carries: who was asked, and the clock-out's time."""
+
+    person_id: int
+    at: datetime
+
+
+def _read_out_asked(text: str, env: ParseEnv) -> OutAsked:
+    if not re.fullmatch(r"[0-9]{1,12}:[0-9]{1,11}", text):  # a person's id : a Unix time
+        raise BadValue(_("'{value}' is no clock-out to record", value=excerpt(text)))
+    person_id, _sep, stamp = text.partition(":")
+    return OutAsked(int(person_id), datetime.fromtimestamp(int(stamp), UTC))
+
+
+def _write_out_asked(asked: OutAsked) -> str:
+    return f"{asked.person_id}:{int(asked.at.timestamp())}"
+
+
+# a button's payload, read like a parameter (a value that does not read: the core's answer)
+register_converter(OutAsked, _read_out_asked, _("<clock-out>"), format=_write_out_asked)
+
+
+async def out_anyway(ctx: Context, asked: OutAsked) -> None:
     """The [Record out anyway] button: the clock-out at the time it was asked for."""
-    person_id, _sep, stamp = value.partition(":")
-    if not (person_id.isdigit() and stamp.isdigit()):
-        raise UserError(_("This button no longer works — type /out again."))
-    if int(person_id) != ctx.person.id:
+    person_id, when = asked.person_id, asked.at
+    if person_id != ctx.person.id:
         raise UserError(_("This button is for someone else — type /out to clock yourself out."))
-    when = datetime.fromtimestamp(int(stamp), UTC)
     if ctx.now() - when > ANYWAY_FOR:
         raise UserError(_("This button has expired — type /out again."))
     events = await store.events_of(

@@ -1,17 +1,30 @@
 """Thousands of random strings against every registered command's parser: the only failures are
-usage errors with a message; nothing crashes, and a refused command writes nothing."""
+usage errors with a message; nothing crashes, and a refused command writes nothing. A form's
+fields, read by the same parser, never raise: each problem is reported."""
 
 import asyncio
 from datetime import UTC, datetime
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import SQLModel
 
 from bot.errors import UsageError
+from bot.i18n import Money
 from bot.loader import installed_skills
-from bot.params import ParseEnv, parse_args
+from bot.parsing import (
+    Choice,
+    DateRange,
+    Fields,
+    MaxLength,
+    ParseEnv,
+    Rest,
+    parse_args,
+    parse_fields,
+)
 from bot.people import PersonRef
 from bot.testing import make_harness
 from bot.values import When
@@ -111,3 +124,43 @@ def test_refused_commands_write_nothing(tmp_path):
     finally:
         loop.run_until_complete(chat.close())
         loop.close()
+
+
+FORM = Fields(
+    {
+        "cost": Money,
+        "kind": Annotated[str, Choice({"visit": "Client visit", "fair": "fair"})],
+        "who": PersonRef,
+        "dates": DateRange,
+        "note": Annotated[Rest, MaxLength(20)],
+    },
+    optional={"who", "note"},
+)
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXT)
+def test_fields_never_raise_and_each_field_has_a_value_or_one_problem(text):
+    """A form reports every problem instead of raising; a field has a value, or one problem,
+    or (optional and not given) neither."""
+    read = asyncio.run(parse_fields(text, FORM, env()))
+    own = [p.name for p in read.problems if p.kind in ("missing", "invalid")]
+    assert len(own) == len(set(own))
+    assert not set(own) & set(read.values)
+    assert {"cost", "kind", "dates"} <= set(own) | set(read.values)
+
+
+@pytest.mark.parametrize(
+    ("given", "problems"),
+    [
+        ({"cost": "12", "kind": "fair", "dates": "12-01"}, []),
+        (
+            {"cost": "x", "kind": "Client visit", "dates": "12-01", "colour": "red"},
+            ["colour", "cost"],
+        ),
+        ({"cost": "12", "who": "@bob"}, ["kind", "who", "dates"]),
+    ],
+)
+def test_a_platform_forms_texts_are_read_by_the_same_fields(given, problems):
+    read = asyncio.run(parse_fields(given, FORM, env()))
+    assert [p.name for p in read.problems] == problems

@@ -3,6 +3,7 @@ early, absent, night shifts, holidays, 调休, DST), geofences and shared locati
 the daily summary, approvals hooks, and bad input. Reports, export and charts are in
 test_clockin_reports.py."""
 
+from dataclasses import replace
 from datetime import date, time
 
 import pytest
@@ -61,6 +62,18 @@ async def test_out_without_in_asks_first_and_records_on_the_button(chat):
     again = await chat.press("bob", "Record out anyway")
     assert again.one().text == "That clock-out is recorded already."
     assert await chat.count(ClockEvent) == 1
+
+
+async def test_an_out_anyway_button_whose_payload_does_not_read_gets_the_core_answer(chat):
+    """The button carries a typed payload (who was asked, and when); one that does not read
+    (a value made up, a card of another version) is answered by the core and records nothing."""
+    await chat.set_time(utc(2026, 11, 23, 10, 0))
+    asked = (await chat.say("bob", "/out")).one()
+    button = asked.buttons[0]
+    asked.message.buttons[0] = replace(button, value="2:tomorrow")
+    out = await chat.press("bob", "Record out anyway", on=asked)
+    assert out.one().text == "This button no longer works — type /help to see the commands."
+    assert await chat.count(ClockEvent) == 0
 
 
 async def test_clocking_out_twice_moves_the_clock_out(chat):

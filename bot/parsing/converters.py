@@ -54,6 +54,7 @@ class ParseEnv:
     resolve_mention: MentionResolver
     currency: str = "CNY"
     closest_person: PersonSuggester = _nobody
+    translate: Callable[[TextLike], str] = str  # a text as this person reads it (a choice's label)
 
 
 T = TypeVar("T")
@@ -66,6 +67,7 @@ class Converter:
     parse: Callable[[str, ParseEnv], Any]
     describe: TextLike  # how a usage shows the value: ``<date>`` (in the reader's language)
     format: Callable[[Any], str] = str  # the text ``parse`` reads back (a button's payload)
+    claims: Callable[[str], bool] | None = None  # a word meant as this type even when bad
 
 
 _CONVERTERS: dict[Any, Converter] = {}
@@ -77,14 +79,18 @@ def register_converter(
     describe: TextLike,
     *,
     format: Callable[[T], str] = str,
+    claims: Callable[[str], bool] | None = None,
 ) -> None:
     """Teach the parser a type: commands, flow fields and button payloads may then declare it.
 
     ``parse(text, env)`` returns the value or raises :class:`~bot.errors.BadValue` saying what
     was wrong and what is expected (the parser adds which argument); ``describe`` is how a usage
     shows it (``_("<sku>")``); ``format`` writes a value as text ``parse`` reads back (how a
-    button carries it; ``str`` by default). Registering a type twice with another parser is an
-    error; the same registration again (a module reloaded) is not.
+    button carries it; ``str`` by default). ``claims(word)``, if given, tells a word meant as
+    this type even when it does not read (``-5`` for an amount): where a form's fields are typed
+    in any order, such a word is reported against this field rather than given to another.
+    Registering a type twice with another parser is an error; the same registration again (a
+    module reloaded) is not.
 
     Example:
         >>> register_converter(Sku, lambda text, env: Sku.read(text), _("<sku>"))
@@ -92,7 +98,7 @@ def register_converter(
     found = _CONVERTERS.get(tp)
     if found is not None and (found.parse, found.format) != (parse, format):
         raise RegistrationError(f"a converter for {tp!r} is registered already")
-    _CONVERTERS[tp] = Converter(parse, describe, format)
+    _CONVERTERS[tp] = Converter(parse, describe, format, claims)
 
 
 def _date_range(s: str, env: ParseEnv) -> DateRange:
@@ -134,10 +140,22 @@ register_converter(
 )
 register_converter(DateRange, _date_range, _("<dates>"), format=_date_range_text)
 register_converter(TimeRange, _time_range, _("<HH:MM-HH:MM>"), format=_time_range_text)
+_NUMBERISH = re.compile(r"[-+]?[¥$€£#]?\d[\d,.]*\w{0,3}")
+
+
+def numberish(word: str) -> bool:
+    """``-5``, ``¥3,000``, ``12.5k``: a word written as a number, whether or not it reads."""
+    return bool(_NUMBERISH.fullmatch(word))
+
+
 register_converter(
-    Money, lambda s, env: values.parse_money(s, env.currency), _("<amount>"), format=_money_text
+    Money,
+    lambda s, env: values.parse_money(s, env.currency),
+    _("<amount>"),
+    format=_money_text,
+    claims=numberish,
 )
-register_converter(int, lambda s, env: _parse_int(s), _("<number>"))
+register_converter(int, lambda s, env: _parse_int(s), _("<number>"), claims=numberish)
 
 
 def as_is(s: str, env: ParseEnv) -> str:

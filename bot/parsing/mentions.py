@@ -4,11 +4,11 @@ answered with the nearest person (in a code span, so the suggestion pings nobody
 
 from __future__ import annotations
 
-from bot.converters import ParseEnv
 from bot.errors import UnknownPerson, UsageError, excerpt
 from bot.i18n import Text, _
+from bot.parsing.converters import ParseEnv
+from bot.parsing.signature import Param
 from bot.people import PersonRef
-from bot.signature import Param
 
 MAX_MENTIONS = 50
 

@@ -1,32 +1,5 @@
-"""Typed command parameters, parsed by the core from the handler's signature.
-
-A handler declares what it takes; the core tokenizes what was typed, fills each parameter, and
-answers a usage error naming the bad argument otherwise. Supported annotations:
-
-=============================  =====================================================
-``PersonRef``                  one mention (``@bob``, ``<@U2>``)
-``list[PersonRef]``            one or more consecutive mentions
-``timedelta``                  a duration: ``30m``, ``2h``, ``1d``, ``半小时``
-``date`` / ``datetime``        ``fri``, ``2026-12-01``, ``明天``, ``下周一`` (+ ``18:00``)
-``DateRange``                  ``12-01..12-03``, ``week``, ``本月``
-``time`` / ``TimeRange``       ``19:00``, ``9am`` / ``19:00-09:00``
-``Money``                      ``120``, ``¥120``, ``35.5USD``
-``Literal["a", "b"]``          one of the choices
-``int`` / ``str``              a number / one word or a "quoted text"
-``Rest``                       all the remaining text (a title, a note)
-``Annotated[T, Opt("due")]``   a ``due:<value>`` option anywhere in the text
-any registered type            see :func:`bot.converters.register_converter`
-=============================  =====================================================
-
-The same parser reads a pressed button's payload into its action's parameters
-(:func:`parse_payload`), and one value as a parameter would be read (:func:`parse_value`: a
-form's field, a ``key:value`` pair a skill reads itself).
-
-A parameter with a default is optional; optional positional parameters may come in any order.
-Errors name a parameter as people know it: its :class:`Label` (``Annotated[int,
-Label(_("task number"))]``), else an option as typed (``due``), else its name made readable
-(``task_id`` -> ``task id``).
-"""
+"""The parser: a command's text (:func:`parse_args`), a button's payload (:func:`parse_payload`)
+and one value (:func:`parse_value`) read into typed parameters; see :mod:`bot.parsing`."""
 
 from __future__ import annotations
 
@@ -35,49 +8,12 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from bot.converters import (
-    DateRange,
-    MentionResolver,
-    ParseEnv,
-    PersonSuggester,
-    TimeRange,
-    as_is,
-    convert,
-    pack,
-    read_datetime,
-    register_converter,
-)
-from bot.errors import (
-    BadValue,
-    NotFound,
-    UsageError,
-    excerpt,
-)
+from bot.errors import BadValue, NotFound, UsageError, excerpt
 from bot.i18n import Text, _
-from bot.mentions import resolve_people
-from bot.signature import Flag, Label, Opt, Param, Rest, param_of, params_of, usage_of
-from bot.tokens import Token, rest_text, tokenize
-
-__all__ = [  # what other modules import from here
-    "DateRange",
-    "Flag",
-    "Label",
-    "MentionResolver",
-    "Opt",
-    "ParseEnv",
-    "PersonSuggester",
-    "Rest",
-    "TimeRange",
-    "convert",
-    "pack",
-    "params_of",
-    "parse_args",
-    "parse_payload",
-    "parse_value",
-    "register_converter",
-    "tokenize",
-    "usage_of",
-]
+from bot.parsing.converters import ParseEnv, as_is, read_datetime
+from bot.parsing.mentions import resolve_people
+from bot.parsing.signature import Param, param_of
+from bot.parsing.tokens import Token, rest_text, tokenize
 
 
 async def parse_args(text: str, params: list[Param], env: ParseEnv) -> dict[str, Any]:
@@ -115,7 +51,7 @@ async def _take_options(
         flag = _flag_of(tok, flags, env)
         if flag is not None:
             raw = tok.text[len(flag.prefix or "") :]
-            args[flag.name] = await _convert_one(flag, raw, env, args.get(flag.name))
+            args[flag.name] = await convert_param(flag, raw, env, args.get(flag.name))
             i += 1
             continue
         key, sep, raw = tok.text.partition(":")
@@ -131,7 +67,7 @@ async def _take_options(
         if takes_time and i + 1 < len(tokens) and _looks_like_time(tokens[i + 1].text):
             i += 1
             raw = f"{raw} {tokens[i].text}"
-        args[param.name] = await _convert_one(param, raw, env, args.get(param.name))
+        args[param.name] = await convert_param(param, raw, env, args.get(param.name))
         i += 1
     return rest
 
@@ -162,7 +98,7 @@ async def _take_positionals(
     for p in params:
         if p.kind == "rest":
             if tokens:
-                args[p.name] = rest_text(text, tokens)
+                args[p.name] = limited(p, rest_text(text, tokens))
                 tokens = []
             continue
         if p.kind == "people":
@@ -180,11 +116,11 @@ async def _take_positionals(
         if not tokens:
             continue
         if p.required:
-            args[p.name] = await _convert_one(p, tokens[0].text, env)
+            args[p.name] = await convert_param(p, tokens[0].text, env)
             tokens = tokens[1:]
             continue
         try:
-            args[p.name] = await _convert_one(p, tokens[0].text, env)
+            args[p.name] = await convert_param(p, tokens[0].text, env)
             tokens = tokens[1:]
         except UsageError:
             skipped.append(p)
@@ -202,7 +138,7 @@ async def _fill_skipped(
             if p.name in args:
                 continue
             try:
-                args[p.name] = await _convert_one(p, tok.text, env)
+                args[p.name] = await convert_param(p, tok.text, env)
                 break
             except UsageError:
                 continue
@@ -212,12 +148,16 @@ async def _fill_skipped(
                 # a mention that names nobody: the person parameter says so (and whom it meant)
                 people = [p for p in left if p.kind in ("person", "people")]
                 first = people[0] if people and env.is_mention(tok.text) else left[0]
-                await _convert_one(first, tok.text, env)  # raises with that parameter's message
+                await convert_param(first, tok.text, env)  # raises with that parameter's message
             leftover.append(tok)
     return leftover
 
 
-async def _convert_one(p: Param, raw: str, env: ParseEnv, previous: Any = None) -> Any:
+async def convert_param(p: Param, raw: str, env: ParseEnv, previous: Any = None) -> Any:
+    """``raw`` read as ``p``; a :class:`UsageError` naming ``p`` if it does not read
+    (``previous``: what ``p`` holds already, for people named by a flag twice)."""
+    if p.kind == "rest":
+        return limited(p, raw)
     if p.kind == "choice":
         value = raw.lower()
         if value not in p.choices:
@@ -240,9 +180,20 @@ async def _convert_one(p: Param, raw: str, env: ParseEnv, previous: Any = None) 
         return list(merged.values())
     assert p.convert is not None
     try:
-        return p.convert(raw, env)
+        value = p.convert(raw, env)
     except BadValue as bad:
         raise UsageError(_("{arg}: {problem}", arg=p.label, problem=bad.text)) from None
+    return limited(p, value) if isinstance(value, str) else value
+
+
+def limited(p: Param, text: str) -> str:
+    """``text`` if it fits ``p``'s :class:`MaxLength`; else a :class:`UsageError` saying so."""
+    if p.max_length is not None and len(text) > p.max_length:
+        problem = _(
+            "the text is {n} characters long — keep it under {max}", n=len(text), max=p.max_length
+        )
+        raise UsageError(_("{arg}: {problem}", arg=p.label, problem=problem))
+    return text
 
 
 async def parse_value(name: str, raw: str, annotation: Any, env: ParseEnv) -> Any:
@@ -253,7 +204,7 @@ async def parse_value(name: str, raw: str, annotation: Any, env: ParseEnv) -> An
     param = param_of(spec, annotation, name)
     if param.human is None:
         param = replace(param, human=name)
-    return await _convert_one(param, raw.strip(), env)
+    return await convert_param(param, raw.strip(), env)
 
 
 async def parse_payload(value: str, params: list[Param], env: ParseEnv) -> dict[str, Any]:

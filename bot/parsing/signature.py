@@ -1,6 +1,7 @@
 """Reading a handler's signature into the parameters the parser fills (:func:`params_of`), the
-markers a signature uses (:class:`Opt`, :class:`Flag`, :class:`Label`, :data:`Rest`), and the
-usage line shown for a command (:func:`usage_of`). See :mod:`bot.params` for the annotations."""
+markers a signature uses (:class:`Opt`, :class:`Flag`, :class:`Label`, :data:`Rest`,
+:class:`MaxLength`, :class:`~bot.parsing.choices.Choice`), and the
+usage line shown for a command (:func:`usage_of`). See :mod:`bot.parsing` for the annotations."""
 
 from __future__ import annotations
 
@@ -10,14 +11,15 @@ from dataclasses import dataclass
 from types import NoneType, UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
-from bot.converters import (
-    ParseEnv,
-    converter_of,
-)
 from bot.errors import (
     RegistrationError,
 )
 from bot.i18n import Text, TextLike, _
+from bot.parsing.choices import Choice
+from bot.parsing.converters import (
+    ParseEnv,
+    converter_of,
+)
 from bot.people import PersonRef
 
 
@@ -45,6 +47,14 @@ class Label:
     text: TextLike
 
 
+@dataclass(frozen=True)
+class MaxLength:
+    """The most characters a text parameter takes: ``Annotated[Rest, MaxLength(200)]``; a
+    longer text is answered with its length and the limit."""
+
+    most: int
+
+
 class _RestMarker:
     pass
 
@@ -67,6 +77,8 @@ class Param:
     placeholder: TextLike = ""  # how a usage shows it: ``<date>``, ``@person``, ``a|b``
     prefix: str | None = None  # a Flag
     human: TextLike | None = None  # its Label
+    max_length: int | None = None  # a text's MaxLength
+    claims: Callable[[str], bool] | None = None  # a word meant for it even when bad (a form's)
 
     @property
     def label(self) -> TextLike:
@@ -108,13 +120,15 @@ def params_of(func: Callable[..., Any]) -> list[Param]:
 
 
 def param_of(p: inspect.Parameter, hint: Any, where: str) -> Param:
-    option, rest, prefix, label = None, False, None, None
+    option, rest, prefix, label, most, choice = None, False, None, None, None, None
     if get_origin(hint) is Annotated:
         base, *meta = get_args(hint)
         for m in meta:
             option = m.name if isinstance(m, Opt) else option
             prefix = m.prefix if isinstance(m, Flag) else prefix
             label = m.text if isinstance(m, Label) else label
+            most = m.most if isinstance(m, MaxLength) else most
+            choice = m if isinstance(m, Choice) else choice
             rest = rest or isinstance(m, _RestMarker)
         hint = base
     if prefix is not None:
@@ -127,11 +141,14 @@ def param_of(p: inspect.Parameter, hint: Any, where: str) -> Param:
         "default": p.default if has_default else None,
         "option": option,
         "human": label,
+        "max_length": most,
     }
     named = label if label is not None else p.name  # how text is shown: <title…>, <team>
     if rest:
         placeholder = Text("<{what}…>", {"what": named})
         return Param(kind="rest", convert=None, placeholder=placeholder, **common)
+    if choice is not None:
+        return Param(kind="value", convert=choice.parse, placeholder=choice.placeholder, **common)
     if inner is PersonRef:
         return Param(kind="person", convert=None, placeholder=_PERSON, **common)
     if get_origin(inner) is list and get_args(inner) == (PersonRef,):
@@ -144,7 +161,13 @@ def param_of(p: inspect.Parameter, hint: Any, where: str) -> Param:
     converter = converter_of(inner)
     if converter is not None:
         shown = Text("<{what}>", {"what": named}) if inner is str else converter.describe
-        return Param(kind="value", convert=converter.parse, placeholder=shown, **common)
+        return Param(
+            kind="value",
+            convert=converter.parse,
+            placeholder=shown,
+            claims=converter.claims,
+            **common,
+        )
     raise RegistrationError(f"{where}: parameter {p.name!r} has an unsupported type {hint!r}")
 
 
