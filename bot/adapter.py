@@ -8,7 +8,8 @@ it knows only these protocols:
 * :class:`Adapter`, which every platform implements;
 * the capabilities, which an adapter implements when its platform can do that: :class:`Ephemeral`,
   :class:`PressAnswers`, :class:`Forms`, :class:`ListsMembers`, :class:`CountsMembers`,
-  :class:`Dnd`, :class:`DmInvite`, :class:`SilentSend`, :class:`HandleAccounts`. The core asks
+  :class:`Dnd`, :class:`DmInvite`, :class:`SilentSend`, :class:`HandleAccounts`,
+  :class:`Watched`. The core asks
   ``isinstance(adapter, Ephemeral)`` and routes around what a platform can't do (without ephemeral
   messages, an answer for one person goes to their DM);
 * :class:`AdapterHost`, all an adapter is given at start: it hands events in, and asks the little
@@ -31,6 +32,7 @@ from bot.events import Account, ChatRef, Event
 from bot.forms import RenderedForm
 from bot.i18n import TextLike
 from bot.messages import RenderedMessage
+from bot.metrics import AdapterHealth
 
 MentionKind = Literal["account", "username"]
 MentionKey = tuple[MentionKind, str]
@@ -280,4 +282,14 @@ class SilentSend(Protocol):
 
     async def send_silently(self, to: Destination, message: RenderedMessage) -> str:
         """:meth:`Adapter.send`, without notifying anyone."""
+        ...
+
+
+@runtime_checkable
+class Watched(Protocol):
+    """An adapter that tells how its link to the platform is (Slack, Telegram): ``/readyz`` and
+    ``/metrics`` read it. Its own watchdog replaces a connection that went silent."""
+
+    def health(self) -> AdapterHealth:
+        """Connected or not, since when the platform is silent, connections replaced."""
         ...

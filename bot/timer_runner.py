@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.cards import CardEdit, CardEditor
 from bot.clock import Clock
 from bot.config import DeliveryConfig
+from bot.metrics import Metrics
 from bot.registry import Registry
 from storage import Database
 from storage.models import Timer
@@ -41,7 +42,9 @@ class TimerRunner:
         job_context: JobContextFor,
         cards: CardEditor,
         settings: DeliveryConfig,
+        metrics: Metrics,
     ) -> None:
+        self.metrics = metrics
         self.db = db
         self.clock = clock
         self.registry = registry  # the skills' timer handlers
@@ -87,9 +90,11 @@ class TimerRunner:
                 timer_id = timer.id
                 edits = await self._run(session, timer)
             self.cards.submit(edits)
+            self.metrics.timer_fired("ok")
             return 1
         except Exception as exc:
             log.exception("timer %s failed", timer_id)
+            self.metrics.timer_fired("failed")
             await self._retry_later(timer_id, repr(exc))
             return 0
 

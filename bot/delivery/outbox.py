@@ -35,6 +35,7 @@ from bot.delivery.settle import WROTE, Settle
 from bot.directory import Directory
 from bot.i18n import Text, Translator
 from bot.messages import Message
+from bot.metrics import Metrics
 from bot.people import PersonRef
 from bot.policy import Decision, Notice
 from bot.ratelimit import RateLimits
@@ -60,13 +61,14 @@ class Delivery:
         settings: DeliveryConfig,
         org: OrgConfig,
         job_context: JobContextFor,
+        metrics: Metrics,
     ) -> None:
         self.clock = clock
         self.limits = RateLimits(settings)
         self.planner = Plan(db, clock, directory, adapters, registry, org, job_context)
         self.books = Settle(db, clock, settings)
         self.ledger = self.books.ledger
-        self.sender = Send(adapters, translator, self.limits, self.books)
+        self.sender = Send(adapters, translator, self.limits, self.books, metrics)
         self._running: set[asyncio.Task[int]] = set()
         self._stopped = False
 
