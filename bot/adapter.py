@@ -8,10 +8,9 @@ it knows only these protocols:
 * :class:`Adapter`, which every platform implements;
 * the capabilities, which an adapter implements when its platform can do that: :class:`Ephemeral`,
   :class:`PressAnswers`, :class:`Forms`, :class:`ListsMembers`, :class:`CountsMembers`,
-  :class:`Dnd`, :class:`DmInvite`, :class:`SilentSend`, :class:`HandleAccounts`,
-  :class:`Watched`. The core asks
-  ``isinstance(adapter, Ephemeral)`` and routes around what a platform can't do (without ephemeral
-  messages, an answer for one person goes to their DM);
+  :class:`Dnd`, :class:`DmInvite`, :class:`SilentSend`, :class:`HandleAccounts`, :class:`Watched`,
+  :class:`Diagnosable`. The core asks ``isinstance(adapter, Ephemeral)`` and routes around what a
+  platform can't do (without ephemeral messages, an answer for one person goes to their DM);
 * :class:`AdapterHost`, all an adapter is given at start: it hands events in, and asks the little
   it needs (command names, texts in a language, the time, a place for long button payloads).
 
@@ -28,6 +27,7 @@ from datetime import datetime
 from typing import Generic, Literal, Protocol, TypeVar, runtime_checkable
 
 from bot.config import AdapterSettings, Config, PlatformLimits
+from bot.diagnosis import Finding
 from bot.events import Account, ChatRef, Event
 from bot.forms import RenderedForm
 from bot.i18n import TextLike
@@ -287,9 +287,13 @@ class SilentSend(Protocol):
 
 @runtime_checkable
 class Watched(Protocol):
-    """An adapter that tells how its link to the platform is (Slack, Telegram): ``/readyz`` and
-    ``/metrics`` read it. Its own watchdog replaces a connection that went silent."""
+    """Tells how its link to the platform is (``/readyz``, ``/metrics``); has a watchdog."""
 
-    def health(self) -> AdapterHealth:
-        """Connected or not, since when the platform is silent, connections replaced."""
-        ...
+    def health(self) -> AdapterHealth: ...
+
+
+@runtime_checkable
+class Diagnosable(Protocol):
+    """Checks its settings against the platform without starting (``deskmate doctor``)."""
+
+    async def diagnose(self) -> list[Finding]: ...

@@ -30,10 +30,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.http import serve
-from adapters.slack import events, forms, render, signature
+from adapters.slack import doctor, events, forms, render, signature
 from adapters.slack.config import SlackSettings
 from adapters.slack.socket import SocketLink
 from bot.adapter import AdapterHost, DeliveryFailed, Destination, MentionKey
+from bot.diagnosis import Finding
 from bot.events import Account, ChatRef, Event
 from bot.forms import RenderedForm
 from bot.messages import RenderedMessage
@@ -176,6 +177,10 @@ class SlackAdapter:
             return AdapterHealth(link.connected, link.heard_ago(), link.reconnects, pushed=False)
         heard = None if self._heard is None else time.monotonic() - self._heard
         return AdapterHealth(self._runner is not None, heard, 0, pushed=True)
+
+    async def diagnose(self) -> list[Finding]:
+        """The :class:`~bot.adapter.Diagnosable` capability (see :mod:`adapters.slack.doctor`)."""
+        return await doctor.diagnose(self.config)
 
     # --- incoming -----------------------------------------------------------------------------
 

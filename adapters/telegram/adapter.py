@@ -33,9 +33,10 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
 from adapters.http import serve
-from adapters.telegram import render
+from adapters.telegram import doctor, render
 from adapters.telegram.config import TelegramSettings
 from bot.adapter import AdapterHost, DeliveryFailed, Destination, MentionKey
+from bot.diagnosis import Finding
 from bot.events import Account, Action, ChatRef, Command, Event, Location, Membership
 from bot.i18n import LANGUAGES
 from bot.messages import RenderedButton, RenderedMessage
@@ -131,6 +132,11 @@ class TelegramAdapter:
             return AdapterHealth(self._runner is not None, heard, 0, pushed=True)
         polling = self.app is not None and self.app.updater is not None and self.app.updater.running
         return AdapterHealth(polling, heard, self._reconnects, pushed=False)
+
+    async def diagnose(self) -> list[Finding]:
+        """The :class:`~bot.adapter.Diagnosable` capability (see
+        :mod:`adapters.telegram.doctor`)."""
+        return await doctor.diagnose(self.config)
 
     async def stop(self) -> None:
         if self.app is None:
