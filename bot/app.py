@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import logs
 from bot.adapter import Adapter, HandleAccounts
 from bot.answers import AnswersFirst
 from bot.cards import CardEditor
@@ -215,6 +216,10 @@ class Bot:
         name = f"{job.skill}.{job.name}"
 
         async def run(due: datetime) -> bool:
+            with logs.bound(skill=job.skill, command=f"job {job.name}"):
+                return await run_once(due)
+
+        async def run_once(due: datetime) -> bool:
             if not await self.leadership.held():
                 return False  # another instance leads: asked again until the run is settled
             async with self.db.transaction() as session:

@@ -52,7 +52,8 @@ def run(config_path: Path) -> None:
     """Start Deskmate with every adapter enabled in the config."""
     config, skills = load_or_exit(config_path)
     adapters = _enabled_adapters(config, installed_adapters())
-    with logging_to(None, config.logging.level):  # stderr: where services keep their logs
+    # stderr: where services keep their logs
+    with logging_to(None, config.logging.level, config.logging.format):
         asyncio.run(_serve(Bot(config, skills, adapters=adapters)))
 
 

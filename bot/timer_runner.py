@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import logs
 from bot.cards import CardEdit, CardEditor
 from bot.clock import Clock
 from bot.config import DeliveryConfig
@@ -107,8 +108,9 @@ class TimerRunner:
                 "no handler for timer %s.%s (key %s); dropped", timer.skill, timer.kind, timer.key
             )
             return []
-        ctx = self.job_context(session, timer.skill)
-        await spec.func(ctx, timer.key, json.loads(timer.payload))
+        with logs.bound(skill=timer.skill, command=f"timer {timer.kind}"):
+            ctx = self.job_context(session, timer.skill)
+            await spec.func(ctx, timer.key, json.loads(timer.payload))
         return ctx.effects.edits
 
     async def _retry_later(self, timer_id: int | None, error: str) -> None:

@@ -79,6 +79,7 @@ class Send:
                 self.metrics.delivered(route.destination.platform, "retry", len(parcel.rows))
                 await self.settle.failed(parcel.rows, [], DeliveryFailed(repr(exc)), token)
                 continue
+            log.info("delivered %d row(s) to %s", len(parcel.rows), _where(route.destination))
             await self.settle.sent(parcel.rows, route.destination, route.locale, ref, token)
             self.metrics.delivered(route.destination.platform, "sent", len(parcel.rows))
             sent += len(parcel.rows)
@@ -98,3 +99,7 @@ async def _post(adapter: Adapter, to: Destination, message: RenderedMessage, sil
     if silent and isinstance(adapter, SilentSend):
         return await adapter.send_silently(to, message)
     return await adapter.send(to, message)
+
+
+def _where(to: Destination) -> str:
+    return f"{to.platform}:{to.chat_id or 'dm ' + (to.account_id or '?')}"

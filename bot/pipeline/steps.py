@@ -12,12 +12,14 @@ parse its arguments and check its role (:mod:`~bot.pipeline.dispatch`,
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from dataclasses import dataclass, field
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import logs
 from bot.answers import AnswersFirst
 from bot.cards import CardEdit, CardEditor
 from bot.context import Reply
@@ -53,6 +55,7 @@ class Outcome:
     wrote: bool = False  # to the outbox: only then is a drain worth starting
     chat_language: str | None = None  # what everyone in the group reads (after the handler)
     result: str = "ok"  # for the metrics: ok, user_error, error, duplicate
+    skill: str | None = None  # whose handler ran
 
 
 class Pipeline:
@@ -90,12 +93,21 @@ class Pipeline:
 
     async def handle(self, event: Event) -> None:
         """Handle one neutral event from an adapter: in a transaction shared with the events that
-        arrived meanwhile, then its replies once that has committed."""
+        arrived meanwhile, then its replies once that has committed. What is logged meanwhile
+        (and by the drain it starts) carries the event's id (:mod:`bot.logs`)."""
         self.metrics.event_received(event.platform)
         if not wanted(event, self.registry):
             self.metrics.event_handled(event.platform, "ignored")
             return  # plain chat and shared locations no skill asked for: stay quiet
+        with _bound(event) as logged:
+            started = time.perf_counter()
+            await self._handle(event, logged)
+            took = (time.perf_counter() - started) * 1000
+            log.info("handled %s", logged.command, extra={logs.DURATION: round(took, 1)})
+
+    async def _handle(self, event: Event, logged: logs.EventLog) -> None:
         outcome = await self.group_commit.submit(event)
+        logged.skill = outcome.skill
         self.metrics.event_handled(event.platform, outcome.result)
         if outcome.edits:  # first: card states queue in commit order
             self.cards.submit(outcome.edits)
@@ -119,7 +131,8 @@ class Pipeline:
                     continue
                 outcome.sender, outcome.chat_id = await self.senders.note(session, event)
                 try:
-                    await self._run(session, event, outcome, apart=True)
+                    with _bound(event):  # in a group: each event's lines carry its own id
+                        await self._run(session, event, outcome, apart=True)
                 except Exception as exc:  # its savepoint rolled back: the others stand
                     outcome.replies = self.boundary.failed(event, outcome.sender, exc)
                     outcome.result = _failure(exc)
@@ -158,6 +171,9 @@ class Pipeline:
         assert outcome.sender is not None
         assert outcome.chat_id is not None
         ctx, run = await self.dispatcher.route(session, event, outcome.sender, outcome.chat_id)
+        outcome.skill = ctx.skill.name
+        if (logged := logs.current()) is not None:
+            logged.skill = outcome.skill
         started = time.perf_counter()
         try:
             if apart:
@@ -172,6 +188,10 @@ class Pipeline:
         if event.chat.kind == "group":  # read after the handler: it may have just set it
             found = await self.directory.chat_language(session, outcome.chat_id)
             outcome.chat_language = found.language
+
+
+def _bound(event: Event) -> contextlib.AbstractContextManager[logs.EventLog]:
+    return logs.bound(event_id=event.event_id, platform=event.platform, command=_label(event))
 
 
 def _failure(exc: Exception) -> str:
