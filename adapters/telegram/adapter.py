@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 PLATFORM = "telegram"
 CALLBACK_LIMIT = 64  # bytes of callback data Telegram keeps
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+STOP_GRACE = 10  # seconds, at stop, the updates being handled may take
 _MENTION_ID = re.compile(r"^tg:(\d+)$")
 
 
@@ -150,9 +151,11 @@ class TelegramAdapter:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-        for task in list(self._webhook_tasks):  # updates still being handled
-            task.cancel()
-        await asyncio.gather(*self._webhook_tasks, return_exceptions=True)
+        if self._webhook_tasks:  # updates still being handled: acked, so finished first
+            _done, pending = await asyncio.wait(set(self._webhook_tasks), timeout=STOP_GRACE)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()

@@ -18,6 +18,7 @@ ones are kept with their reason (``/deskmate outbox``).
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections.abc import Coroutine, Mapping
 from datetime import datetime
@@ -46,6 +47,10 @@ from storage.models import OutboxRow
 if TYPE_CHECKING:
     from bot.context import ChatTarget
 
+log = logging.getLogger(__name__)
+
+STOP_GRACE = 5.0  # seconds the sends in flight may take when the bot stops
+
 
 class Delivery:
     """The outbox: ``enqueue`` in a handler's transaction, ``drain`` after it commits."""
@@ -70,6 +75,7 @@ class Delivery:
         self.ledger = self.books.ledger
         self.sender = Send(adapters, translator, self.limits, self.books, metrics)
         self._running: set[asyncio.Task[int]] = set()
+        self._claims: set[str] = set()  # the tokens of the batches being sent
         self._stopped = False
 
     # --- writing ------------------------------------------------------------------------------
@@ -159,14 +165,21 @@ class Delivery:
             await asyncio.gather(*list(self._running), return_exceptions=True)
 
     async def stop(self) -> None:
-        """End every drain and every send in flight before the database closes."""
+        """Stop claiming rows; let the sends in flight finish (``STOP_GRACE`` seconds at most),
+        end the rest and hand the rows not sent back, due at once, for another instance (or the
+        next start) to send; all before the database closes."""
         self._stopped = True
+        if self._running:
+            await asyncio.wait(set(self._running), timeout=STOP_GRACE)
+        claims = set(self._claims)
         while self._running:
             for task in list(self._running):
                 task.cancel()
             await asyncio.gather(*list(self._running), return_exceptions=True)
         await self.ledger.flush()  # the bookkeeping of sends that went out is written
         await self.ledger.stop()
+        if claims and (handed := await self.books.hand_back(claims)):
+            log.info("stopping: handed %d outbox row(s) back", handed)
 
     async def next_due(self) -> datetime | None:
         """When a row is next due: a pending row's time, or a stalled drain's lease running out."""
@@ -180,7 +193,7 @@ class Delivery:
         sending: asyncio.Future[list[int]] | None = None  # the batch going out meanwhile
         while True:
             token = uuid.uuid4().hex
-            rows = await self.books.claim(token)
+            rows = [] if self._stopped else await self._claim(token)
             if not rows and sending is None:
                 return sent  # nothing due, nothing in flight (that could have re-queued rows)
             following = await self._plan_and_start(rows, token) if rows else None
@@ -188,16 +201,27 @@ class Delivery:
                 sent += sum(await sending)
             sending = following
 
+    async def _claim(self, token: str) -> list[OutboxRow]:
+        self._claims.add(token)  # before the claim commits: stopping hands back what it took
+        rows = await self.books.claim(token)
+        if not rows:
+            self._claims.discard(token)
+        return rows
+
     async def _plan_and_start(self, rows: list[OutboxRow], token: str) -> asyncio.Future[list[int]]:
         """Plan a batch and start sending it, its lease kept alive until the last send ends."""
         self.ledger.hold(token, [r.id for r in rows if r.id is not None])
         try:
             sending = self._start(await self.planner.plan(rows), token)
         except BaseException:
-            self.ledger.let_go(token)
+            self.ledger.let_go(token)  # (its claim stays listed: stopping hands the rows back)
             raise
-        sending.add_done_callback(lambda _done: self.ledger.let_go(token))
+        sending.add_done_callback(lambda _done: self._settled(token))
         return sending
+
+    def _settled(self, token: str) -> None:
+        self.ledger.let_go(token)
+        self._claims.discard(token)
 
     def _start(self, routes: list[Route], token: str) -> asyncio.Future[list[int]]:
         """Send a batch's routes side by side (each route's parcels in order)."""
