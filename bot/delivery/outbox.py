@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import codec
+from bot import codec, logs
 from bot.adapter import Adapter
 from bot.clock import Clock
 from bot.config import DeliveryConfig, OrgConfig
@@ -121,6 +121,7 @@ class Delivery:
                 platform=platform,
                 origin_chat_id=origin_chat_id,
                 sender_id=sender.id if sender else None,
+                event_id=logged.event_id if (logged := logs.current()) else None,
                 urgent=urgent,
                 held=held,
                 silent=decision.silent and not held,

@@ -79,7 +79,14 @@ class Send:
                 self.metrics.delivered(route.destination.platform, "retry", len(parcel.rows))
                 await self.settle.failed(parcel.rows, [], DeliveryFailed(repr(exc)), token)
                 continue
-            log.info("delivered %d row(s) to %s", len(parcel.rows), _where(route.destination))
+            first = parcel.rows[0]  # the event that caused it, for whoever follows it in the logs
+            caused = {"event_id": first.event_id, "skill": first.skill or None}
+            log.info(
+                "delivered %d row(s) to %s",
+                len(parcel.rows),
+                _where(route.destination),
+                extra=caused,
+            )
             await self.settle.sent(parcel.rows, route.destination, route.locale, ref, token)
             self.metrics.delivered(route.destination.platform, "sent", len(parcel.rows))
             sent += len(parcel.rows)
