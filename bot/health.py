@@ -116,9 +116,11 @@ class Health:
 
     async def refresh(self) -> None:
         """Read the states ``/metrics`` shows (the adapters' are read by the collector)."""
-        self.metrics.leader.set(1 if self.leadership.leads else 0)
         now = self.clock.now()
         unsent = col(OutboxRow.status).in_(UNSENT)
+        async with asyncio.timeout(self.settings.check_timeout_seconds):
+            # asked as a periodic job asks: the lock is taken if nobody holds it
+            self.metrics.leader.set(1 if await self.leadership.held() else 0)
         async with (
             asyncio.timeout(self.settings.check_timeout_seconds),
             self.db.engine.connect() as conn,

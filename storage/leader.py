@@ -56,11 +56,6 @@ class Leadership:
         self.key = key
         self._conn: AsyncConnection | None = None
 
-    @property
-    def leads(self) -> bool:
-        """Whether this instance led when last asked (without asking again)."""
-        return self.db.is_sqlite or self._conn is not None
-
     async def held(self) -> bool:
         """Whether this instance leads now (taking the lead if nobody holds it)."""
         if self.db.is_sqlite:
