@@ -8,9 +8,9 @@ it knows only these protocols:
 * :class:`Adapter`, which every platform implements;
 * the capabilities, which an adapter implements when its platform can do that: :class:`Ephemeral`,
   :class:`PressAnswers`, :class:`Forms`, :class:`ListsMembers`, :class:`CountsMembers`,
-  :class:`Dnd`, :class:`DmInvite`, :class:`SilentSend`, :class:`HandleAccounts`. The core asks
-  ``isinstance(adapter, Ephemeral)`` and routes around what a platform can't do (without ephemeral
-  messages, an answer for one person goes to their DM);
+  :class:`Dnd`, :class:`DmInvite`, :class:`SilentSend`, :class:`HandleAccounts`, :class:`Watched`,
+  :class:`Diagnosable`. The core asks ``isinstance(adapter, Ephemeral)`` and routes around what a
+  platform can't do (without ephemeral messages, an answer for one person goes to their DM);
 * :class:`AdapterHost`, all an adapter is given at start: it hands events in, and asks the little
   it needs (command names, texts in a language, the time, a place for long button payloads).
 
@@ -27,10 +27,12 @@ from datetime import datetime
 from typing import Generic, Literal, Protocol, TypeVar, runtime_checkable
 
 from bot.config import AdapterSettings, Config, PlatformLimits
+from bot.diagnosis import Finding
 from bot.events import Account, ChatRef, Event
 from bot.forms import RenderedForm
 from bot.i18n import TextLike
 from bot.messages import RenderedMessage
+from bot.metrics import AdapterHealth
 
 MentionKind = Literal["account", "username"]
 MentionKey = tuple[MentionKind, str]
@@ -281,3 +283,17 @@ class SilentSend(Protocol):
     async def send_silently(self, to: Destination, message: RenderedMessage) -> str:
         """:meth:`Adapter.send`, without notifying anyone."""
         ...
+
+
+@runtime_checkable
+class Watched(Protocol):
+    """Tells how its link to the platform is (``/readyz``, ``/metrics``); has a watchdog."""
+
+    def health(self) -> AdapterHealth: ...
+
+
+@runtime_checkable
+class Diagnosable(Protocol):
+    """Checks its settings against the platform without starting (``deskmate doctor``)."""
+
+    async def diagnose(self) -> list[Finding]: ...

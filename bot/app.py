@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import logs
 from bot.adapter import Adapter, HandleAccounts
 from bot.answers import AnswersFirst
 from bot.cards import CardEditor
@@ -20,8 +21,11 @@ from bot.context_factory import ContextFactory, SkillSettings
 from bot.delivery import Delivery
 from bot.directory import Directory
 from bot.events import Event
+from bot.health import Health
 from bot.host import Host
 from bot.i18n import Catalog, Locale, Translator
+from bot.metrics import Metrics
+from bot.monitoring import MonitoringServer
 from bot.pipeline import Pipeline
 from bot.pipeline.boundary import Boundary
 from bot.pipeline.dedup import Dedup
@@ -59,6 +63,7 @@ class Bot:
         self.translator = translator = Translator(catalog_of(skills))
         self.db = db = Database(config.storage.url, echo=config.storage.echo)
         self.leadership = Leadership(db)
+        self.metrics = metrics = Metrics()  # each part records what it does through it
         self.adapters: dict[str, Adapter] = {}
         self._handle_accounts: dict[str, Callable[[str], str]] = {}
         self.directory = directory = Directory(config, clock_, self._handle_accounts)
@@ -75,6 +80,7 @@ class Bot:
             config.delivery,
             config.org,
             job_context=lambda session, skill: self.contexts.job(session, skill),
+            metrics=metrics,
         )
         self.contexts = contexts = ContextFactory(
             config=config,
@@ -104,11 +110,23 @@ class Bot:
             forms=FormOpener(clock_, translator, self.adapters, replies),
             cards=cards,
             delivery=delivery,
+            metrics=metrics,
         )
-        self.timers = TimerRunner(db, clock_, registry, contexts.job, cards, config.delivery)
+        self.timers = TimerRunner(
+            db, clock_, registry, contexts.job, cards, config.delivery, metrics
+        )
         self.scheduler = Scheduler(ZoneInfo(config.org.timezone), clock_)
         # all an adapter is given: it hands events in and asks the little it needs
         self.host = Host(self.handle, self.answers, registry, translator, clock_, db)
+        migrations = [s.migrations for s in registry.skills.values() if s.migrations]
+        self.health = Health(
+            db, clock_, self.leadership, self.adapters, migrations, metrics, config.monitoring
+        )
+        self.monitoring = (
+            MonitoringServer(config.monitoring, self.health, metrics)
+            if config.monitoring.enabled
+            else None
+        )
         for adapter in adapters:
             self.add_adapter(adapter)
 
@@ -121,9 +139,11 @@ class Bot:
         return Locale(self.config.org.language, ZoneInfo(self.config.org.timezone), now)
 
     async def start(self) -> None:
-        """Migrate the database, load the directory, schedule jobs, start the adapters."""
-        migrations = [s.migrations for s in self.registry.skills.values() if s.migrations]
-        await upgrade(self.db, migrations)
+        """Open the monitoring port, migrate the database, load the directory, schedule jobs,
+        start the adapters."""
+        if self.monitoring is not None:  # /healthz answers (and /readyz says why not) meanwhile
+            await self.monitoring.start()
+        await upgrade(self.db, self.health.migrations)
         async with self.db.transaction() as session:
             await take_turn(await session.connection())  # instances starting together
             await self.directory.sync(session, self.config.people)
@@ -142,12 +162,15 @@ class Bot:
     async def stop(self) -> None:
         """Show the cards' last states, stop taking events, end running jobs and drains, then
         close the database."""
+        self.health.stopping = True  # /readyz fails from now on: a load balancer looks elsewhere
         await self.cards.flush()
         for adapter in self.adapters.values():
             await adapter.stop()
         await self.scheduler.stop()
         await self.delivery.stop()
         await self.leadership.release()
+        if self.monitoring is not None:
+            await self.monitoring.stop()
         await self.db.dispose()
 
     async def handle(self, event: Event) -> None:
@@ -193,6 +216,10 @@ class Bot:
         name = f"{job.skill}.{job.name}"
 
         async def run(due: datetime) -> bool:
+            with logs.bound(skill=job.skill, command=f"job {job.name}"):
+                return await run_once(due)
+
+        async def run_once(due: datetime) -> bool:
             if not await self.leadership.held():
                 return False  # another instance leads: asked again until the run is settled
             async with self.db.transaction() as session:

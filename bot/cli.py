@@ -1,4 +1,4 @@
-"""The ``deskmate`` command: run, check-config, db upgrade, and the commands adapters add
+"""The ``deskmate`` command: run, check-config, doctor, db upgrade, and the commands adapters add
 (``console``; entry-point group ``deskmate.cli``)."""
 
 from __future__ import annotations
@@ -15,11 +15,17 @@ from typing import Any
 import click
 from sqlmodel import SQLModel
 
+from bot import loader
 from bot.adapter import Adapter, AdapterSpec
 from bot.app import Bot
+from bot.clock import SystemClock
 from bot.commandline import CONFIG_OPTION, fail, load_or_exit, logging_to
 from bot.config import Config
+from bot.diagnosis import Finding
+from bot.doctor import adapter_findings, clock_finding, database_findings
+from bot.errors import ConfigError
 from bot.loader import installed_adapters
+from bot.skill import Skill
 from storage import Database, upgrade
 from storage.migrate import revision
 
@@ -46,7 +52,8 @@ def run(config_path: Path) -> None:
     """Start Deskmate with every adapter enabled in the config."""
     config, skills = load_or_exit(config_path)
     adapters = _enabled_adapters(config, installed_adapters())
-    with logging_to(None, config.logging.level):  # stderr: where services keep their logs
+    # stderr: where services keep their logs
+    with logging_to(None, config.logging.level, config.logging.format):
         asyncio.run(_serve(Bot(config, skills, adapters=adapters)))
 
 
@@ -77,6 +84,51 @@ async def _serve(bot: Bot) -> None:
         await stop.wait()
     finally:
         await bot.stop()
+
+
+@main.command("doctor")
+@CONFIG_OPTION
+def doctor(config_path: Path) -> None:
+    """Check what can be checked without starting: the config, the database and its migrations,
+    each enabled adapter's tokens and webhook, this machine's clock. One line per check (ok,
+    warn, FAIL); exit code 1 when one fails."""
+    config, skills = _doctor_config(config_path)
+    installed = installed_adapters().values()
+    adapters = [spec.build(config) for spec in installed if spec.settings(config).enabled]
+    migrations = [s.migrations for s in skills if s.migrations]
+
+    async def go() -> list[Finding]:
+        found = await database_findings(config, migrations)
+        remote = await adapter_findings(adapters)
+        return [*found, *remote, clock_finding(SystemClock(), remote)]
+
+    findings = asyncio.run(go())
+    for finding in findings:
+        click.echo(finding.line())
+    failed = [f for f in findings if f.verdict == "FAIL"]
+    if failed:
+        click.echo(f"{len(failed)} check(s) failed.", err=True)
+        sys.exit(1)
+
+
+def _doctor_config(path: Path) -> tuple[Config, list[Skill]]:
+    """The config, after its line; a config that does not load ends the checks (exit 1)."""
+    problems: list[str]
+    if not path.exists():
+        problems = [f"{path}: no such file — copy config.example.yaml and edit it"]
+    else:
+        try:
+            config, skills = loader.load(path)
+        except ConfigError as exc:
+            problems = exc.problems
+        else:
+            names = ", ".join(s.name for s in skills)
+            click.echo(Finding("config", "ok", f"{path} (skills: {names})").line())
+            return config, skills
+    click.echo(Finding("config", "FAIL", f"{len(problems)} problem(s)").line())
+    for problem in problems:
+        click.echo(f"     {problem}")
+    sys.exit(1)
 
 
 @main.group("db")

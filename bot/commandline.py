@@ -14,7 +14,7 @@ from typing import NoReturn
 
 import click
 
-from bot import loader
+from bot import loader, logs
 from bot.config import Config
 from bot.errors import ConfigError
 from bot.skill import Skill
@@ -46,14 +46,15 @@ def fail(problems: list[str]) -> NoReturn:
     sys.exit(2)
 
 
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+LOG_FORMAT = logs.TEXT_FORMAT
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 @contextmanager
-def logging_to(target: Path | None, level: str) -> Iterator[None]:
+def logging_to(target: Path | None, level: str, form: str = "text") -> Iterator[None]:
     """Send log lines at ``level`` and above, Python's warnings among them, to the file
-    ``target`` (appended to) or to stderr (``None``), until the block ends.
+    ``target`` (appended to) or to stderr (``None``), until the block ends; ``form``: ``text``
+    or ``json`` (one object a line), each line with the event it belongs to (:mod:`bot.logs`).
 
     A file that cannot be written ends the command at once (exit code 2), saying why. Stderr is
     looked up at each line, so a prompt that puts its own stream there prints them above it.
@@ -66,7 +67,8 @@ def logging_to(target: Path | None, level: str) -> Iterator[None]:
             handler = logging.FileHandler(target, encoding="utf-8")
         except OSError as exc:
             fail([f"--log-file {target}: cannot write to it ({exc.strerror})"])
-    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.setFormatter(logs.formatter(form))
+    handler.addFilter(logs.EventFields())
     root = logging.getLogger()
     before = root.level
     root.addHandler(handler)

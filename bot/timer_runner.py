@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import logs
 from bot.cards import CardEdit, CardEditor
 from bot.clock import Clock
 from bot.config import DeliveryConfig
+from bot.metrics import Metrics
 from bot.registry import Registry
 from storage import Database
 from storage.models import Timer
@@ -41,7 +43,9 @@ class TimerRunner:
         job_context: JobContextFor,
         cards: CardEditor,
         settings: DeliveryConfig,
+        metrics: Metrics,
     ) -> None:
+        self.metrics = metrics
         self.db = db
         self.clock = clock
         self.registry = registry  # the skills' timer handlers
@@ -87,9 +91,11 @@ class TimerRunner:
                 timer_id = timer.id
                 edits = await self._run(session, timer)
             self.cards.submit(edits)
+            self.metrics.timer_fired("ok")
             return 1
         except Exception as exc:
             log.exception("timer %s failed", timer_id)
+            self.metrics.timer_fired("failed")
             await self._retry_later(timer_id, repr(exc))
             return 0
 
@@ -102,8 +108,9 @@ class TimerRunner:
                 "no handler for timer %s.%s (key %s); dropped", timer.skill, timer.kind, timer.key
             )
             return []
-        ctx = self.job_context(session, timer.skill)
-        await spec.func(ctx, timer.key, json.loads(timer.payload))
+        with logs.bound(skill=timer.skill, command=f"timer {timer.kind}"):
+            ctx = self.job_context(session, timer.skill)
+            await spec.func(ctx, timer.key, json.loads(timer.payload))
         return ctx.effects.edits
 
     async def _retry_later(self, timer_id: int | None, error: str) -> None:

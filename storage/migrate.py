@@ -21,6 +21,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -58,6 +59,24 @@ async def upgrade(db: Database, version_locations: Iterable[Path] = ()) -> None:
     async with db.engine.begin() as conn:
         await take_turn(conn)  # (DDL is transactional on PostgreSQL)
         await conn.run_sync(run)
+
+
+async def missing_heads(db: Database, version_locations: Iterable[Path] = ()) -> list[str]:
+    """The newest revisions (of the core and of the given skills) this database lacks: empty
+    when it is up to date. A database a newer version already upgraded (revisions this code
+    does not know) counts as up to date: new versions only add (docs/deploying.md)."""
+    script = ScriptDirectory.from_config(alembic_config(version_locations))
+
+    def applied(sync_connection: Any) -> set[str]:
+        return set(MigrationContext.configure(sync_connection).get_current_heads())
+
+    async with db.engine.connect() as conn:
+        found = await conn.run_sync(applied)
+    known = {r.revision for r in script.walk_revisions()}
+    if found - known:
+        return []
+    reached = {r.revision for head in found for r in script.iterate_revisions(head, "base") if r}
+    return sorted(set(script.get_heads()) - reached)
 
 
 async def revision(

@@ -122,6 +122,7 @@ class OutboxRow(SQLModel, table=True):
     origin_chat_id: int | None = Field(default=None, foreign_key="chats.id")  # where it began
     detour: bool = False  # the person can't be reached privately: mention them in origin chat
     sender_id: int | None = Field(default=None, foreign_key="people.id")  # who caused it
+    event_id: str | None = Field(default=None, max_length=200)  # the event that caused it (logs)
     urgent: bool = False
     held: bool = False  # waited for the recipient's quiet hours: goes out in a digest
     card: str | None = Field(default=None, max_length=200)  # a live card: edited when it changes

@@ -20,7 +20,6 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -31,12 +30,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.http import serve
-from adapters.slack import events, forms, render, signature
+from adapters.slack import doctor, events, forms, render, signature
 from adapters.slack.config import SlackSettings
+from adapters.slack.socket import SocketLink
 from bot.adapter import AdapterHost, DeliveryFailed, Destination, MentionKey
+from bot.diagnosis import Finding
 from bot.events import Account, ChatRef, Event
 from bot.forms import RenderedForm
 from bot.messages import RenderedMessage
+from bot.metrics import AdapterHealth
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +99,8 @@ class SlackAdapter:
         self._users: dict[str, tuple[Account, bool]] = {}
         self._response_urls: dict[str, str] = {}  # slash commands being answered
         self._dnd: dict[str, tuple[float, datetime | None]] = {}
-        self._socket: AsyncSocketModeHandler | None = None
+        self._socket: SocketLink | None = None
+        self._heard: float | None = None  # HTTP mode: when Slack last called (monotonic)
         self._runner: web.AppRunner | None = None
         self.port: int | None = None  # HTTP mode: where it listens (after start)
         self._inflight: set[asyncio.Task[Any]] = set()  # listeners still working after their ack
@@ -126,8 +129,10 @@ class SlackAdapter:
         )
         self._listen(self.app)
         if self.config.mode == "socket":
-            self._socket = AsyncSocketModeHandler(self.app, self.config.app_token)
-            await self._socket.connect_async()  # type: ignore[no-untyped-call]
+            self._socket = SocketLink(
+                self.app, self.config.app_token or "", self.config.watchdog_seconds
+            )
+            await self._socket.start()
         else:
             await self._serve_http(self.app)
 
@@ -144,7 +149,7 @@ class SlackAdapter:
 
     async def stop(self) -> None:
         if self._socket is not None:
-            await self._socket.close_async()  # type: ignore[no-untyped-call]
+            await self._socket.stop()
             self._socket = None
         if self._runner is not None:
             await self._runner.cleanup()
@@ -163,6 +168,19 @@ class SlackAdapter:
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
+
+    def health(self) -> AdapterHealth:
+        """The :class:`~bot.adapter.Watched` capability: the socket's state, or in HTTP mode
+        whether it listens (Slack calls only when there is something to say)."""
+        if self._socket is not None:
+            link = self._socket
+            return AdapterHealth(link.connected, link.heard_ago(), link.reconnects, pushed=False)
+        heard = None if self._heard is None else time.monotonic() - self._heard
+        return AdapterHealth(self._runner is not None, heard, 0, pushed=True)
+
+    async def diagnose(self) -> list[Finding]:
+        """The :class:`~bot.adapter.Diagnosable` capability (see :mod:`adapters.slack.doctor`)."""
+        return await doctor.diagnose(self.config)
 
     # --- incoming -----------------------------------------------------------------------------
 
@@ -189,6 +207,7 @@ class SlackAdapter:
 
         async def listener(ack: Any, body: dict[str, Any]) -> None:
             await ack()
+            self._heard = time.monotonic()
             task = asyncio.get_running_loop().create_task(logged(body))
             self._inflight.add(task)
             task.add_done_callback(self._inflight.discard)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from bot.config import AdapterSettings, PlatformLimits, RateLimit, require
 
@@ -20,6 +20,8 @@ class SlackSettings(AdapterSettings):
     command_prefix: str = ""
     http_host: str = "127.0.0.1"
     http_port: int = 3000
+    # socket mode: reconnect (fresh URL) when nothing (no event, no pong) came for this long
+    watchdog_seconds: Annotated[float, Field(gt=0)] = 30
 
     @model_validator(mode="after")
     def _check_tokens(self) -> SlackSettings:

@@ -13,6 +13,7 @@ import asyncio
 import hmac
 import logging
 import re
+import time
 from typing import Any
 
 from aiohttp import web
@@ -29,20 +30,24 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.request import HTTPXRequest
 
 from adapters.http import serve
-from adapters.telegram import render
+from adapters.telegram import doctor, render
 from adapters.telegram.config import TelegramSettings
 from bot.adapter import AdapterHost, DeliveryFailed, Destination, MentionKey
+from bot.diagnosis import Finding
 from bot.events import Account, Action, ChatRef, Command, Event, Location, Membership
 from bot.i18n import LANGUAGES
 from bot.messages import RenderedButton, RenderedMessage
+from bot.metrics import AdapterHealth
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "telegram"
 CALLBACK_LIMIT = 64  # bytes of callback data Telegram keeps
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+STOP_GRACE = 10  # seconds, at stop, the updates being handled may take
 _MENTION_ID = re.compile(r"^tg:(\d+)$")
 
 
@@ -62,6 +67,9 @@ class TelegramAdapter:
         self.poll_timeout = 10
         self.port: int | None = None  # webhook mode: where it listens (after start)
         self._webhook_tasks: set[asyncio.Task[None]] = set()
+        self._heard: float | None = None  # when Telegram last answered a poll / called in
+        self._reconnects = 0
+        self._watchdog: asyncio.Task[None] | None = None
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -73,32 +81,81 @@ class TelegramAdapter:
             builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
         if self.config.mode == "webhook":
             builder = builder.updater(None)
+        else:  # every answer to getUpdates is heard (see _watch)
+            builder = builder.get_updates_request(_Heard(self._hear))
         self.app = builder.build()
         self.app.add_handler(TypeHandler(Update, self._on_update))
         await self.app.initialize()
         await self._register_commands(host)
         await self.app.start()
         if self.config.mode == "polling":
-            assert self.app.updater is not None
-            await self.app.updater.start_polling(
-                poll_interval=self.poll_interval,
-                timeout=self.poll_timeout,
-                allowed_updates=Update.ALL_TYPES,
-            )
+            await self._poll()
+            self._watchdog = asyncio.get_running_loop().create_task(self._watch())
         else:
             await self._serve_webhook()
+
+    async def _poll(self) -> None:
+        assert self.app is not None
+        assert self.app.updater is not None
+        self._heard = time.monotonic()
+        await self.app.updater.start_polling(
+            poll_interval=self.poll_interval,
+            timeout=self.poll_timeout,
+            allowed_updates=Update.ALL_TYPES,
+        )
+
+    def _hear(self) -> None:
+        self._heard = time.monotonic()
+
+    async def _watch(self) -> None:
+        """Restart the long poll when Telegram has not answered one for ``watchdog_seconds``
+        (a poll answers at least every ``poll_timeout`` seconds, updates or not)."""
+        stalled_after = max(self.config.watchdog_seconds, self.poll_timeout + 1)
+        while True:
+            await asyncio.sleep(min(1.0, stalled_after / 4))
+            ago = time.monotonic() - (self._heard or 0)
+            if ago <= stalled_after or self.app is None or self.app.updater is None:
+                continue
+            log.warning("Telegram: no answer to getUpdates for %.0f s; restarting the poll", ago)
+            self._reconnects += 1
+            try:
+                if self.app.updater.running:
+                    await self.app.updater.stop()
+                await self._poll()
+            except Exception:
+                log.warning("Telegram: could not restart the poll; trying again", exc_info=True)
+
+    def health(self) -> AdapterHealth:
+        """The :class:`~bot.adapter.Watched` capability: the long poll's state, or whether
+        the webhook listens (Telegram calls only when there is something to say)."""
+        heard = None if self._heard is None else time.monotonic() - self._heard
+        if self.config.mode == "webhook":
+            return AdapterHealth(self._runner is not None, heard, 0, pushed=True)
+        polling = self.app is not None and self.app.updater is not None and self.app.updater.running
+        return AdapterHealth(polling, heard, self._reconnects, pushed=False)
+
+    async def diagnose(self) -> list[Finding]:
+        """The :class:`~bot.adapter.Diagnosable` capability (see
+        :mod:`adapters.telegram.doctor`)."""
+        return await doctor.diagnose(self.config)
 
     async def stop(self) -> None:
         if self.app is None:
             return
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            await asyncio.gather(self._watchdog, return_exceptions=True)
+            self._watchdog = None
         if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()  # confirms the offset: nothing is processed twice
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-        for task in list(self._webhook_tasks):  # updates still being handled
-            task.cancel()
-        await asyncio.gather(*self._webhook_tasks, return_exceptions=True)
+        if self._webhook_tasks:  # updates still being handled: acked, so finished first
+            _done, pending = await asyncio.wait(set(self._webhook_tasks), timeout=STOP_GRACE)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
@@ -123,6 +180,7 @@ class TelegramAdapter:
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given, self.config.webhook_secret or ""):
             return web.Response(status=403, text="wrong secret token")
+        self._hear()
         assert self.app is not None
         update = Update.de_json(await request.json(), self.app.bot)
         task = asyncio.get_running_loop().create_task(self.app.process_update(update))
@@ -352,6 +410,19 @@ class TelegramAdapter:
                 line.append(InlineKeyboardButton(b.label, callback_data=data))
             keyboard.append(line)
         return InlineKeyboardMarkup(keyboard)
+
+
+class _Heard(HTTPXRequest):
+    """The getUpdates requests: each answer (updates or none) tells the poll is alive."""
+
+    def __init__(self, heard: Any) -> None:
+        super().__init__()
+        self._heard_now = heard
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        answer = await super().do_request(*args, **kwargs)
+        self._heard_now()
+        return answer
 
 
 MEMBER_STATES = {"member", "administrator", "creator", "restricted"}

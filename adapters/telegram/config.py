@@ -3,9 +3,9 @@ limits."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from bot.config import AdapterSettings, PlatformLimits, RateLimit, require
 
@@ -21,6 +21,8 @@ class TelegramSettings(AdapterSettings):
     webhook_host: str = "127.0.0.1"
     webhook_port: int = 8443
     bot_username: str | None = None
+    # polling: restart the long poll when no getUpdates was answered for this long
+    watchdog_seconds: Annotated[float, Field(gt=0)] = 60
 
     @model_validator(mode="after")
     def _check_tokens(self) -> TelegramSettings:

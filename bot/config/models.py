@@ -160,9 +160,23 @@ class DeliveryConfig(StrictModel):
 
 
 class LoggingConfig(StrictModel):
-    """Log verbosity."""
+    """Log verbosity, and how lines look: ``text`` for people, ``json`` (one object a line) for
+    a log collector."""
 
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    format: Literal["text", "json"] = "text"
+
+
+class MonitoringConfig(StrictModel):
+    """The small HTTP port of ``deskmate run``: ``/healthz``, ``/readyz``, ``/metrics``."""
+
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=0, le=65535)] = 9464
+    # /readyz: an adapter that holds a connection (Socket Mode, long polling) must have heard
+    # from its platform within this long
+    heard_within_seconds: Annotated[float, Field(gt=0)] = 120
+    check_timeout_seconds: Annotated[float, Field(gt=0, le=60)] = 2
 
 
 class Config(StrictModel):
@@ -178,6 +192,7 @@ class Config(StrictModel):
     org: OrgConfig = Field(default_factory=OrgConfig)
     storage: StorageConfig = Field(default_factory=StorageConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
+    monitoring: MonitoringConfig = Field(default_factory=MonitoringConfig)
     people: list[PersonConfig] = Field(default_factory=list)
     teams: dict[str, TeamConfig] = Field(default_factory=dict)
     chats: dict[ChatName, ChatConfig] = Field(default_factory=dict)  # {"slack:C024BE91L": ...}

@@ -18,6 +18,7 @@ ones are kept with their reason (``/deskmate outbox``).
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections.abc import Coroutine, Mapping
 from datetime import datetime
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import codec
+from bot import codec, logs
 from bot.adapter import Adapter
 from bot.clock import Clock
 from bot.config import DeliveryConfig, OrgConfig
@@ -35,6 +36,7 @@ from bot.delivery.settle import WROTE, Settle
 from bot.directory import Directory
 from bot.i18n import Text, Translator
 from bot.messages import Message
+from bot.metrics import Metrics
 from bot.people import PersonRef
 from bot.policy import Decision, Notice
 from bot.ratelimit import RateLimits
@@ -44,6 +46,10 @@ from storage.models import OutboxRow
 
 if TYPE_CHECKING:
     from bot.context import ChatTarget
+
+log = logging.getLogger(__name__)
+
+STOP_GRACE = 5.0  # seconds the sends in flight may take when the bot stops
 
 
 class Delivery:
@@ -60,14 +66,16 @@ class Delivery:
         settings: DeliveryConfig,
         org: OrgConfig,
         job_context: JobContextFor,
+        metrics: Metrics,
     ) -> None:
         self.clock = clock
         self.limits = RateLimits(settings)
         self.planner = Plan(db, clock, directory, adapters, registry, org, job_context)
         self.books = Settle(db, clock, settings)
         self.ledger = self.books.ledger
-        self.sender = Send(adapters, translator, self.limits, self.books)
+        self.sender = Send(adapters, translator, self.limits, self.books, metrics)
         self._running: set[asyncio.Task[int]] = set()
+        self._claims: set[str] = set()  # the tokens of the batches being sent
         self._stopped = False
 
     # --- writing ------------------------------------------------------------------------------
@@ -113,6 +121,7 @@ class Delivery:
                 platform=platform,
                 origin_chat_id=origin_chat_id,
                 sender_id=sender.id if sender else None,
+                event_id=logged.event_id if (logged := logs.current()) else None,
                 urgent=urgent,
                 held=held,
                 silent=decision.silent and not held,
@@ -157,14 +166,21 @@ class Delivery:
             await asyncio.gather(*list(self._running), return_exceptions=True)
 
     async def stop(self) -> None:
-        """End every drain and every send in flight before the database closes."""
+        """Stop claiming rows; let the sends in flight finish (``STOP_GRACE`` seconds at most),
+        end the rest and hand the rows not sent back, due at once, for another instance (or the
+        next start) to send; all before the database closes."""
         self._stopped = True
+        if self._running:
+            await asyncio.wait(set(self._running), timeout=STOP_GRACE)
+        claims = set(self._claims)
         while self._running:
             for task in list(self._running):
                 task.cancel()
             await asyncio.gather(*list(self._running), return_exceptions=True)
         await self.ledger.flush()  # the bookkeeping of sends that went out is written
         await self.ledger.stop()
+        if claims and (handed := await self.books.hand_back(claims)):
+            log.info("stopping: handed %d outbox row(s) back", handed)
 
     async def next_due(self) -> datetime | None:
         """When a row is next due: a pending row's time, or a stalled drain's lease running out."""
@@ -178,7 +194,7 @@ class Delivery:
         sending: asyncio.Future[list[int]] | None = None  # the batch going out meanwhile
         while True:
             token = uuid.uuid4().hex
-            rows = await self.books.claim(token)
+            rows = [] if self._stopped else await self._claim(token)
             if not rows and sending is None:
                 return sent  # nothing due, nothing in flight (that could have re-queued rows)
             following = await self._plan_and_start(rows, token) if rows else None
@@ -186,16 +202,27 @@ class Delivery:
                 sent += sum(await sending)
             sending = following
 
+    async def _claim(self, token: str) -> list[OutboxRow]:
+        self._claims.add(token)  # before the claim commits: stopping hands back what it took
+        rows = await self.books.claim(token)
+        if not rows:
+            self._claims.discard(token)
+        return rows
+
     async def _plan_and_start(self, rows: list[OutboxRow], token: str) -> asyncio.Future[list[int]]:
         """Plan a batch and start sending it, its lease kept alive until the last send ends."""
         self.ledger.hold(token, [r.id for r in rows if r.id is not None])
         try:
             sending = self._start(await self.planner.plan(rows), token)
         except BaseException:
-            self.ledger.let_go(token)
+            self.ledger.let_go(token)  # (its claim stays listed: stopping hands the rows back)
             raise
-        sending.add_done_callback(lambda _done: self.ledger.let_go(token))
+        sending.add_done_callback(lambda _done: self._settled(token))
         return sending
+
+    def _settled(self, token: str) -> None:
+        self.ledger.let_go(token)
+        self._claims.discard(token)
 
     def _start(self, routes: list[Route], token: str) -> asyncio.Future[list[int]]:
         """Send a batch's routes side by side (each route's parcels in order)."""

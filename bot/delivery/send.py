@@ -16,6 +16,7 @@ from bot.delivery.plan import Route
 from bot.delivery.settle import Settle
 from bot.i18n import Locale, Translator
 from bot.messages import RenderedMessage, render_message
+from bot.metrics import Metrics
 from bot.ratelimit import RateLimits
 
 log = logging.getLogger(__name__)
@@ -32,8 +33,10 @@ class Send:
         translator: Translator,
         limits: RateLimits,
         settle: Settle,
+        metrics: Metrics,
     ) -> None:
         self.adapters = adapters
+        self.metrics = metrics
         self.translator = translator
         self.limits = limits
         self.settle = settle
@@ -67,16 +70,34 @@ class Send:
                     async with self.limits.slot(route.destination):
                         ref = await _post(adapter, route.destination, rendered, parcel.silent)
             except DeliveryFailed as exc:
+                self._count_failure(route.destination.platform, exc, len(parcel.rows))
                 waiting = [r for p in route.parcels[k + 1 :] for r in p.rows]
                 await self.settle.failed(parcel.rows, waiting, exc, token)
                 return sent
             except Exception as exc:
                 log.exception("delivery to %s failed", route.destination)
+                self.metrics.delivered(route.destination.platform, "retry", len(parcel.rows))
                 await self.settle.failed(parcel.rows, [], DeliveryFailed(repr(exc)), token)
                 continue
+            first = parcel.rows[0]  # the event that caused it, for whoever follows it in the logs
+            caused = {"event_id": first.event_id, "skill": first.skill or None}
+            log.info(
+                "delivered %d row(s) to %s",
+                len(parcel.rows),
+                _where(route.destination),
+                extra=caused,
+            )
             await self.settle.sent(parcel.rows, route.destination, route.locale, ref, token)
+            self.metrics.delivered(route.destination.platform, "sent", len(parcel.rows))
             sent += len(parcel.rows)
         return sent
+
+    def _count_failure(self, platform: str, exc: DeliveryFailed, rows: int) -> None:
+        if exc.retry_after is not None:
+            self.metrics.rate_limited(platform, exc.retry_after)
+            self.metrics.delivered(platform, "throttled", rows)
+        else:
+            self.metrics.delivered(platform, "failed" if exc.permanent else "retry", rows)
 
 
 async def _post(adapter: Adapter, to: Destination, message: RenderedMessage, silent: bool) -> str:
@@ -85,3 +106,7 @@ async def _post(adapter: Adapter, to: Destination, message: RenderedMessage, sil
     if silent and isinstance(adapter, SilentSend):
         return await adapter.send_silently(to, message)
     return await adapter.send(to, message)
+
+
+def _where(to: Destination) -> str:
+    return f"{to.platform}:{to.chat_id or 'dm ' + (to.account_id or '?')}"

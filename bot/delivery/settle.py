@@ -124,6 +124,20 @@ class Settle:
         due = self.clock.now() + timedelta(seconds=wait or 0)
         await give_back(session, fresh, "pending", due=due, held=fresh.held)
 
+    async def hand_back(self, tokens: set[str]) -> int:
+        """Give the rows these drains claimed and did not send back, due as they were (an
+        instance stopping); returns how many."""
+        async with self.db.transaction() as session:
+            result = await session.exec(
+                update(OutboxRow)
+                .where(
+                    col(OutboxRow.claimed_by).in_(tokens),
+                    col(OutboxRow.status) == "sending",
+                )
+                .values(status="pending", lease_until=None, claimed_by=None)
+            )
+        return int(result.rowcount or 0)
+
     async def next_due(self) -> datetime | None:
         """When a row is next due: a pending row's time, or a stalled drain's lease running out."""
         async with self.db.transaction() as session:

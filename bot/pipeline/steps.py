@@ -12,19 +12,23 @@ parse its arguments and check its role (:mod:`~bot.pipeline.dispatch`,
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
 from dataclasses import dataclass, field
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import logs
 from bot.answers import AnswersFirst
 from bot.cards import CardEdit, CardEditor
 from bot.context import Reply
 from bot.delivery import Delivery
 from bot.directory import Directory
 from bot.errors import UserError
-from bot.events import Event, Membership
+from bot.events import Action, Command, Event, FormSubmitted, Membership
 from bot.forms import Form
+from bot.metrics import Metrics
 from bot.people import PersonRef
 from bot.pipeline.boundary import Boundary
 from bot.pipeline.dedup import Dedup
@@ -50,6 +54,8 @@ class Outcome:
     forms: list[Form] = field(default_factory=list)
     wrote: bool = False  # to the outbox: only then is a drain worth starting
     chat_language: str | None = None  # what everyone in the group reads (after the handler)
+    result: str = "ok"  # for the metrics: ok, user_error, error, duplicate
+    skill: str | None = None  # whose handler ran
 
 
 class Pipeline:
@@ -68,6 +74,7 @@ class Pipeline:
         forms: FormOpener,
         cards: CardEditor,
         delivery: Delivery,
+        metrics: Metrics,
     ) -> None:
         self.db = db
         self.registry = registry
@@ -80,15 +87,28 @@ class Pipeline:
         self.forms = forms
         self.cards = cards
         self.delivery = delivery
+        self.metrics = metrics
         side_by_side = 1 if db.is_sqlite else 4
         self.group_commit = GroupCommit(answers, side_by_side, self._together, self._alone)
 
     async def handle(self, event: Event) -> None:
         """Handle one neutral event from an adapter: in a transaction shared with the events that
-        arrived meanwhile, then its replies once that has committed."""
+        arrived meanwhile, then its replies once that has committed. What is logged meanwhile
+        (and by the drain it starts) carries the event's id (:mod:`bot.logs`)."""
+        self.metrics.event_received(event.platform)
         if not wanted(event, self.registry):
+            self.metrics.event_handled(event.platform, "ignored")
             return  # plain chat and shared locations no skill asked for: stay quiet
+        with _bound(event) as logged:
+            started = time.perf_counter()
+            await self._handle(event, logged)
+            took = (time.perf_counter() - started) * 1000
+            log.info("handled %s", logged.command, extra={logs.DURATION: round(took, 1)})
+
+    async def _handle(self, event: Event, logged: logs.EventLog) -> None:
         outcome = await self.group_commit.submit(event)
+        logged.skill = outcome.skill
+        self.metrics.event_handled(event.platform, outcome.result)
         if outcome.edits:  # first: card states queue in commit order
             self.cards.submit(outcome.edits)
         await self.replies.send(
@@ -101,17 +121,21 @@ class Pipeline:
 
     async def _together(self, events: list[Event]) -> list[Outcome]:
         outcomes = [Outcome() for _event in events]
+        self.metrics.transaction(len(events))
         async with self.db.transaction() as session:
             fresh = await self.dedup.first_times(session, events)
             for event, outcome, first in zip(events, outcomes, fresh, strict=True):
                 if not first:
                     log.info("event %s/%s seen before; skipped", event.platform, event.event_id)
+                    outcome.result = "duplicate"
                     continue
                 outcome.sender, outcome.chat_id = await self.senders.note(session, event)
                 try:
-                    await self._run(session, event, outcome, apart=True)
+                    with _bound(event):  # in a group: each event's lines carry its own id
+                        await self._run(session, event, outcome, apart=True)
                 except Exception as exc:  # its savepoint rolled back: the others stand
                     outcome.replies = self.boundary.failed(event, outcome.sender, exc)
+                    outcome.result = _failure(exc)
                     await self.dedup.unclaim(session, event)
                 await asyncio.sleep(0)  # SQLite runs in the loop's thread: let it breathe
             wrote = self.delivery.wrote(session)
@@ -121,16 +145,19 @@ class Pipeline:
 
     async def _alone(self, event: Event) -> Outcome:
         outcome = Outcome()
+        self.metrics.transaction(1)
         try:
             async with self.db.transaction() as session:
                 if not await self.dedup.first_time(session, event):
                     log.info("event %s/%s seen before; skipped", event.platform, event.event_id)
+                    outcome.result = "duplicate"
                     return outcome
                 outcome.sender, outcome.chat_id = await self.senders.note(session, event)
                 await self._run(session, event, outcome, apart=False)
                 outcome.wrote = self.delivery.wrote(session)
         except Exception as exc:
             outcome.replies = self.boundary.failed(event, outcome.sender, exc)
+            outcome.result = _failure(exc)
             if isinstance(exc, UserError):
                 await self.senders.note_anyway(event)
         return outcome
@@ -144,13 +171,37 @@ class Pipeline:
         assert outcome.sender is not None
         assert outcome.chat_id is not None
         ctx, run = await self.dispatcher.route(session, event, outcome.sender, outcome.chat_id)
-        if apart:
-            async with session.begin_nested():
+        outcome.skill = ctx.skill.name
+        if (logged := logs.current()) is not None:
+            logged.skill = outcome.skill
+        started = time.perf_counter()
+        try:
+            if apart:
+                async with session.begin_nested():
+                    await run(ctx)
+            else:
                 await run(ctx)
-        else:
-            await run(ctx)
+        finally:
+            self.metrics.handler_ran(_label(event), time.perf_counter() - started)
         outcome.replies = ctx.replies
         outcome.edits, outcome.forms = ctx.effects.edits, ctx.effects.forms
         if event.chat.kind == "group":  # read after the handler: it may have just set it
             found = await self.directory.chat_language(session, outcome.chat_id)
             outcome.chat_language = found.language
+
+
+def _bound(event: Event) -> contextlib.AbstractContextManager[logs.EventLog]:
+    return logs.bound(event_id=event.event_id, platform=event.platform, command=_label(event))
+
+
+def _failure(exc: Exception) -> str:
+    return "user_error" if isinstance(exc, UserError) else "error"
+
+
+def _label(event: Event) -> str:
+    """The handler's name in the metrics: ``/task``, a button's action, ``location``."""
+    if isinstance(event, Command):
+        return f"/{event.name}"
+    if isinstance(event, Action | FormSubmitted):
+        return event.action
+    return type(event).__name__.lower()

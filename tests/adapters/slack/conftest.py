@@ -43,6 +43,7 @@ adapters:
     signing_secret: {secret}
     api_url: {api_url}
     http_port: 0
+    watchdog_seconds: {watchdog}
 delivery:
   tick_seconds: 0.2
   retry_base_seconds: 0.2
@@ -243,13 +244,19 @@ async def database_url(deskmate_database: Callable[..., Any]) -> str:
 
 
 async def make_bot(
-    fake: FakeSlack, database_url: str, mode: str = "http", extra: Sequence[Skill] = ()
+    fake: FakeSlack,
+    database_url: str,
+    mode: str = "http",
+    extra: Sequence[Skill] = (),
+    sections: str = "",
+    watchdog: float = 30,
 ) -> SlackBot:
+    """The bot on ``database_url`` with Slack through ``fake``; ``sections``: more YAML."""
     skills = bot_skills(extra)
     schemas: dict[str, Any] = {s.name: s.config or NoOptions for s in skills}
     roles = {"admin", *(r for s in skills for r in s.roles)}
     config = parse_config(
-        CONFIG.format(mode=mode, secret=SECRET, api_url=fake.api_url),
+        CONFIG.format(mode=mode, secret=SECRET, api_url=fake.api_url, watchdog=watchdog) + sections,
         skill_schemas=schemas,
         known_roles=roles,
     )

@@ -122,6 +122,7 @@ class FakeSlack:
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
         self._sockets: list[web.WebSocketResponse] = []
+        self._silent: list[web.WebSocketResponse] = []  # dead without a close frame
         self._socket_changed: asyncio.Condition | None = None
         self._acked: asyncio.Condition | None = None
 
@@ -465,9 +466,17 @@ class FakeSlack:
 
     def _open_socket(self) -> web.WebSocketResponse | None:
         for ws in reversed(self._sockets):
-            if not ws.closed:
+            if not ws.closed and ws not in self._silent:
                 return ws
         return None
+
+    def socket_go_silent(self) -> None:
+        """The open connection dies silently, as behind a broken NAT: no close frame, no more
+        pongs, nothing more sent on it (the TCP connection stays open)."""
+        ws = self._open_socket()
+        assert ws is not None, "no socket is connected"
+        ws._autoping = False  # type: ignore[attr-defined]  # pings now go unanswered
+        self._silent.append(ws)
 
     async def wait_socket_connected(self, timeout: float = 5) -> None:  # noqa: ASYNC109
         """Wait until a socket client is connected and has been sent its ``hello``."""

@@ -172,6 +172,7 @@ class FakeTelegram:
         self.pending: list[dict[str, Any]] = []  # unconfirmed updates, by update_id
         self.dropped_updates: list[dict[str, Any]] = []  # left out by allowed_updates
         self.confirmed_offset = 0  # highest offset getUpdates was called with
+        self.stalled_polls = 0  # the next getUpdates calls never answer (until the fake stops)
         self.allowed_updates: list[str] | None = None  # as last set; None: Telegram's default
         self.sent_messages: dict[int, dict[str, Any]] = {}  # message_id -> Message (as edited)
         self.forbid_chat: set[int] = set()  # send* to these chats: 403 can't initiate conversation
@@ -605,6 +606,10 @@ class FakeTelegram:
         }
 
     async def _get_updates(self, call: Call) -> Any:
+        if self.stalled_polls:  # a long poll lost on the way: no answer, no error, no close
+            self.stalled_polls -= 1
+            await self.wait_for(lambda: self._closing, within=3600)
+            return []
         if "allowed_updates" in call.args:
             self.allowed_updates = list(call.parsed("allowed_updates") or []) or None
         if self.webhook is not None:
