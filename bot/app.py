@@ -4,11 +4,12 @@ parts it uses (none of them imports this module)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.adapter import Adapter, HandleAccounts
@@ -19,6 +20,7 @@ from bot.config import Config
 from bot.context_factory import ContextFactory, SkillSettings
 from bot.delivery import Delivery
 from bot.directory import Directory
+from bot.effects import Effects
 from bot.events import Event
 from bot.host import Host
 from bot.i18n import Catalog, Locale, Translator
@@ -35,6 +37,9 @@ from bot.skill import JobSpec, Skill
 from bot.timer_runner import TimerRunner
 from storage import Database, take_turn, upgrade
 from storage.leader import Leadership, claim_run
+
+if TYPE_CHECKING:
+    from bot.api.server import ApiServer
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +116,31 @@ class Bot:
         self.host = Host(self.handle, self.answers, registry, translator, clock_, db)
         for adapter in adapters:
             self.add_adapter(adapter)
+        self._kicks: set[asyncio.Task[None]] = set()
+        self.api = self._api() if config.api.enabled else None
+
+    def _api(self) -> ApiServer:
+        from bot.api.core import core  # FastAPI is imported only where the API is enabled
+        from bot.api.server import ApiServer
+
+        skills = [core, *self.registry.skills.values()]
+        return ApiServer(
+            self.config.api, self.db, self.clock, self.contexts, self.translator, skills,
+            self._committed,
+        )
+
+    def _committed(self, effects: Effects) -> None:
+        """Work outside an event committed (an API call): show its card edits, deliver what
+        it queued without waiting for the next tick."""
+        self.cards.submit(effects.edits)
+        kick = asyncio.create_task(self.tick())
+        self._kicks.add(kick)
+        kick.add_done_callback(self._kicks.discard)
+
+    async def settled(self) -> None:
+        """Wait for the deliveries that API calls started (tests)."""
+        while self._kicks:
+            await asyncio.gather(*self._kicks)
 
     def add_adapter(self, adapter: Adapter) -> None:
         self.adapters[adapter.platform] = adapter
@@ -138,10 +168,15 @@ class Bot:
             self.scheduler.start()
         for adapter in self.adapters.values():
             await adapter.start(self.host)
+        if self.api is not None:
+            await self.api.start()
 
     async def stop(self) -> None:
         """Show the cards' last states, stop taking events, end running jobs and drains, then
         close the database."""
+        if self.api is not None:
+            await self.api.stop()
+        await self.settled()
         await self.cards.flush()
         for adapter in self.adapters.values():
             await adapter.stop()

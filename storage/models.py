@@ -197,3 +197,19 @@ class ChatMember(SQLModel, table=True):
     person_id: int = Field(foreign_key="people.id", primary_key=True)
     active: bool = True
     updated_at: datetime = Field(sa_type=_utc_datetime())
+
+
+class ApiRequest(SQLModel, table=True):
+    """A write of the open API sent with an ``Idempotency-Key``: a retry with the same key (by
+    the same client) gets this answer again and changes nothing."""
+
+    __tablename__ = "api_requests"
+    __table_args__ = (sa.UniqueConstraint("client", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    client: str = Field(max_length=64)
+    key: str = Field(max_length=200)
+    fingerprint: str = Field(max_length=64)  # SHA-256 of method, path and body
+    status: int
+    response: str = Field(sa_type=sa.Text)
+    created_at: datetime = Field(sa_type=_utc_datetime())

@@ -1,0 +1,36 @@
+"""The open API's idempotency keys: one row per write sent with an Idempotency-Key.
+
+Revision ID: core_0006_api
+Revises: core_0003
+Create Date: 2026-12-06
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "core_0006_api"
+down_revision: str | Sequence[str] | None = "core_0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+TS = sa.DateTime(timezone=True)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "api_requests",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("client", sa.String(64), nullable=False),
+        sa.Column("key", sa.String(200), nullable=False),
+        sa.Column("fingerprint", sa.String(64), nullable=False),
+        sa.Column("status", sa.Integer(), nullable=False),
+        sa.Column("response", sa.Text(), nullable=False),
+        sa.Column("created_at", TS, nullable=False),
+        sa.UniqueConstraint("client", "key"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("api_requests")
