@@ -125,7 +125,12 @@ class Bot:
 
         skills = [core, *self.registry.skills.values()]
         return ApiServer(
-            self.config.api, self.db, self.clock, self.contexts, self.translator, skills,
+            self.config.api,
+            self.db,
+            self.clock,
+            self.contexts,
+            self.translator,
+            skills,
             self._committed,
         )
 

@@ -52,6 +52,7 @@ __all__ = [
 ]
 
 F = TypeVar("F", bound=Handler)
+AF = TypeVar("AF", bound=Callable[..., Awaitable[Any]])  # an API operation
 PF = TypeVar("PF", bound=Callable[..., Awaitable[Decision]])  # a PolicyFunc, on a JobContext
 # a skill's settings model: ``Skill[StandupConfig]`` and ``Context[StandupConfig]`` type
 # ``ctx.config``; a bare ``Skill``/``Context`` leaves it ``Any``
@@ -184,12 +185,12 @@ class Skill(Generic[ConfigT]):
 
     def api(
         self, method: str, path: str, *, scope: str, summary: str, status: int = 200
-    ) -> Callable[[F], F]:
+    ) -> Callable[[AF], AF]:
         """Serve ``async def op(ctx: ApiContext, <params>) -> Model`` on the open API at
         ``/v1<path>`` for tokens with ``scope``; path parameters by name, a pydantic model is the
         JSON body, other parameters come from the query (see docs/api.md)."""
 
-        def decorate(func: F) -> F:
+        def decorate(func: AF) -> AF:
             self.register_api(method, path, func, scope=scope, summary=summary, status=status)
             return func
 

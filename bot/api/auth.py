@@ -64,11 +64,11 @@ class Clients:
                 {"WWW-Authenticate": "Bearer"},
             )
         digest = hashlib.sha256(token.strip().encode()).hexdigest()
-        caller = next(
-            (c for h, c in self._by_hash.items() if hmac.compare_digest(h, digest)), None
-        )
+        caller = next((c for h, c in self._by_hash.items() if hmac.compare_digest(h, digest)), None)
         if caller is None:
-            raise ApiRefusal(401, "Unknown token", {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+            raise ApiRefusal(
+                401, "Unknown token", {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+            )
         wait = self._buckets[caller.name].take()
         if wait > 0:
             raise ApiRefusal(
@@ -78,7 +78,5 @@ class Clients:
             )
         if scope not in caller.scopes:
             granted = ", ".join(sorted(caller.scopes))
-            raise ApiRefusal(
-                403, f"This token lacks the scope {scope} (it has: {granted})"
-            )
+            raise ApiRefusal(403, f"This token lacks the scope {scope} (it has: {granted})")
         return caller

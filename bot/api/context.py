@@ -33,7 +33,9 @@ class Caller:
     def may_act_for(self, person: PersonRef) -> bool:
         if not self.people and not self.teams:
             return True
-        return person.handle in self.people or (person.team is not None and person.team in self.teams)
+        return person.handle in self.people or (
+            person.team is not None and person.team in self.teams
+        )
 
 
 class ApiContext(JobContext):
@@ -66,9 +68,7 @@ class ApiContext(JobContext):
     def check_person(self, person: PersonRef) -> None:
         """A 403 unless this client may act for (and read about) ``person``."""
         if not self.caller.may_act_for(person):
-            raise PermissionDenied(
-                _("This client may not act for {who}.", who=person.handle)
-            )
+            raise PermissionDenied(_("This client may not act for {who}.", who=person.handle))
 
     async def person_named(self, handle: str) -> PersonRef:
         """The person ``handle`` of the directory, checked against the client's people (404/403)."""
@@ -84,7 +84,11 @@ class ApiContext(JobContext):
         row = (await self.session.exec(query)).first()
         if row is None or row.id is None:
             raise NotFound(
-                _("The bot does not know chat {chat} on {platform}.", chat=chat_id, platform=platform)
+                _(
+                    "The bot does not know chat {chat} on {platform}.",
+                    chat=chat_id,
+                    platform=platform,
+                )
             )
         return ChatTarget(row.id)
 
@@ -97,8 +101,9 @@ class ApiContext(JobContext):
         ref = ChatRef(row.platform, row.chat_id, "dm" if row.kind == "dm" else "group", row.title)
         account = Account(row.platform, person.accounts.get(row.platform, person.handle))
         event = Event(row.platform, f"api:{uuid.uuid4().hex}", account, ref)
-        ctx = _ChatContext(self._parts, self.session, self.skill, event=event, person=person,
-                           chat_id=chat.chat_id)
+        ctx = _ChatContext(
+            self._parts, self.session, self.skill, event=event, person=person, chat_id=chat.chat_id
+        )
         ctx.effects = self.effects
         return ctx
 

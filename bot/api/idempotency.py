@@ -40,5 +40,13 @@ def remember(
     session: AsyncSession, client: str, key: str, print_: str, answer: Answered, now: datetime
 ) -> None:
     body = json.dumps(answer.body, ensure_ascii=False)
-    session.add(ApiRequest(client=client, key=key, fingerprint=print_, status=answer.status,
-                           response=body, created_at=now))
+    session.add(
+        ApiRequest(
+            client=client,
+            key=key,
+            fingerprint=print_,
+            status=answer.status,
+            response=body,
+            created_at=now,
+        )
+    )

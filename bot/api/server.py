@@ -85,8 +85,12 @@ class ApiServer:
 
     async def start(self) -> None:
         config = uvicorn.Config(
-            self.app, host=self.config.host, port=self.config.port, log_config=None,
-            lifespan="off", access_log=False,
+            self.app,
+            host=self.config.host,
+            port=self.config.port,
+            log_config=None,
+            lifespan="off",
+            access_log=False,
         )
         server = uvicorn.Server(config)
         config.load()
@@ -134,7 +138,10 @@ class ApiServer:
                 default=Depends(authenticate, use_cache=False),
             ),
             inspect.Parameter(
-                "dm_bearer", inspect.Parameter.KEYWORD_ONLY, annotation=Any, default=Security(bearer)
+                "dm_bearer",
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=Any,
+                default=Security(bearer),
             ),
             inspect.Parameter(
                 "dm_on_behalf_of",
@@ -222,13 +229,12 @@ class ApiServer:
         self._after_commit(effects)
         return JSONResponse(answer.body, status_code=answer.status)
 
-    async def _acting(
-        self, session: Any, skill: Skill, caller: Caller, handle: str | None
-    ) -> Any:
+    async def _acting(self, session: Any, skill: Skill, caller: Caller, handle: str | None) -> Any:
         if not handle:
             return None
-        probe = ApiContext(self._parts, session, skill, caller=caller, person=None,
-                           effects=Effects())
+        probe = ApiContext(
+            self._parts, session, skill, caller=caller, person=None, effects=Effects()
+        )
         return await probe.person_named(handle)
 
 
@@ -236,7 +242,9 @@ def _again(seen: Any, print_: str) -> JSONResponse:
     if seen.fingerprint != print_:
         return _problem(422, "Idempotency-Key was used for another request: use a new key")
     answer = idempotency.replay(seen)
-    return JSONResponse(answer.body, status_code=answer.status, headers={"Idempotent-Replay": "true"})
+    return JSONResponse(
+        answer.body, status_code=answer.status, headers={"Idempotent-Replay": "true"}
+    )
 
 
 def _problem(status: int, detail: str) -> JSONResponse:

@@ -41,12 +41,6 @@ class ApiClientConfig(_Section):
     per_minute: Annotated[int, Field(ge=1)] = 300
     burst: Annotated[int, Field(ge=1)] = 20
 
-    @model_validator(mode="after")
-    def _long_enough(self) -> ApiClientConfig:
-        if len(self.token.get_secret_value()) < 16:
-            raise ValueError("token: at least 16 characters (e.g. `openssl rand -hex 32`)")
-        return self
-
     @property
     def token_hash(self) -> str:
         return hashlib.sha256(self.token.get_secret_value().encode()).hexdigest()
@@ -70,10 +64,24 @@ class ApiConfig(_Section):
     webhooks: dict[str, WebhookConfig] = Field(default_factory=dict)
 
     @model_validator(mode="after")
-    def _distinct_tokens(self) -> ApiConfig:
+    def _secrets(self) -> ApiConfig:
+        """Enabled, every token and secret is set (from the environment) and long enough, and
+        no two clients share a token."""
+        if not self.enabled:
+            return self
+        short = [f"clients.{n}.token" for n, c in self.clients.items() if _short(c.token)]
+        short += [f"webhooks.{n}.secret" for n, w in self.webhooks.items() if _short(w.secret)]
+        if short:
+            raise ValueError(
+                f"{', '.join(short)}: set, at least 16 characters (e.g. `openssl rand -hex 32`)"
+            )
         seen: dict[str, str] = {}
         for name, client in self.clients.items():
             other = seen.setdefault(client.token_hash, name)
             if other != name:
                 raise ValueError(f"clients.{name}: the same token as clients.{other}")
         return self
+
+
+def _short(secret: SecretStr) -> bool:
+    return len(secret.get_secret_value()) < 16
