@@ -136,9 +136,13 @@ class Bot:
 
     def _committed(self, effects: Effects) -> None:
         """Work outside an event committed (an API call): show its card edits, deliver what
-        it queued without waiting for the next tick."""
-        self.cards.submit(effects.edits)
-        kick = asyncio.create_task(self.tick())
+        it queued without waiting for the next tick (cards it posts first, then the edits)."""
+
+        async def deliver() -> None:
+            await self.tick()
+            self.cards.submit(effects.edits)
+
+        kick = asyncio.create_task(deliver())
         self._kicks.add(kick)
         kick.add_done_callback(self._kicks.discard)
 

@@ -29,9 +29,10 @@ from bot import (
     UsageError,
     _,
 )
-from skills.tasks import flow, mentions, report, store, view
+from skills.tasks import api, flow, mentions, report, store, view
 from skills.tasks.config import TasksConfig
-from skills.tasks.models import Task, TaskAssignee, TaskFollower
+from skills.tasks.create import create
+from skills.tasks.models import Task
 
 HERE = Path(__file__).parent
 skill = Skill(
@@ -45,6 +46,7 @@ skill.digest_label("assigned", _("{n} task assigned"), _("{n} tasks assigned"))
 skill.digest_label("nudge", _("{n} nudge"), _("{n} nudges"))
 skill.digest_label("reminder", _("{n} reminder"), _("{n} reminders"))
 skill.digest_label("update", _("{n} task update"), _("{n} task updates"))
+api.serve(skill)  # the open API's /v1/tasks (see docs/api.md)
 
 Priority = Annotated[Literal["high", "urgent"] | None, Flag("!")]
 People = Annotated[list[PersonRef] | None, Opt("cc"), Label(_("followers"))]
@@ -72,34 +74,7 @@ async def add(
     if not assignees:  # "写周报 @bob": people named after the title are the assignees
         title, assignees = await mentions.people_after_title(ctx, title)
     people = assignees or [ctx.person]
-    task = Task(
-        chat_id=ctx.chat_id,
-        creator_id=ctx.person.id,
-        title=title,
-        priority=priority or "normal",
-        due_at=due,
-        created_at=ctx.now(),
-        updated_at=ctx.now(),
-    )
-    ctx.session.add(task)
-    await ctx.session.flush()
-    assert task.id is not None
-    for person in people:
-        ctx.session.add(TaskAssignee(task_id=task.id, person_id=person.id))
-    for person in {p.id: p for p in cc or [] if p.id not in {q.id for q in people}}.values():
-        ctx.session.add(TaskFollower(task_id=task.id, person_id=person.id))
-    await store.add_event(ctx, task, ctx.person, "created")
-    shown = await store.load(ctx, task)
-    await flow.set_timers(ctx, task)
-    for person in people:
-        if person.id != ctx.person.id:
-            await ctx.notify(
-                person,
-                view.assigned(shown, ctx.person.mention),
-                group="assigned",
-                card=str(task.id),
-            )
-    await ctx.reply(view.card(shown, ctx.now()), card=str(task.id))
+    await create(ctx, title, people, due, cc or [], priority or "normal")
 
 
 @skill.command("task start", help=_("Start a task assigned to you: /task start 12"))

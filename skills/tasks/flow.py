@@ -240,6 +240,22 @@ async def _changed(
             await ctx.notify(person, text, group="update")
     ctx.update_card(str(shown.id), view.card(shown, ctx.now()))
     await ctx.reply(text)
+    if action in ("done", "closed") and shown.task.status == DONE:
+        await ctx.emit("done", **event_payload(shown), by=ctx.person.handle)
+
+
+def event_payload(shown: TaskView) -> dict[str, object]:
+    """What ``tasks.created`` and ``tasks.done`` carry (to hooks and webhooks)."""
+    task = shown.task
+    return {
+        "task": shown.id,
+        "title": task.title,
+        "status": task.status,
+        "priority": task.priority,
+        "due_at": task.due_at.isoformat() if task.due_at else None,
+        "creator": shown.creator.handle,
+        "assignees": [p.handle for p, _r in shown.assignees],
+    }
 
 
 # --- nudges and reminders -----------------------------------------------------------------------
