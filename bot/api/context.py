@@ -92,17 +92,30 @@ class ApiContext(JobContext):
             )
         return ChatTarget(row.id)
 
-    async def in_chat(self, chat: ChatTarget, person: PersonRef) -> Context:
+    async def in_chat(self, chat: ChatTarget | None, person: PersonRef) -> Context:
         """A context in which ``person`` acts in ``chat``, as if they had typed a command there:
-        what it replies for everyone is posted in the chat (through the outbox); what it would
-        tell the sender alone is left out (the API's answer tells the client)."""
-        row = await self.session.get(Chat, chat.chat_id)
-        assert row is not None
-        ref = ChatRef(row.platform, row.chat_id, "dm" if row.kind == "dm" else "group", row.title)
-        account = Account(row.platform, person.accounts.get(row.platform, person.handle))
-        event = Event(row.platform, f"api:{uuid.uuid4().hex}", account, ref)
+        what it replies for everyone is posted in the chat, what it replies privately goes to
+        the person's DM (both through the outbox); what would be shown to the sender alone is
+        left out (the API's answer tells the client). ``chat=None``: in no chat, as from their
+        DM (a request filed from the HR system); ``ctx.chat_id`` is then ``None``."""
+        if chat is None:
+            platform = next(iter(person.accounts), "api")
+            ref = ChatRef(platform, "", "dm")
+        else:
+            row = await self.session.get(Chat, chat.chat_id)
+            assert row is not None
+            dm = row.kind == "dm"
+            ref = ChatRef(row.platform, row.chat_id, "dm" if dm else "group", row.title)
+        account = Account(ref.platform, person.accounts.get(ref.platform, person.handle))
+        event = Event(ref.platform, f"api:{uuid.uuid4().hex}", account, ref)
+        chat_id = chat.chat_id if chat is not None else None
         ctx = _ChatContext(
-            self._parts, self.session, self.skill, event=event, person=person, chat_id=chat.chat_id
+            self._parts,
+            self.session,
+            self.skill,
+            event=event,
+            person=person,
+            chat_id=chat_id,  # type: ignore[arg-type]  # None: in no chat (see above)
         )
         ctx.effects = self.effects
         return ctx
@@ -117,5 +130,9 @@ class _ChatContext(Context):
         card: str | None = None,
         private: bool = False,
     ) -> None:
-        if not (ephemeral or private):
+        if ephemeral:
+            return
+        if private or self.chat_id is None:
+            await self.notify(self.person, message, card=card)
+        else:
             await self.notify(ChatTarget(self.chat_id), message, card=card)

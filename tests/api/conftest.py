@@ -28,6 +28,8 @@ people:
   - {id: alice, accounts: {console: alice}, team: eng}
   - {id: bob, accounts: {console: bob}, team: eng}
   - {id: carol, accounts: {console: carol}, team: ops}
+"""
+API = """
 api:
   enabled: true
   port: 0
@@ -60,7 +62,7 @@ Client = Callable[..., httpx.AsyncClient]
 @pytest_asyncio.fixture
 async def bot(deskmate: Any) -> Harness:
     """The bot (tasks, quiet hours) with its API serving."""
-    return await deskmate(tasks, quiet, config=TEAM, start=START)
+    return await deskmate(tasks, quiet, config=TEAM + API, start=START)
 
 
 @pytest_asyncio.fixture
