@@ -21,7 +21,7 @@ from bot import (
     _,
     excerpt,
 )
-from skills.approvals import flow, form, store, view
+from skills.approvals import flow, form, store
 from skills.approvals.config import FlowSpec
 from skills.approvals.models import ApprovalRequest
 
@@ -73,8 +73,13 @@ async def request_out(ctx: ApiContext, shown: store.RequestView) -> RequestOut:
         decided_at=request.decided_at,
         waiting_on=[names[i] for i in dict.fromkeys(waiting) if i in names],
         trail=[
-            TrailLine(at=e.at, who=names.get(e.person_id or 0), action=e.action, step=e.step,
-                      detail=e.detail)
+            TrailLine(
+                at=e.at,
+                who=names.get(e.person_id or 0),
+                action=e.action,
+                step=e.step,
+                detail=e.detail,
+            )
             for e in events
         ],
     )
@@ -88,8 +93,11 @@ async def file_request(ctx: ApiContext, flow_name: str, body: NewRequest) -> Req
     spec = flows.get(flow_name.lower())
     if spec is None:
         raise NotFound(
-            _("There is no flow {name} — the flows are: {flows}", name=excerpt(flow_name),
-              flows=", ".join(flows) or "–")
+            _(
+                "There is no flow {name} — the flows are: {flows}",
+                name=excerpt(flow_name),
+                flows=", ".join(flows) or "–",
+            )
         )
     in_dm = await ctx.in_chat(None, person)
     given = {name: text for name, text in body.fields.items() if text.strip()}
@@ -139,9 +147,21 @@ async def list_requests(
 
 def serve(skill: Skill) -> None:
     """Add the operations above to the skill."""
-    skill.register_api("POST", "/approvals/{flow_name}", file_request, scope="approvals:write",
-                       summary="File a request", status=201)
-    skill.register_api("GET", "/approvals/{request_id}", read_request, scope="approvals:read",
-                       summary="Read a request and its trail")
-    skill.register_api("GET", "/approvals", list_requests, scope="approvals:read",
-                       summary="List requests")
+    skill.register_api(
+        "POST",
+        "/approvals/{flow_name}",
+        file_request,
+        scope="approvals:write",
+        summary="File a request",
+        status=201,
+    )
+    skill.register_api(
+        "GET",
+        "/approvals/{request_id}",
+        read_request,
+        scope="approvals:read",
+        summary="Read a request and its trail",
+    )
+    skill.register_api(
+        "GET", "/approvals", list_requests, scope="approvals:read", summary="List requests"
+    )

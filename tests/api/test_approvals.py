@@ -8,7 +8,8 @@ import pytest
 from skills.approvals import skill as approvals
 from tests.api.conftest import API, START
 
-CONFIG = """
+CONFIG = (
+    """
 org: {timezone: Asia/Shanghai}
 people:
   - {id: mike, accounts: {console: mike}, team: eng}
@@ -24,7 +25,9 @@ skills:
           type: {type: choice, choices: [annual, sick]}
         steps:
           - {name: Manager, approvers: [manager]}
-""" + API
+"""
+    + API
+)
 
 LEAVE = {"fields": {"dates": "12-01..12-03", "type": "annual"}}
 
@@ -50,7 +53,10 @@ async def test_a_request_filed_through_the_api_goes_to_the_approver(bot, client)
     read = (await client("HR").get("/v1/approvals/1")).json()
     assert read["state"] == "approved"
     assert [(line["who"], line["action"]) for line in read["trail"]] == [
-        ("alice", "filed"), (None, "sent"), ("mike", "approved")]
+        ("alice", "filed"),
+        (None, "sent"),
+        ("mike", "approved"),
+    ]
     assert [r["id"] for r in (await client("HR").get("/v1/approvals?state=approved")).json()] == [1]
     assert (await client("HR").get("/v1/approvals")).json() == []
 

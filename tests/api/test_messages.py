@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 async def test_a_message_to_someone_in_quiet_hours_waits_for_their_digest(bot, client):
     await bot.set_time(datetime(2026, 11, 23, 12, 0, tzinfo=UTC))  # 20:00 in Shanghai
     hr = client("HR")
-    answer = await hr.post("/v1/messages", json={"to": {"people": ["alice"]},
-                                                 "text": "Payslips are out"})
+    answer = await hr.post(
+        "/v1/messages", json={"to": {"people": ["alice"]}, "text": "Payslips are out"}
+    )
     assert answer.status_code == 202
     assert answer.json() == {"recipients": 1}
     await bot.bot.settled()
@@ -25,8 +26,10 @@ async def test_a_message_to_a_team_and_a_chat(bot, client):
     await bot.say("mike", "/help")  # the bot meets #general
     answer = await client("HR", **{"On-Behalf-Of": "mike"}).post(
         "/v1/messages",
-        json={"to": {"team": "eng", "chat": {"platform": "console", "id": "general"}},
-              "text": "Release at 15:00"},
+        json={
+            "to": {"team": "eng", "chat": {"platform": "console", "id": "general"}},
+            "text": "Release at 15:00",
+        },
     )
     assert answer.json() == {"recipients": 4}
     await bot.bot.settled()
