@@ -40,6 +40,7 @@ from storage.leader import Leadership, claim_run
 
 if TYPE_CHECKING:
     from bot.api.server import ApiServer
+    from bot.api.webhooks import Webhooks
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +61,12 @@ class Bot:
         self.config = config
         self.clock: Clock = clock or SystemClock()
         clock_ = self.clock
+        self.db = db = Database(config.storage.url, echo=config.storage.echo)
+        self.webhooks = self._webhooks() if config.api.enabled and config.api.webhooks else None
+        if self.webhooks is not None:  # its hooks record the events subscribed to
+            skills = [*skills, self.webhooks.skill]
         self.registry = registry = Registry(skills)
         self.translator = translator = Translator(catalog_of(skills))
-        self.db = db = Database(config.storage.url, echo=config.storage.echo)
         self.leadership = Leadership(db)
         self.adapters: dict[str, Adapter] = {}
         self._handle_accounts: dict[str, Callable[[str], str]] = {}
@@ -119,11 +123,17 @@ class Bot:
         self._kicks: set[asyncio.Task[None]] = set()
         self.api = self._api() if config.api.enabled else None
 
+    def _webhooks(self) -> Webhooks:
+        from bot.api.webhooks import Webhooks
+
+        api, delivery = self.config.api, self.config.delivery
+        return Webhooks(api.webhooks, self.db, self.clock, delivery)
+
     def _api(self) -> ApiServer:
         from bot.api.core import core  # FastAPI is imported only where the API is enabled
         from bot.api.server import ApiServer
 
-        skills = [core, *self.registry.skills.values()]
+        skills = [core, *(s for s in self.registry.skills.values() if s.api_ops)]
         return ApiServer(
             self.config.api,
             self.db,
@@ -191,6 +201,8 @@ class Bot:
             await adapter.stop()
         await self.scheduler.stop()
         await self.delivery.stop()
+        if self.webhooks is not None:
+            await self.webhooks.stop()
         await self.leadership.release()
         await self.db.dispose()
 
@@ -201,6 +213,8 @@ class Bot:
         """Fire the due timers and drain the outbox (a periodic job; also after each event)."""
         await self.timers.fire_due()
         await self.delivery.drain()
+        if self.webhooks is not None:
+            await self.webhooks.drain()
 
     async def _tick_job(self, _due: datetime) -> bool:
         await self.tick()  # every instance ticks
@@ -223,6 +237,7 @@ class Bot:
                     self.scheduler.next_run(),
                     await self.timers.next_due(),
                     await self.delivery.next_due(),
+                    await self.webhooks.next_due() if self.webhooks else None,
                 )
                 if t is not None and t <= when
             ]

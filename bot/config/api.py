@@ -50,7 +50,9 @@ class WebhookConfig(_Section):
     """An outgoing webhook: events are POSTed to ``url``, signed with ``secret``."""
 
     url: Annotated[str, Field(pattern=r"^https?://")]
-    events: list[str] = Field(min_length=1)
+    events: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")]] = Field(
+        min_length=1
+    )  # "<skill>.<event>": tasks.created, tasks.done, approvals.approved, ...
     secret: SecretStr
 
 

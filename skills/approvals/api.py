@@ -66,7 +66,7 @@ async def request_out(ctx: ApiContext, shown: store.RequestView) -> RequestOut:
         id=shown.id,
         flow=request.flow,
         requester=shown.requester.handle,
-        state=request.state,  # type: ignore[arg-type]
+        state=request.state,
         step=request.step,
         fields=json.loads(request.fields),
         created_at=request.created_at,
