@@ -144,3 +144,45 @@ async def test_two_instances_on_postgresql_send_it_once(deskmate, deskmate_datab
     ids = [i for _s, i, _b in receiver.calls]
     assert len(ids) == 5
     assert len(set(ids)) == 5
+
+
+async def test_clock_ins_outs_and_acknowledgements_are_sent_too(deskmate, receiver):
+    from skills.clockin import skill as clockin
+    from skills.receipts import skill as receipts
+    from tests.skills.clockin_fixtures import fake_approvals
+
+    team = TEAM.replace("team: eng}", "team: eng, roles: [admin]}", 1)  # mike may post notices
+    hooks = config(receiver).replace(
+        "[tasks.done, tasks.created]", "[clockin.in, clockin.out, receipts.acknowledged]"
+    )
+    chat = await deskmate(
+        clockin, fake_approvals, receipts, config=team + hooks[len(TEAM) :], start=START
+    )
+    await chat.say("alice", "/in")
+    await chat.advance("1h")
+    await chat.say("alice", "/out")
+    await chat.say("mike", "/notice --ack @alice Fill in the form")
+    await chat.press("alice", "Got it ✓")
+    await chat.advance("1m")
+    sent = [(b["event"], b["data"]) for _s, _i, b in receiver.calls]
+    assert sent == [
+        (
+            "clockin.in",
+            {
+                "person": "alice",
+                "at": "2026-11-23T02:00:00Z",
+                "day": "2026-11-23",
+                "source": "command",
+            },
+        ),
+        (
+            "clockin.out",
+            {
+                "person": "alice",
+                "at": "2026-11-23T03:00:00Z",
+                "day": "2026-11-23",
+                "source": "command",
+            },
+        ),
+        ("receipts.acknowledged", {"notice": 1, "person": "alice", "at": "2026-11-23T03:00:00Z"}),
+    ]
