@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.config.models import TeamConfig
 from bot.context import Context
 from bot.effects import ChatTarget, Effects
-from bot.errors import NotFound, PermissionDenied, UsageError
+from bot.errors import NotFound, PermissionDenied, UsageError, UserError
 from bot.events import Account, ChatRef, Event
 from bot.i18n import _
 from bot.job_context import JobContext, Parts
@@ -19,6 +20,11 @@ from bot.messages import MessageLike
 from bot.people import PersonRef
 from bot.skill import Skill
 from storage.models import Chat
+
+
+class Conflict(UserError):
+    """A 409: the change clashes with what is there (a handle taken, a person the config
+    declares)."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,21 @@ class ApiContext(JobContext):
         super().__init__(parts, session, skill, effects, actor=person)
         self.caller = caller
         self.person = person
+
+    def team_names(self) -> set[str]:
+        """Every team the config knows (under ``teams:`` or named by a declared person)."""
+        return self._parts.config.team_names()
+
+    def team_config(self, name: str) -> TeamConfig | None:
+        return self._parts.config.teams.get(name)
+
+    def known_roles(self) -> set[str]:
+        """Every role the skills declare, and ``admin``."""
+        return {"admin", *self._parts.registry.role_descriptions()}
+
+    def forget_senders(self) -> None:
+        """The directory changed: read people afresh on their next event."""
+        self._parts.directory.forget_senders()
 
     def _actor_id(self) -> int | None:
         return self.person.id if self.person is not None else None

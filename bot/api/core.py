@@ -1,5 +1,6 @@
 """The core's own operations of the open API: messages to people, a team or a chat (through the
-outbox), and the directory read. Served like a skill's (a :class:`Skill` the server adds)."""
+outbox), and the directory (:mod:`bot.api.people`). Served like a skill's (a :class:`Skill`
+the server adds)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, model_validator
 
+from bot.api import people
 from bot.api.context import ApiContext
 from bot.effects import ChatTarget
 from bot.errors import NotFound
@@ -52,30 +54,6 @@ class Queued(BaseModel):
     recipients: int
 
 
-class PersonOut(BaseModel):
-    handle: str
-    name: str
-    team: str | None
-    roles: list[str]
-    timezone: str
-    language: str
-    accounts: dict[str, str]
-    leads: list[str]
-
-
-def person_out(person: PersonRef) -> PersonOut:
-    return PersonOut(
-        handle=person.handle,
-        name=person.name,
-        team=person.team,
-        roles=sorted(person.roles),
-        timezone=person.timezone,
-        language=person.language,
-        accounts=dict(person.accounts),
-        leads=sorted(person.leads),
-    )
-
-
 @core.api("POST", "/messages", scope="messages:send", summary="Send a message", status=202)
 async def send_message(ctx: ApiContext, body: NewMessage) -> Queued:
     """Send ``text`` to people, a team or a chat through the outbox: quiet hours, rate limits
@@ -106,13 +84,4 @@ def _via(ctx: ApiContext) -> Text:
     return _("from {who} via {client}", who=ctx.person.mention, client=ctx.caller.name)
 
 
-@core.api("GET", "/people", scope="directory:read", summary="List people")
-async def list_people(ctx: ApiContext, team: str | None = None) -> list[PersonOut]:
-    """Everyone of the directory this client may act for (of ``team`` if given)."""
-    people = await ctx.team(team) if team else await ctx.everyone()
-    return [person_out(p) for p in people if ctx.caller.may_act_for(p)]
-
-
-@core.api("GET", "/people/{handle}", scope="directory:read", summary="Read a person")
-async def read_person(ctx: ApiContext, handle: str) -> PersonOut:
-    return person_out(await ctx.person_named(handle))
+people.serve(core)

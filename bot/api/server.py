@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.api import idempotency
 from bot.api.auth import ApiRefusal, Clients
-from bot.api.context import ApiContext, Caller
+from bot.api.context import ApiContext, Caller, Conflict
 from bot.clock import Clock
 from bot.config.api import ApiConfig
 from bot.effects import Effects
@@ -217,6 +217,7 @@ class ApiServer:
         except UserError as error:
             status = 403 if isinstance(error, PermissionDenied) else 422
             status = 404 if isinstance(error, NotFound) else status
+            status = 409 if isinstance(error, Conflict) else status
             return _problem(status, self._translator(error.text, Locale(language)))
         except IntegrityError:
             if key is None:

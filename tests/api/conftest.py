@@ -36,8 +36,8 @@ api:
   clients:
     hr:
       token: ${API_TOKEN_HR}
-      scopes: [directory:read, messages:send, tasks:read, tasks:write, attendance:read,
-               approvals:read, approvals:write]
+      scopes: [directory:read, directory:write, messages:send, tasks:read, tasks:write,
+               attendance:read, approvals:read, approvals:write]
     erp:
       token: ${API_TOKEN_ERP}
       scopes: [tasks:read, tasks:write, messages:send]
