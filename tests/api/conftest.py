@@ -37,7 +37,7 @@ api:
     hr:
       token: ${API_TOKEN_HR}
       scopes: [directory:read, directory:write, messages:send, tasks:read, tasks:write,
-               attendance:read, approvals:read, approvals:write]
+               attendance:read, approvals:read, approvals:write, notices:read]
     erp:
       token: ${API_TOKEN_ERP}
       scopes: [tasks:read, tasks:write, messages:send]
