@@ -83,7 +83,9 @@ class ApiContext(JobContext):
     def acting(self) -> PersonRef:
         """The person this call acts for; a 422 naming the header when the client gave none."""
         if self.person is None:
-            raise UsageError(_("Say whom this acts for: the On-Behalf-Of header, e.g. alice"))
+            raise UsageError(
+                _("Say whom this acts for: the {header} header, e.g. alice", header="On-Behalf-Of")
+            )
         return self.person
 
     def check_person(self, person: PersonRef) -> None:

@@ -192,7 +192,10 @@ class ApiServer:
         if key is not None and not 0 < len(key) <= idempotency.MAX_KEY:
             return _problem(422, f"Idempotency-Key: 1 to {idempotency.MAX_KEY} characters")
         language = normalize_language(request.headers.get("accept-language", "en")[:2]) or "en"
-        print_ = idempotency.fingerprint(spec.method, request.url.path, await request.body())
+        acting = call["dm_on_behalf_of"] or ""
+        print_ = idempotency.fingerprint(
+            spec.method, f"{request.url.path}?{request.url.query}#{acting}", await request.body()
+        )
         effects = Effects()
         try:
             async with self._db.transaction() as session:

@@ -53,7 +53,14 @@ class MonthOut(BaseModel):
 
 async def _people(ctx: ApiContext, person: str | None, team: str | None) -> list[PersonRef]:
     if (person is None) == (team is None):
-        raise UsageError(_("Give either person or team, e.g. ?person=alice"))
+        raise UsageError(
+            _(
+                "Give either {person} or {team}, e.g. {example}",
+                person="person",
+                team="team",
+                example="?person=alice",
+            )
+        )
     if person is not None:
         return [await ctx.person_named(person)]
     assert team is not None
@@ -92,7 +99,7 @@ async def month(
     """Each person's totals for ``month`` (``2026-11``), of a person or a team."""
     year, number = map(int, month.split("-")) if MONTH.match(month) else (0, 0)
     if not 1 <= number <= 12:
-        raise UsageError(_("month: YYYY-MM, e.g. 2026-11"))
+        raise UsageError(_("month: {format}, e.g. 2026-11", format="YYYY-MM"))
     first = date(year, number, 1)
     last = date(year, number, calendar.monthrange(year, number)[1])
     people = await _people(ctx, person, team)
