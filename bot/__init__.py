@@ -10,6 +10,7 @@ Example:
     ...     await ctx.reply(_("Sent."))
 """
 
+from bot.api import ApiContext
 from bot.config import (
     Duration,
     LocalizedText,
@@ -73,6 +74,7 @@ from bot.values import When, parse_duration
 
 __all__ = [
     "LANGUAGES",
+    "ApiContext",
     "BadValue",
     "Button",
     "ChatLanguage",

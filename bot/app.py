@@ -4,11 +4,12 @@ parts it uses (none of them imports this module)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot import logs
@@ -20,6 +21,7 @@ from bot.config import Config
 from bot.context_factory import ContextFactory, SkillSettings
 from bot.delivery import Delivery
 from bot.directory import Directory
+from bot.effects import Effects
 from bot.events import Event
 from bot.health import Health
 from bot.host import Host
@@ -40,6 +42,10 @@ from bot.timer_runner import TimerRunner
 from storage import Database, take_turn, upgrade
 from storage.leader import Leadership, claim_run
 
+if TYPE_CHECKING:
+    from bot.api.server import ApiServer
+    from bot.api.webhooks import Webhooks
+
 log = logging.getLogger(__name__)
 
 CORE_LOCALES = Path(__file__).parent / "locales"
@@ -59,9 +65,12 @@ class Bot:
         self.config = config
         self.clock: Clock = clock or SystemClock()
         clock_ = self.clock
+        self.db = db = Database(config.storage.url, echo=config.storage.echo)
+        self.webhooks = self._webhooks() if config.api.enabled and config.api.webhooks else None
+        if self.webhooks is not None:  # its hooks record the events subscribed to
+            skills = [*skills, self.webhooks.skill]
         self.registry = registry = Registry(skills)
         self.translator = translator = Translator(catalog_of(skills))
-        self.db = db = Database(config.storage.url, echo=config.storage.echo)
         self.leadership = Leadership(db)
         self.metrics = metrics = Metrics()  # each part records what it does through it
         self.adapters: dict[str, Adapter] = {}
@@ -122,13 +131,48 @@ class Bot:
         self.health = Health(
             db, clock_, self.leadership, self.adapters, migrations, metrics, config.monitoring
         )
-        self.monitoring = (
-            MonitoringServer(config.monitoring, self.health, metrics)
-            if config.monitoring.enabled
-            else None
-        )
+        self.monitoring = MonitoringServer.when_enabled(config.monitoring, self.health, metrics)
         for adapter in adapters:
             self.add_adapter(adapter)
+        self._kicks: set[asyncio.Task[None]] = set()
+        self.api = self._api() if config.api.enabled else None
+
+    def _webhooks(self) -> Webhooks:
+        from bot.api.webhooks import Webhooks
+
+        return Webhooks(self.config.api.webhooks, self.db, self.clock, self.config.delivery)
+
+    def _api(self) -> ApiServer:
+        from bot.api.core import core  # FastAPI is imported only where the API is enabled
+        from bot.api.server import ApiServer
+
+        skills = [core, *(s for s in self.registry.skills.values() if s.api_ops)]
+        return ApiServer(
+            self.config.api,
+            self.db,
+            self.clock,
+            self.contexts,
+            self.translator,
+            skills,
+            self._committed,
+        )
+
+    def _committed(self, effects: Effects) -> None:
+        """Work outside an event committed (an API call): show its card edits, deliver what
+        it queued without waiting for the next tick (cards it posts first, then the edits)."""
+
+        async def deliver() -> None:
+            await self.tick()
+            self.cards.submit(effects.edits)
+
+        kick = asyncio.create_task(deliver())
+        self._kicks.add(kick)
+        kick.add_done_callback(self._kicks.discard)
+
+    async def settled(self) -> None:
+        """Wait for the deliveries that API calls started (tests)."""
+        while self._kicks:
+            await asyncio.gather(*self._kicks)
 
     def add_adapter(self, adapter: Adapter) -> None:
         self.adapters[adapter.platform] = adapter
@@ -158,16 +202,23 @@ class Bot:
             self.scheduler.start()
         for adapter in self.adapters.values():
             await adapter.start(self.host)
+        if self.api is not None:
+            await self.api.start()
 
     async def stop(self) -> None:
         """Show the cards' last states, stop taking events, end running jobs and drains, then
         close the database."""
         self.health.stopping = True  # /readyz fails from now on: a load balancer looks elsewhere
+        if self.api is not None:
+            await self.api.stop()
+        await self.settled()
         await self.cards.flush()
         for adapter in self.adapters.values():
             await adapter.stop()
         await self.scheduler.stop()
         await self.delivery.stop()
+        if self.webhooks is not None:
+            await self.webhooks.stop()
         await self.leadership.release()
         if self.monitoring is not None:
             await self.monitoring.stop()
@@ -180,6 +231,8 @@ class Bot:
         """Fire the due timers and drain the outbox (a periodic job; also after each event)."""
         await self.timers.fire_due()
         await self.delivery.drain()
+        if self.webhooks is not None:
+            await self.webhooks.drain()
 
     async def _tick_job(self, _due: datetime) -> bool:
         await self.tick()  # every instance ticks
@@ -202,6 +255,7 @@ class Bot:
                     self.scheduler.next_run(),
                     await self.timers.next_due(),
                     await self.delivery.next_due(),
+                    await self.webhooks.next_due() if self.webhooks else None,
                 )
                 if t is not None and t <= when
             ]

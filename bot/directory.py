@@ -275,6 +275,10 @@ class Directory(Chats):
 
         after_commit(session, remember)
 
+    def forget_senders(self) -> None:
+        """People changed (the open API): read each sender afresh on their next event."""
+        self._senders.clear()
+
     def close_dm(self, account: PlatformAccount) -> None:
         """The platform won't let the bot message them privately (until they write to it)."""
         account.dm_closed = True

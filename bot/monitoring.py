@@ -32,6 +32,13 @@ class MonitoringServer:
         self.port: int | None = None
         self._runner: web.AppRunner | None = None
 
+    @classmethod
+    def when_enabled(
+        cls, settings: MonitoringConfig, health: Health, metrics: Metrics
+    ) -> MonitoringServer | None:
+        """The server, where the config opens the monitoring port; else None."""
+        return cls(settings, health, metrics) if settings.enabled else None
+
     async def start(self) -> None:
         app = web.Application()
         app.router.add_get("/healthz", self._healthz)

@@ -28,6 +28,7 @@ from bot.parsing.signature import params_of, usage_of
 from bot.policy import Decision, PolicyFunc
 from bot.specs import (
     ActionSpec,
+    ApiSpec,
     CommandSpec,
     DigestLabel,
     FormSpec,
@@ -39,6 +40,7 @@ from bot.specs import (
 
 __all__ = [
     "ActionSpec",
+    "ApiSpec",
     "CommandSpec",
     "DigestLabel",
     "FormSpec",
@@ -50,6 +52,7 @@ __all__ = [
 ]
 
 F = TypeVar("F", bound=Handler)
+AF = TypeVar("AF", bound=Callable[..., Awaitable[Any]])  # an API operation
 PF = TypeVar("PF", bound=Callable[..., Awaitable[Decision]])  # a PolicyFunc, on a JobContext
 # a skill's settings model: ``Skill[StandupConfig]`` and ``Context[StandupConfig]`` type
 # ``ctx.config``; a bare ``Skill``/``Context`` leaves it ``Any``
@@ -85,6 +88,7 @@ class Skill(Generic[ConfigT]):
     policies: list[PolicyFunc] = field(default_factory=list)
     digest_labels: dict[str, DigestLabel] = field(default_factory=dict)
     location_handler: Handler | None = None
+    api_ops: list[ApiSpec] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
@@ -170,6 +174,27 @@ class Skill(Generic[ConfigT]):
         _check_async(func, "delivery policy")
         self.policies.append(func)
         return func
+
+    def register_api(self, method: str, path: str, func: Any, **how: Any) -> ApiSpec:
+        if method not in ("GET", "POST", "PATCH", "PUT", "DELETE") or not path.startswith("/"):
+            raise RegistrationError(f"api {method} {path}: an HTTP method and a path from '/'")
+        _check_async(func, f"api {method} {path}")
+        spec = ApiSpec(self.name, method, path, func, **how)
+        self.api_ops.append(spec)
+        return spec
+
+    def api(
+        self, method: str, path: str, *, scope: str, summary: str, status: int = 200
+    ) -> Callable[[AF], AF]:
+        """Serve ``async def op(ctx: ApiContext, <params>) -> Model`` on the open API at
+        ``/v1<path>`` for tokens with ``scope``; path parameters by name, a pydantic model is the
+        JSON body, other parameters come from the query (see docs/api.md)."""
+
+        def decorate(func: AF) -> AF:
+            self.register_api(method, path, func, scope=scope, summary=summary, status=status)
+            return func
+
+        return decorate
 
     def digest_label(self, group: str, one: TextLike, many: TextLike) -> None:
         """How digests count notifications sent with ``group=``: ``one`` and ``many`` texts with

@@ -96,3 +96,18 @@ class DigestLabel:
 
     one: TextLike
     many: TextLike
+
+
+@dataclass(frozen=True)
+class ApiSpec:
+    """An operation of the open API a skill serves (see :meth:`bot.skill.Skill.api`):
+    ``method`` and ``path`` (``/tasks/{task_id}``, under ``/v1``), the scope a token needs, and
+    ``async def op(ctx: ApiContext, <typed params>) -> <pydantic model>``."""
+
+    skill: str
+    method: str
+    path: str
+    func: Callable[..., Awaitable[Any]]
+    scope: str
+    summary: str
+    status: int = 200

@@ -200,3 +200,41 @@ class ChatMember(SQLModel, table=True):
     person_id: int = Field(foreign_key="people.id", primary_key=True)
     active: bool = True
     updated_at: datetime = Field(sa_type=_utc_datetime())
+
+
+class ApiRequest(SQLModel, table=True):
+    """A write of the open API sent with an ``Idempotency-Key``: a retry with the same key (by
+    the same client) gets this answer again and changes nothing."""
+
+    __tablename__ = "api_requests"
+    __table_args__ = (sa.UniqueConstraint("client", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    client: str = Field(max_length=64)
+    key: str = Field(max_length=200)
+    fingerprint: str = Field(max_length=64)  # SHA-256 of method, path and body
+    status: int
+    response: str = Field(sa_type=sa.Text)
+    created_at: datetime = Field(sa_type=_utc_datetime())
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """An event on its way to an outgoing webhook (written in the transaction that emitted it):
+    retried with back-off until the receiver answers 2xx; ``lease_until`` marks the instance
+    sending it, so a cluster sends it once."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (sa.Index("ix_webhook_deliveries_status_due", "status", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    delivery_id: str = Field(max_length=64, unique=True)  # the receiver's idempotency key
+    webhook: str = Field(max_length=64)  # its name under api.webhooks
+    event: str = Field(max_length=200)
+    body: str = Field(sa_type=sa.Text)
+    created_at: datetime = Field(sa_type=_utc_datetime())
+    due_at: datetime = Field(sa_type=_utc_datetime())
+    status: str = Field(default="pending", max_length=16)  # pending | sent | failed
+    lease_until: datetime | None = Field(default=None, sa_type=_utc_datetime())
+    attempts: int = 0
+    last_error: str | None = Field(default=None, sa_type=sa.Text)
+    sent_at: datetime | None = Field(default=None, sa_type=_utc_datetime())

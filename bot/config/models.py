@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from pydantic_core import PydanticCustomError
 
+from bot.config.api import ApiConfig
 from bot.config.fields import (
     _WORKDAYS,
     AccountId,
@@ -199,6 +200,7 @@ class Config(StrictModel):
     adapters: dict[str, Any] = Field(default_factory=dict)  # as written; see adapter_settings
     delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
     skills: dict[str, Any] = Field(default_factory=dict)
+    api: ApiConfig = Field(default_factory=ApiConfig)
     _skill_settings: dict[str, BaseModel] = PrivateAttr(default_factory=dict)
     _adapter_settings: dict[str, AdapterSettings] = PrivateAttr(default_factory=dict)
 

@@ -34,7 +34,7 @@ from bot import (
     _,
     excerpt,
 )
-from skills.approvals import decide, delegation, flow, form, nudges, report, view
+from skills.approvals import api, decide, delegation, flow, form, nudges, report, view
 from skills.approvals import export as exporting
 from skills.approvals.config import ROLES, ApprovalsConfig, FlowSpec
 
@@ -52,6 +52,7 @@ skill.digest_label("request", _("{n} request to decide"), _("{n} requests to dec
 skill.digest_label("decided", _("{n} request decided"), _("{n} requests decided"))
 skill.digest_label("reminder", _("{n} approval reminder"), _("{n} approval reminders"))
 skill.digest_label("delegation", _("{n} delegation"), _("{n} delegations"))
+api.serve(skill)  # the open API's /v1/approvals (see docs/api.md)
 
 
 # --- filing -------------------------------------------------------------------------------------

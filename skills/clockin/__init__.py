@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from bot import Context, JobContext, Label, Opt, PersonRef, Rest, Skill, UsageError, UserError, _
-from skills.clockin import hooks, jobs, punch, report, scope, store
+from skills.clockin import api, hooks, jobs, punch, report, scope, store
 from skills.clockin.config import ClockinConfig
 from skills.clockin.models import FIELD, REMOTE
 
@@ -31,6 +31,7 @@ skill = Skill(
     translations=HERE / "locales",
 )
 skill.digest_label("reminder", _("{n} attendance reminder"), _("{n} attendance reminders"))
+api.serve(skill)  # the open API's /v1/attendance (see docs/api.md)
 
 # parameters as usages and errors name them, in the reader's language
 Team = Annotated[str | None, Opt("team"), Label(_("team"))]

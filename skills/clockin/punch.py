@@ -78,6 +78,7 @@ async def clock_in(ctx: Context, where: Where, note: str = "", source: str = "co
         )
     punched = await add(ctx, w, IN, now, where, day, note=note, source=source)
     row = await store.recompute(ctx, w, day, [*events, punched])
+    await ctx.emit("in", person=w.person.handle, at=now, day=day, source=source)
     if events:  # back after a clock-out (lunch, a visit): the day's judgement stands
         worked = timedelta(minutes=row.worked_minutes)
         back = _(
@@ -106,6 +107,7 @@ async def clock_out(ctx: Context, note: str = "", at: datetime | None = None) ->
     source = "command" if at is None else "button"
     punched = await add(ctx, w, OUT, when, Where(), day, note=note, source=source)
     row = await store.recompute(ctx, w, day, [*events, punched])
+    await ctx.emit("out", person=w.person.handle, at=when, day=day, source=source)
     if before is not None:
         text = _(
             "🕘 Clock-out moved to {at} (was {was}).",

@@ -29,7 +29,7 @@ from bot import (
     UsageError,
     _,
 )
-from skills.receipts import flow, reminders, report, store, view
+from skills.receipts import api, flow, reminders, report, store, view
 from skills.receipts.config import ReceiptsConfig
 from skills.receipts.models import Notice
 
@@ -45,6 +45,7 @@ skill.role("announcer", _("May post notices with receipts"))
 skill.digest_label("notice", _("{n} notice"), _("{n} notices"))
 skill.digest_label("reminder", _("{n} reminder to acknowledge"), _("{n} reminders to acknowledge"))
 skill.digest_label("summary", _("{n} receipts summary"), _("{n} receipts summaries"))
+api.serve(skill)  # the open API's /v1/notices (see docs/api.md)
 
 # parameters as usages and errors name them, in the reader's language
 NoticeNumber = Annotated[int, Label(_("notice number"))]

@@ -313,6 +313,7 @@ async def acknowledge(ctx: Context, notice: Notice) -> None:
     await ctx.reply(
         _("✅ Got it — you acknowledged #{id} at {at}.", id=notice.id, at=ctx.now()), ephemeral=True
     )
+    await ctx.emit("acknowledged", notice=notice.id, person=ctx.person.handle, at=ctx.now())
     sender = await reminders.sender_of(ctx, notice)
     ctx.update_card(str(notice.id), view.card(notice, sender.mention))
     if done.reached:

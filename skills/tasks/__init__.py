@@ -28,7 +28,7 @@ from bot import (
     Skill,
     _,
 )
-from skills.tasks import flow, mentions, report, store, view
+from skills.tasks import api, flow, mentions, report, store, view
 from skills.tasks.config import TasksConfig
 from skills.tasks.models import Task
 
@@ -44,6 +44,7 @@ skill.digest_label("assigned", _("{n} task assigned"), _("{n} tasks assigned"))
 skill.digest_label("nudge", _("{n} nudge"), _("{n} nudges"))
 skill.digest_label("reminder", _("{n} reminder"), _("{n} reminders"))
 skill.digest_label("update", _("{n} task update"), _("{n} task updates"))
+api.serve(skill)  # the open API's /v1/tasks (see docs/api.md)
 
 Priority = Annotated[Literal["high", "urgent"] | None, Flag("!")]
 People = Annotated[list[PersonRef] | None, Opt("cc"), Label(_("followers"))]

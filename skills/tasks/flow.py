@@ -104,7 +104,8 @@ def _open(shown: TaskView) -> None:
 
 
 async def created(ctx: Context, shown: TaskView) -> None:
-    """A new task: its due reminders set, its assignees told (but the sender), its card shown."""
+    """A new task: its due reminders set, its assignees told (but the sender), its card shown,
+    ``tasks.created`` emitted."""
     await set_timers(ctx, shown.task)
     for person, _row in shown.assignees:
         if person.id != ctx.person.id:
@@ -115,6 +116,7 @@ async def created(ctx: Context, shown: TaskView) -> None:
                 card=str(shown.id),
             )
     await ctx.reply(view.card(shown, ctx.now()), card=str(shown.id))
+    await ctx.emit("created", **event_payload(shown))
 
 
 async def start(ctx: Context, shown: TaskView) -> None:
@@ -254,6 +256,22 @@ async def _changed(
             await ctx.notify(person, text, group="update")
     ctx.update_card(str(shown.id), view.card(shown, ctx.now()))
     await ctx.reply(text)
+    if action in ("done", "closed") and shown.task.status == DONE:
+        await ctx.emit("done", **event_payload(shown), by=ctx.person.handle)
+
+
+def event_payload(shown: TaskView) -> dict[str, object]:
+    """What ``tasks.created`` and ``tasks.done`` carry (to hooks and webhooks)."""
+    task = shown.task
+    return {
+        "task": shown.id,
+        "title": task.title,
+        "status": task.status,
+        "priority": task.priority,
+        "due_at": task.due_at.isoformat() if task.due_at else None,
+        "creator": shown.creator.handle,
+        "assignees": [p.handle for p, _r in shown.assignees],
+    }
 
 
 # --- nudges and reminders -----------------------------------------------------------------------

@@ -1,0 +1,85 @@
+"""The directory through the open API, over HTTP: people listed, read, added and changed;
+teams listed; the config's people stay the config's."""
+
+from __future__ import annotations
+
+
+async def test_people_and_teams_are_read(bot, client):
+    hr = client("HR")
+    people = (await hr.get("/v1/people")).json()
+    assert [p["handle"] for p in people] == ["mike", "alice", "bob", "carol"]
+    alice = (await hr.get("/v1/people/alice")).json()
+    assert alice == {
+        "handle": "alice",
+        "name": "alice",
+        "team": "eng",
+        "manager": None,
+        "roles": [],
+        "timezone": "Asia/Shanghai",
+        "language": "en",
+        "accounts": {"console": "alice"},
+        "leads": [],
+        "declared": True,
+    }
+    teams = (await hr.get("/v1/teams")).json()
+    assert [(t["name"], t["members"]) for t in teams] == [
+        ("eng", ["mike", "alice", "bob"]),
+        ("ops", ["carol"]),
+    ]
+    assert (await hr.get("/v1/people/zed")).status_code == 404
+
+
+async def test_a_person_added_through_the_api_is_known_when_they_write(bot, client):
+    hr = client("HR")
+    answer = await hr.post(
+        "/v1/people",
+        json={
+            "handle": "dave",
+            "name": "Dave Li",
+            "team": "eng",
+            "manager": "mike",
+            "timezone": "Europe/Berlin",
+            "language": "zh",
+            "accounts": {"console": "dave"},
+        },
+    )
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["manager"] == "mike"
+    assert answer.json()["declared"] is False
+    out = await bot.say("dave", "/task add Unpack the laptop", dm=True)
+    assert out.one().text.startswith("📋 #1 Unpack the laptop\n")
+    assert "Assignees" not in out.one().text  # in his language, by DM
+    changed = await hr.patch("/v1/people/dave", json={"team": "ops", "language": None})
+    assert (changed.json()["team"], changed.json()["language"]) == ("ops", "en")
+    assert (await hr.post("/v1/people", json={"handle": "dave"})).status_code == 409
+
+
+async def test_the_configs_people_stay_the_configs(bot, client):
+    hr = client("HR")
+    answer = await hr.patch("/v1/people/alice", json={"team": "ops"})
+    assert answer.status_code == 409
+    assert answer.json() == {
+        "detail": "alice is declared in the config: change them there (people:)."
+    }
+    answer = await hr.post("/v1/people", json={"handle": "erin", "accounts": {"console": "bob"}})
+    assert answer.status_code == 409
+    assert answer.json() == {"detail": "The console account bob is someone else's."}
+    answer = await hr.post("/v1/people", json={"handle": "erin", "roles": ["admin"]})
+    assert answer.status_code == 422
+    assert "admin is given in the config only" in answer.text
+    answer = await hr.post("/v1/people", json={"handle": "erin", "timezone": "Mars/Base"})
+    assert "an IANA time zone" in answer.text
+    answer = await hr.post("/v1/people", json={"handle": "Erin Smith"})
+    assert answer.json()["detail"][0]["loc"] == ["body", "handle"]
+    assert [p["handle"] for p in (await hr.get("/v1/people")).json()] == [
+        "mike",
+        "alice",
+        "bob",
+        "carol",
+    ]
+
+
+async def test_writing_the_directory_needs_its_scope(bot, client):
+    answer = await client("SLOW").post("/v1/people", json={"handle": "erin"})
+    assert answer.status_code == 403
+    assert "directory:write" in answer.json()["detail"]

@@ -1,0 +1,195 @@
+"""Outgoing webhooks: a receiver on 127.0.0.1 gets tasks.done when an assignee presses Done,
+signed; a failing receiver gets it again with back-off until it answers 200, once, with the same
+id; two instances on one PostgreSQL database send it once."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from aiohttp import web
+
+from skills.tasks import skill as tasks
+from storage.models import WebhookDelivery
+from tests.api.conftest import API, START, TEAM
+
+SECRET = "whsec-0123456789abcdef"
+DOC = (Path(__file__).parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
+
+
+def docs_verify() -> Callable[..., bool]:
+    """The receiver's check as docs/api.md shows it."""
+    (code,) = [b for b in re.findall(r"```python\n(.*?)```", DOC, re.S) if "def verify" in b]
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)
+    return namespace["verify"]  # type: ignore[no-any-return]
+
+
+@dataclass
+class Receiver:
+    """A webhook receiver: answers each delivery ``failures`` 500s first, then 200; checks each
+    signature as docs/api.md shows."""
+
+    failures: int = 0
+    delay: float = 0.0  # seconds before answering: senders of two instances overlap
+    port: int = 0
+    calls: list[tuple[int, str, dict[str, object]]] = field(default_factory=list)
+
+    async def handle(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        verify = docs_verify()
+        # the bot's fake clock signs in 2026-11: freshness is not what this checks
+        assert verify(SECRET, request.headers, body, tolerance=10**10)
+        assert not verify("another-secret-0123", request.headers, body, tolerance=10**10)
+        assert not verify(SECRET, request.headers, body + b" ", tolerance=10**10)
+        delivery = request.headers["Deskmate-Webhook-Id"]
+        tried = sum(1 for _s, i, _b in self.calls if i == delivery)
+        status = 500 if tried < self.failures else 200
+        self.calls.append((status, delivery, json.loads(body)))
+        await asyncio.sleep(self.delay)
+        return web.Response(status=status)
+
+
+@pytest_asyncio.fixture
+async def receiver() -> AsyncIterator[Receiver]:
+    found = Receiver()
+    app = web.Application()
+    app.router.add_post("/hooks", found.handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    found.port = runner.addresses[0][1]
+    yield found
+    await runner.cleanup()
+
+
+def config(receiver: Receiver) -> str:
+    return (
+        TEAM
+        + API
+        + f"""
+  webhooks:
+    erp:
+      url: http://127.0.0.1:{receiver.port}/hooks
+      events: [tasks.done, tasks.created]
+      secret: {SECRET}
+"""
+    )
+
+
+async def test_task_done_reaches_a_failing_receiver_once_it_answers(deskmate, receiver):
+    receiver.failures = 3
+    chat = await deskmate(tasks, config=config(receiver), start=START)
+    await chat.say("mike", "/task add @alice Ship it")
+    await chat.press("alice", "Done")
+    await chat.advance(timedelta(seconds=1))
+    statuses = [s for s, _id, body in receiver.calls if body["event"] == "tasks.done"]
+    assert statuses == [500]
+    await chat.advance(
+        timedelta(seconds=5)
+    )  # back-off: 5 s, 10 s, 20 s (delivery.retry_base_seconds)
+    await chat.advance(timedelta(seconds=10))
+    assert len([c for c in receiver.calls if c[2]["event"] == "tasks.done"]) == 3
+    await chat.advance(timedelta(seconds=18))  # 34 s after the first attempt
+    assert len([c for c in receiver.calls if c[2]["event"] == "tasks.done"]) == 3
+    await chat.advance(timedelta(seconds=1))
+    assert len([c for c in receiver.calls if c[2]["event"] == "tasks.done"]) == 4
+    await chat.advance("1h")
+    done = [c for c in receiver.calls if c[2]["event"] == "tasks.done"]
+    assert [s for s, _id, _b in done] == [500, 500, 500, 200]
+    assert len({i for _s, i, _b in done}) == 1
+    body = done[-1][2]
+    assert body["id"] == done[-1][1]
+    assert body["data"] == {
+        "task": 1,
+        "title": "Ship it",
+        "status": "done",
+        "priority": "normal",
+        "due_at": None,
+        "creator": "mike",
+        "assignees": ["alice"],
+        "by": "alice",
+    }
+    created = [c for c in receiver.calls if c[2]["event"] == "tasks.created"]
+    assert [s for s, _id, _b in created] == [500, 500, 500, 200]
+    assert await chat.count(WebhookDelivery) == 2
+
+
+async def test_a_receiver_still_failing_after_the_last_attempt_is_given_up(deskmate, receiver):
+    receiver.failures = 100
+    chat = await deskmate(tasks, config=config(receiver), start=START)
+    await chat.say("mike", "/task add @alice Ship it")
+    await chat.advance("1d")
+    assert len(receiver.calls) == 8  # delivery.max_attempts
+    async with chat.bot.db.transaction() as session:
+        row = await session.get(WebhookDelivery, 1)
+    assert row is not None
+    assert (row.status, row.last_error) == ("failed", "HTTP 500")
+
+
+@pytest.mark.skipif(
+    os.environ.get("DESKMATE_TEST_DB") != "postgresql", reason="two instances need PostgreSQL"
+)
+async def test_two_instances_on_postgresql_send_it_once(deskmate, deskmate_database, receiver):
+    receiver.delay = 0.05
+    url = await deskmate_database(tasks)
+    one = await deskmate(tasks, config=config(receiver), start=START, database_url=url)
+    two = await deskmate(tasks, config=config(receiver), start=START, database_url=url)
+    for _ in range(5):
+        await one.say("mike", "/task add @alice Ship it")
+    await asyncio.gather(*(bot.advance(timedelta(seconds=1)) for bot in (one, two, one, two)))
+    ids = [i for _s, i, _b in receiver.calls]
+    assert len(ids) == 5
+    assert len(set(ids)) == 5
+
+
+async def test_clock_ins_outs_and_acknowledgements_are_sent_too(deskmate, receiver):
+    from skills.clockin import skill as clockin
+    from skills.receipts import skill as receipts
+    from tests.skills.clockin_fixtures import fake_approvals
+
+    team = TEAM.replace("team: eng}", "team: eng, roles: [admin]}", 1)  # mike may post notices
+    hooks = config(receiver).replace(
+        "[tasks.done, tasks.created]", "[clockin.in, clockin.out, receipts.acknowledged]"
+    )
+    chat = await deskmate(
+        clockin, fake_approvals, receipts, config=team + hooks[len(TEAM) :], start=START
+    )
+    await chat.say("alice", "/in")
+    await chat.advance("1h")
+    await chat.say("alice", "/out")
+    await chat.say("mike", "/notice --ack @alice Fill in the form")
+    await chat.press("alice", "Got it ✓")
+    await chat.advance("1m")
+    sent = [(b["event"], b["data"]) for _s, _i, b in receiver.calls]
+    assert sent == [
+        (
+            "clockin.in",
+            {
+                "person": "alice",
+                "at": "2026-11-23T02:00:00Z",
+                "day": "2026-11-23",
+                "source": "command",
+            },
+        ),
+        (
+            "clockin.out",
+            {
+                "person": "alice",
+                "at": "2026-11-23T03:00:00Z",
+                "day": "2026-11-23",
+                "source": "command",
+            },
+        ),
+        ("receipts.acknowledged", {"notice": 1, "person": "alice", "at": "2026-11-23T03:00:00Z"}),
+    ]
