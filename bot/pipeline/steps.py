@@ -32,6 +32,7 @@ from bot.pipeline.dispatch import Dispatcher, wanted
 from bot.pipeline.forms import FormOpener
 from bot.pipeline.group_commit import GroupCommit
 from bot.pipeline.replies import Replies
+from bot.pipeline.savepoint import LazySavepoint
 from bot.pipeline.sender import Senders
 from bot.registry import Registry
 from storage import Database
@@ -144,9 +145,16 @@ class Pipeline:
         assert outcome.sender is not None
         assert outcome.chat_id is not None
         ctx, run = await self.dispatcher.route(session, event, outcome.sender, outcome.chat_id)
-        if apart:
-            async with session.begin_nested():
+        if apart:  # its own savepoint, begun when it first reaches the session
+            savepoint = LazySavepoint(session)
+            await savepoint.ready()
+            ctx.on_session = savepoint.begin
+            try:
                 await run(ctx)
+            except BaseException as exc:
+                await savepoint.end(exc)
+                raise
+            await savepoint.end()
         else:
             await run(ctx)
         outcome.replies = ctx.replies
