@@ -262,7 +262,22 @@ class Directory(Chats):
         members a platform lists), with the name, time zone and language their platform gave;
         each gets a free handle. Written in a few statements however many."""
         made = await new_people(session, accounts, self.clock.now())
-        return [self._make_ref(person, [account]) for person, account in made]
+        org = self.config.org
+        return [
+            PersonRef(
+                id=person.id,
+                handle=person.handle,
+                name=person.name,
+                timezone=person.timezone or org.timezone,
+                language=person.language or org.language,
+                roles=frozenset(),
+                accounts={account.platform: account.id},
+                team=None,
+                manager_id=None,
+                leads=self.config.teams_led_by(person.handle),
+            )
+            for person, account in zip(made, accounts, strict=True)
+        ]
 
     def _remember_sender(
         self, session: AsyncSession, key: tuple[str, str], person: PersonRef, *, dm_open: bool
