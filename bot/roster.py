@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -26,6 +26,7 @@ IN_CHUNK = 500  # values per IN (...): SQLite and PostgreSQL cap a statement's p
 _PEOPLE = Person.__table__  # type: ignore[attr-defined]
 _NEW_PEOPLE = insert(_PEOPLE).returning(_PEOPLE.c.id, sort_by_parameter_order=True)
 _NEW_ACCOUNTS = insert(PlatformAccount.__table__)  # type: ignore[attr-defined]
+_TAKEN = select(_PEOPLE.c.handle).where(_PEOPLE.c.handle.in_(bindparam("handles", expanding=True)))
 
 
 @dataclass(frozen=True)
@@ -150,8 +151,8 @@ async def _handles_taken(session: AsyncSession, handles: set[str]) -> set[str]:
     wanted, taken = sorted(handles), set[str]()
     for i in range(0, len(wanted), IN_CHUNK):
         chunk = wanted[i : i + IN_CHUNK]
-        rows = await session.exec(select(Person.handle).where(col(Person.handle).in_(chunk)))
-        taken.update(rows.all())
+        rows = await session.exec(_TAKEN, params={"handles": chunk})
+        taken.update(row[0] for row in rows.all())
     return taken
 
 
