@@ -21,6 +21,7 @@ from sqlalchemy import text
 
 from bench.benchskill import skill as bench_skill
 from bench.common import Shortfall, freeze_startup, result, run_main
+from bot import event_loop
 from bot.testing import make_harness
 from skills.help import skill as help_skill
 
@@ -88,7 +89,7 @@ def main() -> int:
     args = parser.parse_args()
     n = args.n or (5000 if args.workload == "echo" else 2000)
     return run_main(
-        args.workload, n, lambda: asyncio.run(measure(args.workload, n, args.concurrency))
+        args.workload, n, lambda: event_loop.run(measure(args.workload, n, args.concurrency))
     )
 
 

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bench import chat_bench, slack_bench
+from bot import event_loop
 
 _spent: dict[str, float] = defaultdict(float)
 _stack: list[list[float]] = []  # per open stage: [started, time spent in stages inside it]
@@ -125,13 +126,13 @@ def main() -> None:
 
     if args.workload == "w3":
         slack_bench.freeze_startup = started
-        line = asyncio.run(slack_bench.measure(n, 50, "in"))
+        line = event_loop.run(slack_bench.measure(n, 50, "in"))
     else:
         chat_bench.freeze_startup = started
-        line = asyncio.run(chat_bench.measure(args.workload, n, 10))
+        line = event_loop.run(chat_bench.measure(args.workload, n, 10))
     total = time.thread_time() - cpu[0]
     print(line)
-    print(f"| stage | µs per event | share |\n| --- | ---: | ---: |")
+    print("| stage | µs per event | share |\n| --- | ---: | ---: |")
     inside = 0.0
     for label, _module, _cls, _name in STAGES:
         inside += _spent[label]

@@ -15,6 +15,7 @@ from typing import Any
 import click
 from sqlmodel import SQLModel
 
+from bot import event_loop
 from bot.adapter import Adapter, AdapterSpec
 from bot.app import Bot
 from bot.commandline import CONFIG_OPTION, fail, load_or_exit, logging_to
@@ -47,7 +48,7 @@ def run(config_path: Path) -> None:
     config, skills = load_or_exit(config_path)
     adapters = _enabled_adapters(config, installed_adapters())
     with logging_to(None, config.logging.level):  # stderr: where services keep their logs
-        asyncio.run(_serve(Bot(config, skills, adapters=adapters)))
+        event_loop.run(_serve(Bot(config, skills, adapters=adapters)))
 
 
 def _enabled_adapters(config: Config, installed: Mapping[str, AdapterSpec[Any]]) -> list[Adapter]:
