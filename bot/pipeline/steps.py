@@ -39,6 +39,13 @@ from storage import Database
 
 log = logging.getLogger(__name__)
 
+# after a group in which a handler failed, this many groups run each handler in a savepoint
+CAREFUL_GROUPS = 20
+
+
+class _HandlerFailed(Exception):
+    """A handler failed in a group run without savepoints: the group runs again with them."""
+
 
 @dataclass
 class Outcome:
@@ -82,6 +89,7 @@ class Pipeline:
         self.cards = cards
         self.delivery = delivery
         side_by_side = 1 if db.is_sqlite else 4
+        self._careful = 0  # groups still to run with a savepoint per handler (see _together)
         self.group_commit = GroupCommit(answers, side_by_side, self._together, self._alone)
 
     async def handle(self, event: Event) -> None:
@@ -101,6 +109,20 @@ class Pipeline:
             self.delivery.kick()
 
     async def _together(self, events: list[Event]) -> list[Outcome]:
+        """A group in one transaction. Handlers run without savepoints while none fails (their
+        writes are then flushed together); if one fails, the transaction rolls back and the
+        group runs again with each handler in a savepoint of its own, as do the next groups for
+        a while (failures come in runs: a button pressed twice, a retried command)."""
+        if self._careful:
+            self._careful -= 1
+            return await self._group(events, apart=True)
+        try:
+            return await self._group(events, apart=False)
+        except _HandlerFailed:
+            self._careful = CAREFUL_GROUPS
+            return await self._group(events, apart=True)
+
+    async def _group(self, events: list[Event], *, apart: bool) -> list[Outcome]:
         outcomes = [Outcome() for _event in events]
         async with self.db.transaction() as session:
             fresh = await self.dedup.first_times(session, events)
@@ -110,8 +132,11 @@ class Pipeline:
                     continue
                 outcome.sender, outcome.chat_id = await self.senders.note(session, event)
                 try:
-                    await self._run(session, event, outcome, apart=True)
-                except Exception as exc:  # its savepoint rolled back: the others stand
+                    await self._run(session, event, outcome, apart=apart)
+                except Exception as exc:
+                    if not apart:  # the whole group rolls back, and runs again with savepoints
+                        raise _HandlerFailed from exc
+                    # its savepoint rolled back: the others stand
                     outcome.replies = self.boundary.failed(event, outcome.sender, exc)
                     await self.dedup.unclaim(session, event)
                 await asyncio.sleep(0)  # SQLite runs in the loop's thread: let it breathe
