@@ -58,6 +58,7 @@ class Outcome:
     forms: list[Form] = field(default_factory=list)
     wrote: bool = False  # to the outbox: only then is a drain worth starting
     chat_language: str | None = None  # what everyone in the group reads (after the handler)
+    ran: bool = False  # routed, and its handler called
 
 
 class Pipeline:
@@ -134,9 +135,9 @@ class Pipeline:
                 try:
                     await self._run(session, event, outcome, apart=apart)
                 except Exception as exc:
-                    if not apart:  # the whole group rolls back, and runs again with savepoints
+                    if outcome.ran and not apart:  # all roll back, and run again with savepoints
                         raise _HandlerFailed from exc
-                    # its savepoint rolled back: the others stand
+                    # not routed (nothing written), or its savepoint rolled back: the others stand
                     outcome.replies = self.boundary.failed(event, outcome.sender, exc)
                     await self.dedup.unclaim(session, event)
                 await asyncio.sleep(0)  # SQLite runs in the loop's thread: let it breathe
@@ -170,6 +171,7 @@ class Pipeline:
         assert outcome.sender is not None
         assert outcome.chat_id is not None
         ctx, run = await self.dispatcher.route(session, event, outcome.sender, outcome.chat_id)
+        outcome.ran = True
         if apart:  # its own savepoint, begun when it first reaches the session
             savepoint = LazySavepoint(session)
             await savepoint.ready()
