@@ -26,7 +26,7 @@ IN_CHUNK = 500  # values per IN (...): SQLite and PostgreSQL cap a statement's p
 _PEOPLE = Person.__table__  # type: ignore[attr-defined]
 _NEW_PEOPLE = insert(_PEOPLE).returning(_PEOPLE.c.id, sort_by_parameter_order=True)
 _NEW_ACCOUNTS = insert(PlatformAccount.__table__)  # type: ignore[attr-defined]
-_TAKEN = select(_PEOPLE.c.handle).where(_PEOPLE.c.handle.in_(bindparam("handles", expanding=True)))
+_TAKEN = select(Person.handle).where(col(Person.handle).in_(bindparam("handles", expanding=True)))
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ async def _handles_taken(session: AsyncSession, handles: set[str]) -> set[str]:
     for i in range(0, len(wanted), IN_CHUNK):
         chunk = wanted[i : i + IN_CHUNK]
         rows = await session.exec(_TAKEN, params={"handles": chunk})
-        taken.update(row[0] for row in rows.all())
+        taken.update(rows.all())
     return taken
 
 
