@@ -159,7 +159,7 @@ class Chats:
         if self._members.get(key) == active:
             return
         after_commit(session, lambda: self._members.__setitem__(key, active))
-        upsert = _SEEN_IN.get(session.bind.dialect.name)
+        upsert = _SEEN_IN.get(session.get_bind().dialect.name)
         if upsert is not None:  # one statement: added, or changed only if it changed
             params = {"chat_id": chat_id, "person_id": person_id, "active": active}
             await session.exec(upsert, params={**params, "updated_at": self.clock.now()})

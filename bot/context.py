@@ -49,7 +49,7 @@ class Context(JobContext[ConfigT]):
         self.chat: ChatRef = event.chat
         self.chat_id = chat_id
 
-    @property  # type: ignore[override]
+    @property
     def session(self) -> AsyncSession:
         """The database session of this transaction (everything the handler writes commits
         with the event, or not at all)."""
