@@ -262,21 +262,18 @@ class Directory(Chats):
         members a platform lists), with the name, time zone and language their platform gave;
         each gets a free handle. Written in a few statements however many."""
         made = await new_people(session, accounts, self.clock.now())
-        org = self.config.org
-        return [
+        org, leads = self.config.org, self.config.teams_led_by
+        return [  # no roles, team or manager yet
             PersonRef(
-                id=person.id,
-                handle=person.handle,
-                name=person.name,
-                timezone=person.timezone or org.timezone,
-                language=person.language or org.language,
-                roles=frozenset(),
-                accounts={account.platform: account.id},
-                team=None,
-                manager_id=None,
-                leads=self.config.teams_led_by(person.handle),
+                p.id,
+                p.handle,
+                p.name,
+                p.timezone or org.timezone,
+                p.language or org.language,
+                accounts={a.platform: a.id},
+                leads=leads(p.handle),
             )
-            for person, account in zip(made, accounts, strict=True)
+            for p, a in zip(made, accounts, strict=True)
         ]
 
     def _remember_sender(
