@@ -2,6 +2,8 @@
 
     .venv/bin/python -m bench.chat_bench echo [--n 5000] [--concurrency 10]
     .venv/bin/python -m bench.chat_bench persist [--n 2000]
+    .venv/bin/python -m bench.chat_bench persist --db postgresql   # W2 on 127.0.0.1:5432
+
 
 One person writes to the bot in a DM, ``concurrency`` commands in flight, each through the whole
 runtime (``Bot.handle`` of a ``Command`` from the in-memory adapter: de-duplication, identity,
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -21,13 +24,15 @@ from sqlalchemy import text
 
 from bench.benchskill import skill as bench_skill
 from bench.common import Shortfall, freeze_startup, result, run_main
+from bot import event_loop
 from bot.testing import make_harness
+from bot.testing.databases import ENGINE_VARIABLE
 from skills.help import skill as help_skill
 
 SENDER = "bench"
 
 
-async def measure(workload: str, n: int, concurrency: int) -> str:
+async def measure(workload: str, n: int, concurrency: int, db: str = "sqlite") -> str:
     with tempfile.TemporaryDirectory() as tmp:
         chat = await make_harness([help_skill, bench_skill], Path(tmp), with_help=False)
         try:
@@ -67,9 +72,9 @@ async def measure(workload: str, n: int, concurrency: int) -> str:
                 if stored != {str(i) for i in range(n)}:
                     raise Shortfall(f"{len(stored)} of {n} rows stored")
                 extra["stored"] = len(stored)
-            return result(
-                workload, n, seconds, latencies, concurrency=concurrency, db="sqlite-wal", **extra
-            )
+            name = workload if db == "sqlite" else f"{workload}_pg"
+            engine = "sqlite-wal" if db == "sqlite" else db
+            return result(name, n, seconds, latencies, concurrency=concurrency, db=engine, **extra)
         finally:
             await chat.close()
 
@@ -85,10 +90,19 @@ def main() -> int:
     parser.add_argument("workload", choices=["echo", "persist"])
     parser.add_argument("--n", type=int)
     parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument(
+        "--db",
+        choices=["sqlite", "postgresql"],
+        default="sqlite",
+        help="postgresql: a fresh database on the server DESKMATE_TEST_DB=postgresql names",
+    )
     args = parser.parse_args()
     n = args.n or (5000 if args.workload == "echo" else 2000)
+    if args.db == "postgresql":
+        os.environ[ENGINE_VARIABLE] = "postgresql"
+    name = args.workload if args.db == "sqlite" else f"{args.workload}_pg"
     return run_main(
-        args.workload, n, lambda: asyncio.run(measure(args.workload, n, args.concurrency))
+        name, n, lambda: event_loop.run(measure(args.workload, n, args.concurrency, args.db))
     )
 
 

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from bench.common import Shortfall, current_rss_mb, installed_skills, result, run_main
+from bot import event_loop
 from bot.app import Bot
 from bot.config import parse_config
 from bot.loader import NoOptions
@@ -67,7 +68,7 @@ async def measure(directory: Path) -> str:
 def main() -> int:
     def body() -> str:
         with tempfile.TemporaryDirectory() as tmp:
-            return asyncio.run(measure(Path(tmp)))
+            return event_loop.run(measure(Path(tmp)))
 
     return run_main("idle_rss", 0, body)
 

@@ -95,8 +95,18 @@ def targets(results: list[Result], peers: Peers | None) -> list[tuple[str, str, 
         None if persist is None or not wanted else persist >= wanted,
         "msg/s",
     )
+    persist_pg = get("persist_pg", "per_s")
+    row("W2 persist on PostgreSQL", "reported", persist_pg, None, "msg/s")
     p99 = get("w3_slack_storm", "p99_ms")
     row("W3 ack p99 at 50 concurrent", "< 100 ms", p99, None if p99 is None else p99 < 100, "ms")
+    stored = get("w3_slack_storm", "stored_per_s")
+    row(
+        "W3 clock-ins stored",
+        "≥ 1000/s",
+        stored,
+        None if stored is None else stored >= 1000,
+        "per s",
+    )
     share = get("w4_fanout", "of_limit")
     row(
         "W4 fan-out rate",

@@ -30,13 +30,18 @@ WORKLOADS: dict[str, tuple[list[str], list[str]]] = {
     "sqlite_ref": (["bench.sqlite_ref"], ["bench.sqlite_ref", "--n", "5000"]),
     "echo": (["bench.chat_bench", "echo"], ["bench.chat_bench", "echo", "--n", "500"]),
     "persist": (["bench.chat_bench", "persist"], ["bench.chat_bench", "persist", "--n", "300"]),
+    # W2 again on PostgreSQL (127.0.0.1:5432, DESKMATE_TEST_DB=postgresql's server)
+    "persist_pg": (
+        ["bench.chat_bench", "persist", "--db", "postgresql"],
+        ["bench.chat_bench", "persist", "--db", "postgresql", "--n", "300"],
+    ),
     "idle": (["bench.idle"], ["bench.idle"]),
     "w3": (["bench.slack_bench"], ["bench.slack_bench", "--n", "200"]),
     "w4": (["bench.fanout_bench"], ["bench.fanout_bench", "--n", "500"]),
     "w5": (["bench.data_bench"], ["bench.data_bench", "--tasks", "10000", "--runs", "10"]),
 }
 # run REPEATS times, the median kept (as the peer harness does for the same workloads)
-REPEATED = {"sqlite_ref", "echo", "persist"}
+REPEATED = {"sqlite_ref", "echo", "persist", "persist_pg"}
 # written by the skills' authors, printing lines of their own; included when they exist
 SCRIPTS: dict[str, tuple[Path, list[str], list[str]]] = {
     "clockin": (

@@ -26,6 +26,7 @@ from sqlalchemy import text
 
 from bench.common import Shortfall, freeze_startup, installed_skills, result, run_main
 from bench.slack_peers import SECRET
+from bot import event_loop
 from bot.app import Bot
 from bot.config import parse_config
 from bot.loader import NoOptions
@@ -149,7 +150,7 @@ def main() -> int:
     return run_main(
         "w3_slack_storm",
         args.n,
-        lambda: asyncio.run(measure(args.n, args.concurrency, args.command)),
+        lambda: event_loop.run(measure(args.n, args.concurrency, args.command)),
     )
 
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -19,6 +22,21 @@ from bot.events import ChatRef
 from bot.i18n import normalize_language
 from storage.engine import after_commit
 from storage.models import Chat, ChatMember
+
+_MEMBERS = ChatMember.__table__  # type: ignore[attr-defined]
+
+
+def _seen_in(insert: Any) -> Any:
+    new = insert(_MEMBERS)
+    return new.on_conflict_do_update(
+        index_elements=[_MEMBERS.c.chat_id, _MEMBERS.c.person_id],
+        set_={"active": new.excluded.active, "updated_at": new.excluded.updated_at},
+        where=_MEMBERS.c.active != new.excluded.active,
+    )
+
+
+# built once (putting a statement together costs more than running it): who is in a chat
+_SEEN_IN = {"sqlite": _seen_in(sqlite_insert), "postgresql": _seen_in(postgresql_insert)}
 
 # ... and of a chat's language (an admin may set it through another instance)
 CHAT_LANGUAGE_SECONDS = 60.0
@@ -141,6 +159,11 @@ class Chats:
         if self._members.get(key) == active:
             return
         after_commit(session, lambda: self._members.__setitem__(key, active))
+        upsert = _SEEN_IN.get(session.get_bind().dialect.name)
+        if upsert is not None:  # one statement: added, or changed only if it changed
+            params = {"chat_id": chat_id, "person_id": person_id, "active": active}
+            await session.exec(upsert, params={**params, "updated_at": self.clock.now()})
+            return
         row = await session.get(ChatMember, key)
         if row is None:
             session.add(

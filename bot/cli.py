@@ -15,7 +15,7 @@ from typing import Any
 import click
 from sqlmodel import SQLModel
 
-from bot import loader
+from bot import event_loop, loader
 from bot.adapter import Adapter, AdapterSpec
 from bot.app import Bot
 from bot.clock import SystemClock
@@ -54,7 +54,7 @@ def run(config_path: Path) -> None:
     adapters = _enabled_adapters(config, installed_adapters())
     # stderr: where services keep their logs
     with logging_to(None, config.logging.level, config.logging.format):
-        asyncio.run(_serve(Bot(config, skills, adapters=adapters)))
+        event_loop.run(_serve(Bot(config, skills, adapters=adapters)))
 
 
 def _enabled_adapters(config: Config, installed: Mapping[str, AdapterSpec[Any]]) -> list[Adapter]:

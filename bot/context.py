@@ -4,7 +4,7 @@ by a :class:`bot.context_factory.ContextFactory`, which holds only what handlers
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -40,11 +40,27 @@ class Context(JobContext[ConfigT]):
         person: PersonRef,
         chat_id: int,
     ) -> None:
+        # called the first time the handler reaches the session (see bot.pipeline.savepoint):
+        # a handler that never does needs no savepoint of its own
+        self.on_session: Callable[[], None] | None = None
         super().__init__(parts, session, skill, actor=person)
         self.event = event
         self.person = person
         self.chat: ChatRef = event.chat
         self.chat_id = chat_id
+
+    @property
+    def session(self) -> AsyncSession:
+        """The database session of this transaction (everything the handler writes commits
+        with the event, or not at all)."""
+        if self.on_session is not None:
+            first, self.on_session = self.on_session, None
+            first()
+        return self._session
+
+    @session.setter
+    def session(self, session: AsyncSession) -> None:
+        self._session = session
 
     @property
     def replies(self) -> list[Reply]:

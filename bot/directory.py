@@ -264,7 +264,11 @@ class Directory(Chats):
         members a platform lists), with the name, time zone and language their platform gave;
         each gets a free handle. Written in a few statements however many."""
         made = await new_people(session, accounts, self.clock.now())
-        return [self._make_ref(person, [account]) for person, account in made]
+        org, leads = self.config.org, self.config.teams_led_by
+        return [  # no roles, team or manager yet
+            p.ref(a, org.timezone, org.language, leads(p.handle))
+            for p, a in zip(made, accounts, strict=True)
+        ]
 
     def _remember_sender(
         self, session: AsyncSession, key: tuple[str, str], person: PersonRef, *, dm_open: bool

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any, Generic, Protocol
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import queries
@@ -28,6 +29,9 @@ from bot.registry import Registry
 from bot.skill import ConfigT, Skill
 from bot.timers import Timers
 from storage.models import AuditEntry
+
+# built once (putting a statement together costs more than running it): one audit row
+_AUDIT = insert(AuditEntry.__table__)  # type: ignore[attr-defined]
 
 
 class Outbox(Protocol):
@@ -215,16 +219,15 @@ class JobContext(Generic[ConfigT]):
 
     async def audit(self, action: str, detail: dict[str, Any] | None = None) -> None:
         """Record who did what (the audit log), in this transaction."""
-        self.session.add(
-            AuditEntry(
-                at=self.now(),
-                person_id=self._actor_id(),
-                chat_id=self._chat_id(),
-                skill=self.skill.name,
-                action=action,
-                detail=json.dumps(detail or {}, ensure_ascii=False, default=str),
-            )
-        )
+        row = {
+            "at": self.now(),
+            "person_id": self._actor_id(),
+            "chat_id": self._chat_id(),
+            "skill": self.skill.name,
+            "action": action,
+            "detail": json.dumps(detail or {}, ensure_ascii=False, default=str),
+        }
+        await self.session.exec(_AUDIT, params=row)
 
     def _actor_id(self) -> int | None:
         return None

@@ -6,53 +6,99 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import bindparam, insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import PersonConfig
 from bot.events import Account
 from bot.i18n import normalize_language
+from bot.people import PersonRef
 from storage.models import Person, PlatformAccount
 
 IN_CHUNK = 500  # values per IN (...): SQLite and PostgreSQL cap a statement's parameters
 
+# built once (putting a statement together costs more than running it): people seen for the
+# first time, their ids returned in the order given, and their accounts
+_PEOPLE = Person.__table__  # type: ignore[attr-defined]
+_NEW_PEOPLE = insert(_PEOPLE).returning(_PEOPLE.c.id, sort_by_parameter_order=True)
+_NEW_ACCOUNTS = insert(PlatformAccount.__table__)  # type: ignore[attr-defined]
+_TAKEN = select(Person.handle).where(col(Person.handle).in_(bindparam("handles", expanding=True)))
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    """A person just written for an account seen on a platform (no roles, team or manager)."""
+
+    id: int
+    handle: str
+    name: str
+    timezone: str | None
+    language: str | None
+
+    def ref(
+        self, account: Account, timezone: str, language: str, leads: frozenset[str]
+    ) -> PersonRef:
+        """As the directory shows them: the org's zone and language unless their platform's."""
+        return PersonRef(
+            self.id,
+            self.handle,
+            self.name,
+            self.timezone or timezone,
+            self.language or language,
+            accounts={account.platform: account.id},
+            leads=leads,
+        )
+
 
 async def new_people(
     session: AsyncSession, accounts: Sequence[Account], now: datetime
-) -> list[tuple[Person, PlatformAccount]]:
+) -> list[NewPerson]:
     """New people for accounts the directory does not know yet, with the name, time zone and
-    language their platform gave; each gets a free handle. Written in a few statements however
-    many."""
+    language their platform gave; each gets a free handle. Written in two statements however
+    many (prebuilt Core inserts: no ORM objects, no flush)."""
     bases = [_handle_base(a.username or a.name or a.id) for a in accounts]
     taken = await _handles_taken(session, set(bases))
-    people = []
+    rows: list[dict[str, Any]] = []
     for account, base in zip(accounts, bases, strict=True):
         handle = base if base not in taken else await _free_handle(session, base, taken)
         taken.add(handle)
-        person = Person(
-            handle=handle,
-            name=account.name or account.username or handle,
-            timezone=account.timezone,
-            language=normalize_language(account.language),
-            created_at=now,
+        rows.append(
+            {
+                "handle": handle,
+                "name": account.name or account.username or handle,
+                "timezone": account.timezone,
+                "language": normalize_language(account.language),
+                "roles": "",
+                "team": None,
+                "manager_id": None,
+                "declared": False,
+                "created_at": now,
+            }
         )
-        people.append(person)
-    session.add_all(people)
-    await session.flush()
-    rows = [
-        PlatformAccount(
-            person_id=_id(person),
-            platform=account.platform,
-            account_id=account.id,
-            username=account.username,
-        )
-        for person, account in zip(people, accounts, strict=True)
+    if not rows:
+        return []
+    ids = [row[0] for row in await session.exec(_NEW_PEOPLE, params=rows)]
+    links = [
+        {
+            "person_id": person_id,
+            "platform": account.platform,
+            "account_id": account.id,
+            "username": account.username,
+            "dm_chat_id": None,
+            "dm_closed": False,
+        }
+        for person_id, account in zip(ids, accounts, strict=True)
     ]
-    session.add_all(rows)
-    await session.flush()
-    return list(zip(people, rows, strict=True))
+    await session.exec(_NEW_ACCOUNTS, params=links)
+    return [
+        NewPerson(person_id, row["handle"], row["name"], row["timezone"], row["language"])
+        for person_id, row in zip(ids, rows, strict=True)
+    ]
 
 
 async def write_declared(
@@ -121,7 +167,7 @@ async def _handles_taken(session: AsyncSession, handles: set[str]) -> set[str]:
     wanted, taken = sorted(handles), set[str]()
     for i in range(0, len(wanted), IN_CHUNK):
         chunk = wanted[i : i + IN_CHUNK]
-        rows = await session.exec(select(Person.handle).where(col(Person.handle).in_(chunk)))
+        rows = await session.exec(_TAKEN, params={"handles": chunk})
         taken.update(rows.all())
     return taken
 

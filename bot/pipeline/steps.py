@@ -36,11 +36,19 @@ from bot.pipeline.dispatch import Dispatcher, wanted
 from bot.pipeline.forms import FormOpener
 from bot.pipeline.group_commit import GroupCommit
 from bot.pipeline.replies import Replies
+from bot.pipeline.savepoint import LazySavepoint
 from bot.pipeline.sender import Senders
 from bot.registry import Registry
 from storage import Database
 
 log = logging.getLogger(__name__)
+
+# after a group in which a handler failed, this many groups run each handler in a savepoint
+CAREFUL_GROUPS = 20
+
+
+class _HandlerFailed(Exception):
+    """A handler failed in a group run without savepoints: the group runs again with them."""
 
 
 @dataclass
@@ -56,6 +64,7 @@ class Outcome:
     chat_language: str | None = None  # what everyone in the group reads (after the handler)
     result: str = "ok"  # for the metrics: ok, user_error, error, duplicate
     skill: str | None = None  # whose handler ran
+    ran: bool = False  # routed, and its handler called
 
 
 class Pipeline:
@@ -89,6 +98,7 @@ class Pipeline:
         self.delivery = delivery
         self.metrics = metrics
         side_by_side = 1 if db.is_sqlite else 4
+        self._careful = 0  # groups still to run with a savepoint per handler (see _together)
         self.group_commit = GroupCommit(answers, side_by_side, self._together, self._alone)
 
     async def handle(self, event: Event) -> None:
@@ -120,6 +130,20 @@ class Pipeline:
             self.delivery.kick()
 
     async def _together(self, events: list[Event]) -> list[Outcome]:
+        """A group in one transaction. Handlers run without savepoints while none fails (their
+        writes are then flushed together); if one fails, the transaction rolls back and the
+        group runs again with each handler in a savepoint of its own, as do the next groups for
+        a while (failures come in runs: a button pressed twice, a retried command)."""
+        if self._careful:
+            self._careful -= 1
+            return await self._group(events, apart=True)
+        try:
+            return await self._group(events, apart=False)
+        except _HandlerFailed:
+            self._careful = CAREFUL_GROUPS
+            return await self._group(events, apart=True)
+
+    async def _group(self, events: list[Event], *, apart: bool) -> list[Outcome]:
         outcomes = [Outcome() for _event in events]
         self.metrics.transaction(len(events))
         async with self.db.transaction() as session:
@@ -132,8 +156,11 @@ class Pipeline:
                 outcome.sender, outcome.chat_id = await self.senders.note(session, event)
                 try:
                     with _bound(event):  # in a group: each event's lines carry its own id
-                        await self._run(session, event, outcome, apart=True)
-                except Exception as exc:  # its savepoint rolled back: the others stand
+                        await self._run(session, event, outcome, apart=apart)
+                except Exception as exc:
+                    if outcome.ran and not apart:  # all roll back, and run again with savepoints
+                        raise _HandlerFailed from exc
+                    # not routed (nothing written), or its savepoint rolled back: the others stand
                     outcome.replies = self.boundary.failed(event, outcome.sender, exc)
                     outcome.result = _failure(exc)
                     await self.dedup.unclaim(session, event)
@@ -174,11 +201,19 @@ class Pipeline:
         outcome.skill = ctx.skill.name
         if (logged := logs.current()) is not None:
             logged.skill = outcome.skill
+        outcome.ran = True
         started = time.perf_counter()
         try:
-            if apart:
-                async with session.begin_nested():
+            if apart:  # its own savepoint, begun when it first reaches the session
+                savepoint = LazySavepoint(session)
+                await savepoint.ready()
+                ctx.on_session = savepoint.begin
+                try:
                     await run(ctx)
+                except BaseException as exc:
+                    await savepoint.end(exc)
+                    raise
+                await savepoint.end()
             else:
                 await run(ctx)
         finally:

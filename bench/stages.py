@@ -1,0 +1,146 @@
+"""Where an event's time goes, stage by stage: CPU time of the bot's thread (not wall time, so
+other processes on a shared machine barely move it), per event, for W1, W2 or W3.
+
+    .venv/bin/python -m bench.stages echo [--n 3000]
+    .venv/bin/python -m bench.stages persist [--n 2000]
+    .venv/bin/python -m bench.stages w3 [--n 2000]
+
+Each stage is a method of the event path wrapped with a timer; nested stages are subtracted
+from the stage around them, so the rows add up to the whole. "transaction" is what the group
+commit's own transaction costs (BEGIN, COMMIT, the session) beside the stages inside it;
+"outside the pipeline" is everything else the process did (the benchmark's driver; in W3 the
+HTTP server, Bolt, the users.info calls). Not part of ``make bench``: a tool for profiling.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from bench import chat_bench, slack_bench
+from bot import event_loop
+
+_spent: dict[str, float] = defaultdict(float)
+_stack: list[list[float]] = []  # per open stage: [started, time spent in stages inside it]
+
+# (label, module, class, method), the outer ones first
+STAGES = [
+    ("group commit: transaction", "bot.pipeline.steps", "Pipeline", "_together"),
+    ("dedup (claim)", "bot.pipeline.dedup", "Dedup", "first_times"),
+    ("sender", "bot.pipeline.sender", "Senders", "note"),
+    ("handler (and its savepoint)", "bot.pipeline.steps", "Pipeline", "_run"),
+    ("route: find, parse, role", "bot.pipeline.dispatch", "Dispatcher", "route"),
+    ("render", "bot.messages", None, "render_message"),
+    ("reply (adapter send)", "bot.pipeline.replies", "Replies", "send"),
+]
+
+
+def _timed(label: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    if asyncio.iscoroutinefunction(func):
+
+        async def stage(*args: Any, **kwargs: Any) -> Any:
+            return await _Steps(label, func(*args, **kwargs))
+
+        return stage
+
+    def sync_stage(*args: Any, **kwargs: Any) -> Any:
+        _stack.append([time.thread_time(), 0.0])
+        try:
+            return func(*args, **kwargs)
+        finally:
+            _close(label)
+
+    return sync_stage
+
+
+class _Steps:
+    """Drives a coroutine one step at a time, timing each step: the time it spends suspended
+    (other tasks running meanwhile) is not counted to it."""
+
+    def __init__(self, label: str, coro: Any) -> None:
+        self.label, self.coro = label, coro
+
+    def __await__(self) -> Any:
+        value: Any = None
+        thrown: BaseException | None = None
+        while True:
+            _stack.append([time.thread_time(), 0.0])
+            try:
+                yielded = self.coro.send(value) if thrown is None else self.coro.throw(thrown)
+            except StopIteration as stop:
+                _close(self.label)
+                return stop.value
+            except BaseException:
+                _close(self.label)
+                raise
+            _close(self.label)
+            try:
+                value, thrown = (yield yielded), None
+            except BaseException as exc:
+                value, thrown = None, exc
+
+
+def _close(label: str) -> None:
+    started, inner = _stack.pop()
+    took = time.thread_time() - started
+    _spent[label] += took - inner
+    if _stack:
+        _stack[-1][1] += took
+
+
+def install() -> None:
+    """Wrap every stage (a coroutine is timed step by step: what other tasks do while it waits
+    is not counted to it)."""
+    import importlib
+
+    for label, module_name, class_name, name in STAGES:
+        module = importlib.import_module(module_name)
+        owner = getattr(module, class_name) if class_name else module
+        setattr(owner, name, _timed(label, getattr(owner, name)))
+        if class_name is None:  # imported by name elsewhere
+            import bot.pipeline.replies as replies
+
+            if hasattr(replies, name):
+                setattr(replies, name, getattr(owner, name))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("workload", choices=["echo", "persist", "w3"])
+    parser.add_argument("--n", type=int)
+    args = parser.parse_args()
+    n = args.n or {"echo": 3000, "persist": 2000, "w3": 2000}[args.workload]
+    install()
+    cpu = [0.0]
+
+    def started() -> None:
+        from bench.common import freeze_startup
+
+        freeze_startup()
+        _spent.clear()
+        cpu[0] = time.thread_time()
+
+    if args.workload == "w3":
+        slack_bench.freeze_startup = started
+        line = event_loop.run(slack_bench.measure(n, 50, "in"))
+    else:
+        chat_bench.freeze_startup = started
+        line = event_loop.run(chat_bench.measure(args.workload, n, 10))
+    total = time.thread_time() - cpu[0]
+    print(line)
+    print("| stage | µs per event | share |\n| --- | ---: | ---: |")
+    inside = 0.0
+    for label, _module, _cls, _name in STAGES:
+        inside += _spent[label]
+        print(f"| {label} | {_spent[label] / n * 1e6:.0f} | {_spent[label] / total:.0%} |")
+    rest = total - inside
+    print(f"| outside the pipeline | {rest / n * 1e6:.0f} | {rest / total:.0%} |")
+    print(f"| **all (CPU of the bot's thread)** | **{total / n * 1e6:.0f}** | |")
+
+
+if __name__ == "__main__":
+    main()
