@@ -125,4 +125,3 @@ def base_sixty(node: yaml.ScalarNode) -> str | None:
         f"{node.value} without quotes is the number {number} in YAML (it counts in base 60) "
         f'— write it in quotes: "{fixed}"'
     )
-
