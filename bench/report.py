@@ -136,6 +136,17 @@ def targets(results: list[Result], peers: Peers | None) -> list[tuple[str, str, 
         )
     p = get("attendance_month_team", "p99_ms")
     row("W5 /attendance month team p99", "< 500 ms", p, None if p is None else p < 500, "ms")
+    for what, key, limit, unit in (
+        ("check-config", "check_config_s", 2, "s"),
+        ("start, directory unchanged", "unchanged_start_s", 3, "s"),
+        ("first start (full sync)", "first_start_s", 10, "s"),
+        ("start RSS", "start_rss_mb", 200, "MB"),
+    ):
+        for workload, engine in (("directory_10k", "SQLite"), ("directory_10k_pg", "PostgreSQL")):
+            figure = get(workload, key)
+            if figure is not None or engine == "SQLite":
+                ok = None if figure is None else figure < limit
+                row(f"10,000 people ({engine}): {what}", f"< {limit} {unit}", figure, ok, unit)
     idle = get("idle_rss", "idle_rss_mb")
     row(
         "Idle RSS, all skills + both adapters",

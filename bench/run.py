@@ -39,6 +39,11 @@ WORKLOADS: dict[str, tuple[list[str], list[str]]] = {
     "w3": (["bench.slack_bench"], ["bench.slack_bench", "--n", "200"]),
     "w4": (["bench.fanout_bench"], ["bench.fanout_bench", "--n", "500"]),
     "w5": (["bench.data_bench"], ["bench.data_bench", "--tasks", "10000", "--runs", "10"]),
+    "directory": (["bench.directory_bench"], ["bench.directory_bench", "--people", "1000"]),
+    "directory_pg": (
+        ["bench.directory_bench", "--engine", "postgresql"],
+        ["bench.directory_bench", "--engine", "postgresql", "--people", "1000"],
+    ),
 }
 # run REPEATS times, the median kept (as the peer harness does for the same workloads)
 REPEATED = {"sqlite_ref", "echo", "persist", "persist_pg"}

@@ -55,9 +55,12 @@ def import_skill(path: str) -> Skill:
 
 def _plugin_paths(path: Path) -> list[str]:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        text = path.read_text(encoding="utf-8")
+        # read again by load_config, with lines: here libyaml, and only a file that has plugins
+        raw = yaml.load(text, Loader=yaml.CSafeLoader) if "plugins" in text else {}
     except (OSError, ValueError, yaml.YAMLError):
         return []  # load_config reports it, with the line
+    raw = raw or {}
     skills = raw.get("skills") if isinstance(raw, dict) else None
     plugins = skills.get("plugins") if isinstance(skills, dict) else None
     return [str(p) for p in plugins] if isinstance(plugins, list) else []

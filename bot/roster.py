@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import bindparam, insert
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,12 +23,13 @@ from bot.people import PersonRef
 from storage.models import Person, PlatformAccount
 
 IN_CHUNK = 500  # values per IN (...): SQLite and PostgreSQL cap a statement's parameters
+_PEOPLE: sa.Table = Person.__table__  # type: ignore[attr-defined]
+_ACCOUNTS: sa.Table = PlatformAccount.__table__  # type: ignore[attr-defined]
 
 # built once (putting a statement together costs more than running it): people seen for the
 # first time, their ids returned in the order given, and their accounts
-_PEOPLE = Person.__table__  # type: ignore[attr-defined]
 _NEW_PEOPLE = insert(_PEOPLE).returning(_PEOPLE.c.id, sort_by_parameter_order=True)
-_NEW_ACCOUNTS = insert(PlatformAccount.__table__)  # type: ignore[attr-defined]
+_NEW_ACCOUNTS = insert(_ACCOUNTS)
 _TAKEN = select(Person.handle).where(col(Person.handle).in_(bindparam("handles", expanding=True)))
 
 
@@ -109,58 +112,108 @@ async def write_declared(
 ) -> None:
     """Make the people rows match the config's ``people:``: declared people, their accounts,
     roles and managers. Someone no longer declared keeps their history but loses the roles the
-    config gave them."""
-    by_handle: dict[str, Person] = {}
-    for pc in people:
-        by_handle[pc.id] = await _upsert(session, pc, now, handle_accounts)
-    for pc in people:
-        manager = by_handle.get(pc.manager) if pc.manager else None
-        by_handle[pc.id].manager_id = manager.id if manager else None
-    gone = await session.exec(
-        select(Person).where(
-            col(Person.declared).is_(True), col(Person.handle).not_in(list(by_handle))
+    config gave them.
+
+    Everyone and every account is read in two queries, compared with the config, and only what
+    differs is written, a statement per kind of change for all rows at once: a start with the
+    directory unchanged reads and writes nothing else. The rows are written by Core statements,
+    so ``Person`` objects this session loaded before are not refreshed."""
+    conn = await session.connection()
+    rows = {row.handle: row for row in (await conn.execute(sa.select(_PEOPLE))).all()}
+    ids = {handle: row.id for handle, row in rows.items()}
+    new = [pc for pc in people if pc.id not in rows]
+    if new:
+        made = [{**_declared_values(pc), "handle": pc.id, "created_at": now} for pc in new]
+        inserted = await conn.execute(
+            sa.insert(_PEOPLE).returning(_PEOPLE.c.id, _PEOPLE.c.handle), made
         )
-    )
-    for person in gone.all():
-        person.declared, person.roles, person.manager_id = False, "", None
-    await session.flush()
+        ids.update({handle: person_id for person_id, handle in inserted.all()})
+    await _update(conn, _PEOPLE, _changed_people(people, rows, ids))
+    await _write_accounts(conn, _declared_accounts(people, ids, handle_accounts))
 
 
-async def _upsert(
-    session: AsyncSession,
-    pc: PersonConfig,
-    now: datetime,
+def _changed_people(
+    people: Sequence[PersonConfig], rows: Mapping[str, sa.Row[Any]], ids: Mapping[str, int]
+) -> list[dict[str, Any]]:
+    """What to write to make the rows (by handle) match the config: each changed row's columns
+    and its ``row_id``. People just added get their manager (they have the rest)."""
+    changed = []
+    for pc in people:
+        manager: dict[str, Any] = {"manager_id": ids.get(pc.manager or "")}
+        row = rows.get(pc.id)
+        if row is None:
+            if manager["manager_id"] is not None:
+                changed.append({**manager, "row_id": ids[pc.id]})
+            continue
+        wanted = {**_declared_values(pc), **manager}
+        if any(getattr(row, key) != value for key, value in wanted.items()):
+            changed.append({**wanted, "row_id": row.id})
+    declared = {pc.id for pc in people}
+    undeclared = {"declared": False, "roles": "", "manager_id": None}
+    changed += [
+        {**undeclared, "row_id": row.id}
+        for handle, row in rows.items()
+        if row.declared and handle not in declared
+    ]
+    return changed
+
+
+def _declared_values(pc: PersonConfig) -> dict[str, Any]:
+    """The columns of a declared person's row that the config gives (a new field goes here)."""
+    return {
+        "name": pc.name or pc.id,
+        "timezone": pc.timezone,
+        "language": pc.language,
+        "email": pc.email,
+        "hired_on": pc.hired_on,
+        "roles": ",".join(sorted(pc.roles)),
+        "team": pc.team,
+        "declared": True,
+    }
+
+
+def _declared_accounts(
+    people: Sequence[PersonConfig],
+    ids: Mapping[str, int],
     handle_accounts: Mapping[str, Callable[[str], str]],
-) -> Person:
-    person = (await session.exec(select(Person).where(Person.handle == pc.id))).first()
-    if person is None:
-        person = Person(handle=pc.id, name=pc.name or pc.id, created_at=now)
-        session.add(person)
-    person.name = pc.name or pc.id
-    person.timezone, person.language = pc.timezone, pc.language
-    person.email, person.hired_on = pc.email, pc.hired_on
-    person.roles, person.team, person.declared = ",".join(sorted(pc.roles)), pc.team, True
-    await session.flush()
-    assert person.id is not None
-    # everyone declared can speak under their handle where the platform knows people so
-    accounts = {platform: of(pc.id) for platform, of in handle_accounts.items()}
-    accounts.update(pc.accounts)
-    for platform, account_id in accounts.items():
-        acc = (
-            await session.exec(
-                select(PlatformAccount).where(
-                    PlatformAccount.platform == platform,
-                    PlatformAccount.account_id == account_id,
-                )
-            )
-        ).first()
-        if acc is None:
-            session.add(
-                PlatformAccount(person_id=person.id, platform=platform, account_id=account_id)
-            )
-        else:
-            acc.person_id = person.id
-    return person
+) -> dict[tuple[str, str], int]:
+    """``(platform, account id) -> person id`` of every account the config gives someone."""
+    owners: dict[tuple[str, str], int] = {}
+    for pc in people:
+        # everyone declared can speak under their handle where the platform knows people so
+        accounts = {platform: of(pc.id) for platform, of in handle_accounts.items()}
+        accounts.update(pc.accounts)
+        for platform, account_id in accounts.items():
+            owners[platform, account_id] = ids[pc.id]
+    return owners
+
+
+async def _write_accounts(conn: AsyncConnection, owners: Mapping[tuple[str, str], int]) -> None:
+    """Add the accounts not there yet; give those that are to the person the config names."""
+    read = sa.select(_ACCOUNTS.c.id, _ACCOUNTS.c.platform, _ACCOUNTS.c.account_id)
+    found = await conn.execute(read.add_columns(_ACCOUNTS.c.person_id))
+    known = {(platform, account): (row_id, owner) for row_id, platform, account, owner in found}
+    added, moved = [], []
+    for (platform, account_id), person_id in owners.items():
+        if (platform, account_id) not in known:
+            added.append({"person_id": person_id, "platform": platform, "account_id": account_id})
+        elif known[platform, account_id][1] != person_id:
+            moved.append({"person_id": person_id, "row_id": known[platform, account_id][0]})
+    if added:
+        defaults = {"username": None, "dm_chat_id": None, "dm_closed": False}
+        await conn.execute(sa.insert(_ACCOUNTS), [{**defaults, **row} for row in added])
+    await _update(conn, _ACCOUNTS, moved)
+
+
+async def _update(conn: AsyncConnection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Each row's columns set, by its ``row_id``; one statement per set of columns changed."""
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        by_columns.setdefault(tuple(sorted(row)), []).append(row)
+    for columns, batch in by_columns.items():
+        del columns  # the SET clause is made of the keys of the parameters
+        statement = sa.update(table).where(table.c.id == sa.bindparam("row_id"))
+        await conn.execute(statement, batch)
 
 
 async def _handles_taken(session: AsyncSession, handles: set[str]) -> set[str]:

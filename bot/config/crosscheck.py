@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import cache
 from types import UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -81,10 +82,39 @@ def _check_handles(roots: list[tuple[Loc, BaseModel]], known: set[str]) -> list[
 
 
 def _model_handles(model: BaseModel, path: Loc) -> Iterator[tuple[Loc, str]]:
-    for name, field in type(model).model_fields.items():
+    for name, key, annotation, handle in _walked_fields(type(model)):
+        yield from _value_handles(getattr(model, name), annotation, (*path, key), handle)
+
+
+@cache
+def _walked_fields(model: type[BaseModel]) -> list[tuple[str, str, Any, bool]]:
+    """``(name, key, annotation, is a handle)`` of the fields of ``model`` that may hold a person
+    handle; the others are not walked (10,000 people have a manager each, and nine fields
+    that cannot name anyone)."""
+    walked = []
+    for name, field in model.model_fields.items():
         handle = any(meta is _PERSON_REF for meta in field.metadata)
-        key = field.alias or name
-        yield from _value_handles(getattr(model, name), field.annotation, (*path, key), handle)
+        if handle or _may_hold_handles(field.annotation):
+            walked.append((name, field.alias or name, field.annotation, handle))
+    return walked
+
+
+def _may_hold_handles(annotation: Any) -> bool:
+    """Whether a value of this type may hold a :data:`PersonHandle`: a handle, a model, a
+    container or union of those, or a type not known here (``Any``: walked, to be safe)."""
+    if annotation is Any:
+        return True
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        inner, *metadata = get_args(annotation)
+        return any(meta is _PERSON_REF for meta in metadata) or _may_hold_handles(inner)
+    if origin is Literal:
+        return False
+    if origin is not None:
+        return any(_may_hold_handles(arg) for arg in get_args(annotation) if arg is not ...)
+    if isinstance(annotation, type):
+        return issubclass(annotation, BaseModel) or annotation is object
+    return True
 
 
 def _value_handles(

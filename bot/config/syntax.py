@@ -12,8 +12,6 @@ from collections.abc import Callable
 
 import yaml
 
-from bot.config.problems import Problem
-
 Plain = Callable[[re.Match[str], int, int], str]  # the match, the line, the opening line
 _OPENING = {"]": "[", "}": "{"}
 
@@ -127,11 +125,3 @@ def base_sixty(node: yaml.ScalarNode) -> str | None:
         f"{node.value} without quotes is the number {number} in YAML (it counts in base 60) "
         f'— write it in quotes: "{fixed}"'
     )
-
-
-def base_sixty_problems(nodes: list[tuple[tuple[str | int, ...], yaml.Node]]) -> list[Problem]:
-    return [
-        (loc, message)
-        for loc, node in nodes
-        if isinstance(node, yaml.ScalarNode) and (message := base_sixty(node)) is not None
-    ]
