@@ -171,22 +171,26 @@ class Delivery:
         return await self.books.next_due()
 
     async def drain(self) -> int:
-        """Send every due row; returns how many rows went out."""
+        """Send every due row; returns how many rows went out. The next batch is claimed and
+        planned while the batches going out still have :data:`AHEAD` destinations to send to,
+        so the sends never wait for a plan (and drains running side by side, each with its
+        batches in the same rate limit, don't all run dry and plan at the same moment)."""
         if self._stopped:
             return 0  # the bot is stopping: what is left waits for the next start
         sent = 0
-        sending: asyncio.Future[list[int]] | None = None  # the batch going out meanwhile
+        going = _Going()  # the batches going out meanwhile
         while True:
             token = uuid.uuid4().hex
             rows = await self.books.claim(token)
-            if not rows and sending is None:
+            if rows:
+                going.add(await self._plan_and_start(rows, token))
+            elif not going.batches:
                 return sent  # nothing due, nothing in flight (that could have re-queued rows)
-            following = await self._plan_and_start(rows, token) if rows else None
-            if sending is not None:
-                sent += sum(await sending)
-            sending = following
+            # more may be due: claim again when few are left to send; else wait for them all
+            # (a 429 gives rows back, due again soon)
+            sent += await going.until(AHEAD if rows else 0)
 
-    async def _plan_and_start(self, rows: list[OutboxRow], token: str) -> asyncio.Future[list[int]]:
+    async def _plan_and_start(self, rows: list[OutboxRow], token: str) -> _Batch:
         """Plan a batch and start sending it, its lease kept alive until the last send ends."""
         self.ledger.hold(token, [r.id for r in rows if r.id is not None])
         try:
@@ -194,17 +198,63 @@ class Delivery:
         except BaseException:
             self.ledger.let_go(token)
             raise
-        sending.add_done_callback(lambda _done: self.ledger.let_go(token))
+        sending.done.add_done_callback(lambda _done: self.ledger.let_go(token))
         return sending
 
-    def _start(self, routes: list[Route], token: str) -> asyncio.Future[list[int]]:
+    def _start(self, routes: list[Route], token: str) -> _Batch:
         """Send a batch's routes side by side (each route's parcels in order)."""
         renders: Renders = {}
-        sending = asyncio.gather(
-            *(self.track(self.sender.route(r, token, renders)) for r in routes)
-        )
+        tasks = [self.track(self.sender.route(r, token, renders)) for r in routes]
+        sending = asyncio.gather(*tasks)
         sending.add_done_callback(_seen)  # a drain cancelled meanwhile (stopping) never reads it
-        return sending
+        return _Batch(sending, tasks)
+
+
+# destinations still to send to when a drain claims its next batch: at a platform's pace of
+# 1,000 messages a second, a quarter of a second of sends, longer than planning a batch takes
+AHEAD = 250
+
+
+class _Batch:
+    """A batch going out: its routes' sends, and how many of them are not done yet."""
+
+    def __init__(self, done: asyncio.Future[list[int]], routes: list[asyncio.Task[int]]) -> None:
+        self.done = done
+        self.routes = routes
+        self.left = sum(not r.done() for r in routes)
+
+
+class _Going:
+    """The batches one drain has going out, and a wake-up each time one of their routes ends."""
+
+    def __init__(self) -> None:
+        self.batches: list[_Batch] = []
+        self._progress = asyncio.Event()
+
+    def add(self, batch: _Batch) -> None:
+        self.batches.append(batch)
+
+        def one_done(_route: asyncio.Task[int]) -> None:
+            batch.left -= 1
+            self._progress.set()
+
+        for route in batch.routes:
+            if not route.done():
+                route.add_done_callback(one_done)
+
+    async def until(self, ahead: int) -> int:
+        """Wait until at most ``ahead`` routes are left to send (0: all); the rows sent by the
+        batches that ended meanwhile."""
+        sent = 0
+        while self.batches:
+            for batch in [b for b in self.batches if b.left <= 0]:
+                sent += sum(await batch.done)
+                self.batches.remove(batch)
+            if not self.batches or (ahead and sum(b.left for b in self.batches) <= ahead):
+                break
+            self._progress.clear()
+            await self._progress.wait()
+        return sent
 
 
 def _seen(future: asyncio.Future[Any]) -> None:
