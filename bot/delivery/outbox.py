@@ -18,6 +18,7 @@ ones are kept with their reason (``/deskmate outbox``).
 from __future__ import annotations
 
 import asyncio
+import functools
 import uuid
 from collections.abc import Coroutine, Mapping
 from datetime import datetime
@@ -204,24 +205,27 @@ class Delivery:
     def _start(self, routes: list[Route], token: str) -> _Batch:
         """Send a batch's routes side by side (each route's parcels in order)."""
         renders: Renders = {}
-        tasks = [self.track(self.sender.route(r, token, renders)) for r in routes]
-        sending = asyncio.gather(*tasks)
+        tasks = [(self.track(self.sender.route(r, token, renders)), len(r.parcels)) for r in routes]
+        sending = asyncio.gather(*(task for task, _parcels in tasks))
         sending.add_done_callback(_seen)  # a drain cancelled meanwhile (stopping) never reads it
         return _Batch(sending, tasks)
 
 
-# destinations still to send to when a drain claims its next batch: at a platform's pace of
-# 1,000 messages a second, a quarter of a second of sends, longer than planning a batch takes
+# sends still to make when a drain claims its next batch: at a platform's pace of 1,000
+# messages a second, a quarter of a second of sends, longer than planning a batch takes
 AHEAD = 250
 
 
 class _Batch:
-    """A batch going out: its routes' sends, and how many of them are not done yet."""
+    """A batch going out: its routes (each with its number of sends), and how many sends the
+    routes not done yet hold."""
 
-    def __init__(self, done: asyncio.Future[list[int]], routes: list[asyncio.Task[int]]) -> None:
+    def __init__(
+        self, done: asyncio.Future[list[int]], routes: list[tuple[asyncio.Task[int], int]]
+    ) -> None:
         self.done = done
         self.routes = routes
-        self.left = sum(not r.done() for r in routes)
+        self.left = sum(parcels for route, parcels in routes if not route.done())
 
 
 class _Going:
@@ -234,16 +238,16 @@ class _Going:
     def add(self, batch: _Batch) -> None:
         self.batches.append(batch)
 
-        def one_done(_route: asyncio.Task[int]) -> None:
-            batch.left -= 1
+        def one_done(parcels: int, _route: asyncio.Task[int]) -> None:
+            batch.left -= parcels
             self._progress.set()
 
-        for route in batch.routes:
+        for route, parcels in batch.routes:
             if not route.done():
-                route.add_done_callback(one_done)
+                route.add_done_callback(functools.partial(one_done, parcels))
 
     async def until(self, ahead: int) -> int:
-        """Wait until at most ``ahead`` routes are left to send (0: all); the rows sent by the
+        """Wait until at most ``ahead`` sends are left to make (0: all); the rows sent by the
         batches that ended meanwhile."""
         sent = 0
         while self.batches:
