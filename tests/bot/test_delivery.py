@@ -255,8 +255,7 @@ async def test_a_backlog_of_several_batches_arrives_once_and_in_order(deskmate):
     ones are still going out, and one person still gets each message once, in order."""
     chat = await deskmate(
         sample,
-        config=PEOPLE
-        + "delivery:\n  rate_limits:\n    console:\n"
+        config=PEOPLE + "delivery:\n  rate_limits:\n    console:\n"
         "      overall: {per_second: 10000, burst: 1000}\n"
         "      per_chat: {per_second: 10000, burst: 1000}\n",
     )
