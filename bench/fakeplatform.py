@@ -1,7 +1,8 @@
 """A chat platform in memory that enforces a rate limit the way Telegram does: more than
 ``per_second`` messages (a bucket of ``burst``) and the send is refused with a 429 and a
 retry-after, which the core's delivery must honour. Everything accepted is kept, so a benchmark
-can tell lost and duplicated messages apart."""
+can tell lost and duplicated messages apart. A button press is answered the way Telegram does it
+(the press's own alert, which is not a message and not rate-limited like one)."""
 
 from __future__ import annotations
 
@@ -54,6 +55,7 @@ class RateLimitedPlatform:
         self.delivered: list[Delivered] = []
         self.per_account: Counter[str] = Counter()
         self.refused = 0
+        self.answered: dict[str, float] = {}  # press (event id) -> when its answer was shown
         self._ids = itertools.count(1)
 
     async def start(self, host: AdapterHost) -> None:
@@ -83,6 +85,13 @@ class RateLimitedPlatform:
 
     async def update(self, to: Destination, ref: str, message: RenderedMessage) -> None:
         pass  # card edits (the live count) are not what this platform measures
+
+    async def answer_press(self, press: str, message: RenderedMessage) -> bool:
+        """The press's own answer (:class:`~bot.adapter.PressAnswers`), shown once."""
+        if press in self.answered:
+            return False
+        self.answered[press] = time.perf_counter()
+        return True
 
     # --- speaking as people -----------------------------------------------------------------
 

@@ -132,21 +132,21 @@ async def press_all(bot: Bot, platform: RateLimitedPlatform, delivered: list[Any
     missing = sum(p is None for p in presses)
     if missing:
         raise Shortfall(f"{missing} notices came without a button")
-    latencies: list[float] = []
-
-    async def press(event: Any) -> None:
-        t = time.perf_counter()
-        await bot.handle(event)
-        latencies.append((time.perf_counter() - t) * 1000)
-
     started = time.perf_counter()
-    await asyncio.gather(*(press(e) for e in presses))
+    await asyncio.gather(*(bot.handle(e) for e in presses))
     seconds = time.perf_counter() - started
     n = len(presses)
+    # each press is answered (the alert only the presser sees) after its acknowledgement commits
+    answered = [platform.answered.get(e.event_id) for e in presses]
+    unanswered = sum(at is None for at in answered)
+    latencies = [(at - started) * 1000 for at in answered if at is not None]
     acked = await scalar(bot, "SELECT COUNT(*) FROM receipt_recipients WHERE acked_at IS NOT NULL")
     counter = await scalar(bot, "SELECT MAX(acked) FROM receipt_notices")
-    if acked != n or counter != n:
-        raise Shortfall(f"{acked} acknowledgements recorded, counter {counter}, of {n}")
+    if acked != n or counter != n or unanswered:
+        raise Shortfall(
+            f"{acked} acknowledgements recorded, counter {counter}, {unanswered} presses "
+            f"unanswered, of {n}"
+        )
     return result(
         "w4_acks",
         n,
@@ -154,6 +154,7 @@ async def press_all(bot: Bot, platform: RateLimitedPlatform, delivered: list[Any
         latencies,
         recorded=acked,
         counter=counter,
+        answered=n - unanswered,
         p100_ms=round(percentile(latencies, 100), 1),
     )
 

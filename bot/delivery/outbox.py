@@ -18,6 +18,7 @@ ones are kept with their reason (``/deskmate outbox``).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import uuid
 from collections.abc import Coroutine, Mapping
@@ -187,20 +188,24 @@ class Delivery:
         return await self.books.next_due()
 
     async def drain(self) -> int:
-        """Send every due row; returns how many rows went out."""
+        """Send every due row; returns how many rows went out. The next batch is claimed and
+        planned while the batches going out still have :data:`AHEAD` destinations to send to,
+        so the sends never wait for a plan (and drains running side by side, each with its
+        batches in the same rate limit, don't all run dry and plan at the same moment)."""
         if self._stopped:
             return 0  # the bot is stopping: what is left waits for the next start
         sent = 0
-        sending: asyncio.Future[list[int]] | None = None  # the batch going out meanwhile
+        going = _Going()  # the batches going out meanwhile
         while True:
             token = uuid.uuid4().hex
             rows = [] if self._stopped else await self._claim(token)
-            if not rows and sending is None:
+            if rows:
+                going.add(await self._plan_and_start(rows, token))
+            elif not going.batches:
                 return sent  # nothing due, nothing in flight (that could have re-queued rows)
-            following = await self._plan_and_start(rows, token) if rows else None
-            if sending is not None:
-                sent += sum(await sending)
-            sending = following
+            # more may be due: claim again when few are left to send; else wait for them all
+            # (a 429 gives rows back, due again soon)
+            sent += await going.until(AHEAD if rows else 0)
 
     async def _claim(self, token: str) -> list[OutboxRow]:
         self._claims.add(token)  # before the claim commits: stopping hands back what it took
@@ -209,7 +214,7 @@ class Delivery:
             self._claims.discard(token)
         return rows
 
-    async def _plan_and_start(self, rows: list[OutboxRow], token: str) -> asyncio.Future[list[int]]:
+    async def _plan_and_start(self, rows: list[OutboxRow], token: str) -> _Batch:
         """Plan a batch and start sending it, its lease kept alive until the last send ends."""
         self.ledger.hold(token, [r.id for r in rows if r.id is not None])
         try:
@@ -217,21 +222,70 @@ class Delivery:
         except BaseException:
             self.ledger.let_go(token)  # (its claim stays listed: stopping hands the rows back)
             raise
-        sending.add_done_callback(lambda _done: self._settled(token))
+        sending.done.add_done_callback(lambda _done: self._settled(token))
         return sending
 
     def _settled(self, token: str) -> None:
         self.ledger.let_go(token)
         self._claims.discard(token)
 
-    def _start(self, routes: list[Route], token: str) -> asyncio.Future[list[int]]:
+    def _start(self, routes: list[Route], token: str) -> _Batch:
         """Send a batch's routes side by side (each route's parcels in order)."""
         renders: Renders = {}
-        sending = asyncio.gather(
-            *(self.track(self.sender.route(r, token, renders)) for r in routes)
-        )
+        tasks = [(self.track(self.sender.route(r, token, renders)), len(r.parcels)) for r in routes]
+        sending = asyncio.gather(*(task for task, _parcels in tasks))
         sending.add_done_callback(_seen)  # a drain cancelled meanwhile (stopping) never reads it
-        return sending
+        return _Batch(sending, tasks)
+
+
+# sends still to make when a drain claims its next batch: at a platform's pace of 1,000
+# messages a second, a quarter of a second of sends, longer than planning a batch takes
+AHEAD = 250
+
+
+class _Batch:
+    """A batch going out: its routes (each with its number of sends), and how many sends the
+    routes not done yet hold."""
+
+    def __init__(
+        self, done: asyncio.Future[list[int]], routes: list[tuple[asyncio.Task[int], int]]
+    ) -> None:
+        self.done = done
+        self.routes = routes
+        self.left = sum(parcels for route, parcels in routes if not route.done())
+
+
+class _Going:
+    """The batches one drain has going out, and a wake-up each time one of their routes ends."""
+
+    def __init__(self) -> None:
+        self.batches: list[_Batch] = []
+        self._progress = asyncio.Event()
+
+    def add(self, batch: _Batch) -> None:
+        self.batches.append(batch)
+
+        def one_done(parcels: int, _route: asyncio.Task[int]) -> None:
+            batch.left -= parcels
+            self._progress.set()
+
+        for route, parcels in batch.routes:
+            if not route.done():
+                route.add_done_callback(functools.partial(one_done, parcels))
+
+    async def until(self, ahead: int) -> int:
+        """Wait until at most ``ahead`` sends are left to make (0: all); the rows sent by the
+        batches that ended meanwhile."""
+        sent = 0
+        while self.batches:
+            for batch in [b for b in self.batches if b.left <= 0]:
+                sent += sum(await batch.done)
+                self.batches.remove(batch)
+            if not self.batches or (ahead and sum(b.left for b in self.batches) <= ahead):
+                break
+            self._progress.clear()
+            await self._progress.wait()
+        return sent
 
 
 def _seen(future: asyncio.Future[Any]) -> None:

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -80,6 +80,7 @@ class Plan:
         self.registry = registry  # its delivery policies and digest labels
         self.org = org
         self.job_context = job_context
+        self._capable: dict[tuple[int, type], bool] = {}  # (adapter's id, capability) -> has it
 
     async def decide(self, session: AsyncSession, notice: Notice) -> Decision:
         """What the skills' delivery policies say about a notice, combined."""
@@ -98,7 +99,17 @@ class Plan:
         )
 
     def can_silence(self, platform: str | None) -> bool:
-        return isinstance(self.adapters.get(platform or ""), SilentSend)
+        return self._can(platform or "", SilentSend)
+
+    def _can(self, platform: str, capability: type) -> bool:
+        """Whether the platform's adapter has ``capability``, asked once per adapter (asking a
+        runtime-checkable Protocol costs ~20 µs, and a fan-out asks for every row)."""
+        adapter = self.adapters.get(platform)
+        key = (id(adapter), capability)
+        known = self._capable.get(key)
+        if known is None:
+            known = self._capable[key] = isinstance(adapter, capability)
+        return known
 
     async def plan(self, rows: list[OutboxRow]) -> list[Route]:
         """Resolve destinations, read DND (no transaction open), re-ask the policies, and fold
@@ -209,12 +220,12 @@ class Plan:
 
     async def _dnd_until(self, route: Route) -> datetime | None:
         adapter = self.adapters.get(route.destination.platform)
-        if not isinstance(adapter, Dnd) or route.person is None:
+        if not self._can(route.destination.platform, Dnd) or route.person is None:
             return None
         if route.destination.account_id is None:
             return None
         try:
-            until = await adapter.dnd_until(route.destination.account_id)
+            until = await cast(Dnd, adapter).dnd_until(route.destination.account_id)
         except Exception:  # DND is a courtesy; never block delivery on it
             log.warning("could not read Do Not Disturb of %s", route.destination, exc_info=True)
             return None

@@ -41,6 +41,7 @@ FONT = str(noto_cjk_sans_otc.FONT_PATH)  # a collection: one face per region's g
 FACES = {"zh": "Noto Sans CJK SC"}  # by language; Latin letters are the same in every face
 DEFAULT_FACE = "Noto Sans CJK SC"
 ELLIPSIS = "…"
+PNG_LEVEL = 1  # zlib's fastest (see _png)
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,9 @@ def _face_index(face: str) -> int:
 
 
 def _png(image: Image.Image) -> bytes:
+    """The image as a PNG, compressed fast: charts are flat colours, so zlib's quickest level
+    leaves a file about a quarter bigger (a team's month: 300 KB instead of 240 KB) in half the
+    time (the encoding was half of drawing a team's month)."""
     out = io.BytesIO()
-    image.save(out, format="PNG")
+    image.save(out, format="PNG", compress_level=PNG_LEVEL)
     return out.getvalue()

@@ -15,9 +15,19 @@ def card_key(notice: Notice, person_id: int) -> str:
     return f"{notice.id}-{person_id}"
 
 
+_SENDERS = "receipts.senders"  # in session.info: the senders already read in this transaction
+
+
 async def sender_of(ctx: JobContext, notice: Notice) -> PersonRef:
-    sender = await ctx.person_by_id(notice.sender_id)
-    assert sender is not None  # people are never deleted
+    """Who posted ``notice``. Read once per transaction: the presses of a burst share one (the
+    runtime handles the events that arrive together in one transaction), and each of them
+    redraws the card with the sender's name."""
+    known: dict[int, PersonRef] = ctx.session.info.setdefault(_SENDERS, {})
+    sender = known.get(notice.sender_id)
+    if sender is None:
+        sender = await ctx.person_by_id(notice.sender_id)
+        assert sender is not None  # people are never deleted
+        known[notice.sender_id] = sender
     return sender
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, or_, update
+from sqlalchemy import bindparam, func, insert, or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -14,6 +14,27 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from skills.receipts.models import OPEN, Notice, Recipient
 
 CHUNK = 500  # rows per INSERT when freezing a big audience
+
+# An acknowledgement runs these two statements and nothing else; they are built once (putting a
+# statement together costs more than running it, and thousands may press at once).
+_RECIPIENTS = Recipient.__table__  # type: ignore[attr-defined]
+_NOTICES = Notice.__table__  # type: ignore[attr-defined]
+_ACK = (
+    update(_RECIPIENTS)
+    .where(
+        _RECIPIENTS.c.notice_id == bindparam("notice"),
+        _RECIPIENTS.c.person_id == bindparam("person"),
+        _RECIPIENTS.c.acked_at.is_(None),
+    )
+    .values(acked_at=bindparam("at"))
+    .returning(_RECIPIENTS.c.reached)
+)
+_COUNT = (
+    update(_NOTICES)
+    .where(_NOTICES.c.id == bindparam("notice"))
+    .values(acked=_NOTICES.c.acked + 1)
+    .returning(_NOTICES.c.acked)
+)
 
 
 async def add_recipients(
@@ -36,25 +57,11 @@ async def acknowledge(
     """Record that ``person_id`` acknowledged ``notice``; None if they already had (or are not
     in its audience). One conditional UPDATE: two presses at once record once. The notice's
     counter moves in the same transaction."""
-    found = await session.exec(
-        update(Recipient)
-        .where(
-            col(Recipient.notice_id) == notice.id,
-            col(Recipient.person_id) == person_id,
-            col(Recipient.acked_at).is_(None),
-        )
-        .values(acked_at=at)
-        .returning(col(Recipient.reached))
-    )
+    found = await session.exec(_ACK, params={"notice": notice.id, "person": person_id, "at": at})
     reached = found.first()
     if reached is None:
         return None
-    counted = await session.exec(
-        update(Notice)
-        .where(col(Notice.id) == notice.id)
-        .values(acked=col(Notice.acked) + 1)
-        .returning(col(Notice.acked))
-    )
+    counted = await session.exec(_COUNT, params={"notice": notice.id})
     set_committed_value(notice, "acked", counted.one()[0])
     return Acknowledged(bool(reached[0]))
 

@@ -248,3 +248,17 @@ async def test_writing_to_the_bot_privately_again_reopens_the_dm(deskmate):
     await chat.say("bob", "/assign @alice Thanks", dm=True)  # he wrote to the bot again
     await chat.say("alice", "/assign @bob Fix it")  # blocked again: he is asked again
     assert "I can't message you privately yet" in chat.chat()[-1].text
+
+
+async def test_a_backlog_of_several_batches_arrives_once_and_in_order(deskmate):
+    """More rows than a drain claims at a time: the next batch is claimed while the earlier
+    ones are still going out, and one person still gets each message once, in order."""
+    chat = await deskmate(
+        sample,
+        config=PEOPLE + "delivery:\n  rate_limits:\n    console:\n"
+        "      overall: {per_second: 10000, burst: 1000}\n"
+        "      per_chat: {per_second: 10000, burst: 1000}\n",
+    )
+    await chat.say("alice", "/spam @bob 700")
+    await chat.bot.delivery.settle()
+    assert received(chat) == [f"message {i}" for i in range(700)]

@@ -104,3 +104,44 @@ async def test_an_edit_still_waiting_is_made_when_the_bot_stops(deskmate):
     await chat.restart()  # stops the bot (and starts a new one)
     assert "Receipts: 6/6 acknowledged" in card.text
     assert card.edits <= 4
+
+
+TEAM_OF = 120
+TEAM_CONFIG = (
+    "org: {timezone: Asia/Shanghai}\npeople:\n  - {id: boss, roles: [admin]}\n"
+    + "".join(f"  - {{id: m{i}, team: all}}\n" for i in range(TEAM_OF))
+    + "delivery:\n  rate_limits:\n    console:\n"
+    "      overall: {per_second: 1000, burst: 1000}\n"
+    "      per_chat: {per_second: 1, burst: 3}\n"
+)
+
+
+async def test_everyone_pressing_in_their_dm_at_once_sees_their_own_copy_change(deskmate):
+    """A team's notice puts a copy in each DM; when they all press at once, each copy changes
+    to "You acknowledged" (the copies changing at the same moment are looked up together) and
+    the card in the chat ends exact."""
+    chat = await deskmate(
+        receipts, config=TEAM_CONFIG, start=datetime(2026, 11, 23, 2, tzinfo=UTC), with_help=False
+    )
+    bot, adapter = chat.bot, chat.adapter
+    card = (await chat.say("boss", "/notice team:all --ack Fire drill at 15:00"))[0]
+    await bot.delivery.settle()
+    people = [f"m{i}" for i in range(TEAM_OF)]
+    copies = {who: chat.inbox(who)[-1] for who in people}
+    presses = [adapter.press(who, "Got it ✓", on=copies[who]) for who in people]
+    assert all(p is not None for p in presses)
+    await asyncio.gather(*(bot.handle(e) for e in presses))
+    await bot.delivery.settle()
+
+    for who in people:
+        assert copies[who].text == (
+            "📢 #1 @boss asks you to acknowledge:\nFire drill at 15:00\n"
+            "✅ You acknowledged · Mon 23 Nov 10:00"
+        ), who
+    assert card.text == (
+        f"📢 #1 from @boss\nFire drill at 15:00\nReceipts: {TEAM_OF}/{TEAM_OF} acknowledged\n"
+        "✅ Everyone acknowledged"
+    )
+    assert chat.inbox("boss")[-1].text == f"✅ Everyone acknowledged #1 ({TEAM_OF} people)."
+    answers = [s for s in adapter.sent if s.ephemeral_for in people]
+    assert len(answers) == TEAM_OF
