@@ -21,7 +21,7 @@ from bot.delivery import Delivery
 from bot.directory import Directory
 from bot.events import Event
 from bot.host import Host
-from bot.i18n import Catalog, Locale, Translator
+from bot.i18n import Catalog, Locale, Translator, _
 from bot.pipeline import Pipeline
 from bot.pipeline.boundary import Boundary
 from bot.pipeline.dedup import Dedup
@@ -55,7 +55,11 @@ class Bot:
         self.config = config
         self.clock: Clock = clock or SystemClock()
         clock_ = self.clock
-        self.registry = registry = Registry(skills)
+        defined = {
+            name: _("{label} (defined by the admins)", label=role.description or role.label)
+            for name, role in config.roles.items()
+        }
+        self.registry = registry = Registry(skills, defined)
         self.translator = translator = Translator(catalog_of(skills))
         self.db = db = Database(config.storage.url, echo=config.storage.echo)
         self.leadership = Leadership(db)

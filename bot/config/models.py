@@ -15,8 +15,10 @@ from bot.config.fields import (
     ChatName,
     EmailAddress,
     Language,
+    LocalizedText,
     PersonHandle,
     PlatformName,
+    RoleKey,
     TimeZoneName,
     Weekday,
     _check_currency,
@@ -100,6 +102,14 @@ class PersonConfig(StrictModel):
         return self
 
 
+class RoleConfig(StrictModel):
+    """A role the admin defines (``roles: {director: {label: {en: Director, zh: 总监}}}``):
+    people hold it like the skills' roles, and skills' settings may name it."""
+
+    label: LocalizedText
+    description: LocalizedText | None = None
+
+
 class TeamConfig(StrictModel):
     """A team of the directory (people join one with ``team:``); its leads see and decide for it."""
 
@@ -180,6 +190,7 @@ class Config(StrictModel):
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
     people: list[PersonConfig] = Field(default_factory=list)
     teams: dict[str, TeamConfig] = Field(default_factory=dict)
+    roles: dict[RoleKey, RoleConfig] = Field(default_factory=dict)
     chats: dict[ChatName, ChatConfig] = Field(default_factory=dict)  # {"slack:C024BE91L": ...}
     adapters: dict[str, Any] = Field(default_factory=dict)  # as written; see adapter_settings
     delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
