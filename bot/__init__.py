@@ -34,6 +34,7 @@ from bot.errors import (
     excerpt,
 )
 from bot.forms import FieldKind, Form, FormField, FormInvalid
+from bot.handover import Handover
 from bot.i18n import (
     LANGUAGES,
     Localized,
@@ -84,6 +85,7 @@ __all__ = [
     "Form",
     "FormField",
     "FormInvalid",
+    "Handover",
     "JobContext",
     "Label",
     "Lines",

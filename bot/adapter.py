@@ -281,3 +281,13 @@ class SilentSend(Protocol):
     async def send_silently(self, to: Destination, message: RenderedMessage) -> str:
         """:meth:`Adapter.send`, without notifying anyone."""
         ...
+
+
+@runtime_checkable
+class RemovesMembers(Protocol):
+    """The bot may remove someone from a group chat (Telegram, where it is an admin): done for
+    people who left the organisation; elsewhere the admins are told to do it by hand."""
+
+    async def remove_member(self, chat_id: str, account_id: str) -> bool:
+        """Remove the account from the chat; ``False`` when the platform refused."""
+        ...

@@ -222,13 +222,14 @@ class Directory(Chats):
             name=person.name,
             timezone=person.timezone or self.config.org.timezone,
             language=person.language or self.config.org.language,
-            roles=frozenset(person.role_set()),
+            roles=frozenset() if person.left_on else frozenset(person.role_set()),
             accounts={a.platform: a.account_id for a in accounts},
             team=person.team,
             manager_id=person.manager_id,
             leads=self.config.teams_led_by(person.handle),
             email=person.email,
             hired_on=person.hired_on,
+            left_on=person.left_on,
         )
 
     # --- writing ------------------------------------------------------------------------------
@@ -274,6 +275,11 @@ class Directory(Chats):
             self._senders[key] = _Sender(person, dm_open, until)
 
         after_commit(session, remember)
+
+    def forget(self, person: PersonRef) -> None:
+        """Read ``person`` again at their next event (they left, their accounts changed)."""
+        for platform, account_id in person.accounts.items():
+            self._senders.pop((platform, account_id), None)
 
     def close_dm(self, account: PlatformAccount) -> None:
         """The platform won't let the bot message them privately (until they write to it)."""

@@ -28,6 +28,9 @@ class PersonRef:
     email: str | None = None
     hired_on: date | None = None
     """Their first day of work, where the directory knows it (seniority for leave grants)."""
+    left_on: date | None = None
+    """The day they left the organisation (offboarded): they hold no role and the bot takes no
+    command or button from them; their history stays, marked as left."""
 
     @property
     def mention(self) -> Mention:
@@ -40,6 +43,10 @@ class PersonRef:
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
+
+    @property
+    def has_left(self) -> bool:
+        return self.left_on is not None
 
     @property
     def is_admin(self) -> bool:

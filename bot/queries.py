@@ -37,8 +37,11 @@ class FailedDelivery:
 
 
 async def ids_with_role(session: AsyncSession, role: str) -> list[int]:
+    """Who holds ``role`` (nobody who left holds any)."""
     rows = await session.exec(
-        select(Person.id, Person.roles).where(col(Person.roles).contains(role))
+        select(Person.id, Person.roles).where(
+            col(Person.roles).contains(role), col(Person.left_on).is_(None)
+        )
     )
     return sorted(i for i, roles in rows.all() if i is not None and role in roles.split(","))
 

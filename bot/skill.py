@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from typing_extensions import TypeVar as DefaultingTypeVar
 
 from bot.errors import RegistrationError
+from bot.handover import OFFBOARDED
 from bot.i18n import TextLike
 from bot.policy import Decision, PolicyFunc
 from bot.signature import params_of, usage_of
@@ -252,6 +253,14 @@ class Skill(Generic[ConfigT]):
         """Register ``async def policy(ctx: JobContext, notice: Notice) -> Decision``, asked
         about every notification to a person (see :mod:`bot.policy`)."""
         self.register_policy(func)
+        return func
+
+    def on_offboard(self, func: F) -> F:
+        """Register ``async def hook(ctx: JobContext, handover: Handover)``, run when someone
+        leaves, in the transaction that marks them as left: hand their work in this skill's
+        tables over to ``handover.successor`` and ``handover.report(...)`` what was done (see
+        :mod:`bot.offboarding`)."""
+        self.register_hook(OFFBOARDED, func)
         return func
 
     def on(self, event: str) -> Callable[[F], F]:

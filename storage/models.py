@@ -31,6 +31,8 @@ class Person(SQLModel, table=True):
     declared: bool = False  # True when the person comes from the config directory
     email: str | None = Field(default=None, max_length=254)
     hired_on: date | None = None  # seniority for leave grants; from the config (or an import)
+    left_on: date | None = None  # offboarded: their work was handed over; history kept
+    successor_id: int | None = Field(default=None, foreign_key="people.id")  # who took it over
     created_at: datetime = Field(sa_type=_utc_datetime())
 
     def role_set(self) -> set[str]:

@@ -1,5 +1,5 @@
 """/deskmate — admin commands: the state of the outbox and timers, what failed, and the language
-of a chat."""
+of a chat; /people offboard — someone leaves, their work is handed over."""
 
 from __future__ import annotations
 
@@ -15,12 +15,15 @@ from bot import (
     Label,
     Lines,
     Message,
+    PersonRef,
+    Rest,
     Skill,
     Text,
     UsageError,
     _,
     normalize_language,
 )
+from skills.admin import people
 
 skill = Skill(
     "admin",
@@ -29,6 +32,25 @@ skill = Skill(
 )
 
 SHOWN_FAILURES = 10
+
+
+@skill.command(
+    "people offboard",
+    help=_("Admins and HR: someone leaves; their work goes to a successor (else their manager)"),
+    usage="/people offboard @bob [--to @carol]",
+)
+async def offboard(
+    ctx: Context,
+    who: Annotated[PersonRef, Label(_("person"))],
+    successor: Annotated[Rest, Label(_("successor"))] = "",
+) -> None:
+    """Mark ``who`` as left and hand their work over (tasks, approvals, notices, ...); the
+    summary comes back here."""
+    to = await people.successor(ctx, successor)
+    people.check(ctx, who, to)
+    handover = await ctx.offboard(who, to)
+    assert handover is not None  # checked above that they had not left, in this transaction
+    await ctx.reply(handover.summary())
 
 
 @skill.command(

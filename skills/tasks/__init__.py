@@ -29,7 +29,7 @@ from bot import (
     UsageError,
     _,
 )
-from skills.tasks import flow, mentions, report, store, view
+from skills.tasks import flow, mentions, offboarding, report, store, view
 from skills.tasks.config import TasksConfig
 from skills.tasks.models import Task, TaskAssignee, TaskFollower
 
@@ -41,6 +41,7 @@ skill = Skill(
     migrations=HERE / "migrations",
     translations=HERE / "locales",
 )
+skill.on_offboard(offboarding.hand_over)
 skill.digest_label("assigned", _("{n} task assigned"), _("{n} tasks assigned"))
 skill.digest_label("nudge", _("{n} nudge"), _("{n} nudges"))
 skill.digest_label("reminder", _("{n} reminder"), _("{n} reminders"))
