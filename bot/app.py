@@ -19,9 +19,12 @@ from bot.config import Config
 from bot.context_factory import ContextFactory, SkillSettings
 from bot.delivery import Delivery
 from bot.directory import Directory
+from bot.effects import Effects
 from bot.events import Event
+from bot.handover import Handover
 from bot.host import Host
 from bot.i18n import Catalog, Locale, Translator, _
+from bot.offboarding import offboard, offboard_declared
 from bot.pipeline import Pipeline
 from bot.pipeline.boundary import Boundary
 from bot.pipeline.dedup import Dedup
@@ -131,6 +134,9 @@ class Bot:
         async with self.db.transaction() as session:
             await take_turn(await session.connection())  # instances starting together
             await self.directory.sync(session, self.config.people)
+            left = Effects()  # people whose left_on: has come
+            await offboard_declared(self.contexts, session, self.config.people, left)
+        self.cards.submit(left.edits)
         for job in self.registry.jobs():
             run = self._job_runner(job)
             self.scheduler.add(f"{job.skill}.{job.name}", run, cron=job.cron, every=job.every)
@@ -153,6 +159,33 @@ class Bot:
         await self.delivery.stop()
         await self.leadership.release()
         await self.db.dispose()
+
+    async def offboard(
+        self,
+        person_id: int,
+        successor_id: int | None = None,
+        *,
+        by_id: int | None = None,
+        source: str = "api",
+    ) -> Handover | None:
+        """Offboard a person (see :func:`bot.offboarding.offboard`) in a transaction of its own;
+        then their cards are edited and the notifications delivered. ``None`` if they had left
+        already; ``LookupError`` if an id names nobody."""
+        effects = Effects()
+        async with self.db.transaction() as session:
+            found = [
+                await self.directory.get(session, i) if i else None
+                for i in (person_id, successor_id, by_id)
+            ]
+            person, successor, by = found
+            if person is None or (successor_id and successor is None) or (by_id and by is None):
+                raise LookupError(f"no such person: {person_id}, {successor_id} or {by_id}")
+            handover = await offboard(
+                self.contexts, session, person, successor, by=by, source=source, effects=effects
+            )
+        self.cards.submit(effects.edits)
+        self.delivery.kick()
+        return handover
 
     async def handle(self, event: Event) -> None:
         await self.pipeline.handle(event)

@@ -92,9 +92,12 @@ class ContextFactory:
         *,
         by: PersonRef | None,
         source: str,
+        effects: Effects | None = None,
     ) -> Handover | None:
         """See :func:`bot.offboarding.offboard`."""
-        return await offboarding.offboard(self, session, person, successor, by=by, source=source)
+        return await offboarding.offboard(
+            self, session, person, successor, by=by, source=source, effects=effects
+        )
 
     def parse_env(self, session: AsyncSession, platform: str, sender: PersonRef) -> ParseEnv:
         """How arguments are read for ``sender`` on ``platform``: their time zone, the

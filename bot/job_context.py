@@ -94,6 +94,7 @@ class Parts(Protocol):
         *,
         by: PersonRef | None,
         source: str,
+        effects: Effects | None = None,
     ) -> Handover | None: ...
 
 
@@ -250,7 +251,9 @@ class JobContext(Generic[ConfigT]):
         manager), every skill's :meth:`~bot.Skill.on_offboard` hook handing its part over in
         this transaction (see :mod:`bot.offboarding`). ``None`` if they had left already."""
         by = self._sender()
-        return await self._parts.offboard(self.session, person, successor, by=by, source=source)
+        return await self._parts.offboard(
+            self.session, person, successor, by=by, source=source, effects=self.effects
+        )
 
     # what skills ask of the core's tables (skills never query people, chats or the outbox)
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -29,6 +29,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import queries
 from bot.adapter import RemovesMembers
+from bot.config import PersonConfig
+from bot.effects import Effects
 from bot.handover import OFFBOARDED, SOURCES, Handover
 from bot.job_context import Parts
 from bot.messages import Message
@@ -51,6 +53,7 @@ async def offboard(
     by: PersonRef | None = None,
     source: str = "admin",
     on: date | None = None,
+    effects: Effects | None = None,
 ) -> Handover | None:
     """Mark ``person`` as left and hand their work over, in ``session``'s transaction.
 
@@ -63,6 +66,8 @@ async def offboard(
             to the admins.
         source: one of :data:`bot.handover.SOURCES`.
         on: the day they left (default: today in the org's time zone).
+        effects: where the hooks' card edits go (the caller's context's; after the commit the
+            caller shows them, as the event path does).
 
     Returns:
         The :class:`Handover` with the summary's lines, or ``None`` when they had left already
@@ -98,7 +103,8 @@ async def offboard(
         .values(status="cancelled", last_error="the person left")
     )
     for hook in parts.registry.hooks(OFFBOARDED):
-        await hook.func(parts.job(session, hook.skill, actor=by), handover)
+        ctx = parts.job(session, hook.skill, effects=effects, actor=by)
+        await hook.func(ctx, handover)
     _audit(parts, session, handover)
     if by is None:  # no admin typed it: they all get the summary
         message = Message(handover.summary())
@@ -107,6 +113,34 @@ async def offboard(
     directory.forget(person)
     after_commit(session, lambda: directory.forget(person))
     return handover
+
+
+async def offboard_declared(
+    parts: Parts, session: AsyncSession, people: Sequence[PersonConfig], effects: Effects
+) -> list[Handover]:
+    """Offboard everyone the config gives a ``left_on:`` that has come (at each start); the
+    admins get each summary. Those offboarded already are left alone."""
+    today = parts.clock.now().astimezone(ZoneInfo(parts.config.org.timezone)).date()
+    done = []
+    for declared in people:
+        if declared.left_on is None or declared.left_on > today:
+            continue
+        person = await parts.directory.by_handle(session, declared.id)
+        if person is None or person.has_left:
+            continue
+        heir = declared.successor and await parts.directory.by_handle(session, declared.successor)
+        handover = await offboard(
+            parts,
+            session,
+            person,
+            heir or None,
+            source="config",
+            on=declared.left_on,
+            effects=effects,
+        )
+        if handover is not None:
+            done.append(handover)
+    return done
 
 
 async def _leave_chats(parts: Parts, session: AsyncSession, handover: Handover) -> None:

@@ -94,6 +94,10 @@ class PersonConfig(StrictModel):
     email: EmailAddress | None = None
     hired_on: date | None = None
     """The first day of work: seniority for leave grants (``2019-03-01``)."""
+    left_on: date | None = None
+    """The day they left: from then on they are offboarded, their work handed over."""
+    successor: PersonHandle | None = None
+    """Who takes their work over when they leave (default: their manager)."""
 
     @model_validator(mode="after")
     def _default_name(self) -> PersonConfig:
