@@ -24,7 +24,7 @@ from bot.events import Event
 from bot.handover import Handover
 from bot.host import Host
 from bot.i18n import Catalog, Locale, Translator, _
-from bot.offboarding import offboard, offboard_declared
+from bot.offboarding import audit_roles, offboard, offboard_declared
 from bot.pipeline import Pipeline
 from bot.pipeline.boundary import Boundary
 from bot.pipeline.dedup import Dedup
@@ -133,7 +133,8 @@ class Bot:
         await upgrade(self.db, migrations)
         async with self.db.transaction() as session:
             await take_turn(await session.connection())  # instances starting together
-            await self.directory.sync(session, self.config.people)
+            changes = await self.directory.sync(session, self.config.people)
+            audit_roles(self.contexts, session, changes)
             left = Effects()  # people whose left_on: has come
             await offboard_declared(self.contexts, session, self.config.people, left)
         self.cards.submit(left.edits)

@@ -5,11 +5,12 @@ by a :class:`bot.context_factory.ContextFactory`, which holds only what handlers
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import queries
 from bot.adapter import CountsMembers, Forms, ListsMembers
 from bot.chats import ChatLanguage
 from bot.effects import ChatMembers, ChatTarget, Effects, Reply
@@ -21,6 +22,7 @@ from bot.markup import Lines
 from bot.messages import Message, MessageLike, as_message
 from bot.params import parse_value
 from bot.people import PersonRef
+from bot.queries import AuditRecord
 from bot.skill import CommandSpec, ConfigT, Skill
 
 __all__ = ["ChatMembers", "ChatTarget", "Context", "Effects", "JobContext", "Outbox", "Reply"]
@@ -187,6 +189,18 @@ class Context(JobContext[ConfigT]):
 
     def today(self) -> date:
         return self.now().astimezone(self.person.tz).date()
+
+    async def audit_log(
+        self, person: PersonRef | None = None, since: datetime | None = None
+    ) -> list[AuditRecord]:
+        """The audit log, newest first: everything, or what ``person`` did or was done to them,
+        from ``since`` on (for admins: ``/deskmate audit``)."""
+        return await queries.audit_log(
+            self.session,
+            handle=person.handle if person else None,
+            person_id=person.id if person else None,
+            since=since,
+        )
 
     def _actor_id(self) -> int | None:
         return self.person.id

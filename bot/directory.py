@@ -20,7 +20,7 @@ from bot.clock import Clock
 from bot.config import Config, PersonConfig
 from bot.events import Account
 from bot.people import PersonRef
-from bot.roster import IN_CHUNK, new_people, write_declared
+from bot.roster import IN_CHUNK, RoleChange, new_people, write_declared
 from bot.suggest import closest
 from storage.engine import after_commit
 from storage.models import Person, PlatformAccount
@@ -286,10 +286,10 @@ class Directory(Chats):
         account.dm_closed = True
         self._senders.pop((account.platform, account.account_id), None)
 
-    async def sync(self, session: AsyncSession, people: Sequence[PersonConfig]) -> None:
+    async def sync(self, session: AsyncSession, people: Sequence[PersonConfig]) -> list[RoleChange]:
         """Make the directory match the config's ``people:``: declared people, their accounts,
         roles and managers. Someone no longer declared keeps their history but loses the roles
         the config gave them."""
         self._senders.clear()  # roles, teams and accounts may change: read everyone again
         after_commit(session, self._senders.clear)
-        await write_declared(session, people, self.clock.now(), self.handle_accounts)
+        return await write_declared(session, people, self.clock.now(), self.handle_accounts)

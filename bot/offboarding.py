@@ -35,6 +35,7 @@ from bot.handover import OFFBOARDED, SOURCES, Handover
 from bot.job_context import Parts
 from bot.messages import Message
 from bot.people import PersonRef
+from bot.roster import RoleChange
 from storage.engine import after_commit
 from storage.models import AuditEntry, Chat, ChatMember, OutboxRow, Person
 
@@ -141,6 +142,24 @@ async def offboard_declared(
         if handover is not None:
             done.append(handover)
     return done
+
+
+def audit_roles(parts: Parts, session: AsyncSession, changes: Sequence[RoleChange]) -> None:
+    """Record the roles the config gave or took at this start (the audit log)."""
+    for change in changes:
+        detail = {
+            "person": change.handle,
+            "added": sorted(change.after - change.before),
+            "removed": sorted(change.before - change.after),
+        }
+        session.add(
+            AuditEntry(
+                at=parts.clock.now(),
+                skill="directory",
+                action="roles",
+                detail=json.dumps(detail, ensure_ascii=False),
+            )
+        )
 
 
 async def _leave_chats(parts: Parts, session: AsyncSession, handover: Handover) -> None:

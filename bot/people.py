@@ -35,7 +35,7 @@ class PersonRef:
     @property
     def mention(self) -> Mention:
         """Use as a placeholder value: ``_("assigned to {who}", who=bob.mention)``."""
-        return Mention(self.id, self.handle, dict(self.accounts))
+        return Mention(self.id, self.handle, dict(self.accounts), self.has_left)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import col, select
@@ -15,6 +16,16 @@ from bot.config import PersonConfig
 from bot.events import Account
 from bot.i18n import normalize_language
 from storage.models import Person, PlatformAccount
+
+
+@dataclass(frozen=True)
+class RoleChange:
+    """Someone's roles as the config gives them changed (recorded in the audit log)."""
+
+    handle: str
+    before: set[str]
+    after: set[str]
+
 
 IN_CHUNK = 500  # values per IN (...): SQLite and PostgreSQL cap a statement's parameters
 
@@ -60,13 +71,14 @@ async def write_declared(
     people: Sequence[PersonConfig],
     now: datetime,
     handle_accounts: Mapping[str, Callable[[str], str]],
-) -> None:
+) -> list[RoleChange]:
     """Make the people rows match the config's ``people:``: declared people, their accounts,
     roles and managers. Someone no longer declared keeps their history but loses the roles the
-    config gave them."""
+    config gave them. Returns whose roles changed (for the audit log)."""
     by_handle: dict[str, Person] = {}
+    changes: list[RoleChange] = []
     for pc in people:
-        by_handle[pc.id] = await _upsert(session, pc, now, handle_accounts)
+        by_handle[pc.id] = await _upsert(session, pc, now, handle_accounts, changes)
     for pc in people:
         manager = by_handle.get(pc.manager) if pc.manager else None
         by_handle[pc.id].manager_id = manager.id if manager else None
@@ -76,8 +88,11 @@ async def write_declared(
         )
     )
     for person in gone.all():
+        if person.roles:
+            changes.append(RoleChange(person.handle, person.role_set(), set()))
         person.declared, person.roles, person.manager_id = False, "", None
     await session.flush()
+    return changes
 
 
 async def _upsert(
@@ -85,11 +100,14 @@ async def _upsert(
     pc: PersonConfig,
     now: datetime,
     handle_accounts: Mapping[str, Callable[[str], str]],
+    changes: list[RoleChange],
 ) -> Person:
     person = (await session.exec(select(Person).where(Person.handle == pc.id))).first()
     if person is None:
         person = Person(handle=pc.id, name=pc.name or pc.id, created_at=now)
         session.add(person)
+    if person.role_set() != set(pc.roles):
+        changes.append(RoleChange(pc.id, person.role_set(), set(pc.roles)))
     person.name = pc.name or pc.id
     person.timezone, person.language = pc.timezone, pc.language
     person.email, person.hired_on = pc.email, pc.hired_on

@@ -3,8 +3,9 @@ of a chat; /people offboard — someone leaves, their work is handed over."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from babel import Locale
 
@@ -15,6 +16,7 @@ from bot import (
     Label,
     Lines,
     Message,
+    Opt,
     PersonRef,
     Rest,
     Skill,
@@ -23,6 +25,7 @@ from bot import (
     _,
     normalize_language,
 )
+from skills.admin import audit as auditing
 from skills.admin import people
 
 skill = Skill(
@@ -32,6 +35,21 @@ skill = Skill(
 )
 
 SHOWN_FAILURES = 10
+
+
+@skill.command(
+    "deskmate audit",
+    help=_("Admins and HR: who did what, when: /deskmate audit @bob since:11-01 (csv: a file)"),
+    usage="/deskmate audit [@person] [since:<date>] [csv]",
+)
+async def audit(
+    ctx: Context,
+    who: Annotated[PersonRef | None, Label(_("person"))] = None,
+    since: Annotated[date | None, Opt("since"), Label(_("since"))] = None,
+    as_csv: Annotated[Literal["csv"] | None, Label(_("format"))] = None,
+) -> None:
+    """The latest entries of the audit log (by or about ``who``), or all of them as CSV."""
+    await ctx.reply(await auditing.show(ctx, who, since, as_csv == "csv"), private=True)
 
 
 @skill.command(

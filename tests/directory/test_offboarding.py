@@ -4,6 +4,7 @@ successor named, else to the manager — and the person who left can do nothing 
 from datetime import UTC, datetime
 
 import pytest
+from sqlmodel import select
 
 from bot.adapter import RemovesMembers
 from bot.config import parse_config
@@ -70,6 +71,12 @@ async def join(chat, *people):
         await chat.bot.handle(event)
 
 
+async def offboardings(chat):
+    async with chat.bot.db.transaction() as session:
+        rows = await session.exec(select(AuditEntry).where(AuditEntry.action == "offboard"))
+        return len(rows.all())
+
+
 async def person(chat, handle):
     async with chat.bot.db.transaction() as session:
         return (
@@ -93,7 +100,7 @@ async def test_the_summary_goes_to_who_did_it_and_it_is_recorded(chat, command, 
     left = await person(chat, "bob")
     assert left.has_left
     assert left.roles == frozenset()
-    assert await chat.count(AuditEntry) == 1
+    assert await offboardings(chat) == 1
     assert await chat.count(Person) == 7  # nothing deleted
 
 
@@ -105,7 +112,7 @@ async def test_hr_may_offboard_others_may_not_and_nobody_twice(chat):
     assert out.one().text.startswith("👋 @bob has left")
     out = await chat.say("root", "/people offboard @bob")
     assert out.one().text == "@bob left already (Mon 23 Nov)."
-    assert await chat.count(AuditEntry) == 1
+    assert await offboardings(chat) == 1
 
 
 @pytest.mark.parametrize(
@@ -127,7 +134,7 @@ async def test_hr_may_offboard_others_may_not_and_nobody_twice(chat):
 async def test_bad_input_is_explained_and_changes_nothing(chat, typed, answer):
     out = await chat.say("root", typed)
     assert out.one().text == answer
-    assert await chat.count(AuditEntry) == 0
+    assert await offboardings(chat) == 0
     assert not (await person(chat, "bob")).has_left
 
 
@@ -303,7 +310,7 @@ async def test_left_on_in_the_config_offboards_at_start_once_and_tells_the_admin
     await chat.restart()
     await chat.advance("1m")
     assert len([s for s in chat.inbox("root") if s.text.startswith("👋")]) == 1
-    assert await chat.count(AuditEntry) == 1
+    assert await offboardings(chat) == 1
 
 
 def test_check_config_refuses_a_successor_without_left_on():
