@@ -8,9 +8,10 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
+from sqlmodel import col, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import queries
+from bot import linking, queries
 from bot.adapter import CountsMembers, Forms, ListsMembers
 from bot.chats import ChatLanguage
 from bot.effects import ChatMembers, ChatTarget, Effects, Reply
@@ -24,6 +25,8 @@ from bot.params import parse_value
 from bot.people import PersonRef
 from bot.queries import AuditRecord
 from bot.skill import CommandSpec, ConfigT, Skill
+from storage.engine import after_commit
+from storage.models import Person
 
 __all__ = ["ChatMembers", "ChatTarget", "Context", "Effects", "JobContext", "Outbox", "Reply"]
 
@@ -201,6 +204,34 @@ class Context(JobContext[ConfigT]):
             person_id=person.id if person else None,
             since=since,
         )
+
+    async def link_code(self) -> str:
+        """A one-time code linking the sender's accounts: typed on another platform within
+        10 minutes (see :mod:`bot.linking`)."""
+        return await linking.issue(self.session, self.person, self.event.platform, self.now())
+
+    async def link(self, code: str) -> PersonRef | None:
+        """The sender typed a code from ``/link``: their account here joins the person who got
+        it, who is returned; ``None`` when the code doesn't work (counted against guessing)."""
+        owner = await linking.redeem(
+            self.session, self.person, self.event.platform, code, self.now()
+        )
+        if owner is None:
+            return None
+        directory = self._parts.directory
+        found = await directory.get(self.session, owner)
+        assert found is not None
+        for person in (self.person, found):  # read both again at their next event
+            directory.forget(person)
+            after_commit(self.session, lambda p=person: directory.forget(p))  # type: ignore[misc]
+        return found
+
+    async def prefer(self, platform: str | None) -> None:
+        """Send the sender's notifications to ``platform`` (``None``: where they come from)."""
+        await self.session.exec(
+            update(Person).where(col(Person.id) == self.person.id).values(prefers=platform)
+        )
+        self._parts.directory.forget(self.person)
 
     def _actor_id(self) -> int | None:
         return self.person.id

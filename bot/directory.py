@@ -230,6 +230,7 @@ class Directory(Chats):
             email=person.email,
             hired_on=person.hired_on,
             left_on=person.left_on,
+            prefers=person.prefers,
         )
 
     # --- writing ------------------------------------------------------------------------------

@@ -28,6 +28,8 @@ class PersonRef:
     email: str | None = None
     hired_on: date | None = None
     """Their first day of work, where the directory knows it (seniority for leave grants)."""
+    prefers: str | None = None
+    """The platform they want notifications on (``/deskmate prefer telegram``)."""
     left_on: date | None = None
     """The day they left the organisation (offboarded): they hold no role and the bot takes no
     command or button from them; their history stays, marked as left."""

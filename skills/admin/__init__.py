@@ -26,7 +26,7 @@ from bot import (
     normalize_language,
 )
 from skills.admin import audit as auditing
-from skills.admin import people
+from skills.admin import linking, people
 
 skill = Skill(
     "admin",
@@ -35,6 +35,24 @@ skill = Skill(
 )
 
 SHOWN_FAILURES = 10
+
+
+@skill.command(
+    "link",
+    help=_("One person, several accounts: /link in one platform's DM, then the code in another"),
+    usage="/link [code]",
+)
+async def link(ctx: Context, code: Annotated[str, Label(_("code"))] = "") -> None:
+    await ctx.reply(await linking.link(ctx, code.strip()), ephemeral=True)
+
+
+@skill.command(
+    "deskmate prefer",
+    help=_("Where your notifications go when you have several accounts: /deskmate prefer telegram"),
+    usage="/deskmate prefer <platform|default>",
+)
+async def prefer(ctx: Context, platform: Annotated[str, Label(_("platform"))] = "") -> None:
+    await ctx.reply(await linking.prefer(ctx, platform), ephemeral=True)
 
 
 @skill.command(
