@@ -20,6 +20,7 @@ from bot.app import Bot
 from bot.commandline import CONFIG_OPTION, fail, load_or_exit, logging_to
 from bot.config import Config
 from bot.loader import installed_adapters
+from bot.people_cli import people
 from storage import Database, upgrade
 from storage.migrate import revision
 
@@ -138,6 +139,8 @@ def tables_of(folder: Path) -> set[str]:
             found.add(table.name)
     return found
 
+
+main.add_command(people)
 
 for _ep in entry_points(group="deskmate.cli"):
     main.add_command(_ep.load())
