@@ -30,7 +30,8 @@ class Handover:
     """
 
     person: PersonRef
-    """Who left (``person.has_left`` is true from now on)."""
+    """Who left, as they were until now (so texts about their leaving name them plainly;
+    elsewhere they are shown "@bob (left)" from now on)."""
     successor: PersonRef | None
     """Who takes their work over: the one named, else their manager; ``None`` when they have
     neither (then a skill falls back as it sees fit, e.g. the admins or the work's creator)."""

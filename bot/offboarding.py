@@ -89,9 +89,7 @@ async def offboard(
     )
     if marked.rowcount != 1:
         return None  # gone already: another source, or another instance, did it
-    gone = await directory.get(session, person.id)
-    assert gone is not None
-    handover = Handover(gone, successor, by, source, day)
+    handover = Handover(person, successor, by, source, day)
     await session.exec(  # the people they managed report to their successor from now on
         update(Person)
         .where(col(Person.manager_id) == person.id)

@@ -103,10 +103,10 @@ async def _upsert(
     changes: list[RoleChange],
 ) -> Person:
     person = (await session.exec(select(Person).where(Person.handle == pc.id))).first()
-    if person is None:
+    if person is None:  # the config is the record of a new person's first roles
         person = Person(handle=pc.id, name=pc.name or pc.id, created_at=now)
         session.add(person)
-    if person.role_set() != set(pc.roles):
+    elif person.role_set() != set(pc.roles):
         changes.append(RoleChange(pc.id, person.role_set(), set(pc.roles)))
     person.name = pc.name or pc.id
     person.timezone, person.language = pc.timezone, pc.language

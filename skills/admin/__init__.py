@@ -39,7 +39,7 @@ SHOWN_FAILURES = 10
 
 @skill.command(
     "link",
-    help=_("One person, several accounts: /link in one platform's DM, then the code in another"),
+    help=_("Link your accounts on two platforms: /link"),
     usage="/link [code]",
 )
 async def link(ctx: Context, code: Annotated[str, Label(_("code"))] = "") -> None:
@@ -48,7 +48,7 @@ async def link(ctx: Context, code: Annotated[str, Label(_("code"))] = "") -> Non
 
 @skill.command(
     "deskmate prefer",
-    help=_("Where your notifications go when you have several accounts: /deskmate prefer telegram"),
+    help=_("Where your notifications go: /deskmate prefer telegram"),
     usage="/deskmate prefer <platform|default>",
 )
 async def prefer(ctx: Context, platform: Annotated[str, Label(_("platform"))] = "") -> None:
@@ -57,7 +57,7 @@ async def prefer(ctx: Context, platform: Annotated[str, Label(_("platform"))] = 
 
 @skill.command(
     "deskmate audit",
-    help=_("Admins and HR: who did what, when: /deskmate audit @bob since:11-01 (csv: a file)"),
+    help=_("Admins and HR: the audit log: /deskmate audit @bob since:11-01"),
     usage="/deskmate audit [@person] [since:<date>] [csv]",
 )
 async def audit(
@@ -72,7 +72,7 @@ async def audit(
 
 @skill.command(
     "people offboard",
-    help=_("Admins and HR: someone leaves; their work goes to a successor (else their manager)"),
+    help=_("Admins and HR: someone leaves: /people offboard @bob --to @carol"),
     usage="/people offboard @bob [--to @carol]",
 )
 async def offboard(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import Context, Text, UsageError, _
+from bot import Context, Text, UsageError, _, excerpt
 
 WRONG_CODE = _(
     "That code doesn't work — it may be mistyped, used, or older than 10 minutes. Type /link "
@@ -40,7 +40,7 @@ async def prefer(ctx: Context, platform: str) -> Text:
             _(
                 "You have no {platform} account linked — choose one of {platforms}, or link "
                 "one with /link.",
-                platform=wanted,
+                platform=excerpt(wanted),
                 platforms=", ".join(mine),
             )
         )

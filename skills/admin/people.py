@@ -35,7 +35,7 @@ def check(ctx: Context, who: PersonRef, successor: PersonRef | None) -> None:
     if who.id == ctx.person.id:
         raise UsageError(_("You can't offboard yourself — ask another admin or HR."))
     if who.has_left:
-        raise UsageError(_("{who} left already ({on}).", who=who.mention, on=who.left_on))
+        raise UsageError(_("{who} left already ({on}).", who=f"@{who.handle}", on=who.left_on))
     if successor is not None and successor.id == who.id:
         raise UsageError(
             _(
