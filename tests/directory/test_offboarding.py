@@ -1,6 +1,7 @@
 """Offboarding through the harness: ``/people offboard`` hands every kind of work over — to the
 successor named, else to the manager — and the person who left can do nothing any more."""
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
@@ -320,3 +321,15 @@ def test_check_config_refuses_a_successor_without_left_on():
         "config.yaml:3 people[1].successor: a successor takes over when someone leaves — give "
         "left_on too"
     )
+
+
+async def test_two_sources_at_once_offboard_once(chat):
+    """The open API and a CSV import (or two instances) at the same moment: one offboarding."""
+    bob = await person(chat, "bob")
+    results = await asyncio.gather(
+        chat.bot.offboard(bob.id, source="api"), chat.bot.offboard(bob.id, source="csv")
+    )
+    assert sorted(r is None for r in results) == [False, True]
+    assert await offboardings(chat) == 1
+    await chat.advance("1m")
+    assert len([s for s in chat.inbox("root") if s.text.startswith("👋 @bob has left")]) == 1
