@@ -16,6 +16,7 @@ from bot.config import (
     LocalizedText,
     OrgConfig,
     PersonHandle,
+    RoleName,
     StrictModel,
     TimeWindow,
     TimeZoneName,
@@ -34,6 +35,7 @@ from bot.errors import (
     excerpt,
 )
 from bot.forms import FieldKind, Form, FormField, FormInvalid
+from bot.handover import Handover
 from bot.i18n import (
     LANGUAGES,
     Localized,
@@ -94,6 +96,7 @@ __all__ = [
     "Form",
     "FormField",
     "FormInvalid",
+    "Handover",
     "JobContext",
     "Label",
     "Lines",
@@ -113,6 +116,7 @@ __all__ = [
     "PersonRef",
     "Relative",
     "Rest",
+    "RoleName",
     "Skill",
     "StrictModel",
     "Table",

@@ -9,8 +9,9 @@ it knows only these protocols:
 * the capabilities, which an adapter implements when its platform can do that: :class:`Ephemeral`,
   :class:`PressAnswers`, :class:`Forms`, :class:`ListsMembers`, :class:`CountsMembers`,
   :class:`Dnd`, :class:`DmInvite`, :class:`SilentSend`, :class:`HandleAccounts`, :class:`Watched`,
-  :class:`Diagnosable`. The core asks ``isinstance(adapter, Ephemeral)`` and routes around what a
-  platform can't do (without ephemeral messages, an answer for one person goes to their DM);
+  :class:`Diagnosable`, :class:`RemovesMembers`. The core asks ``isinstance(adapter,
+  Ephemeral)`` and routes around what a platform can't do (without ephemeral messages, an answer
+  for one person goes to their DM);
 * :class:`AdapterHost`, all an adapter is given at start: it hands events in, and asks the little
   it needs (command names, texts in a language, the time, a place for long button payloads).
 
@@ -27,6 +28,8 @@ from datetime import datetime
 from typing import Generic, Literal, Protocol, TypeVar, runtime_checkable
 
 from bot.config import AdapterSettings, Config, PlatformLimits
+from bot.destinations import DeliveryFailed as DeliveryFailed
+from bot.destinations import Destination as Destination
 from bot.diagnosis import Finding
 from bot.events import Account, ChatRef, Event
 from bot.forms import RenderedForm
@@ -40,40 +43,6 @@ MentionKey = tuple[MentionKind, str]
 "bob")`` (a platform username, else a directory handle)."""
 
 S = TypeVar("S", bound=AdapterSettings)
-
-
-@dataclass(frozen=True)
-class Destination:
-    """Where a message goes: a chat (``chat_id``), or a person's DM (``account_id``)."""
-
-    platform: str
-    chat_id: str | None = None
-    account_id: str | None = None
-
-    @property
-    def is_dm(self) -> bool:
-        return self.chat_id is None
-
-
-class DeliveryFailed(Exception):
-    """The platform refused the message. ``permanent`` for "blocked the bot", "channel gone";
-    ``unreachable`` when the person can't be messaged privately yet (a Telegram user who never
-    started the bot): delivery then mentions them in the chat the notification came from;
-    otherwise delivery retries later (``retry_after`` seconds when the platform says so)."""
-
-    def __init__(
-        self,
-        reason: str,
-        *,
-        permanent: bool = False,
-        retry_after: float | None = None,
-        unreachable: bool = False,
-    ) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.permanent = permanent or unreachable
-        self.retry_after = retry_after
-        self.unreachable = unreachable
 
 
 class AdapterHost(Protocol):
@@ -297,3 +266,13 @@ class Diagnosable(Protocol):
     """Checks its settings against the platform without starting (``deskmate doctor``)."""
 
     async def diagnose(self) -> list[Finding]: ...
+
+
+@runtime_checkable
+class RemovesMembers(Protocol):
+    """The bot may remove someone from a group chat (Telegram, where it is an admin): done for
+    people who left the organisation; elsewhere the admins are told to do it by hand."""
+
+    async def remove_member(self, chat_id: str, account_id: str) -> bool:
+        """Remove the account from the chat; ``False`` when the platform refused."""
+        ...

@@ -16,18 +16,20 @@ from bot import logs
 from bot.adapter import Adapter, HandleAccounts
 from bot.answers import AnswersFirst
 from bot.cards import CardEditor
-from bot.clock import Clock, FakeClock, SystemClock, TooFarAhead
+from bot.clock import Clock, FakeClock, SystemClock
 from bot.config import Config
 from bot.context_factory import ContextFactory, SkillSettings
 from bot.delivery import Delivery
 from bot.directory import Directory
 from bot.effects import Effects
 from bot.events import Event
+from bot.handover import Handover
 from bot.health import Health
 from bot.host import Host
 from bot.i18n import Catalog, Locale, Translator
 from bot.metrics import Metrics
 from bot.monitoring import MonitoringServer
+from bot.offboarding import audit_roles, offboard_by_ids, offboard_declared
 from bot.pipeline import Pipeline
 from bot.pipeline.boundary import Boundary
 from bot.pipeline.dedup import Dedup
@@ -38,6 +40,7 @@ from bot.pipeline.sender import Senders
 from bot.registry import Registry
 from bot.scheduler import Scheduler
 from bot.skill import JobSpec, Skill
+from bot.stepping import advance
 from bot.timer_runner import TimerRunner
 from storage import Database, take_turn, upgrade
 from storage.leader import Leadership, claim_run
@@ -62,14 +65,13 @@ class Bot:
         clock: Clock | None = None,
         adapters: list[Adapter] = (),  # type: ignore[assignment]
     ) -> None:
-        self.config = config
-        self.clock: Clock = clock or SystemClock()
-        clock_ = self.clock
+        clock_: Clock = clock or SystemClock()
+        self.config, self.clock = config, clock_
         self.db = db = Database(config.storage.url, echo=config.storage.echo)
         self.webhooks = self._webhooks() if config.api.enabled and config.api.webhooks else None
         if self.webhooks is not None:  # its hooks record the events subscribed to
             skills = [*skills, self.webhooks.skill]
-        self.registry = registry = Registry(skills)
+        self.registry = registry = Registry(skills, config.roles)
         self.translator = translator = Translator(catalog_of(skills))
         self.leadership = Leadership(db)
         self.metrics = metrics = Metrics()  # each part records what it does through it
@@ -188,9 +190,13 @@ class Bot:
         if self.monitoring is not None:  # /healthz answers (and /readyz says why not) meanwhile
             await self.monitoring.start()
         await upgrade(self.db, self.health.migrations)
+        people = self.config.people
         async with self.db.transaction() as session:
             await take_turn(await session.connection())  # instances starting together
-            await self.directory.sync(session, self.config.people)
+            audit_roles(self.contexts, session, await self.directory.sync(session, people))
+            left = Effects()  # people whose left_on: has come
+            await offboard_declared(self.contexts, session, people, left)
+        self.cards.submit(left.edits)
         for job in self.registry.jobs():
             run = self._job_runner(job)
             self.scheduler.add(f"{job.skill}.{job.name}", run, cron=job.cron, every=job.every)
@@ -224,6 +230,22 @@ class Bot:
             await self.monitoring.stop()
         await self.db.dispose()
 
+    async def offboard(
+        self,
+        person_id: int,
+        successor_id: int | None = None,
+        *,
+        by_id: int | None = None,
+        source: str = "api",
+    ) -> Handover | None:
+        """Offboard a person (:func:`bot.offboarding.offboard_by_ids`); then their cards are
+        edited and the notifications delivered."""
+        ids, parts = (person_id, successor_id, by_id), (self.db, self.contexts, self.directory.get)
+        handover, effects = await offboard_by_ids(*parts, ids, source)
+        self.cards.submit(effects.edits)
+        self.delivery.kick()
+        return handover
+
     async def handle(self, event: Event) -> None:
         await self.pipeline.handle(event)
 
@@ -239,32 +261,12 @@ class Bot:
         return True
 
     async def advance_to(self, when: datetime) -> None:
-        """Fake clock only: move time to ``when``, stopping at each moment a job, a timer or a
-        delivery falls due on the way, in order, as it would happen live. Refuses (raising
-        :class:`~bot.clock.TooFarAhead`, time unmoved) to go past the scheduler's horizon."""
-        clock = self.clock
-        if not isinstance(clock, FakeClock):
-            raise TypeError("advance_to needs the bot to run on a FakeClock")
-        limit = self.scheduler.horizon(clock.now())
-        if when > limit:
-            raise TooFarAhead(limit)
-        for _step in range(100_000):
-            due = [
-                t
-                for t in (
-                    self.scheduler.next_run(),
-                    await self.timers.next_due(),
-                    await self.delivery.next_due(),
-                    await self.webhooks.next_due() if self.webhooks else None,
-                )
-                if t is not None and t <= when
-            ]
-            if not due:
-                break
-            clock.set(max(min(due), clock.now()))
-            await self.scheduler.run_due(clock.now())
-            await self.tick()
-        clock.set(when)
+        """Fake clock only: move time to ``when`` as it would pass live, each job, timer and
+        delivery due on the way in order (:func:`bot.stepping.advance`)."""
+        dues = [self.timers.next_due, self.delivery.next_due]
+        if self.webhooks is not None:
+            dues.append(self.webhooks.next_due)
+        await advance(self.clock, self.scheduler, dues, self.tick, when)
 
     def _job_runner(self, job: JobSpec) -> Any:
         name = f"{job.skill}.{job.name}"

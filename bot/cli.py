@@ -25,6 +25,7 @@ from bot.diagnosis import Finding
 from bot.doctor import adapter_findings, clock_finding, database_findings
 from bot.errors import ConfigError
 from bot.loader import installed_adapters
+from bot.people_cli import people
 from bot.skill import Skill
 from storage import Database, upgrade
 from storage.migrate import revision
@@ -190,6 +191,8 @@ def tables_of(folder: Path) -> set[str]:
             found.add(table.name)
     return found
 
+
+main.add_command(people)
 
 for _ep in entry_points(group="deskmate.cli"):
     main.add_command(_ep.load())

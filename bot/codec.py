@@ -56,7 +56,7 @@ def _encode(v: Any) -> Any:
     if isinstance(v, Text):
         return {"$t": v.msgid, "p": {k: _encode(x) for k, x in v.params.items()}}
     if isinstance(v, Mention):
-        return {"$mention": [v.person_id, v.name, dict(v.accounts)]}
+        return {"$mention": [v.person_id, v.name, dict(v.accounts), *([True] if v.left else [])]}
     if isinstance(v, Link):
         return {"$link": [v.url, v.label]}
     if isinstance(v, Lines):
@@ -88,7 +88,7 @@ def _encode(v: Any) -> Any:
 
 _DECODERS: dict[str, Any] = {
     "$t": lambda d: Text(d["$t"], {k: _decode(x) for k, x in d["p"].items()}),
-    "$mention": lambda d: Mention(d["$mention"][0], d["$mention"][1], d["$mention"][2]),
+    "$mention": lambda d: Mention(*d["$mention"]),
     "$link": lambda d: Link(*d["$link"]),
     "$lines": lambda d: Lines([_decode(x) for x in d["$lines"]]),
     "$rel": lambda d: Relative(datetime.fromisoformat(d["$rel"])),

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from sqlmodel import col, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import linking, queries
 from bot.adapter import CountsMembers, Forms, ListsMembers
 from bot.chats import ChatLanguage
 from bot.effects import ChatMembers, ChatTarget, Effects, Reply
@@ -22,7 +24,10 @@ from bot.markup import Lines
 from bot.messages import Message, MessageLike, as_message
 from bot.parsing import Fields, FieldsRead, parse_fields, parse_value
 from bot.people import PersonRef
+from bot.queries import AuditRecord
 from bot.skill import CommandSpec, ConfigT, Skill
+from storage.engine import after_commit
+from storage.models import Person
 
 __all__ = ["ChatMembers", "ChatTarget", "Context", "Effects", "JobContext", "Outbox", "Reply"]
 
@@ -216,6 +221,46 @@ class Context(JobContext[ConfigT]):
 
     def today(self) -> date:
         return self.now().astimezone(self.person.tz).date()
+
+    async def audit_log(
+        self, person: PersonRef | None = None, since: datetime | None = None
+    ) -> list[AuditRecord]:
+        """The audit log, newest first: everything, or what ``person`` did or was done to them,
+        from ``since`` on (for admins: ``/deskmate audit``)."""
+        return await queries.audit_log(
+            self.session,
+            handle=person.handle if person else None,
+            person_id=person.id if person else None,
+            since=since,
+        )
+
+    async def link_code(self) -> str:
+        """A one-time code linking the sender's accounts: typed on another platform within
+        10 minutes (see :mod:`bot.linking`)."""
+        return await linking.issue(self.session, self.person, self.event.platform, self.now())
+
+    async def link(self, code: str) -> PersonRef | None:
+        """The sender typed a code from ``/link``: their account here joins the person who got
+        it, who is returned; ``None`` when the code doesn't work (counted against guessing)."""
+        owner = await linking.redeem(
+            self.session, self.person, self.event.platform, code, self.now()
+        )
+        if owner is None:
+            return None
+        directory = self._parts.directory
+        found = await directory.get(self.session, owner)
+        assert found is not None
+        for person in (self.person, found):  # read both again at their next event
+            directory.forget(person)
+            after_commit(self.session, lambda p=person: directory.forget(p))  # type: ignore[misc]
+        return found
+
+    async def prefer(self, platform: str | None) -> None:
+        """Send the sender's notifications to ``platform`` (``None``: where they come from)."""
+        await self.session.exec(
+            update(Person).where(col(Person.id) == self.person.id).values(prefers=platform)
+        )
+        self._parts.directory.forget(self.person)
 
     def _actor_id(self) -> int | None:
         return self.person.id

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import offboarding
 from bot.adapter import Adapter
 from bot.clock import Clock
 from bot.config import Config
@@ -17,6 +18,7 @@ from bot.context import Context
 from bot.directory import Directory
 from bot.effects import Effects
 from bot.events import Event
+from bot.handover import Handover
 from bot.i18n import Translator
 from bot.job_context import JobContext, Outbox
 from bot.parsing import ParseEnv
@@ -81,6 +83,21 @@ class ContextFactory:
         """The context of a command, a button press or a form someone sent."""
         skill_ = self.registry.skills[skill]
         return Context(self, session, skill_, event=event, person=person, chat_id=chat_id)
+
+    async def offboard(
+        self,
+        session: AsyncSession,
+        person: PersonRef,
+        successor: PersonRef | None,
+        *,
+        by: PersonRef | None,
+        source: str,
+        effects: Effects | None = None,
+    ) -> Handover | None:
+        """See :func:`bot.offboarding.offboard`."""
+        return await offboarding.offboard(
+            self, session, person, successor, by=by, source=source, effects=effects
+        )
 
     def parse_env(self, session: AsyncSession, platform: str, sender: PersonRef) -> ParseEnv:
         """How arguments are read for ``sender`` on ``platform``: their time zone, the

@@ -20,7 +20,7 @@ from bot.clock import Clock
 from bot.config import Config, PersonConfig
 from bot.events import Account
 from bot.people import PersonRef
-from bot.roster import IN_CHUNK, new_people, write_declared
+from bot.roster import IN_CHUNK, RoleChange, new_people, write_declared
 from bot.suggest import closest
 from storage.engine import after_commit
 from storage.models import Person, PlatformAccount
@@ -222,13 +222,15 @@ class Directory(Chats):
             name=person.name,
             timezone=person.timezone or self.config.org.timezone,
             language=person.language or self.config.org.language,
-            roles=frozenset(person.role_set()),
+            roles=frozenset() if person.left_on else frozenset(person.role_set()),
             accounts={a.platform: a.account_id for a in accounts},
             team=person.team,
             manager_id=person.manager_id,
             leads=self.config.teams_led_by(person.handle),
             email=person.email,
             hired_on=person.hired_on,
+            left_on=person.left_on,
+            prefers=person.prefers,
         )
 
     # --- writing ------------------------------------------------------------------------------
@@ -279,19 +281,20 @@ class Directory(Chats):
 
         after_commit(session, remember)
 
-    def forget_senders(self) -> None:
-        """People changed (the open API): read each sender afresh on their next event."""
-        self._senders.clear()
+    def forget(self, person: PersonRef | None = None) -> None:
+        """Read ``person`` (everyone: ``None``) again at their next event: they left, their
+        accounts changed, the open API changed people."""
+        for key in [*person.accounts.items()] if person else list(self._senders):
+            self._senders.pop(key, None)
 
     def close_dm(self, account: PlatformAccount) -> None:
         """The platform won't let the bot message them privately (until they write to it)."""
         account.dm_closed = True
         self._senders.pop((account.platform, account.account_id), None)
 
-    async def sync(self, session: AsyncSession, people: Sequence[PersonConfig]) -> None:
-        """Make the directory match the config's ``people:``: declared people, their accounts,
-        roles and managers. Someone no longer declared keeps their history but loses the roles
-        the config gave them."""
+    async def sync(self, session: AsyncSession, people: Sequence[PersonConfig]) -> list[RoleChange]:
+        """Make the directory match the config's ``people:`` (see :func:`roster.write_declared`);
+        whose roles changed."""
         self._senders.clear()  # roles, teams and accounts may change: read everyone again
         after_commit(session, self._senders.clear)
-        await write_declared(session, people, self.clock.now(), self.handle_accounts)
+        return await write_declared(session, people, self.clock.now(), self.handle_accounts)

@@ -20,6 +20,7 @@ from bot.clock import Clock
 from bot.config import Config, OrgConfig
 from bot.directory import Directory
 from bot.effects import ChatTarget, Effects
+from bot.handover import Handover
 from bot.i18n import Text, Translator
 from bot.messages import Message, MessageLike, as_message
 from bot.parsing import ParseEnv
@@ -88,6 +89,17 @@ class Parts(Protocol):
     ) -> JobContext: ...
 
     def parse_env(self, session: AsyncSession, platform: str, sender: PersonRef) -> ParseEnv: ...
+
+    async def offboard(
+        self,
+        session: AsyncSession,
+        person: PersonRef,
+        successor: PersonRef | None,
+        *,
+        by: PersonRef | None,
+        source: str,
+        effects: Effects | None = None,
+    ) -> Handover | None: ...
 
 
 class JobContext(Generic[ConfigT]):
@@ -234,6 +246,17 @@ class JobContext(Generic[ConfigT]):
 
     def _chat_id(self) -> int | None:
         return None
+
+    async def offboard(
+        self, person: PersonRef, successor: PersonRef | None = None, *, source: str = "admin"
+    ) -> Handover | None:
+        """``person`` leaves the organisation; their work goes to ``successor`` (default: their
+        manager), every skill's :meth:`~bot.Skill.on_offboard` hook handing its part over in
+        this transaction (see :mod:`bot.offboarding`). ``None`` if they had left already."""
+        by = self._sender()
+        return await self._parts.offboard(
+            self.session, person, successor, by=by, source=source, effects=self.effects
+        )
 
     # what skills ask of the core's tables (skills never query people, chats or the outbox)
 

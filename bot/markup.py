@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from bot.texts import Locale, Mention, Text, TextLike, format_value
+from bot.texts import Locale, Mention, Text, TextLike, _, format_value
 
 
 class Translator(Protocol):
@@ -50,6 +50,7 @@ class Lines:
 
 Spans = list[Span]
 
+LEFT = _(" (left)")  # after the mention of someone who left the organisation
 _TOGGLES = {"*": "bold", "`": "code", "_": "italic"}
 
 
@@ -133,7 +134,10 @@ def _value_spans(value: Any, translator: Translator, loc: Locale, style: dict[st
     if isinstance(value, Text):
         return [_styled(s, style) for s in render(value, translator, loc)]
     if isinstance(value, Mention):
-        return [_span(f"@{value.name}", style, mention=value)]
+        spans = [_span(f"@{value.name}", style, mention=value)]
+        if value.left:  # their history stays, marked as left
+            spans.append(_span(translator.template(LEFT, loc.language), style))
+        return spans
     if isinstance(value, Link):
         return [_span(value.label, style, link=value.url)]
     if isinstance(value, Lines):

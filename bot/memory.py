@@ -96,6 +96,7 @@ class MemoryAdapter:
     chat: str = "general"
     sent: list[Sent] = field(default_factory=list)
     dnd: dict[str, datetime] = field(default_factory=dict)  # handle -> Do Not Disturb until
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (chat, account) removed
     on_send: Callable[[Sent, bool], None] | None = None
     host: AdapterHost | None = None  # while started
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -132,6 +133,11 @@ class MemoryAdapter:
     def account_of(self, handle: str) -> str:
         """The :class:`~bot.adapter.HandleAccounts` capability: people are their handles."""
         return handle
+
+    async def remove_member(self, chat_id: str, account_id: str) -> bool:
+        """The :class:`~bot.adapter.RemovesMembers` capability: noted in ``removed``."""
+        self.removed.append((chat_id, account_id))
+        return True
 
     async def dnd_until(self, account_id: str) -> datetime | None:
         """The :class:`~bot.adapter.Dnd` capability; tests set ``dnd``."""

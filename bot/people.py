@@ -28,11 +28,16 @@ class PersonRef:
     email: str | None = None
     hired_on: date | None = None
     """Their first day of work, where the directory knows it (seniority for leave grants)."""
+    prefers: str | None = None
+    """The platform they want notifications on (``/deskmate prefer telegram``)."""
+    left_on: date | None = None
+    """The day they left the organisation (offboarded): they hold no role and the bot takes no
+    command or button from them; their history stays, marked as left."""
 
     @property
     def mention(self) -> Mention:
         """Use as a placeholder value: ``_("assigned to {who}", who=bob.mention)``."""
-        return Mention(self.id, self.handle, dict(self.accounts))
+        return Mention(self.id, self.handle, dict(self.accounts), self.has_left)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -40,6 +45,10 @@ class PersonRef:
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
+
+    @property
+    def has_left(self) -> bool:
+        return self.left_on is not None
 
     @property
     def is_admin(self) -> bool:

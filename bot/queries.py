@@ -3,14 +3,16 @@ skills never query those tables themselves. :class:`~bot.context.JobContext` off
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Chat, OutboxRow, Person, Timer
+from storage.models import AuditEntry, Chat, OutboxRow, Person, Timer
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,11 @@ class FailedDelivery:
 
 
 async def ids_with_role(session: AsyncSession, role: str) -> list[int]:
+    """Who holds ``role`` (nobody who left holds any)."""
     rows = await session.exec(
-        select(Person.id, Person.roles).where(col(Person.roles).contains(role))
+        select(Person.id, Person.roles).where(
+            col(Person.roles).contains(role), col(Person.left_on).is_(None)
+        )
     )
     return sorted(i for i, roles in rows.all() if i is not None and role in roles.split(","))
 
@@ -105,4 +110,34 @@ async def failed_deliveries(session: AsyncSession, limit: int) -> list[FailedDel
     return [
         FailedDelivery(r.id or 0, r.person_id, r.chat_id, r.created_at, r.last_error or "?")
         for r in (await session.exec(query)).all()
+    ]
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One line of the audit log: when, who did it (a person id; ``None``: the bot, the config),
+    in which skill, what, and the details (decoded JSON)."""
+
+    at: datetime
+    person_id: int | None
+    skill: str
+    action: str
+    detail: dict[str, Any]
+
+
+async def audit_log(
+    session: AsyncSession, *, handle: str | None, person_id: int | None, since: datetime | None
+) -> list[AuditRecord]:
+    """The audit log, newest first: all of it, or what ``person_id`` did or was done to them
+    (their ``handle`` in the details); from ``since`` on."""
+    query = select(AuditEntry)
+    if since is not None:
+        query = query.where(col(AuditEntry.at) >= since)
+    if person_id is not None:
+        named = col(AuditEntry.detail).contains(json.dumps(handle))
+        query = query.where((col(AuditEntry.person_id) == person_id) | named)
+    rows = await session.exec(query.order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc()))
+    return [
+        AuditRecord(r.at, r.person_id, r.skill, r.action, json.loads(r.detail or "{}"))
+        for r in rows.all()
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from bot.errors import RegistrationError
@@ -24,7 +24,12 @@ from bot.suggest import closest
 class Registry:
     """Skills by name, commands by their words, actions by ``skill.action``, hooks by event."""
 
-    def __init__(self, skills: Iterable[Skill]) -> None:
+    def __init__(self, skills: Iterable[Skill], defined_roles: Mapping[str, Any] = {}) -> None:
+        # the roles the admin defines in the config (``roles:``, each a RoleConfig), labelled
+        self.defined_roles: dict[str, TextLike] = {
+            name: _("{label} (defined by the admins)", label=role.description or role.label)
+            for name, role in defined_roles.items()
+        }
         self.skills: dict[str, Skill] = {}
         self.commands: dict[str, CommandSpec] = {}
         self.actions: dict[str, ActionSpec] = {}
@@ -133,13 +138,16 @@ class Registry:
         )
 
     def roles(self) -> set[str]:
-        return {"admin", *(r for s in self.skills.values() for r in s.roles)}
+        skills = (r for s in self.skills.values() for r in s.roles)
+        return {"admin", *skills, *self.defined_roles}
 
     def role_descriptions(self) -> dict[str, TextLike]:
-        """Every role people can be given, with what it is for: ``admin``, then the skills'."""
+        """Every role people can be given, with what it is for: ``admin``, the skills', then
+        those the config defines."""
         described: dict[str, TextLike] = {"admin": ADMIN_ROLE}
         for skill in self.skills.values():
             described.update(skill.roles)
+        described.update(self.defined_roles)
         return described
 
 

@@ -22,6 +22,16 @@ from bot.i18n import normalize_language
 from bot.people import PersonRef
 from storage.models import Person, PlatformAccount
 
+
+@dataclass(frozen=True)
+class RoleChange:
+    """Someone's roles as the config gives them changed (recorded in the audit log)."""
+
+    handle: str
+    before: set[str]
+    after: set[str]
+
+
 IN_CHUNK = 500  # values per IN (...): SQLite and PostgreSQL cap a statement's parameters
 _PEOPLE: sa.Table = Person.__table__  # type: ignore[attr-defined]
 _ACCOUNTS: sa.Table = PlatformAccount.__table__  # type: ignore[attr-defined]
@@ -109,10 +119,10 @@ async def write_declared(
     people: Sequence[PersonConfig],
     now: datetime,
     handle_accounts: Mapping[str, Callable[[str], str]],
-) -> None:
+) -> list[RoleChange]:
     """Make the people rows match the config's ``people:``: declared people, their accounts,
     roles and managers. Someone no longer declared keeps their history but loses the roles the
-    config gave them.
+    config gave them. Returns whose roles changed (for the audit log).
 
     Everyone and every account is read in two queries, compared with the config, and only what
     differs is written, a statement per kind of change for all rows at once: a start with the
@@ -130,6 +140,27 @@ async def write_declared(
         ids.update({handle: person_id for person_id, handle in inserted.all()})
     await _update(conn, _PEOPLE, _changed_people(people, rows, ids))
     await _write_accounts(conn, _declared_accounts(people, ids, handle_accounts))
+    return _role_changes(people, rows)
+
+
+def _role_changes(
+    people: Sequence[PersonConfig], rows: Mapping[str, sa.Row[Any]]
+) -> list[RoleChange]:
+    """Whose roles the config changed: people it had before (a new person's first roles are
+    recorded by the config itself), and people no longer declared, who lose theirs."""
+    changes = []
+    for pc in people:
+        if pc.id in rows and _role_set(rows[pc.id].roles) != set(pc.roles):
+            changes.append(RoleChange(pc.id, _role_set(rows[pc.id].roles), set(pc.roles)))
+    declared = {pc.id for pc in people}
+    for handle, row in rows.items():
+        if row.declared and handle not in declared and row.roles:
+            changes.append(RoleChange(handle, _role_set(row.roles), set()))
+    return changes
+
+
+def _role_set(roles: str) -> set[str]:
+    return {role for role in roles.split(",") if role}
 
 
 def _changed_people(

@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from typing_extensions import TypeVar as DefaultingTypeVar
 
 from bot.errors import RegistrationError
+from bot.handover import OFFBOARDED
 from bot.i18n import TextLike
 from bot.parsing.signature import params_of, usage_of
 from bot.policy import Decision, PolicyFunc
@@ -186,9 +187,8 @@ class Skill(Generic[ConfigT]):
     def api(
         self, method: str, path: str, *, scope: str, summary: str, status: int = 200
     ) -> Callable[[AF], AF]:
-        """Serve ``async def op(ctx: ApiContext, <params>) -> Model`` on the open API at
-        ``/v1<path>`` for tokens with ``scope``; path parameters by name, a pydantic model is the
-        JSON body, other parameters come from the query (see docs/api.md)."""
+        """Serve ``async def op(ctx: ApiContext, <params>) -> Model`` at ``/v1<path>`` for tokens
+        with ``scope``: path parameters by name, a model is the body, others the query."""
 
         def decorate(func: AF) -> AF:
             self.register_api(method, path, func, scope=scope, summary=summary, status=status)
@@ -197,8 +197,7 @@ class Skill(Generic[ConfigT]):
         return decorate
 
     def digest_label(self, group: str, one: TextLike, many: TextLike) -> None:
-        """How digests count notifications sent with ``group=``: ``one`` and ``many`` texts with
-        an ``{n}`` placeholder, e.g. ``_("{n} task assigned")``, ``_("{n} tasks assigned")``."""
+        """How digests count notifications sent with ``group=``: ``_("{n} task assigned")``."""
         self.digest_labels[group] = DigestLabel(one, many)
 
     def role(self, name: str, description: TextLike) -> str:
@@ -209,7 +208,6 @@ class Skill(Generic[ConfigT]):
         return name
 
     # --- decorators (sugar over register_*) ---------------------------------------------------
-
     def command(
         self,
         name: str,
@@ -277,6 +275,12 @@ class Skill(Generic[ConfigT]):
         """Register ``async def policy(ctx: JobContext, notice: Notice) -> Decision``, asked
         about every notification to a person (see :mod:`bot.policy`)."""
         self.register_policy(func)
+        return func
+
+    def on_offboard(self, func: F) -> F:
+        """Register ``async def hook(ctx: JobContext, handover: Handover)``: someone left, in this
+        transaction; hand their work over to ``handover.successor`` (:mod:`bot.offboarding`)."""
+        self.register_hook(OFFBOARDED, func)
         return func
 
     def on(self, event: str) -> Callable[[F], F]:

@@ -73,11 +73,12 @@ class JobSpec:
 
 @dataclass(frozen=True)
 class HookSpec:
-    """A function run when another skill emits ``event`` (e.g. ``"approvals.approved"``)."""
+    """A function run when another skill emits ``event`` (e.g. ``"approvals.approved"``), with
+    its payload (a dict; a :class:`~bot.handover.Handover` for the core's offboarding)."""
 
     skill: str
     event: str
-    func: Callable[[WorkContext, dict[str, Any]], Awaitable[None]]
+    func: Callable[[WorkContext, Any], Awaitable[None]]
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,7 @@ class Mention:
     person_id: int
     name: str
     accounts: Mapping[str, str] = field(default_factory=dict)
+    left: bool = False  # they left the organisation: shown "@bob (left)" wherever named
 
     def __str__(self) -> str:
         return f"@{self.name}"

@@ -31,6 +31,9 @@ class Person(SQLModel, table=True):
     declared: bool = False  # True when the person comes from the config directory
     email: str | None = Field(default=None, max_length=254)
     hired_on: date | None = None  # seniority for leave grants; from the config (or an import)
+    left_on: date | None = None  # offboarded: their work was handed over; history kept
+    successor_id: int | None = Field(default=None, foreign_key="people.id")  # who took it over
+    prefers: str | None = Field(default=None, max_length=32)  # platform for notifications
     created_at: datetime = Field(sa_type=_utc_datetime())
 
     def role_set(self) -> set[str]:
@@ -50,6 +53,28 @@ class PlatformAccount(SQLModel, table=True):
     username: str | None = Field(default=None, max_length=128, index=True)
     dm_chat_id: str | None = Field(default=None, max_length=128)
     dm_closed: bool = False  # they were asked to open a DM with the bot; not done yet
+
+
+class LinkCode(SQLModel, table=True):
+    """A one-time code ``/link`` gave someone, to type on another platform (10 minutes)."""
+
+    __tablename__ = "link_codes"
+
+    code: str = Field(primary_key=True, max_length=16)
+    person_id: int = Field(foreign_key="people.id", index=True)
+    platform: str = Field(max_length=32)  # where it was given: it is typed elsewhere
+    expires_at: datetime = Field(sa_type=_utc_datetime())
+    used_at: datetime | None = Field(default=None, sa_type=_utc_datetime())
+
+
+class LinkFailure(SQLModel, table=True):
+    """Wrong codes typed by one person: after a few, ``/link`` waits (no guessing)."""
+
+    __tablename__ = "link_failures"
+
+    person_id: int = Field(foreign_key="people.id", primary_key=True)
+    count: int = 0
+    since: datetime = Field(sa_type=_utc_datetime())
 
 
 class Chat(SQLModel, table=True):

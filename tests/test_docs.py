@@ -148,7 +148,7 @@ async def test_the_options_roles_jobs_and_hooks(deskmate):
     (code,) = python_blocks("6. Options, roles, jobs, hooks")
     standup = load(code)["skill"]
     assert [j.name for j in standup.jobs] == ["summaries"]
-    assert [h.event for h in standup.hooks] == ["approvals.approved"]
+    assert [h.event for h in standup.hooks] == ["approvals.approved", "directory.offboarded"]
     config = "people: [{id: lea, roles: [lead]}]\nskills: {standup: {max_length: 100}}"
     chat = await deskmate(standup, config=config)
     assert await chat.say("lea", "/standup close") == []

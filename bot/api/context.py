@@ -75,7 +75,7 @@ class ApiContext(JobContext):
 
     def forget_senders(self) -> None:
         """The directory changed: read people afresh on their next event."""
-        self._parts.directory.forget_senders()
+        self._parts.directory.forget()
 
     def _actor_id(self) -> int | None:
         return self.person.id if self.person is not None else None

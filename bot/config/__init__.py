@@ -20,7 +20,14 @@ string, which the models convert where a number or a boolean is expected.
 
 # ``X as X``: public names outside ``__all__`` that other modules import (e.g. RateLimit)
 from bot.config.fields import AccountId as AccountId
-from bot.config.fields import Duration, LocalizedText, PersonHandle, TimeWindow, Weekday
+from bot.config.fields import (
+    Duration,
+    LocalizedText,
+    PersonHandle,
+    RoleName,
+    TimeWindow,
+    Weekday,
+)
 from bot.config.fields import Language as Language
 from bot.config.fields import PlatformName as PlatformName
 from bot.config.fields import TimeZoneName as TimeZoneName
@@ -36,6 +43,7 @@ from bot.config.models import (
     PersonConfig,
     PlatformLimits,
     RateLimit,
+    RoleConfig,
     StorageConfig,
     StrictModel,
     require,
@@ -57,6 +65,8 @@ __all__ = [
     "PersonHandle",
     "PlatformLimits",
     "RateLimit",
+    "RoleConfig",
+    "RoleName",
     "StorageConfig",
     "StrictModel",
     "TimeWindow",

@@ -35,6 +35,12 @@ def _check_people(
     for i, person in people:
         if person.manager is not None and person.manager == person.id:
             problems.append((("people", i, "manager"), "a person cannot be their own manager"))
+        if person.successor is not None and person.successor == person.id:
+            message = "a person cannot be their own successor — name who takes their work over"
+            problems.append((("people", i, "successor"), message))
+        elif person.successor is not None and person.left_on is None:
+            message = "a successor takes over when someone leaves — give left_on too"
+            problems.append((("people", i, "successor"), message))
         for j, role in enumerate(person.roles):
             if role not in roles:
                 problems.append(

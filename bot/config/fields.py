@@ -22,6 +22,7 @@ from bot.i18n import LANGUAGES, Localized
 
 _PEOPLE = "deskmate.people"  # validation-context key: the person ids of the file
 _PLATFORMS = "deskmate.platforms"  # ... and the installed platforms, each with an example chat
+_ROLES = "deskmate.roles"  # ... and every role: admin, the skills' and the config's ``roles:``
 
 
 def _check_handle(value: str, info: ValidationInfo) -> str:
@@ -51,6 +52,47 @@ Example:
     ...     approver: PersonHandle
     ...     cc: list[PersonHandle] = []
 """
+
+
+def _check_role(value: str, info: ValidationInfo) -> str:
+    """Inside :func:`load_config` (which passes the roles as context), the role must exist."""
+    roles = info.context.get(_ROLES) if isinstance(info.context, dict) else None
+    if roles is not None and value not in roles:
+        message = _unknown_role(value, roles)
+        raise PydanticCustomError("unknown_role", "{message}", {"message": message})
+    return value
+
+
+def _unknown_role(role: str, roles: Iterable[str]) -> str:
+    known = ", ".join(sorted(roles)) or "none"
+    return f"unknown role {role!r}{_did_you_mean(role, roles)} — known roles: {known}"
+
+
+RoleName = Annotated[str, AfterValidator(_check_role)]
+"""A string naming a role people can be given: ``admin``, a role a skill declares
+(``skill.role(...)``) or one the admin defines under ``roles:`` in the config.
+
+Use it in skill settings (who may post, export, decide); :func:`load_config` reports every role
+that names none, with its line.
+
+Example:
+    >>> class NoticeSettings(StrictModel):
+    ...     post_roles: list[RoleName] = ["admin"]
+"""
+
+_ROLE_NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
+
+
+def _check_role_key(value: str) -> str:
+    if not _ROLE_NAME.fullmatch(value):
+        raise ValueError(
+            f"expected a role name of lower-case letters, digits and _ (at most 32, starting "
+            f"with a letter, e.g. director), got {value!r}"
+        )
+    return value
+
+
+RoleKey = Annotated[str, AfterValidator(_check_role_key)]
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _WORKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")

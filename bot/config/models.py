@@ -16,8 +16,10 @@ from bot.config.fields import (
     ChatName,
     EmailAddress,
     Language,
+    LocalizedText,
     PersonHandle,
     PlatformName,
+    RoleKey,
     TimeZoneName,
     Weekday,
     _check_currency,
@@ -93,12 +95,24 @@ class PersonConfig(StrictModel):
     email: EmailAddress | None = None
     hired_on: date | None = None
     """The first day of work: seniority for leave grants (``2019-03-01``)."""
+    left_on: date | None = None
+    """The day they left: from then on they are offboarded, their work handed over."""
+    successor: PersonHandle | None = None
+    """Who takes their work over when they leave (default: their manager)."""
 
     @model_validator(mode="after")
     def _default_name(self) -> PersonConfig:
         if self.name is None:
             self.name = self.id
         return self
+
+
+class RoleConfig(StrictModel):
+    """A role the admin defines (``roles: {director: {label: {en: Director, zh: 总监}}}``):
+    people hold it like the skills' roles, and skills' settings may name it."""
+
+    label: LocalizedText
+    description: LocalizedText | None = None
 
 
 class TeamConfig(StrictModel):
@@ -196,6 +210,7 @@ class Config(StrictModel):
     monitoring: MonitoringConfig = Field(default_factory=MonitoringConfig)
     people: list[PersonConfig] = Field(default_factory=list)
     teams: dict[str, TeamConfig] = Field(default_factory=dict)
+    roles: dict[RoleKey, RoleConfig] = Field(default_factory=dict)
     chats: dict[ChatName, ChatConfig] = Field(default_factory=dict)  # {"slack:C024BE91L": ...}
     adapters: dict[str, Any] = Field(default_factory=dict)  # as written; see adapter_settings
     delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from bot.config.crosscheck import _check_handles, _check_people, _raw_ids
-from bot.config.fields import _PEOPLE, _PLATFORMS
+from bot.config.fields import _PEOPLE, _PLATFORMS, _ROLES
 from bot.config.messages import _merge, _translate
 from bot.config.models import (
     _SKILLS_META_KEYS,
@@ -32,11 +32,12 @@ def _validate(
 ) -> tuple[Config | None, list[Problem]]:
     """Validate the core models, every adapter's section and every skill's settings, then
     cross-check them."""
-    problems: list[Problem] = []
     raw_ids = _raw_ids(data)
     known = {person_id for _, person_id in raw_ids}
     platforms = {name: spec.chat_example for name, spec in adapters.items()}
-    context: dict[str, Any] = {_PEOPLE: known, _PLATFORMS: platforms}
+    defined, problems = _defined_roles(data, roles)
+    roles = roles | defined
+    context: dict[str, Any] = {_PEOPLE: known, _PLATFORMS: platforms, _ROLES: roles}
     config = _try_validate(Config, data, (), problems, context)
     raw_adapters = data.get("adapters")
     raw_adapters = raw_adapters if isinstance(raw_adapters, dict) else {}
@@ -55,6 +56,18 @@ def _validate(
         defaults = {name: spec.rate_limits for name, spec in adapters.items()}
         config.delivery.rate_limits = {**defaults, **config.delivery.rate_limits}
     return config, problems
+
+
+def _defined_roles(data: dict[str, Any], declared: set[str]) -> tuple[set[str], list[Problem]]:
+    """The names under ``roles:`` (the admin's own roles), and the problem of each that takes
+    the name of ``admin`` or of a role a skill declares."""
+    raw = data.get("roles")
+    names = {str(name) for name in raw} if isinstance(raw, dict) else set()
+    problems: list[Problem] = [
+        (("roles", name), f"{name!r} is already a role (admin or a skill's) — pick another name")
+        for name in sorted(names & declared)
+    ]
+    return names, problems
 
 
 def _try_validate(

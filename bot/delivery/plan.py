@@ -91,8 +91,9 @@ class Plan:
         return combine(decisions, notice.now)
 
     def platform_of(self, person: PersonRef, preferred: str | None) -> str | None:
-        """Where a person is reached: the preferred platform, else the first connected one."""
-        first = [preferred] if preferred else []
+        """Where a person is reached: the platform they prefer, else the one the notification
+        came from, else the first connected one."""
+        first = [p for p in (person.prefers, preferred) if p]
         return next(
             (p for p in (*first, *self.adapters) if p in person.accounts and p in self.adapters),
             None,

@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.context import Context
 from bot.context_factory import ContextFactory
-from bot.errors import NotFound, UsageError, excerpt
+from bot.errors import NotFound, PermissionDenied, UsageError, excerpt
 from bot.events import Action, Command, Event, FormSubmitted, Location, Membership
 from bot.i18n import _
 from bot.markup import Lines
@@ -42,7 +42,15 @@ class Dispatcher:
         self, session: AsyncSession, event: Event, sender: PersonRef, chat_id: int
     ) -> tuple[Context, Run]:
         """The handler's context and the call that runs it; a user error if there is none or
-        the sender may not use it."""
+        the sender may not use it (nobody who left the organisation may)."""
+        if sender.has_left:
+            raise PermissionDenied(
+                _(
+                    "You have left the organisation ({on}): Deskmate no longer takes your "
+                    "commands or buttons — ask an admin if this is a mistake.",
+                    on=sender.left_on,
+                )
+            )
         if isinstance(event, Command):
             return await self._command(session, event, sender, chat_id)
         if isinstance(event, Action):

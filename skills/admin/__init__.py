@@ -1,10 +1,11 @@
 """/deskmate — admin commands: the state of the outbox and timers, what failed, and the language
-of a chat."""
+of a chat; /people offboard — someone leaves, their work is handed over."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from babel import Locale
 
@@ -15,12 +16,17 @@ from bot import (
     Label,
     Lines,
     Message,
+    Opt,
+    PersonRef,
+    Rest,
     Skill,
     Text,
     UsageError,
     _,
     normalize_language,
 )
+from skills.admin import audit as auditing
+from skills.admin import linking, people
 
 skill = Skill(
     "admin",
@@ -29,6 +35,58 @@ skill = Skill(
 )
 
 SHOWN_FAILURES = 10
+
+
+@skill.command(
+    "link",
+    help=_("Link your accounts on two platforms: /link"),
+    usage="/link [code]",
+)
+async def link(ctx: Context, code: Annotated[str, Label(_("code"))] = "") -> None:
+    await ctx.reply(await linking.link(ctx, code.strip()), ephemeral=True)
+
+
+@skill.command(
+    "deskmate prefer",
+    help=_("Where your notifications go: /deskmate prefer telegram"),
+    usage="/deskmate prefer <platform|default>",
+)
+async def prefer(ctx: Context, platform: Annotated[str, Label(_("platform"))] = "") -> None:
+    await ctx.reply(await linking.prefer(ctx, platform), ephemeral=True)
+
+
+@skill.command(
+    "deskmate audit",
+    help=_("Admins and HR: the audit log: /deskmate audit @bob since:11-01"),
+    usage="/deskmate audit [@person] [since:<date>] [csv]",
+)
+async def audit(
+    ctx: Context,
+    who: Annotated[PersonRef | None, Label(_("person"))] = None,
+    since: Annotated[date | None, Opt("since"), Label(_("since"))] = None,
+    as_csv: Annotated[Literal["csv"] | None, Label(_("format"))] = None,
+) -> None:
+    """The latest entries of the audit log (by or about ``who``), or all of them as CSV."""
+    await ctx.reply(await auditing.show(ctx, who, since, as_csv == "csv"), private=True)
+
+
+@skill.command(
+    "people offboard",
+    help=_("Admins and HR: someone leaves: /people offboard @bob --to @carol"),
+    usage="/people offboard @bob [--to @carol]",
+)
+async def offboard(
+    ctx: Context,
+    who: Annotated[PersonRef, Label(_("person"))],
+    successor: Annotated[Rest, Label(_("successor"))] = "",
+) -> None:
+    """Mark ``who`` as left and hand their work over (tasks, approvals, notices, ...); the
+    summary comes back here."""
+    to = await people.successor(ctx, successor)
+    people.check(ctx, who, to)
+    handover = await ctx.offboard(who, to)
+    assert handover is not None  # checked above that they had not left, in this transaction
+    await ctx.reply(handover.summary())
 
 
 @skill.command(

@@ -34,7 +34,7 @@ from bot import (
     _,
     excerpt,
 )
-from skills.approvals import api, decide, delegation, flow, form, nudges, report, view
+from skills.approvals import api, decide, delegation, flow, form, nudges, offboarding, report, view
 from skills.approvals import export as exporting
 from skills.approvals.config import ROLES, ApprovalsConfig, FlowSpec
 
@@ -48,6 +48,7 @@ skill = Skill(
 )
 for _role, _description in ROLES.items():
     skill.role(_role, _description)
+skill.on_offboard(offboarding.hand_over)
 skill.digest_label("request", _("{n} request to decide"), _("{n} requests to decide"))
 skill.digest_label("decided", _("{n} request decided"), _("{n} requests decided"))
 skill.digest_label("reminder", _("{n} approval reminder"), _("{n} approval reminders"))

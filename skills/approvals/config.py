@@ -26,7 +26,16 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from bot import Duration, Localized, LocalizedText, PersonHandle, StrictModel, Text, _
+from bot import (
+    Duration,
+    Localized,
+    LocalizedText,
+    PersonHandle,
+    RoleName,
+    StrictModel,
+    Text,
+    _,
+)
 from skills.approvals import conditions
 
 FieldType = Literal["date", "date_range", "time", "number", "money", "choice", "text", "person"]
@@ -41,10 +50,11 @@ ROLES: dict[str, Text] = {
     "approver": _("Decides requests a flow sends to role:approver"),
 }
 KNOWN_ROLES = ("admin", *ROLES)
-ExportRole = Literal["admin", "hr", "finance", "approver"]
+ExportRole = RoleName
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _HANDLE: TypeAdapter[str] = TypeAdapter(PersonHandle)
+_ROLE: TypeAdapter[str] = TypeAdapter(RoleName)
 # the fields of the flow being validated, so a step's condition can be checked against them
 _FLOW_FIELDS: ContextVar[dict[str, Any] | None] = ContextVar("approvals_flow_fields", default=None)
 
@@ -64,10 +74,11 @@ def _check_approver(value: str, info: ValidationInfo) -> str:
         return value
     if value.startswith("role:"):
         role = value.removeprefix("role:")
-        if role not in KNOWN_ROLES:
-            known = ", ".join(f"role:{r}" for r in KNOWN_ROLES)
-            message = f"unknown role {role!r} — known: {known}"
-            raise PydanticCustomError("unknown_role", "{message}", {"message": message})
+        try:  # the skills' roles and those the admin defines (``roles:``), in load_config
+            _ROLE.validate_python(role, context=info.context)
+        except ValidationError as exc:
+            message = str(exc.errors()[0]["msg"])
+            raise PydanticCustomError("unknown_role", "{message}", {"message": message}) from None
         return value
     try:
         _HANDLE.validate_python(value, context=info.context)

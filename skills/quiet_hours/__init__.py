@@ -31,7 +31,7 @@ from bot import (
     Zoned,
     _,
 )
-from skills.quiet_hours import store
+from skills.quiet_hours import offboarding, store
 from skills.quiet_hours.config import WEEKDAYS, QuietConfig
 from skills.quiet_hours.schedule import Schedule, quiet_until
 from skills.quiet_hours.status import days_text, parse_days, status_card
@@ -44,6 +44,7 @@ skill = Skill(
     migrations=HERE / "migrations",
     translations=HERE / "locales",
 )
+skill.on_offboard(offboarding.hand_over)
 
 
 @skill.command("quiet", help=_("Show your quiet hours and when notifications come next"))

@@ -6,7 +6,7 @@ from datetime import time, timedelta
 
 from pydantic import Field
 
-from bot import Duration, StrictModel, TimeWindow, Weekday
+from bot import Duration, RoleName, StrictModel, TimeWindow, Weekday
 
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -25,7 +25,7 @@ class QuietConfig(StrictModel):
     days_off: list[Weekday] | None = None  # null: the days not in org.workdays
     holidays: bool = True  # org.holidays are days off
     teams: dict[str, TeamQuiet] = Field(default_factory=dict)
-    urgent_roles: list[str] = Field(default_factory=lambda: ["admin"])
+    urgent_roles: list[RoleName] = Field(default_factory=lambda: ["admin"])
     max_break: Duration = timedelta(hours=8)
 
     def window_of(self, team: str | None) -> tuple[time, time] | None:

@@ -29,7 +29,7 @@ from bot import (
     UsageError,
     _,
 )
-from skills.receipts import api, flow, reminders, report, store, view
+from skills.receipts import api, flow, offboarding, reminders, report, store, view
 from skills.receipts.config import ReceiptsConfig
 from skills.receipts.models import Notice
 
@@ -42,6 +42,7 @@ skill = Skill(
     translations=HERE / "locales",
 )
 skill.role("announcer", _("May post notices with receipts"))
+skill.on_offboard(offboarding.hand_over)
 skill.digest_label("notice", _("{n} notice"), _("{n} notices"))
 skill.digest_label("reminder", _("{n} reminder to acknowledge"), _("{n} reminders to acknowledge"))
 skill.digest_label("summary", _("{n} receipts summary"), _("{n} receipts summaries"))

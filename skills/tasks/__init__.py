@@ -28,7 +28,7 @@ from bot import (
     Skill,
     _,
 )
-from skills.tasks import api, flow, mentions, report, store, view
+from skills.tasks import api, flow, mentions, offboarding, report, store, view
 from skills.tasks.config import TasksConfig
 from skills.tasks.models import Task
 
@@ -40,6 +40,7 @@ skill = Skill(
     migrations=HERE / "migrations",
     translations=HERE / "locales",
 )
+skill.on_offboard(offboarding.hand_over)
 skill.digest_label("assigned", _("{n} task assigned"), _("{n} tasks assigned"))
 skill.digest_label("nudge", _("{n} nudge"), _("{n} nudges"))
 skill.digest_label("reminder", _("{n} reminder"), _("{n} reminders"))

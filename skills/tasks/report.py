@@ -20,7 +20,10 @@ async def listing(
     """The first ten matching tasks of this chat, and how many more there are — all of them
     in a CSV file when there are more."""
     span = store.Period.of(period.start, period.end, ctx.person.tz) if period else None
-    query = store.ListQuery(ctx.chat_id, scope, state, ctx.person, person, span, ctx.now())
+    # in a DM, the sender's own tasks are one list whatever chat (or platform) they are in
+    everywhere = ctx.chat.kind == "dm" and scope != "chat" and person is None
+    chat_id = None if everywhere else ctx.chat_id
+    query = store.ListQuery(chat_id, scope, state, ctx.person, person, span, ctx.now())
     tasks, total = await store.list_tasks(ctx.session, query, limit=SHOWN)
     who = person.mention if person else SCOPES[scope]
     if not tasks and scope == "mine" and person is None:
@@ -53,10 +56,11 @@ async def _none_of_mine(ctx: Context, query: store.ListQuery) -> Message:
     """Nothing is assigned to the sender: say what "mine" covers, and how to see the tasks of
     this chat and the ones they created (a creator's tasks are assigned to others)."""
     state = STATE_NAMES[query.state]
-    _none, in_chat = await store.list_tasks(ctx.session, replace(query, scope="chat"), limit=0)
+    here = replace(query, scope="chat", chat_id=ctx.chat_id)
+    _none, in_chat = await store.list_tasks(ctx.session, here, limit=0)
     if not in_chat:
         return Message(_("No {state} tasks in this chat.", state=state))
-    _none, created = await store.list_tasks(ctx.session, replace(query, scope="created"), limit=0)
+    _none, created = await store.list_tasks(ctx.session, replace(here, scope="created"), limit=0)
     return Message(
         _(
             "No {state} tasks assigned to you here (“mine” is what you are assigned).\n"

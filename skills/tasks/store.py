@@ -225,9 +225,9 @@ def _who(
 
 @dataclass(frozen=True)
 class ListQuery:
-    """Which tasks of a chat a list shows."""
+    """Which tasks of a chat a list shows (``chat_id`` None: the asker's own, in every chat)."""
 
-    chat_id: int
+    chat_id: int | None
     scope: str  # mine | assigned | created | chat
     state: str  # open | done | late | all
     person: PersonRef  # who asks
@@ -239,8 +239,11 @@ class ListQuery:
 async def list_tasks(
     session: AsyncSession, q: ListQuery, limit: int = 10
 ) -> tuple[list[Task], int]:
-    """Tasks of one chat by who, state and period (due, else created; done: when done)."""
-    where = [col(Task.chat_id) == q.chat_id, *_who(q.scope, q.state, q.person, q.other, q.now)]
+    """Tasks of one chat (every chat: ``chat_id`` None) by who, state and period (due, else
+    created; done: when done)."""
+    where = _who(q.scope, q.state, q.person, q.other, q.now)
+    if q.chat_id is not None:
+        where.append(col(Task.chat_id) == q.chat_id)
     if q.period is not None:
         when = (
             col(Task.done_at)

@@ -47,8 +47,8 @@ def test_check_config_names_each_problem_of_a_flow(tmp_path):
     expected = [
         flows.format(13) + "leave.steps[0].approvers[1]: unknown person 'bobb' (did you mean "
         "'bob'?) — or use manager, manager.manager, lead or role:<role>",
-        flows.format(14) + "leave.steps[1].approvers[0]: unknown role 'hrr' — known: "
-        "role:admin, role:hr, role:finance, role:approver",
+        flows.format(14) + "leave.steps[1].approvers[0]: unknown role 'hrr' (did you mean "
+        "'hr'?) — known roles: admin, announcer, approver, finance, hr",
         flows.format(15) + "leave.steps[1].when: the condition names an unknown field 'dayz' "
         "— fields: dates, days, type",
         flows.format(17) + "leave.steps[2].when: the condition does not parse: expected a value, "

@@ -82,6 +82,10 @@ WALK: list[tuple[dict[str, Any], str]] = [
     (ALICE, "/task report"),
     (ALICE, "/task close 1"),
     (ALICE, "/task cancel 2"),
+    (BOB, "/link 123456"),
+    (BOB, "/deskmate prefer default"),
+    (ALICE, "/people offboard @bob"),
+    (ALICE, "/deskmate audit"),
 ]
 
 
