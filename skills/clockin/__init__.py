@@ -202,3 +202,13 @@ async def on_approved(ctx: JobContext, payload: dict[str, Any]) -> None:
 @skill.on("approvals.rejected")
 async def on_rejected(ctx: JobContext, payload: dict[str, Any]) -> None:
     await hooks.rejected(ctx, payload)
+
+
+@skill.on("approvals.withdrawn")  # an approved request taken back: as if rejected
+async def on_withdrawn(ctx: JobContext, payload: dict[str, Any]) -> None:
+    await hooks.rejected(ctx, payload)
+
+
+@skill.on("clockin.day_kinds")  # the work calendar, asked by other skills (leave counts days)
+async def on_day_kinds(ctx: JobContext, payload: dict[str, Any]) -> None:
+    await hooks.day_kinds(ctx, payload)
