@@ -35,11 +35,11 @@ class Tier(StrictModel):
 
 
 class GrantRule(StrictModel):
-    """How a type is granted. ``every: year`` grants on ``on`` (``jan1`` or the hire
-    ``anniversary``); ``month`` on the 1st of each month; ``manual``: only /leave grant."""
+    """How a type is granted. ``every: year`` grants ``at`` ``jan1`` or on the hire
+    ``anniversary``; ``month`` on the 1st of each month; ``manual``: only /leave grant."""
 
     every: Literal["year", "month", "manual"] = "manual"
-    on: Literal["jan1", "anniversary"] = "jan1"
+    at: Literal["jan1", "anniversary"] = "jan1"
     amount: Decimal | None = Field(default=None, ge=0, le=366)  # the same for everyone
     tiers: list[Tier] = Field(default_factory=list)  # or by seniority
 
@@ -54,8 +54,8 @@ class GrantRule(StrictModel):
         years = [t.years for t in self.tiers]
         if years and (years != sorted(set(years)) or years[0] != 0):
             raise ValueError("tiers start at years: 0 and grow, e.g. [{years: 0}, {years: 10}]")
-        if self.every == "month" and self.on != "jan1":
-            raise ValueError("a monthly grant comes on the 1st of the month: leave out on:")
+        if self.every == "month" and self.at != "jan1":
+            raise ValueError("a monthly grant comes on the 1st of the month: leave out at:")
         return self
 
 
@@ -89,7 +89,7 @@ class LeaveType(StrictModel):
 
     @model_validator(mode="after")
     def _check(self) -> LeaveType:
-        yearly = self.grant.every == "year" and self.grant.on == "jan1"
+        yearly = self.grant.every == "year" and self.grant.at == "jan1"
         if not yearly and self.expiry.carry_until is not None:
             raise ValueError("carry_until applies to grants on 1 January — use expiry.months")
         if not self.limited and self.grant.every != "manual":

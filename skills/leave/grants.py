@@ -9,7 +9,6 @@ from calendar import monthrange
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import distinct
 from sqlmodel import col, select
 
 from bot import JobContext, PersonRef, _
@@ -18,6 +17,7 @@ from skills.leave.config import LeaveConfig, LeaveType
 from skills.leave.models import EXPIRE, GRANT, LedgerEntry
 
 LOOK_BACK = timedelta(days=366)  # credits expired longer ago than this are settled
+CATCH_UP = timedelta(days=31)  # a grant day missed (the bot was down) is made up this long
 
 
 def seniority(hired_on: date | None, on: date) -> int:
@@ -40,7 +40,7 @@ def due(spec: LeaveType, person: PersonRef, today: date) -> tuple[date, str] | N
     rule, hired = spec.grant, person.hired_on
     if rule.every == "month":
         on, period = today.replace(day=1), f"{today:%Y-%m}"
-    elif rule.every == "year" and rule.on == "jan1":
+    elif rule.every == "year" and rule.at == "jan1":
         on, period = date(today.year, 1, 1), str(today.year)
     elif rule.every == "year" and hired is not None:
         on = _anniversary(hired, today.year)
@@ -51,6 +51,8 @@ def due(spec: LeaveType, person: PersonRef, today: date) -> tuple[date, str] | N
         return None
     if hired is not None and on < hired:
         return None  # not employed yet on the grant day: the next period is their first
+    if today - on > CATCH_UP:
+        return None  # a period that began long before the bot did: HR enters opening balances
     return on, period
 
 
@@ -100,7 +102,9 @@ async def expire(ctx: JobContext[LeaveConfig], today: date) -> int:
     """Expire what is left of credits whose last day has passed (once each: the row's key)."""
     pairs = (
         await ctx.session.exec(
-            select(distinct(LedgerEntry.person_id), LedgerEntry.type).where(
+            select(LedgerEntry.person_id, LedgerEntry.type)
+            .distinct()
+            .where(
                 col(LedgerEntry.expires_on) <= today,
                 col(LedgerEntry.expires_on) > today - LOOK_BACK,
                 col(LedgerEntry.hundredths) > 0,
@@ -130,9 +134,9 @@ async def remind(ctx: JobContext[LeaveConfig], today: date) -> None:
     ends = today + timedelta(days=days)
     pairs = (
         await ctx.session.exec(
-            select(distinct(LedgerEntry.person_id), LedgerEntry.type).where(
-                col(LedgerEntry.expires_on) == ends, col(LedgerEntry.hundredths) > 0
-            )
+            select(LedgerEntry.person_id, LedgerEntry.type)
+            .distinct()
+            .where(col(LedgerEntry.expires_on) == ends, col(LedgerEntry.hundredths) > 0)
         )
     ).all()
     for person_id, type_ in pairs:
