@@ -73,17 +73,14 @@ async def test_carried_days_expire_after_31_march_and_the_balance_says_so(deskma
     await chat.say("hana", "/leave adjust @alice annual -3d took 3 days on paper", dm=True)
     await move_to(chat, date(2028, 2, 15))
     text = (await chat.say("alice", "/balance", dm=True)).one().text
-    assert (
-        "• Annual leave: 17 d (7 d expire after Fri 31 Mar)" in text or "7 d expire after" in text
-    )
+    assert "• Annual leave: 17 d (7 d expire after Fri 31 Mar)" in text, text
     await move_to(chat, date(2028, 3, 31))
     assert [r for r in await rows(chat, "alice") if r[:2] == ("expire", "annual")] == []
     await move_to(chat, date(2028, 4, 1))
     expired = [r for r in await rows(chat, "alice") if r[:2] == ("expire", "annual")]
     assert expired == [("expire", "annual", -700, date(2028, 4, 1), None)]
     text = (await chat.say("alice", "/balance history annual", dm=True)).one().text
-    assert "2028-04-01" in text or "Apr" in text
-    assert "-7 d · Annual leave expired unused" in text
+    assert "-7 d · Annual leave expired unused" in text, text
 
 
 async def test_people_are_told_before_their_days_expire(deskmate):
