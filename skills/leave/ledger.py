@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -24,7 +25,9 @@ from skills.leave.models import (
 )
 
 
-def _insert(ctx: JobContext, table: type) -> object:
+def _insert(ctx: JobContext, table: type) -> Any:
+    """An INSERT that may skip a row already there (``ON CONFLICT DO NOTHING``), in this
+    database's dialect."""
     dialect = ctx.session.get_bind().dialect.name
     return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
 
@@ -33,9 +36,7 @@ async def lock(ctx: JobContext, person_id: int, type_: str) -> None:
     """Hold this person's balance of ``type_`` until the transaction ends (PostgreSQL: ``FOR
     UPDATE``; SQLite serialises writers): the check and the debit that follow see every other."""
     stmt = _insert(ctx, Account)
-    await ctx.session.exec(  # type: ignore[call-overload]
-        stmt.values(person_id=person_id, type=type_).on_conflict_do_nothing()  # type: ignore[attr-defined]
-    )
+    await ctx.session.exec(stmt.values(person_id=person_id, type=type_).on_conflict_do_nothing())
     await ctx.session.exec(
         select(Account)
         .where(col(Account.person_id) == person_id, col(Account.type) == type_)
@@ -51,8 +52,8 @@ async def post(ctx: JobContext, entry: LedgerEntry) -> bool:
         await ctx.session.flush()
         return True
     values = entry.model_dump(exclude={"id"})
-    stmt = _insert(ctx, LedgerEntry).values(**values).on_conflict_do_nothing()  # type: ignore[attr-defined]
-    result = await ctx.session.exec(stmt)  # type: ignore[call-overload]
+    stmt = _insert(ctx, LedgerEntry).values(**values).on_conflict_do_nothing()
+    result = await ctx.session.exec(stmt)
     return bool(result.rowcount)
 
 

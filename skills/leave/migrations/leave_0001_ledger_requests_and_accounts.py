@@ -8,7 +8,6 @@ Create Date: 2026-12-06 15:11:32.135441
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
 
 import storage.types
@@ -25,7 +24,7 @@ def upgrade() -> None:
         "leave_accounts",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("type", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("type", sa.String(length=32), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("person_id", "type"),
     )
@@ -33,16 +32,16 @@ def upgrade() -> None:
         "leave_ledger",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("type", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("type", sa.String(length=32), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("hundredths", sa.Integer(), nullable=False),
         sa.Column("on", sa.Date(), nullable=False),
         sa.Column("expires_on", sa.Date(), nullable=True),
         sa.Column("lot_id", sa.Integer(), nullable=True),
         sa.Column("request_id", sa.Integer(), nullable=True),
         sa.Column("by_id", sa.Integer(), nullable=True),
-        sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
-        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True),
+        sa.Column("reason", sa.String(length=300), nullable=False),
+        sa.Column("key", sa.String(length=80), nullable=True),
         sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("key"),
@@ -58,11 +57,11 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("request_id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("type", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("type", sa.String(length=32), nullable=False),
         sa.Column("hundredths", sa.Integer(), nullable=False),
         sa.Column("first", sa.Date(), nullable=False),
         sa.Column("last", sa.Date(), nullable=False),
-        sa.Column("state", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("request_id"),
     )

@@ -38,7 +38,9 @@ skills:
       annual:
         label: {en: Annual leave, zh: 年假}
         unit: half_day
-        grant: {every: year, tiers: [{years: 0, amount: 5}, {years: 1, amount: 10}, {years: 10, amount: 15}]}
+        grant:
+          every: year
+          tiers: [{years: 0, amount: 5}, {years: 1, amount: 10}, {years: 10, amount: 15}]
         expiry: {carry_until: 03-31}
       sick:
         label: {en: Sick leave, zh: 病假}

@@ -51,9 +51,7 @@ async def test_a_year_of_grants_by_tier_on_1_january_and_monthly(deskmate):
 
 
 async def test_anniversary_grants_follow_the_hire_date(deskmate):
-    config = CONFIG.replace(
-        "grant: {every: year, tiers:", "grant: {every: year, at: anniversary, tiers:"
-    )
+    config = CONFIG.replace("every: year\n", "every: year\n          at: anniversary\n")
     config = config.replace("expiry: {carry_until: 03-31}", "expiry: {months: 15}")
     chat = await deskmate(approvals, leave, config=config, start=MONDAY)
     await move_to(chat, date(2027, 11, 2))

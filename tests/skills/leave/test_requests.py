@@ -96,10 +96,7 @@ async def test_two_approvals_at_once_cannot_both_spend_the_last_day(chat):
         chat.say("mike", "/approve 1", dm=True), chat.say("mike", "/approve 2", dm=True)
     )
     answers = sorted(s.text for s in chat.inbox("mike")[-2:])
-    assert (
-        answers[0].startswith("#")
-        and "but @alice has 0 d left — nothing was approved." in (answers[0])
-    ), answers
+    assert answers[0].endswith("but @alice has 0 d left — nothing was approved."), answers
     assert answers[1].startswith("✅ You approved #"), answers
     async with chat.bot.db.transaction() as session:
         uses = (await session.exec(select(LedgerEntry).where(LedgerEntry.kind == "use"))).all()
