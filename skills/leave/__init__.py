@@ -174,9 +174,15 @@ async def _write(
     have = await ledger.balance(ctx, who.id, name)
     shown = amounts.show(hundredths, spec)
     await ctx.audit(kind, {"person": who.id, "type": name, "hundredths": hundredths})
-    await ctx.reply(
+    done = (
         _("✅ {amount} of {type} for {who} — balance now {have}.", amount=shown, type=spec.label,
-          who=who.mention, have=amounts.show(have, spec)),
+          who=who.mention, have=amounts.show(have, spec))
+        if kind == GRANT
+        else _("✅ {who}'s {type} adjusted by {amount} — balance now {have}.", amount=shown,
+               type=spec.label, who=who.mention, have=amounts.show(have, spec))
+    )  # fmt: skip
+    await ctx.reply(
+        done,
         private=True,  # a balance is the person's own business
     )  # fmt: skip
     if who.id != ctx.person.id:
