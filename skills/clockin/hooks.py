@@ -133,6 +133,28 @@ async def day_kinds(ctx: JobContext, payload: dict[str, Any]) -> None:
             answer[day] = plan.day_kind(day)
 
 
+async def worked(ctx: JobContext, payload: dict[str, Any]) -> None:
+    """A query: ``ctx.emit("clockin.worked", person=<id>, day=<date>, answer={})`` fills
+    ``answer["spans"]`` with the (in, out) instants clocked on that work day and, on a workday of
+    their schedule, ``answer["shift"]`` with its (start, end)."""
+    person = await ctx.person_by_id(int(payload.get("person") or 0))
+    day, answer = payload.get("day"), payload.get("answer")
+    if person is None or not isinstance(day, date) or not isinstance(answer, dict):
+        return
+    spans, start = [], None
+    for punch in await store.events_of(ctx.session, person.id, day):
+        if punch.kind == IN and start is None:
+            start = punch.at
+        elif punch.kind == OUT and start is not None:
+            spans.append((start, punch.at))
+            start = None
+    answer["spans"] = spans
+    plan = Plans(ctx.config, ctx.org).of(person)
+    if plan is not None and plan.day_kind(day) == "work":
+        shift = plan.shift(day)
+        answer["shift"] = (shift.start, shift.end)
+
+
 async def _recompute(ctx: JobContext, w: Who, first: date, last: date) -> None:
     today = ctx.now().astimezone(w.plan.tz).date()
     for day in store.days_between(first, min(last, today)):

@@ -32,7 +32,7 @@ from bot import (
     _,
     excerpt,
 )
-from skills.leave import amounts, grants, ledger, requests, view
+from skills.leave import amounts, grants, ledger, overtime, requests, view
 from skills.leave.config import LeaveConfig, LeaveType
 from skills.leave.models import ADJUST, GRANT, LedgerEntry
 
@@ -46,6 +46,7 @@ skill: Skill[LeaveConfig] = Skill(
 )
 HR = skill.role("hr", _("HR: grants and adjusts leave, sees everyone's balance"))
 skill.digest_label("expiry", _("{n} leave expiry reminder"), _("{n} leave expiry reminders"))
+skill.digest_label("overtime", _("{n} overtime settled"), _("{n} overtimes settled"))
 
 Person = Annotated[PersonRef, Label(_("person"))]
 TypeName = Annotated[str, Label(_("leave type"))]
@@ -201,24 +202,33 @@ async def _write(
 async def daily(ctx: JobContext[LeaveConfig]) -> None:
     today = (ctx.due_at or ctx.now()).astimezone(ZoneInfo(ctx.org.timezone)).date()
     await grants.run(ctx, today)
+    await overtime.settle_due(ctx, today)
     await grants.remind(ctx, today)
 
 
 @skill.on("approvals.filing")
 async def on_filing(ctx: JobContext[LeaveConfig], payload: dict[str, Any]) -> None:
-    await requests.filing(ctx, payload)
+    if payload.get("flow") in ctx.config.overtime.flows:
+        await overtime.filing(ctx, payload)
+    else:
+        await requests.filing(ctx, payload)
 
 
 @skill.on("approvals.approved")
 async def on_approved(ctx: JobContext[LeaveConfig], payload: dict[str, Any]) -> None:
-    await requests.approved(ctx, payload)
+    if payload.get("flow") in ctx.config.overtime.flows:
+        await overtime.approved(ctx, payload)
+    else:
+        await requests.approved(ctx, payload)
 
 
 @skill.on("approvals.rejected")
 async def on_rejected(ctx: JobContext[LeaveConfig], payload: dict[str, Any]) -> None:
+    await overtime.released(ctx, payload)
     await requests.released(ctx, payload)
 
 
 @skill.on("approvals.withdrawn")
 async def on_withdrawn(ctx: JobContext[LeaveConfig], payload: dict[str, Any]) -> None:
+    await overtime.released(ctx, payload)
     await requests.released(ctx, payload)

@@ -41,11 +41,16 @@ def read(text: str, spec: LeaveType, name: str) -> int:
 
 def show(hundredths: int, spec: LeaveType) -> Text:
     """``2.5 d`` / ``2.5天``, ``4 h`` / ``4小时``."""
+    return hours(hundredths) if spec.unit == "hour" else _("{n} d", n=_number(hundredths))
+
+
+def hours(hundredths: int) -> Text:
+    return _("{n} h", n=_number(hundredths))
+
+
+def _number(hundredths: int) -> str:
     value = format(Decimal(hundredths) / 100, "f")
-    value = value.rstrip("0").rstrip(".") if "." in value else value
-    if spec.unit == "hour":
-        return _("{n} h", n=value)
-    return _("{n} d", n=value)
+    return value.rstrip("0").rstrip(".") if "." in value else value
 
 
 def days_of(first: date, last: date) -> list[date]:

@@ -107,6 +107,35 @@ def _check_types(types: dict[str, LeaveType]) -> dict[str, LeaveType]:
     return types
 
 
+class DayRule(StrictModel):
+    """Overtime on one kind of day: whether it is allowed, how it is measured (``approved``: the
+    time approved; ``clockins``: the time clocked outside the shift, or all of it on a day off;
+    ``clockins_within``: the time clocked within the approved window), the unit it is rounded
+    down to, and whether it becomes comp time or pay (reported with its ratio)."""
+
+    allowed: bool = True
+    measure: Literal["approved", "clockins", "clockins_within"] = "approved"
+    min_unit_minutes: int = Field(default=30, ge=1, le=480)
+    settle: Literal["comp", "pay"] = "comp"
+    ratio: Decimal = Field(default=Decimal(1), gt=0, le=10)  # comp: hours credited per hour
+
+
+def _pay(ratio: str) -> DayRule:
+    return DayRule(settle="pay", ratio=Decimal(ratio))
+
+
+class OvertimeConfig(StrictModel):
+    """Overtime (加班) requests of the approval flows named here (fields ``date``, and ``hours``
+    or ``from`` and ``to``), settled by the kind of day."""
+
+    flows: list[str] = Field(default_factory=lambda: ["overtime"])
+    comp_type: str = "comp"  # the leave type comp time is credited to
+    comp_months: int | None = Field(default=6, ge=1, le=60)  # then it lapses; null: never
+    workday: DayRule = Field(default_factory=lambda: _pay("1.5"))
+    rest_day: DayRule = Field(default_factory=DayRule)
+    holiday: DayRule = Field(default_factory=lambda: _pay("3"))
+
+
 class LeaveConfig(StrictModel):
     """The leave types, and the approval flows that spend them."""
 
@@ -118,3 +147,17 @@ class LeaveConfig(StrictModel):
     flows: list[str] = Field(default_factory=lambda: ["leave"])
     remind_before_days: int = Field(default=30, ge=0, le=365)  # expiry reminders; 0: none
     soon_days: int = Field(default=60, ge=1, le=365)  # /balance shows what expires within
+    overtime: OvertimeConfig = Field(default_factory=OvertimeConfig)
+
+    @model_validator(mode="after")
+    def _comp_type_exists(self) -> LeaveConfig:
+        rules = (self.overtime.workday, self.overtime.rest_day, self.overtime.holiday)
+        if any(r.allowed and r.settle == "comp" for r in rules):
+            spec = self.types.get(self.overtime.comp_type)
+            if spec is None or not spec.limited:
+                known = ", ".join(n for n, t in self.types.items() if t.limited) or "none"
+                raise ValueError(
+                    f"overtime.comp_type: {self.overtime.comp_type!r} is not a leave type with "
+                    f"a balance — known: {known}"
+                )
+        return self

@@ -70,10 +70,15 @@ def expires(spec: LeaveType, on: date) -> date | None:
         month, day = (int(p) for p in spec.expiry.carry_until.split("-"))
         return date(on.year + 1, month, day) + timedelta(days=1)
     if spec.expiry.months is not None:
-        months = on.month - 1 + spec.expiry.months
-        year, month = on.year + months // 12, months % 12 + 1
-        return date(year, month, min(on.day, monthrange(year, month)[1]))
+        return months_after(on, spec.expiry.months)
     return None
+
+
+def months_after(on: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day where it is shorter)."""
+    total = on.month - 1 + months
+    year, month = on.year + total // 12, total % 12 + 1
+    return date(year, month, min(on.day, monthrange(year, month)[1]))
 
 
 async def run(ctx: JobContext[LeaveConfig], today: date) -> int:

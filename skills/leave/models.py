@@ -14,7 +14,7 @@ from sqlmodel import Field, Index, SQLModel, UniqueConstraint
 from storage.types import UTCDateTime
 
 GRANT, USE, EXPIRE, ADJUST, REVERSAL = "grant", "use", "expire", "adjust", "reversal"
-PENDING, APPROVED, CANCELLED = "pending", "approved", "cancelled"
+PENDING, APPROVED, CANCELLED, SETTLED = "pending", "approved", "cancelled", "settled"
 
 
 class LedgerEntry(SQLModel, table=True):
@@ -57,3 +57,21 @@ class Account(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     person_id: int
     type: str = Field(max_length=32)
+
+
+class Overtime(SQLModel, table=True):
+    """An overtime request: approved time, then how it was settled (comp time or pay)."""
+
+    __tablename__ = "leave_overtime"
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(unique=True)
+    person_id: int = Field(index=True)
+    day: date = Field(index=True)
+    kind: str = Field(max_length=16)  # workday, rest_day, holiday
+    approved_minutes: int
+    start: datetime | None = Field(default=None, sa_type=UTCDateTime)  # the approved window
+    end: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    state: str = Field(default=PENDING, max_length=16)  # pending, approved, settled, cancelled
+    minutes: int = 0  # as measured and rounded, once settled
+    settle: str = Field(default="", max_length=8)  # comp or pay
+    ratio_x100: int = 100

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from bot import DateRange, JobContext, PersonRef, UsageError, _
-from skills.leave import amounts, ledger
+from skills.leave import amounts, grants, ledger
 from skills.leave.config import LeaveConfig, LeaveType
 from skills.leave.models import (
     APPROVED,
@@ -89,8 +89,7 @@ def _check_tenure(spec: LeaveType, person: PersonRef, first: date) -> None:
             _("{day} is before your first day of work ({hired}).", day=first, hired=hired)
         )
     months = spec.min_tenure_months
-    year, month = divmod(hired.month - 1 + months, 12)
-    allowed = hired.replace(year=hired.year + year, month=month + 1, day=min(hired.day, 28))
+    allowed = grants.months_after(hired, months)
     if months and first < allowed:
         raise UsageError(
             _(

@@ -20,7 +20,7 @@ skills:
   clockin:
     schedules: {office: {start: "09:00", end: "18:00", calendar: cn}}
     teams: {eng: office}
-    calendars: {cn: {holidays: [2027-01-01], workdays: [2027-01-03]}}
+    calendars: {cn: {holidays: [2026-12-04, 2027-01-01], workdays: [2027-01-03]}}
     summaries: []
   approvals:
     flows:
@@ -31,6 +31,15 @@ skills:
           type: {type: choice, choices: [annual, sick, personal, comp]}
           half: {type: choice, choices: [am, pm], required: false}
           hours: {type: number, required: false}
+        steps: [{approvers: [manager]}]
+        withdraw_approved: true
+      overtime:
+        title: Overtime
+        fields:
+          date: {type: date}
+          hours: {type: number, required: false}
+          from: {type: time, required: false}
+          to: {type: time, required: false}
         steps: [{approvers: [manager]}]
         withdraw_approved: true
   leave:
@@ -48,6 +57,10 @@ skills:
         expiry: {months: 12}
       personal: {label: {en: Personal leave, zh: 事假}, paid: false, limited: false}
       comp: {label: {en: Comp time, zh: 调休假}, unit: hour}
+    overtime:
+      workday: {allowed: false}
+      rest_day: {measure: approved, settle: comp}
+      holiday: {measure: approved, settle: pay, ratio: 3}
 """
 # without attendance: the org's calendar counts working days (and no clock-in jobs run, so a
 # test moves through a year quickly)
