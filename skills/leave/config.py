@@ -116,12 +116,16 @@ class DayRule(StrictModel):
     allowed: bool = True
     measure: Literal["approved", "clockins", "clockins_within"] = "approved"
     min_unit_minutes: int = Field(default=30, ge=1, le=480)
-    settle: Literal["comp", "pay"] = "comp"
+    settle: Literal["comp", "pay"] = "pay"
     ratio: Decimal = Field(default=Decimal(1), gt=0, le=10)  # comp: hours credited per hour
 
 
 def _pay(ratio: str) -> DayRule:
     return DayRule(settle="pay", ratio=Decimal(ratio))
+
+
+# By default overtime is paid, at the ratios of Chinese labour law (150% on a workday, 200% on a
+# rest day, 300% on a statutory holiday); an admin turns a kind of day into comp time.
 
 
 class OvertimeConfig(StrictModel):
@@ -132,7 +136,7 @@ class OvertimeConfig(StrictModel):
     comp_type: str = "comp"  # the leave type comp time is credited to
     comp_months: int | None = Field(default=6, ge=1, le=60)  # then it lapses; null: never
     workday: DayRule = Field(default_factory=lambda: _pay("1.5"))
-    rest_day: DayRule = Field(default_factory=DayRule)
+    rest_day: DayRule = Field(default_factory=lambda: _pay("2"))
     holiday: DayRule = Field(default_factory=lambda: _pay("3"))
 
 
