@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from bot import (
@@ -33,6 +33,7 @@ from bot import (
     excerpt,
 )
 from skills.leave import amounts, grants, ledger, overtime, requests, view
+from skills.leave import export as exporting
 from skills.leave.config import LeaveConfig, LeaveType
 from skills.leave.models import ADJUST, GRANT, LedgerEntry
 
@@ -44,7 +45,7 @@ skill: Skill[LeaveConfig] = Skill(
     migrations=HERE / "migrations",
     translations=HERE / "locales",
 )
-HR = skill.role("hr", _("HR: grants and adjusts leave, sees everyone's balance"))
+HR = skill.role("hr", _("HR: grants and adjusts leave"))
 skill.digest_label("expiry", _("{n} leave expiry reminder"), _("{n} leave expiry reminders"))
 skill.digest_label("overtime", _("{n} overtime settled"), _("{n} overtimes settled"))
 
@@ -58,28 +59,44 @@ On = Annotated[date | None, Opt("on"), Label(_("effective date"))]
 # --- balances -----------------------------------------------------------------------------------
 
 
-@skill.command("balance", help=_("Your leave balances; /balance @bob: someone's (lead, HR, admin)"))
-async def balance(
-    ctx: Context[LeaveConfig], who: Annotated[PersonRef | None, Label(_("person"))] = None
-) -> None:
-    person = who or ctx.person
-    _may_see(ctx, person)
-    await ctx.reply(await view.balance(ctx, person), private=True)
-
-
+# One command each for /balance and /leave (their words as the first argument), so that /help,
+# one message on Telegram, keeps to two lines for this skill.
 @skill.command(
-    "balance history", help=_("Your leave ledger, line by line: /balance history annual")
+    "balance", help=_("Leave: /balance (or @bob), /balance history annual, /balance export 2026")
 )
-async def history(
+async def balance(
     ctx: Context[LeaveConfig],
-    type_name: Annotated[str | None, Label(_("leave type"))] = None,
+    what: Annotated[Literal["history", "export"] | None, Label(_("what"))] = None,
     who: Annotated[PersonRef | None, Label(_("person"))] = None,
+    detail: Annotated[str | None, Label(_("leave type or year"))] = None,
 ) -> None:
+    """``/balance [@bob]``; ``/balance history [type] [@bob]``; ``/balance export <year>``."""
+    if what == "export":
+        await _export(ctx, detail or "")
+        return
     person = who or ctx.person
     _may_see(ctx, person)
-    if type_name is not None:
-        _type(ctx, type_name)
-    await ctx.reply(await view.history(ctx, person, type_name), private=True)
+    if what is None:
+        if detail is not None:
+            raise UsageError(_("Type /balance, /balance @bob or /balance history {type}",
+                               type=excerpt(detail)))  # fmt: skip
+        await ctx.reply(await view.balance(ctx, person), private=True)
+        return
+    if detail is not None:
+        _type(ctx, detail)
+    await ctx.reply(await view.history(ctx, person, detail and detail.lower()), private=True)
+
+
+async def _export(ctx: Context[LeaveConfig], year: str) -> None:
+    if not (ctx.person.has_role(HR) or ctx.person.is_admin):
+        raise PermissionDenied(
+            _("Only people with the hr role can export balances — ask an admin for the role.")
+        )
+    if not year.isdigit() or not 2000 <= int(year) <= 2100:
+        raise UsageError(
+            _("{year} is not a year — e.g. /balance export 2026", year=excerpt(year or "–"))
+        )
+    await ctx.reply(await exporting.export(ctx, int(year)), private=True)
 
 
 def _may_see(ctx: Context[LeaveConfig], person: PersonRef) -> None:
@@ -110,10 +127,13 @@ def _type(ctx: Context[LeaveConfig], name: str) -> LeaveType:
 
 
 @skill.command(
-    "leave grant", help=_("Grant leave: /leave grant @bob annual 2d welcome bonus"), requires=HR
+    "leave",
+    help=_("HR: /leave grant @bob annual 2d reason, /leave adjust @bob annual -1d reason"),
+    requires=HR,
 )
-async def grant(
+async def grant_or_adjust(
     ctx: Context[LeaveConfig],
+    action: Annotated[Literal["grant", "adjust"], Label(_("grant or adjust"))],
     who: Person,
     type_name: TypeName,
     amount: Amount,
@@ -122,33 +142,16 @@ async def grant(
 ) -> None:
     spec = _type(ctx, type_name)
     hundredths = amounts.read(amount, spec, type_name)
-    if hundredths <= 0:
+    if action == "grant" and hundredths <= 0:
         raise UsageError(
             _("A grant adds leave: give a positive amount, e.g. 2d — /leave adjust takes away.")
         )
-    await _write(ctx, who, type_name.lower(), spec, GRANT, hundredths, reason, on)
-
-
-@skill.command(
-    "leave adjust",
-    help=_("Correct a balance, with a reason: /leave adjust @bob annual -1d counted twice"),
-    requires=HR,
-)
-async def adjust(
-    ctx: Context[LeaveConfig],
-    who: Person,
-    type_name: TypeName,
-    amount: Amount,
-    reason: Reason = "",
-    on: On = None,
-) -> None:
-    spec = _type(ctx, type_name)
-    hundredths = amounts.read(amount, spec, type_name)
     if hundredths == 0:
         raise UsageError(_("An adjustment of 0 changes nothing — e.g. -1d or +0.5d"))
-    if not reason.strip():
+    if action == "adjust" and not reason.strip():
         raise UsageError(_("Say why, e.g. /leave adjust @bob annual -1d counted twice"))
-    await _write(ctx, who, type_name.lower(), spec, ADJUST, hundredths, reason, on)
+    kind = GRANT if action == "grant" else ADJUST
+    await _write(ctx, who, type_name.lower(), spec, kind, hundredths, reason, on)
 
 
 async def _write(

@@ -75,6 +75,16 @@ async def balances(ctx: JobContext, person_id: int) -> dict[str, int]:
     return {t: int(n or 0) for t, n in found.all()}
 
 
+async def held_by_type(ctx: JobContext, person_id: int) -> dict[str, int]:
+    """What pending requests hold, per type."""
+    found = await ctx.session.exec(
+        select(LeaveRequest.type, func.sum(LeaveRequest.hundredths))
+        .where(col(LeaveRequest.person_id) == person_id, col(LeaveRequest.state) == PENDING)
+        .group_by(col(LeaveRequest.type))
+    )
+    return {t: int(n or 0) for t, n in found.all()}
+
+
 async def held(ctx: JobContext, person_id: int, type_: str, but: int | None = None) -> int:
     """What pending requests of this type hold (all but request ``but``)."""
     query = select(func.coalesce(func.sum(LeaveRequest.hundredths), 0)).where(
@@ -121,13 +131,24 @@ async def open_lots(ctx: JobContext, person_id: int, type_: str, today: date) ->
     """The credits of a balance with what is left of each: debits spend the credit that expires
     first (then the oldest), never one already expired on the debit's day; an expiry row ends its
     own credit."""
-    rows = (
-        await ctx.session.exec(
-            select(LedgerEntry)
-            .where(col(LedgerEntry.person_id) == person_id, col(LedgerEntry.type) == type_)
-            .order_by(col(LedgerEntry.on), col(LedgerEntry.id))
-        )
-    ).all()
+    return (await all_open_lots(ctx, person_id, type_)).get(type_, [])
+
+
+async def all_open_lots(
+    ctx: JobContext, person_id: int, type_: str | None = None
+) -> dict[str, list[Lot]]:
+    """:func:`open_lots` of every type of a person (or of one), from one query."""
+    query = select(LedgerEntry).where(col(LedgerEntry.person_id) == person_id)
+    if type_ is not None:
+        query = query.where(col(LedgerEntry.type) == type_)
+    rows = (await ctx.session.exec(query.order_by(col(LedgerEntry.on), col(LedgerEntry.id)))).all()
+    by_type: dict[str, list[LedgerEntry]] = {}
+    for row in rows:
+        by_type.setdefault(row.type, []).append(row)
+    return {t: _lots(entries) for t, entries in by_type.items()}
+
+
+def _lots(rows: Sequence[LedgerEntry]) -> list[Lot]:
     lots = [Lot(r, r.hundredths) for r in rows if r.hundredths > 0]
     by_id = {lot.entry.id: lot for lot in lots}
     for row in (r for r in rows if r.hundredths < 0):
