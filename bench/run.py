@@ -55,6 +55,11 @@ SCRIPTS: dict[str, tuple[Path, list[str], list[str]]] = {
         ["--people", "50", "--days", "30", "--runs", "5"],
     ),
     "receipts": (ROOT / "bench" / "receipts_bench.py", [], ["--audience", "300"]),
+    "leave": (
+        ROOT / "bench" / "leave_bench.py",
+        ["--people", "1000", "--years", "3", "--runs", "50"],  # /balance p99 < 50 ms
+        ["--people", "50", "--years", "3", "--runs", "5"],
+    ),
 }
 TIMED = re.compile(
     r"^(?P<cmd>/\S.*?)\s+median\s+(?P<p50>[\d.]+) ms\s+p95\s+[\d.]+ ms\s+p99\s+(?P<p99>[\d.]+) ms"

@@ -16,6 +16,7 @@ reported rather than taken as text.
 from __future__ import annotations
 
 import inspect
+import keyword
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
@@ -68,12 +69,13 @@ class Fields:
             if not _NAME.fullmatch(name):
                 raise RegistrationError(f"field {name!r}: use lower-case letters, digits and _")
             default = None if name in optional else inspect.Parameter.empty
+            as_python = f"{name}_" if keyword.iskeyword(name) else name  # a field "from"
             spec = inspect.Parameter(
-                name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+                as_python, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
             )
             param = param_of(spec, annotation, f"field {name!r}")
             human = name if param.human is None else param.human
-            self.params.append(replace(param, human=human, option=name))
+            self.params.append(replace(param, name=name, human=human, option=name))
 
     @property
     def names(self) -> list[str]:

@@ -166,6 +166,7 @@ class FlowSpec(StrictModel):
     cc: list[Approver] = Field(default_factory=list)  # told the outcome (抄送)
     remind_after: Duration | None = timedelta(hours=4)  # remind a pending approver; null: never
     escalate_after: Duration | None = None  # then add the approver's manager; null: never
+    withdraw_approved: bool = False  # the requester may also take back an approved request
 
     @model_validator(mode="wrap")
     @classmethod

@@ -149,7 +149,8 @@ async def withdraw(ctx: Context, request_id: int) -> None:
         raise PermissionDenied(
             _("Only {who} can withdraw #{id}.", who=shown.requester.mention, id=shown.id)
         )
-    if shown.request.state != PENDING:
+    was = shown.request.state
+    if was != PENDING and not (was == APPROVED and shown.spec.withdraw_approved):
         raise UsageError(
             _(
                 "#{id} is already {state} — only pending requests can be withdrawn.",
@@ -158,11 +159,17 @@ async def withdraw(ctx: Context, request_id: int) -> None:
             )
         )
     waiting = [shown.people[p] for t in shown.pending() for p in (t.person_id, t.delegate_id) if p]
+    if was == APPROVED:  # those who approved it are told it was taken back
+        waiting = [shown.people[t.acted_by] for t in shown.tasks if t.acted_by in shown.people]
     request = shown.request
     request.state, request.decided_at, request.updated_at = WITHDRAWN, ctx.now(), ctx.now()
     await store.close_pending(ctx, shown.id, None, CLOSED)
     await flow.cancel_timers(ctx, shown.id, request.step)
     store.add_event(ctx, request, "withdrawn", ctx.person)
+    await ctx.emit(
+        "withdrawn", request=shown.id, flow=request.flow, requester=request.requester_id,
+        fields=dict(shown.values), was=was,
+    )  # fmt: skip
     text = _(
         "↩️ {who} withdrew #{id} {title}",
         who=ctx.person.mention,

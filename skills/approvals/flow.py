@@ -37,6 +37,11 @@ async def file(ctx: Context, name: str, spec: FlowSpec, values: form.Values) -> 
     )
     ctx.session.add(request)
     await ctx.session.flush()
+    # other skills may check the request before it is filed: a hook that raises UsageError
+    # refuses it with its text, and nothing is kept (leave: a request over the balance)
+    await ctx.emit(
+        "filing", request=request.id, flow=name, requester=ctx.person.id, fields=dict(values)
+    )
     store.add_event(ctx, request, "filed", ctx.person)
     shown = await store.load(ctx, request)
     if not await advance(ctx, shown, 0):

@@ -203,3 +203,18 @@ async def on_approved(ctx: JobContext, payload: dict[str, Any]) -> None:
 @skill.on("approvals.rejected")
 async def on_rejected(ctx: JobContext, payload: dict[str, Any]) -> None:
     await hooks.rejected(ctx, payload)
+
+
+@skill.on("approvals.withdrawn")  # an approved request taken back: as if rejected
+async def on_withdrawn(ctx: JobContext, payload: dict[str, Any]) -> None:
+    await hooks.rejected(ctx, payload)
+
+
+@skill.on("clockin.worked")  # the time clocked on a day, asked by other skills (overtime)
+async def on_worked(ctx: JobContext, payload: dict[str, Any]) -> None:
+    await hooks.worked(ctx, payload)
+
+
+@skill.on("clockin.day_kinds")  # the work calendar, asked by other skills (leave counts days)
+async def on_day_kinds(ctx: JobContext, payload: dict[str, Any]) -> None:
+    await hooks.day_kinds(ctx, payload)

@@ -12,7 +12,7 @@ from bot import DateRange, JobContext, PersonRef, _
 from skills.clockin import store
 from skills.clockin.models import IN, OUT, Leave
 from skills.clockin.punch import Where, add, who_is
-from skills.clockin.schedule import at
+from skills.clockin.schedule import Plans, at
 from skills.clockin.store import Who
 
 log = logging.getLogger(__name__)
@@ -114,6 +114,45 @@ async def rejected(ctx: JobContext, payload: dict[str, Any]) -> None:
         person = await ctx.person_by_id(e.person_id)
         if person is not None:
             await _recompute(ctx, who_is(ctx, person), e.work_day, e.work_day)
+
+
+async def day_kinds(ctx: JobContext, payload: dict[str, Any]) -> None:
+    """A query other skills ask with ``ctx.emit("clockin.day_kinds", person=<id>, first=<date>,
+    last=<date>, answer={})``: ``answer`` is filled with each day's kind for that person's
+    schedule (``work``, ``off`` or ``holiday``: weekends, the calendar's holidays and make-up
+    workdays). Nothing is filled for someone without a schedule."""
+    person = await ctx.person_by_id(int(payload.get("person") or 0))
+    first, last, answer = payload.get("first"), payload.get("last"), payload.get("answer")
+    if person is None or not isinstance(answer, dict):
+        return
+    if not isinstance(first, date) or not isinstance(last, date):
+        return
+    plan = Plans(ctx.config, ctx.org).of(person)
+    if plan is not None:
+        for day in store.days_between(first, last):
+            answer[day] = plan.day_kind(day)
+
+
+async def worked(ctx: JobContext, payload: dict[str, Any]) -> None:
+    """A query: ``ctx.emit("clockin.worked", person=<id>, day=<date>, answer={})`` fills
+    ``answer["spans"]`` with the (in, out) instants clocked on that work day and, on a workday of
+    their schedule, ``answer["shift"]`` with its (start, end)."""
+    person = await ctx.person_by_id(int(payload.get("person") or 0))
+    day, answer = payload.get("day"), payload.get("answer")
+    if person is None or not isinstance(day, date) or not isinstance(answer, dict):
+        return
+    spans, start = [], None
+    for punch in await store.events_of(ctx.session, person.id, day):
+        if punch.kind == IN and start is None:
+            start = punch.at
+        elif punch.kind == OUT and start is not None:
+            spans.append((start, punch.at))
+            start = None
+    answer["spans"] = spans
+    plan = Plans(ctx.config, ctx.org).of(person)
+    if plan is not None and plan.day_kind(day) == "work":
+        shift = plan.shift(day)
+        answer["shift"] = (shift.start, shift.end)
 
 
 async def _recompute(ctx: JobContext, w: Who, first: date, last: date) -> None:

@@ -73,7 +73,22 @@ def details(plan: Plan, row: Day) -> list[Text]:
         parts.append(REMOTE_NAME)
     if row.worked_minutes:
         parts.append(_("worked {worked}", worked=timedelta(minutes=row.worked_minutes)))
+    extra = overtime_minutes(plan, row)
+    if extra >= OVERTIME_SHOWN:
+        parts.append(_("overtime {extra}", extra=timedelta(minutes=extra)))
     return parts
+
+
+OVERTIME_SHOWN = 60  # minutes past the shift's end (or worked on a day off) shown as overtime
+
+
+def overtime_minutes(plan: Plan, row: Day) -> int:
+    """Time clocked past the shift's end on a workday, or all the time worked on a day off."""
+    if not row.scheduled:
+        return row.worked_minutes
+    if row.last_out is None:
+        return 0
+    return max(0, int((row.last_out - plan.shift(row.day).end).total_seconds() // 60))
 
 
 def day_line(plan: Plan, row: Day) -> Text:

@@ -32,9 +32,10 @@ def test_a_jump_to_the_end_of_time_is_refused_and_moves_nothing(tmp_path):
     result = play(tmp_path, "~ 9999-12-31 23:59\nalice: /in\n")
     assert result.exit_code == 1
     assert result.output == (
-        # a clock-in job runs every 30 minutes: one move goes through 1,000 job runs at most
+        # a clock-in job runs every 30 minutes (and leave's grant job daily): one move goes
+        # through 1,000 job runs at most
         "! line 1: too far ahead — moving the fake clock runs every job due on the way, so one "
-        "move goes at most to Sun 13 Dec 21:00; move it in smaller steps: "
+        "move goes at most to Sun 13 Dec 11:00; move it in smaller steps: "
         "'~ 9999-12-31 23:59'\n"
         "~ now Mon 23 Nov 09:00\n"  # still Mon 09:00
         "[#general] deskmate:\n🕘 In at 09:00 — no schedule to keep.\n\n"
@@ -64,5 +65,5 @@ def test_the_refusal_is_in_the_org_language(tmp_path):
     assert result.exit_code == 1
     assert (
         "! 第 2 行：跳得太远 —— 假时钟前进时会依次运行途中到期的每个任务，所以一次最多只能前进到 "
-        "12月14日周一 21:00；请分几步前进：'~ 2030-01-01 00:00'\n"
+        "12月14日周一 11:30；请分几步前进：'~ 2030-01-01 00:00'\n"
     ) in result.output

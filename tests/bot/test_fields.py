@@ -2,6 +2,7 @@
 parameter of that type is, and every problem reported, one per field (a command stops at its
 first)."""
 
+from datetime import time
 from typing import Annotated
 
 import pytest
@@ -49,6 +50,18 @@ async def trip(ctx: Context, fields: Rest = "") -> None:
         shown = [Text("{kind} {text}", {"kind": p.kind, "text": p.text}) for p in read.problems]
         raise UsageError(Text("{problems}", {"problems": Lines(shown)}))
     await ctx.reply(_shown(read.values))
+
+
+SHIFT = Fields({"from": time, "to": time})  # Python keywords, as fields people type
+
+
+@skill.command("shift", help=_("A shift"))
+async def shift(ctx: Context, fields: Rest = "") -> None:
+    read = await ctx.parse_fields(fields, SHIFT)
+    if read.problems:
+        await ctx.reply(Text("{lines}", {"lines": Lines([p.text for p in read.problems])}))
+    else:
+        await ctx.reply(_shown(read.values))
 
 
 @skill.command("memo", help=_("A short memo"))
@@ -109,3 +122,10 @@ async def test_a_commands_text_parameter_keeps_its_max_length(chat):
     assert out.one().text == (
         "text: the text is 19 characters long — keep it under 10\nUsage: /memo <text…>"
     )
+
+
+async def test_a_field_may_be_named_like_a_python_keyword(chat):
+    out = await chat.say("alice", "/shift from:09:00 to:18:00")
+    assert out.one().text == "from=09:00\nto=18:00"
+    out = await chat.say("alice", "/shift to:25:00")
+    assert "from is missing" in out.one().text

@@ -1,0 +1,92 @@
+"""What /balance and /balance history show: a line per type (with what is held and what expires
+soon), and the ledger explained line by line."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from bot import JobContext, Lines, PersonRef, Text, _
+from skills.leave import amounts, ledger
+from skills.leave.config import LeaveConfig, LeaveType
+from skills.leave.models import ADJUST, EXPIRE, GRANT, REVERSAL, USE, LedgerEntry
+
+HISTORY_LINES = 10
+
+
+async def balance(ctx: JobContext[LeaveConfig], person: PersonRef) -> Text:
+    """A line per type (three queries, whatever the length of the ledger)."""
+    types = ctx.config.types
+    if not types:
+        return _("No leave types are set up yet — an admin adds them under skills.leave.types.")
+    have = await ledger.balances(ctx, person.id)
+    held = await ledger.held_by_type(ctx, person.id)
+    lots = await ledger.all_open_lots(ctx, person.id)
+    today = ctx.today()
+    soon = today + timedelta(days=ctx.config.soon_days)
+    lines = []
+    for name, spec in types.items():
+        ends: dict[date, int] = {}
+        for lot in lots.get(name, []):
+            end = lot.entry.expires_on
+            if end is not None and today < end <= soon:
+                ends[end] = ends.get(end, 0) + lot.left
+        lines.append(_line(spec, have.get(name, 0), held.get(name, 0), ends))
+    return _("🏖 Leave of {who}\n{lines}", who=person.mention, lines=Lines(lines))
+
+
+def _line(spec: LeaveType, have: int, held: int, ends: dict[date, int]) -> Text:
+    if not spec.limited:
+        return _("• {type}: as needed, {used} taken", type=spec.label, used=_show(-have, spec))
+    parts: list[Text] = []
+    if held:
+        parts.append(_("{amount} held by pending requests", amount=_show(held, spec)))
+    for end, left in sorted(ends.items()):
+        last = end - timedelta(days=1)
+        parts.append(_("{amount} expire after {day}", amount=_show(left, spec), day=last))
+    if not parts:
+        return _("• {type}: {amount}", type=spec.label, amount=_show(have, spec))
+    return _("• {type}: {amount} ({notes})", type=spec.label, amount=_show(have, spec), notes=parts)
+
+
+def _show(hundredths: int, spec: LeaveType) -> Text:
+    return amounts.show(hundredths, spec)
+
+
+async def history(ctx: JobContext[LeaveConfig], person: PersonRef, type_: str | None) -> Text:
+    rows = await ledger.history(ctx, person.id, type_, HISTORY_LINES + 1)
+    if not rows:
+        return _("No leave on record for {who} yet.", who=person.mention)
+    people = {p.id: p for p in await ctx.people([r.by_id for r in rows if r.by_id])}
+    lines = [_explain(ctx.config, r, people) for r in rows[:HISTORY_LINES]]
+    if len(rows) > HISTORY_LINES:
+        lines.append(_("… and older lines"))
+    return _(
+        "📒 Leave history of {who}, newest first\n{lines}", who=person.mention, lines=Lines(lines)
+    )
+
+
+def _explain(config: LeaveConfig, row: LedgerEntry, people: dict[int, PersonRef]) -> Text:
+    spec = config.types.get(row.type)
+    label = spec.label if spec else row.type
+    amount = amounts.show(row.hundredths, spec) if spec else str(row.hundredths / 100)
+    sign = "+" if row.hundredths > 0 else ""
+    who = people[row.by_id].mention if row.by_id in people else "🤖"
+    what = _what(row, who, label)
+    return _("• {day} {sign}{amount} · {what}", day=row.on, sign=sign, amount=amount, what=what)
+
+
+def _what(row: LedgerEntry, who: object, label: object) -> Text:
+    if row.kind == GRANT and row.by_id is None:
+        return _("{type} granted for {period}", type=label, period=row.reason.split(" ")[-1])
+    if row.kind == GRANT:
+        return _("{type} granted by {who}: {reason}", type=label, who=who, reason=row.reason)
+    if row.kind == USE:
+        return _("{type} taken, request #{id} approved by {who}", type=label, id=row.request_id,
+                 who=who)  # fmt: skip
+    if row.kind == REVERSAL:
+        return _("{type} given back, request #{id} withdrawn", type=label, id=row.request_id)
+    if row.kind == EXPIRE:
+        return _("{type} expired unused", type=label)
+    if row.kind == ADJUST:
+        return _("{type} adjusted by {who}: {reason}", type=label, who=who, reason=row.reason)
+    return _("{type}: {reason}", type=label, reason=row.reason)
