@@ -36,22 +36,29 @@ def to_html(spans: Spans) -> str:
 
 
 def text(message: RenderedMessage) -> str:
-    """The body: text, ``<b>Label</b>: value`` fields, an italic context line."""
+    """The body: text, ``<b>Label</b>: value`` fields, an italic context line. Telegram counts
+    the text it shows, not the markup: a body whose visible text is over the limit is sent as
+    that text alone, cut at the limit (never inside a tag or an escaped character)."""
     lines = [to_html(message.text)]
     lines += [f"<b>{html.escape(label)}</b>: {to_html(value)}" for label, value in message.fields]
     if message.context:
         lines.append(f"<i>{to_html(message.context)}</i>")
     body = "\n".join(line for line in lines if line) or html.escape(plain_text(message.text))
-    if len(body) <= TEXT_LIMIT:
+    visible = [plain_text(message.text)]
+    visible += [f"{label}: {plain_text(value)}" for label, value in message.fields]
+    visible.append(plain_text(message.context))
+    shown = "\n".join(line for line in visible if line)
+    if _units(shown) <= TEXT_LIMIT:
         return body
-    # too long: cut the visible text, never the markup (a cut tag is refused by Telegram)
-    visible = "\n".join(
-        [
-            plain_text(message.text),
-            *(f"{label}: {plain_text(value)}" for label, value in message.fields),
-        ]
-    )
-    return html.escape(visible[: TEXT_LIMIT // 2 - 1]) + "…"
+    cut = shown
+    while (over := _units(cut) - (TEXT_LIMIT - 1)) > 0:
+        cut = cut[: len(cut) - max(1, over // 2)]
+    return html.escape(cut, quote=False) + "…"
+
+
+def _units(text: str) -> int:
+    """Telegram's length of a text: UTF-16 code units (an emoji counts two)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def alert(message: RenderedMessage) -> str | None:
