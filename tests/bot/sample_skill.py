@@ -22,6 +22,7 @@ from bot import (
     Rest,
     Skill,
     Table,
+    UsageError,
     TimeRange,
     _,
     excerpt,
@@ -62,6 +63,13 @@ async def boom(ctx: Context, text: Rest) -> None:
     await ctx.notify(ctx.person, _("you will never see this"))
     await ctx.reply(_("you will never see this either"))
     raise RuntimeError("kaboom")
+
+
+@skill.command("half", help=_("Halve an even number"))
+async def half(ctx: Context, n: int) -> None:
+    if n % 2:  # refused before the session is reached: nothing to undo
+        raise UsageError(_("{n} is odd — give an even number, e.g. /half 4", n=n))
+    await ctx.reply(_("Half of {n} is {half}", n=n, half=n // 2))
 
 
 @skill.command("assign", help=_("Assign people a thing"))
