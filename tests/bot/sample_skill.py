@@ -72,6 +72,13 @@ async def half(ctx: Context, n: int) -> None:
     await ctx.reply(_("Half of {n} is {half}", n=n, half=n // 2))
 
 
+@skill.command("relang", help=_("Set this chat's language, then fail"))
+async def relang(ctx: Context, language: str) -> None:
+    await ctx.set_chat_language(language)
+    await ctx.chat_language()  # read back: what the process would remember of it
+    raise RuntimeError("kaboom")
+
+
 @skill.command("assign", help=_("Assign people a thing"))
 async def assign(
     ctx: Context,

@@ -91,6 +91,14 @@ async def test_a_replayed_group_is_counted_once_in_the_metrics(chat):
     assert counted(chat, "deskmate_transaction_events_sum") == 3
 
 
+async def test_a_chat_language_set_by_a_handler_that_failed_is_not_remembered(chat):
+    """Its savepoint rolled back: what it read is not kept for the next events either."""
+    out = await chat.say("alice", "/relang zh")
+    assert out[0].text.startswith("Something went wrong (ref ")
+    out = await chat.say("alice", "/stock AB-12")
+    assert out[0].text.startswith("AB-12: 1 in stock")  # still English, as stored
+
+
 def test_deskmate_run_uses_uvloop_where_it_is_installed(monkeypatch):
     pytest.importorskip("uvloop")
 
