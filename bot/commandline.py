@@ -1,5 +1,5 @@
-"""What every ``deskmate`` command shares: the ``--config`` option (or the path alone), loading the config or
-exiting with code 2 and one line per problem, and where log lines go. Kept apart from
+"""What every ``deskmate`` command shares: the ``--config`` option (or the path alone), loading
+the config or exiting with code 2 and one line per problem, and where log lines go. Kept apart from
 :mod:`bot.cli`, which loads the commands adapters add, so those commands can use it without a
 circular import."""
 
