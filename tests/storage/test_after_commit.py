@@ -10,8 +10,9 @@ from storage.engine import Database, after_commit
 
 
 @pytest.fixture
-async def db(tmp_path):
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'after.db'}")
+async def db(deskmate_database):
+    """On the engine DESKMATE_TEST_DB names (savepoints behave alike on both)."""
+    database = Database(await deskmate_database())
     yield database
     await database.dispose()
 
