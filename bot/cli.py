@@ -19,7 +19,7 @@ from bot import event_loop, loader
 from bot.adapter import Adapter, AdapterSpec
 from bot.app import Bot
 from bot.clock import SystemClock
-from bot.commandline import CONFIG_OPTION, fail, load_or_exit, logging_to
+from bot.commandline import config_path, fail, load_or_exit, logging_to
 from bot.config import Config
 from bot.diagnosis import Finding
 from bot.doctor import adapter_findings, clock_finding, database_findings
@@ -38,17 +38,17 @@ def main() -> None:
 
 
 @main.command("check-config")
-@click.argument("config_file", type=click.Path(dir_okay=False, path_type=Path))
-def check_config(config_file: Path) -> None:
-    """Validate CONFIG_FILE without starting: exit 0 and say OK, or exit 2 listing each problem
-    as file:line key.path: message."""
-    config, skills = load_or_exit(config_file)
+@config_path
+def check_config(config_path: Path) -> None:
+    """Validate CONFIG_FILE (or --config) without starting: exit 0 and say OK, or exit 2 listing
+    each problem as file:line key.path: message."""
+    config, skills = load_or_exit(config_path)
     names = ", ".join(s.name for s in skills)
-    click.echo(f"OK: {config_file} ({len(config.people)} people; skills: {names})")
+    click.echo(f"OK: {config_path} ({len(config.people)} people; skills: {names})")
 
 
 @main.command("run")
-@CONFIG_OPTION
+@config_path
 def run(config_path: Path) -> None:
     """Start Deskmate with every adapter enabled in the config."""
     config, skills = load_or_exit(config_path)
@@ -88,7 +88,7 @@ async def _serve(bot: Bot) -> None:
 
 
 @main.command("doctor")
-@CONFIG_OPTION
+@config_path
 def doctor(config_path: Path) -> None:
     """Check what can be checked without starting: the config, the database and its migrations,
     each enabled adapter's tokens and webhook, this machine's clock. One line per check (ok,
@@ -138,7 +138,7 @@ def db() -> None:
 
 
 @db.command("upgrade")
-@CONFIG_OPTION
+@config_path
 def db_upgrade(config_path: Path) -> None:
     """Apply the migrations of the core and of every enabled skill."""
     config, skills = load_or_exit(config_path)
@@ -155,7 +155,7 @@ def db_upgrade(config_path: Path) -> None:
 
 
 @db.command("revision")
-@CONFIG_OPTION
+@config_path
 @click.option("--skill", "name", required=True, help="The enabled skill whose tables changed.")
 @click.option("-m", "--message", default="tables", show_default=True, help="What changed.")
 def db_revision(config_path: Path, name: str, message: str) -> None:

@@ -1,16 +1,17 @@
-"""What every ``deskmate`` command shares: the ``--config`` option, loading the config or
-exiting with code 2 and one line per problem, and where log lines go. Kept apart from
+"""What every ``deskmate`` command shares: the ``--config`` option (or the path alone), loading
+the config or exiting with code 2 and one line per problem, and where log lines go. Kept apart from
 :mod:`bot.cli`, which loads the commands adapters add, so those commands can use it without a
 circular import."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -27,6 +28,33 @@ CONFIG_OPTION = click.option(
     show_default=True,
     help="The YAML config file.",
 )
+DEFAULT_CONFIG = Path("config.yaml")
+_PATH = click.Path(dir_okay=False, path_type=Path)
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def config_path(command: Command) -> Command:
+    """``--config PATH`` or the path alone (``deskmate doctor config.yaml``, as
+    ``check-config`` reads it), for a command with no other argument; ``config_path`` is the
+    one given, ``config.yaml`` if none. Both, naming different files: a usage error (exit 2)."""
+
+    @functools.wraps(command)
+    def chosen(*args: Any, config_file: Path | None, config_option: Path | None, **kw: Any) -> Any:
+        if config_file and config_option and config_file != config_option:
+            raise click.UsageError(
+                f"two configs given ({config_file} and --config {config_option}) — give one"
+            )
+        return command(*args, config_path=config_file or config_option or DEFAULT_CONFIG, **kw)
+
+    option = click.option(
+        "--config",
+        "config_option",
+        type=_PATH,
+        default=None,
+        help=f"The YAML config file (or give it alone, as CONFIG_FILE) [default: {DEFAULT_CONFIG}]",
+    )
+    argument = click.argument("config_file", type=_PATH, required=False)
+    return argument(option(chosen))  # type: ignore[return-value]
 
 
 def load_or_exit(path: Path) -> tuple[Config, list[Skill]]:

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.orm import Session, SessionTransaction
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.inline_sqlite import inline_connector
@@ -22,6 +23,8 @@ from storage.inline_sqlite import inline_connector
 T = TypeVar("T")
 Work = Callable[[AsyncSession], Awaitable[Any]]
 _AFTER_COMMIT = "deskmate.after_commit"  # in session.info: callbacks for after_commit()
+# a callback waiting for the commit, with the savepoint it was registered in (None: outside any)
+_Waiting = tuple[SessionTransaction | None, Callable[[], None]]
 
 
 class Database:
@@ -74,7 +77,8 @@ class Database:
             async with AsyncSession(conn, expire_on_commit=False) as session:
                 async with session.begin():
                     yield session
-                for callback in session.info.pop(_AFTER_COMMIT, ()):
+                waiting: list[_Waiting] = session.info.pop(_AFTER_COMMIT, [])
+                for _savepoint, callback in waiting:
                     callback()
         finally:
             await _uncancelled(conn.close())
@@ -130,9 +134,32 @@ class Database:
 
 def after_commit(session: AsyncSession, callback: Callable[[], None]) -> None:
     """Call ``callback`` once the transaction of ``session`` has committed (never if it rolls
-    back): for what a process remembers about rows, which must not outlive a rollback. Register
-    outside savepoints: one rolled back inside a committed transaction doesn't cancel it."""
-    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+    back): for what a process remembers about rows, which must not outlive a rollback. Registered
+    inside a savepoint (a handler's, in a group commit), it is dropped if that savepoint (or one
+    around it) rolls back, though the transaction commits."""
+    savepoint = session.sync_session.get_nested_transaction()
+    waiting: list[_Waiting] = session.info.setdefault(_AFTER_COMMIT, [])
+    waiting.append((savepoint, callback))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_rolled_back(session: Session, rolled_back: SessionTransaction) -> None:
+    """A savepoint (or the transaction) rolled back: what was registered in it never runs."""
+    waiting: list[_Waiting] | None = session.info.get(_AFTER_COMMIT)
+    if not waiting:
+        return
+    if rolled_back.parent is None:  # the whole transaction
+        waiting.clear()
+        return
+    waiting[:] = [(sp, callback) for sp, callback in waiting if not _inside(sp, rolled_back)]
+
+
+def _inside(savepoint: SessionTransaction | None, outer: SessionTransaction) -> bool:
+    while savepoint is not None:
+        if savepoint is outer:
+            return True
+        savepoint = savepoint.parent
+    return False
 
 
 async def _uncancelled(step: Awaitable[T]) -> T:

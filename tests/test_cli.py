@@ -31,6 +31,19 @@ def test_the_example_config_is_valid():
     assert result.output.startswith("OK: ")
 
 
+def test_check_config_takes_the_path_with_or_without_config(tmp_path):
+    example = str(ROOT / "config.example.yaml")
+    result = CliRunner().invoke(main, ["check-config", "--config", example])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"OK: {example} ")
+    result = CliRunner().invoke(main, ["check-config", "--config", example, example])
+    assert result.exit_code == 0, result.output  # the same file twice: no harm
+    other = str(tmp_path / "other.yaml")
+    result = CliRunner().invoke(main, ["check-config", "--config", example, other])
+    assert result.exit_code == 2
+    assert f"two configs given ({other} and --config {example}) — give one" in result.output
+
+
 def test_a_bad_config_names_each_problem_with_its_line(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text(BAD)

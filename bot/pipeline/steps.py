@@ -64,7 +64,8 @@ class Outcome:
     chat_language: str | None = None  # what everyone in the group reads (after the handler)
     result: str = "ok"  # for the metrics: ok, user_error, error, duplicate
     skill: str | None = None  # whose handler ran
-    ran: bool = False  # routed, and its handler called
+    touched: bool = False  # its handler reached the session (else a failure undoes nothing)
+    took: float | None = None  # seconds its handler ran (recorded once its transaction ends)
 
 
 class Pipeline:
@@ -145,7 +146,6 @@ class Pipeline:
 
     async def _group(self, events: list[Event], *, apart: bool) -> list[Outcome]:
         outcomes = [Outcome() for _event in events]
-        self.metrics.transaction(len(events))
         async with self.db.transaction() as session:
             fresh = await self.dedup.first_times(session, events)
             for event, outcome, first in zip(events, outcomes, fresh, strict=True):
@@ -158,21 +158,22 @@ class Pipeline:
                     with _bound(event):  # in a group: each event's lines carry its own id
                         await self._run(session, event, outcome, apart=apart)
                 except Exception as exc:
-                    if outcome.ran and not apart:  # all roll back, and run again with savepoints
+                    if outcome.touched and not apart:  # all roll back, run again with savepoints
                         raise _HandlerFailed from exc
-                    # not routed (nothing written), or its savepoint rolled back: the others stand
+                    # not routed, or its handler never reached the session (a bad value, a usage
+                    # error: nothing written), or its savepoint rolled back: the others stand
                     outcome.replies = self.boundary.failed(event, outcome.sender, exc)
                     outcome.result = _failure(exc)
                     await self.dedup.unclaim(session, event)
                 await asyncio.sleep(0)  # SQLite runs in the loop's thread: let it breathe
             wrote = self.delivery.wrote(session)
+        self._record(events, outcomes)  # committed: this pass is the one that counts
         for outcome in outcomes:
             outcome.wrote = wrote
         return outcomes
 
     async def _alone(self, event: Event) -> Outcome:
         outcome = Outcome()
-        self.metrics.transaction(1)
         try:
             async with self.db.transaction() as session:
                 if not await self.dedup.first_time(session, event):
@@ -187,7 +188,15 @@ class Pipeline:
             outcome.result = _failure(exc)
             if isinstance(exc, UserError):
                 await self.senders.note_anyway(event)
+        self._record([event], [outcome])  # the last pass, committed or not
         return outcome
+
+    def _record(self, events: list[Event], outcomes: list[Outcome]) -> None:
+        """The metrics of one pass over events (a replayed group's first pass is not counted)."""
+        self.metrics.transaction(len(events))
+        for event, outcome in zip(events, outcomes, strict=True):
+            if outcome.took is not None:
+                self.metrics.handler_ran(_label(event), outcome.took)
 
     async def _run(
         self, session: AsyncSession, event: Event, outcome: Outcome, *, apart: bool
@@ -201,7 +210,6 @@ class Pipeline:
         outcome.skill = ctx.skill.name
         if (logged := logs.current()) is not None:
             logged.skill = outcome.skill
-        outcome.ran = True
         started = time.perf_counter()
         try:
             if apart:  # its own savepoint, begun when it first reaches the session
@@ -214,10 +222,11 @@ class Pipeline:
                     await savepoint.end(exc)
                     raise
                 await savepoint.end()
-            else:
+            else:  # no savepoint: note whether a failure would leave anything to undo
+                ctx.on_session = lambda: setattr(outcome, "touched", True)
                 await run(ctx)
         finally:
-            self.metrics.handler_ran(_label(event), time.perf_counter() - started)
+            outcome.took = time.perf_counter() - started
         outcome.replies = ctx.replies
         outcome.edits, outcome.forms = ctx.effects.edits, ctx.effects.forms
         if event.chat.kind == "group":  # read after the handler: it may have just set it

@@ -88,7 +88,7 @@ async def request(
         )
     if not fields.strip():
         if not ctx.open_form(view.as_form(name.lower(), spec)):  # a Slack modal, where there is one
-            await ctx.reply(view.describe(name.lower(), spec))
+            await ctx.reply(view.describe(name.lower(), spec), ephemeral=True)  # for the asker
         return
     values, errors = await form.validate(ctx, spec, fields)
     if errors:

@@ -181,23 +181,16 @@ def describe(name: str, spec: FlowSpec) -> Text:
     )
 
 
-KINDS: dict[str, Text] = {
-    "date": _("a date"),
-    "date_range": _("dates"),
-    "time": _("a time"),
-    "number": _("a number"),
-    "money": _("an amount"),
-    "text": _("text"),
-    "person": _("a person"),
-}
-
-
 def _field_line(name: str, spec: FlowSpec) -> Text:
+    """What to type for one field: its choices as typed (``annual|sick|personal``), else an
+    example (``12-01..12-03``, the flow's own if it has one); free text is just "text"."""
     field = spec.fields[name]
-    kind: Any = KINDS.get(field.type)
+    kind: Any = Text("`{example}`", {"example": form.example(field)})  # as typed
     if field.type == "choice":  # the values as typed: annual|sick|personal
         template = "|".join(f"`{{c{k}}}`" for k in range(len(field.choices)))
         kind = Text(template, {f"c{k}": c for k, c in enumerate(field.choices)})
+    elif field.type == "text" and not field.example:
+        kind = _("text")
     if field.required:
         return _("• {name}: {kind}", name=name, kind=kind)
     return _("• {name}: {kind} (optional)", name=name, kind=kind)

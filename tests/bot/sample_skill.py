@@ -23,6 +23,7 @@ from bot import (
     Skill,
     Table,
     TimeRange,
+    UsageError,
     _,
     excerpt,
     pack,
@@ -61,6 +62,20 @@ async def boom(ctx: Context, text: Rest) -> None:
     ctx.session.add(Note(text=text))
     await ctx.notify(ctx.person, _("you will never see this"))
     await ctx.reply(_("you will never see this either"))
+    raise RuntimeError("kaboom")
+
+
+@skill.command("half", help=_("Halve an even number"))
+async def half(ctx: Context, n: int) -> None:
+    if n % 2:  # refused before the session is reached: nothing to undo
+        raise UsageError(_("{n} is odd — give an even number, e.g. /half 4", n=n))
+    await ctx.reply(_("Half of {n} is {half}", n=n, half=n // 2))
+
+
+@skill.command("relang", help=_("Set this chat's language, then fail"))
+async def relang(ctx: Context, language: str) -> None:
+    await ctx.set_chat_language(language)
+    await ctx.chat_language()  # read back: what the process would remember of it
     raise RuntimeError("kaboom")
 
 

@@ -60,6 +60,45 @@ async def test_groups_after_a_failure_still_undo_only_the_failing_handler(chat):
     assert await notes(chat) == ["kept", "one", "two", "three"]
 
 
+def counted(chat, name: str, **labels: str) -> float:
+    """A series as /metrics shows it."""
+    return chat.bot.metrics.registry.get_sample_value(name, labels) or 0
+
+
+async def test_a_bad_value_in_a_group_is_answered_in_place_without_a_replay(chat):
+    await asyncio.gather(
+        chat.say("alice", "/note one"), chat.say("rita", "/half 3"), chat.say("alice", "/note two")
+    )
+    answers = [s.text for s in chat.chat()]
+    assert answers[0] == "Noted: one"
+    assert answers[1].startswith("3 is odd — give an even number, e.g. /half 4")
+    assert answers[2] == "Noted: two"
+    assert await notes(chat) == ["one", "two"]
+    # each handler ran once, and each event went through one transaction: none was run again
+    assert counted(chat, "deskmate_handler_seconds_count", command="/note") == 2
+    assert counted(chat, "deskmate_handler_seconds_count", command="/half") == 1
+    assert counted(chat, "deskmate_transaction_events_sum") == 3
+
+
+async def test_a_replayed_group_is_counted_once_in_the_metrics(chat):
+    await asyncio.gather(
+        chat.say("alice", "/note one"), chat.say("rita", "/boom gone"), chat.say("alice", "/ping")
+    )
+    assert await notes(chat) == ["one"]
+    assert counted(chat, "deskmate_handler_seconds_count", command="/note") == 1
+    assert counted(chat, "deskmate_handler_seconds_count", command="/boom") == 1
+    assert counted(chat, "deskmate_handler_seconds_count", command="/ping") == 1
+    assert counted(chat, "deskmate_transaction_events_sum") == 3
+
+
+async def test_a_chat_language_set_by_a_handler_that_failed_is_not_remembered(chat):
+    """Its savepoint rolled back: what it read is not kept for the next events either."""
+    out = await chat.say("alice", "/relang zh")
+    assert out[0].text.startswith("Something went wrong (ref ")
+    out = await chat.say("alice", "/stock AB-12")
+    assert out[0].text.startswith("AB-12: 1 in stock")  # still English, as stored
+
+
 def test_deskmate_run_uses_uvloop_where_it_is_installed(monkeypatch):
     pytest.importorskip("uvloop")
 

@@ -14,14 +14,13 @@ from tests.storage.cluster import DESKMATE, ROOT
 TOKEN = "123:DOCTOR"
 
 
-async def doctor(config: str, cwd: object) -> tuple[int, list[str], str]:
+async def doctor(config: str, cwd: object, *, flag: bool = True) -> tuple[int, list[str], str]:
     env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
     env.update(PYTHONPATH=str(ROOT), PTB_TIMEDELTA="true")
     process = await asyncio.create_subprocess_exec(
         str(DESKMATE),
         "doctor",
-        "--config",
-        config,
+        *(["--config", config] if flag else [config]),
         cwd=str(cwd),
         env=env,
         stdout=asyncio.subprocess.PIPE,
@@ -48,6 +47,12 @@ async def test_the_example_config_passes_with_a_line_per_check(tmp_path):
     assert verdicts(lines) == {"config": "ok", "database": "ok", "console": "ok", "clock": "ok"}
     assert "a new file, made at the first start" in lines[1]
     assert not (tmp_path / "deskmate.db").exists()  # the doctor only looks
+
+
+async def test_the_config_may_be_given_alone_as_check_config_takes_it(tmp_path):
+    code, lines, err = await doctor(str(ROOT / "config.example.yaml"), tmp_path, flag=False)
+    assert code == 0, (lines, err)
+    assert verdicts(lines) == {"config": "ok", "database": "ok", "console": "ok", "clock": "ok"}
 
 
 def write(tmp_path, sections: dict) -> str:

@@ -329,14 +329,17 @@ async def test_an_error_shows_an_example(chat):
 async def test_request_lists_the_flows_and_a_flow_its_fields(chat):
     out = (await chat.say("alice", "/request")).one().text
     assert out.startswith("📝 What you can ask for:\n• leave: Leave\n• expense: Expense\n")
-    out = (await chat.say("alice", "/request leave")).one().text
-    assert out == (
+    out = (await chat.say("alice", "/request leave")).one()
+    assert out.where == "#general, only @alice"  # help for the one who asked, as errors are
+    assert out.text == (
         "📝 Leave: /request leave with these fields\n"
-        "• dates: dates\n"
+        "• dates: 12-01..12-03\n"
         "• type: annual|sick|personal\n"
         "• reason: text (optional)\n"
         'Example: /request leave dates:12-01..12-03 type:annual reason:"…"'
     )
+    out = (await chat.say("alice", "/request punch")).one().text
+    assert "\n• date: 12-01\n• time: 09:00\n• kind: in|out\n" in out  # what to type, not a kind
 
 
 # --- events other skills hook ---------------------------------------------------------------------
