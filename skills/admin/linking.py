@@ -32,7 +32,15 @@ async def link(ctx: Context, code: str) -> Text:
 async def prefer(ctx: Context, platform: str) -> Text:
     wanted = platform.strip().lower()
     mine = sorted(ctx.person.accounts)
-    if wanted in ("", "default"):
+    if not wanted:  # nothing changes without saying where
+        raise UsageError(
+            _(
+                "Say where your notifications go: `/deskmate prefer {platforms}`, or `default` "
+                "(where they come from)",
+                platforms=" | ".join(mine),
+            )
+        )
+    if wanted == "default":
         await ctx.prefer(None)
         return _("🔔 Notifications reach you where they come from again.")
     if wanted not in mine:

@@ -108,3 +108,10 @@ async def test_notifications_go_to_the_preferred_platform(both):
     assert out.one().text == (
         "You have no matrix account linked — choose one of slack, telegram, or link one with /link."
     )
+    out = await slack.say("bob", "/deskmate prefer", dm=True)  # says where, changes nothing
+    assert out.one().text == (
+        "Say where your notifications go: /deskmate prefer slack | telegram, or default "
+        "(where they come from)"
+    )
+    await slack.say("alice", "/task add @bob Water the plants")
+    assert telegram.inbox("bob")[-1].text.startswith("📋 @alice assigned you #2 Water the plants")
