@@ -234,3 +234,7 @@ def tables_of(folder: Path) -> set[str]:
         if table is not None and source and Path(source).resolve().is_relative_to(folder.resolve()):
             found.add(table.name)
     return found
+
+
+if __name__ == "__main__":  # python -m bot.cli ... (e.g. with -X importtime)
+    main()
