@@ -9,7 +9,7 @@ same key paths and in the same order.
 
 :func:`build` takes the YAML configs are written in: mappings, lists, plain and quoted scalars,
 anchors and aliases. A text with anything else (a tag, a merge key ``<<``, a key that is not a
-plain value, an alias used before its node ends, several documents) or with an error raises
+scalar, an alias used before its node ends, several documents) or with an error raises
 :class:`Unsupported` or :class:`yaml.YAMLError`: the node tree reads it then
 (:mod:`bot.config.yaml_source`), as it reads every text and words every error.
 """
@@ -135,7 +135,7 @@ class _Builder:
     def key(self, top: _Open, event: Any) -> None:
         """A mapping's next key: a plain or quoted scalar, its duplicates noted by line."""
         if type(event) is not yaml.ScalarEvent or event.anchor is not None:
-            raise Unsupported("a key that is not a plain value")
+            raise Unsupported("a key that is not a scalar, or has an anchor")
         name = event.value
         top.key, top.name = self.constructed(event), name
         line = event.start_mark.line + 1 if event.start_mark is not None else 1
