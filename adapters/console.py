@@ -22,14 +22,13 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
 
 import click
 
 from bot import transcript
 from bot.adapter import AdapterHost, AdapterSpec, Destination
-from bot.app import Bot
 from bot.clock import Clock, FakeClock, SystemClock, TooFarAhead
 from bot.commandline import LOG_LEVELS, fail, load_or_exit, logging_to
 from bot.config import Config, PlatformLimits, RateLimit
@@ -37,6 +36,9 @@ from bot.i18n import Locale, format_value
 from bot.memory import MemoryAdapter, MemorySettings, Sent, format_sent
 from bot.messages import File, RenderedMessage
 from bot.skill import Skill
+
+if TYPE_CHECKING:  # the bot (its HTTP server, scheduler...) loads when the console runs
+    from bot.app import Bot
 
 PLATFORM = "console"
 FILES = Path("deskmate-files")  # where files the bot sends are saved, in the folder it runs in
@@ -282,6 +284,8 @@ async def run_console(
         language=config.org.language,
         timezone=config.org.timezone,
     )
+    from bot.app import Bot
+
     bot = Bot(config, skills, clock=clock, adapters=[adapter])
     loop = asyncio.get_running_loop()
     playing = loop.create_task(_start_and_play(bot, adapter, source, user, banner))

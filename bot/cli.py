@@ -1,5 +1,10 @@
 """The ``deskmate`` command: run, check-config, doctor, db upgrade, and the commands adapters add
-(``console``; entry-point group ``deskmate.cli``)."""
+(``console``; entry-point group ``deskmate.cli``).
+
+What a command alone needs is imported when it runs: ``check-config`` loads the skills and the
+adapters' config models, never the Bot (its HTTP server, scheduler, delivery), the migrations
+or a platform's library.
+"""
 
 from __future__ import annotations
 
@@ -8,30 +13,55 @@ import gc
 import signal
 import sys
 from collections.abc import Mapping
-from importlib.metadata import entry_points
+from functools import cache
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlmodel import SQLModel
 
-from bot import event_loop, loader
-from bot.adapter import Adapter, AdapterSpec
-from bot.app import Bot
-from bot.clock import SystemClock
+from bot import loader
 from bot.commandline import config_path, fail, load_or_exit, logging_to
 from bot.config import Config
-from bot.diagnosis import Finding
-from bot.doctor import adapter_findings, clock_finding, database_findings
 from bot.errors import ConfigError
 from bot.loader import installed_adapters
-from bot.people_cli import people
 from bot.skill import Skill
-from storage import Database, upgrade
-from storage.migrate import revision
+
+if TYPE_CHECKING:
+    from bot.adapter import Adapter, AdapterSpec
+    from bot.app import Bot
+    from bot.diagnosis import Finding
 
 
-@click.group()
+class _Commands(click.Group):
+    """The commands below, and those installed packages add (entry-point group
+    ``deskmate.cli``), each of these loaded when it is run or listed (``deskmate --help``)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        for name in _added():
+            self.add_command(_loaded(name))
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in _added():
+            self.add_command(_loaded(cmd_name))
+        if cmd_name not in self.commands:  # a command named otherwise than its entry point
+            self.list_commands(ctx)
+        return super().get_command(ctx, cmd_name)
+
+
+@cache
+def _added() -> dict[str, EntryPoint]:
+    return {entry.name: entry for entry in entry_points(group="deskmate.cli")}
+
+
+@cache
+def _loaded(name: str) -> click.Command:
+    command: click.Command = _added()[name].load()
+    return command
+
+
+@click.group(cls=_Commands)
 @click.version_option(package_name="deskmate")
 def main() -> None:
     """Deskmate: tasks, clock-ins, approvals, receipts and quiet hours in your team's chat."""
@@ -51,6 +81,9 @@ def check_config(config_path: Path) -> None:
 @config_path
 def run(config_path: Path) -> None:
     """Start Deskmate with every adapter enabled in the config."""
+    from bot import event_loop
+    from bot.app import Bot
+
     config, skills = load_or_exit(config_path)
     adapters = _enabled_adapters(config, installed_adapters())
     # stderr: where services keep their logs
@@ -93,6 +126,9 @@ def doctor(config_path: Path) -> None:
     """Check what can be checked without starting: the config, the database and its migrations,
     each enabled adapter's tokens and webhook, this machine's clock. One line per check (ok,
     warn, FAIL); exit code 1 when one fails."""
+    from bot.clock import SystemClock
+    from bot.doctor import adapter_findings, clock_finding, database_findings
+
     config, skills = _doctor_config(config_path)
     installed = installed_adapters().values()
     adapters = [spec.build(config) for spec in installed if spec.settings(config).enabled]
@@ -114,6 +150,8 @@ def doctor(config_path: Path) -> None:
 
 def _doctor_config(path: Path) -> tuple[Config, list[Skill]]:
     """The config, after its line; a config that does not load ends the checks (exit 1)."""
+    from bot.diagnosis import Finding
+
     problems: list[str]
     if not path.exists():
         problems = [f"{path}: no such file — copy config.example.yaml and edit it"]
@@ -141,6 +179,8 @@ def db() -> None:
 @config_path
 def db_upgrade(config_path: Path) -> None:
     """Apply the migrations of the core and of every enabled skill."""
+    from storage import Database, upgrade
+
     config, skills = load_or_exit(config_path)
 
     async def go() -> None:
@@ -160,6 +200,8 @@ def db_upgrade(config_path: Path) -> None:
 @click.option("-m", "--message", default="tables", show_default=True, help="What changed.")
 def db_revision(config_path: Path, name: str, message: str) -> None:
     """Write a skill's next migration, generated from its models (Alembic autogenerate)."""
+    from storage.migrate import revision
+
     _config, skills = load_or_exit(config_path)
     skill = next((s for s in skills if s.name == name), None)
     if skill is None:
@@ -180,6 +222,8 @@ def db_revision(config_path: Path, name: str, message: str) -> None:
 
 def tables_of(folder: Path) -> set[str]:
     """The tables of the SQLModel models defined in modules under ``folder`` (a skill's package)."""
+    from sqlmodel import SQLModel
+
     found: set[str] = set()
     pending: list[type] = [SQLModel]
     while pending:
@@ -192,7 +236,5 @@ def tables_of(folder: Path) -> set[str]:
     return found
 
 
-main.add_command(people)
-
-for _ep in entry_points(group="deskmate.cli"):
-    main.add_command(_ep.load())
+if __name__ == "__main__":  # python -m bot.cli ... (e.g. with -X importtime)
+    main()

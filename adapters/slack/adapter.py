@@ -31,7 +31,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.http import serve
 from adapters.slack import doctor, events, forms, render, signature
-from adapters.slack.config import SlackSettings
+from adapters.slack.config import PLATFORM, SlackSettings
 from adapters.slack.socket import SocketLink
 from bot.adapter import AdapterHost, DeliveryFailed, Destination, MentionKey
 from bot.diagnosis import Finding
@@ -42,7 +42,6 @@ from bot.metrics import AdapterHealth
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "slack"
 
 PERMANENT = {
     "channel_not_found",

@@ -8,6 +8,8 @@ from pydantic import Field, model_validator
 
 from bot.config import AdapterSettings, PlatformLimits, RateLimit, require
 
+PLATFORM = "slack"
+
 
 class SlackSettings(AdapterSettings):
     """The Slack adapter, in socket mode (``app_token``) or http mode (``signing_secret``)."""

@@ -34,7 +34,7 @@ from telegram.request import HTTPXRequest
 
 from adapters.http import serve
 from adapters.telegram import doctor, render
-from adapters.telegram.config import TelegramSettings
+from adapters.telegram.config import PLATFORM, TelegramSettings
 from bot.adapter import AdapterHost, DeliveryFailed, Destination, MentionKey
 from bot.diagnosis import Finding
 from bot.events import Account, Action, ChatRef, Command, Event, Location, Membership
@@ -44,7 +44,6 @@ from bot.metrics import AdapterHealth
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "telegram"
 CALLBACK_LIMIT = 64  # bytes of callback data Telegram keeps
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 STOP_GRACE = 10  # seconds, at stop, the updates being handled may take

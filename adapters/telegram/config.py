@@ -9,6 +9,8 @@ from pydantic import Field, model_validator
 
 from bot.config import AdapterSettings, PlatformLimits, RateLimit, require
 
+PLATFORM = "telegram"
+
 
 class TelegramSettings(AdapterSettings):
     """The Telegram adapter, polling or behind a webhook."""

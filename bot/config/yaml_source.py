@@ -1,11 +1,12 @@
 """Reading the YAML text: syntax errors, ``${ENV}`` interpolation, duplicate keys, and lines.
 
-The composed node tree gives every problem the line of its key.
+The data is built from libyaml's events where it can be (:mod:`bot.config.yaml_data`: no node
+tree, a fraction of the memory); otherwise from the composed node tree, which reads every text
+and words every syntax error. The tree, composed again, gives every problem the line of its key.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -13,6 +14,7 @@ import yaml
 
 from bot.config.problems import Loc, Problem, _describe, _has
 from bot.config.syntax import base_sixty, plain_syntax_error
+from bot.config.yaml_data import Unsupported, build, interpolate
 from bot.errors import ConfigError
 
 
@@ -35,21 +37,12 @@ _Loader.yaml_implicit_resolvers = _FastLoader.yaml_implicit_resolvers = {
 def _read_yaml(
     text: str, filename: str, environ: Mapping[str, str]
 ) -> tuple[dict[str, Any], list[Problem]]:
-    """Compose the node tree, interpolate env references, then build the data. The tree is
+    """The data with env references interpolated, and the problems found reading it: built
+    from libyaml's events where :mod:`bot.config.yaml_data` can, else from the node tree,
     dropped then (for 10,000 people it is four times the size of the data and of the validated
-    config together): :func:`_tree` composes it again to find the lines of problems."""
-    loader: yaml.SafeLoader | yaml.CSafeLoader | None = None
-    try:
-        loader, root = _compose(text)
-        problems = _node_problems(root, environ)
-        data = loader.construct_document(root) if root is not None else {}
-    except yaml.MarkedYAMLError as exc:
-        raise ConfigError([plain_syntax_error(exc, filename)]) from None
-    except yaml.YAMLError as exc:
-        raise ConfigError([f"{filename}:1 {exc}"]) from None
-    finally:
-        if loader is not None:
-            loader.dispose()
+    config together). :func:`_tree` composes it again to find the lines of problems."""
+    read = _from_events(text, environ)
+    data, problems = _from_tree(text, filename, environ) if read is None else read
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -57,6 +50,38 @@ def _read_yaml(
         raise ConfigError(
             [f"{filename}:1 expected a mapping of sections (org:, people:, ...), got {got}"]
         )
+    return data, problems
+
+
+def _from_events(text: str, environ: Mapping[str, str]) -> tuple[Any, list[Problem]] | None:
+    """The data and problems built from libyaml's events; ``None`` for a text with a tab (libyaml
+    takes one where PyYAML does not), one :func:`bot.config.yaml_data.build` leaves to the
+    tree, or one with a syntax error (the tree's readers word it)."""
+    if "\t" in text:
+        return None
+    loader = _FastLoader(text)
+    try:
+        return build(loader, environ)
+    except (Unsupported, yaml.YAMLError):
+        return None
+    finally:
+        loader.dispose()
+
+
+def _from_tree(text: str, filename: str, environ: Mapping[str, str]) -> tuple[Any, list[Problem]]:
+    """Compose the node tree, interpolate env references in it, then build the data."""
+    loader: yaml.SafeLoader | yaml.CSafeLoader | None = None
+    try:
+        loader, root = _compose(text)
+        problems = _node_problems(root, environ)
+        data = loader.construct_document(root) if root is not None else None
+    except yaml.MarkedYAMLError as exc:
+        raise ConfigError([plain_syntax_error(exc, filename)]) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError([f"{filename}:1 {exc}"]) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
     return data, problems
 
 
@@ -106,7 +131,6 @@ def _key_name(node: yaml.Node) -> str:
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
-_ENV_REF = re.compile(r"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$\{")
 
 
 def _node_problems(root: yaml.Node | None, environ: Mapping[str, str]) -> list[Problem]:
@@ -119,37 +143,13 @@ def _node_problems(root: yaml.Node | None, environ: Mapping[str, str]) -> list[P
     for loc, node in _nodes(root):
         if isinstance(node, yaml.ScalarNode):
             if node.tag == _STR_TAG and "$" in node.value:
-                node.value, errors = _interpolate(node.value, environ)
+                node.value, errors = interpolate(node.value, environ)
                 interpolated += [(loc, error) for error in errors]
             if (message := base_sixty(node)) is not None:
                 sexagesimal.append((loc, message))
         elif isinstance(node, yaml.MappingNode):
             duplicates += _duplicate_keys(loc, node)
     return interpolated + duplicates + sexagesimal
-
-
-def _interpolate(text: str, environ: Mapping[str, str]) -> tuple[str, list[str]]:
-    """``${NAME}``, ``${NAME:-default}`` and ``$${`` in ``text``; unresolved ones stay as is."""
-    errors: list[str] = []
-
-    def replace(match: re.Match[str]) -> str:
-        name, default = match.group(1), match.group(2)
-        if match.group(0) == "$${":
-            return "${"
-        if name is None:
-            errors.append(
-                "malformed ${...}: write ${NAME} or ${NAME:-default} ($${ for a literal ${)"
-            )
-            return match.group(0)
-        value = environ.get(name)
-        if not value and default is not None:
-            return default
-        if value is None:
-            errors.append(f"environment variable {name} is not set")
-            return match.group(0)
-        return value
-
-    return _ENV_REF.sub(replace, text), errors
 
 
 def _duplicate_keys(loc: Loc, node: yaml.MappingNode) -> list[Problem]:
