@@ -250,7 +250,7 @@ async def make_bot(
     extra: Sequence[Skill] = (),
     sections: str = "",
     watchdog: float = 30,
-    base: str = CONFIG,
+    base: str | None = None,
 ) -> SlackBot:
     """The bot on ``database_url`` with Slack through ``fake``; ``sections``: more YAML;
     ``base``: the config to start from (``CONFIG`` changed)."""
@@ -258,7 +258,8 @@ async def make_bot(
     schemas: dict[str, Any] = {s.name: s.config or NoOptions for s in skills}
     roles = {"admin", *(r for s in skills for r in s.roles)}
     config = parse_config(
-        base.format(mode=mode, secret=SECRET, api_url=fake.api_url, watchdog=watchdog) + sections,
+        (base or CONFIG).format(mode=mode, secret=SECRET, api_url=fake.api_url, watchdog=watchdog)
+        + sections,
         skill_schemas=schemas,
         known_roles=roles,
     )

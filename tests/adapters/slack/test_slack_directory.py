@@ -173,7 +173,7 @@ async def test_a_renamed_person_is_renamed_and_the_config_s_people_keep_theirs(
     fake.users["U4"] = {**DAN, **renamed, "profile": {"email": "Daniel@Example.com"}}
     fake.users["U3"] = {**CAROL, "real_name": "Carol Schmidt"}
     await user_change(directory, fake.user("U4"), "Ev1")
-    dan = await until_changed(directory, "U4", lambda p: p.name != "Dan")
+    dan = await until_changed(directory, "U4", lambda p: p.name == "Daniel")
     assert (dan.handle, dan.name, dan.timezone, dan.email) == (
         "dan",
         "Daniel",
