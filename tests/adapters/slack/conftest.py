@@ -17,6 +17,7 @@ import pytest_asyncio
 
 from adapters.slack import SlackAdapter, spec
 from bot.app import Bot
+from bot.clock import Clock
 from bot.config import parse_config
 from bot.loader import NoOptions, installed_skills
 from bot.skill import Skill
@@ -251,6 +252,7 @@ async def make_bot(
     sections: str = "",
     watchdog: float = 30,
     base: str | None = None,
+    clock: Clock | None = None,
 ) -> SlackBot:
     """The bot on ``database_url`` with Slack through ``fake``; ``sections``: more YAML;
     ``base``: the config to start from (``CONFIG`` changed)."""
@@ -266,7 +268,7 @@ async def make_bot(
     config.storage.url = database_url
     adapter = spec.build(config)
     assert isinstance(adapter, SlackAdapter)
-    bot = Bot(config, skills, adapters=[adapter])
+    bot = Bot(config, skills, clock=clock, adapters=[adapter])
     await bot.start()
     return SlackBot(bot, adapter, fake)
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlmodel import col, select
 
+from bot.clock import FakeClock
 from storage.models import AuditEntry, Person, PlatformAccount
 from tests.adapters.slack.conftest import CONFIG, SlackBot, make_bot
 from tests.adapters.slack.fake_slack import Call, FakeSlack
@@ -225,3 +227,24 @@ async def test_two_instances_on_postgresql_offboard_once(
     finally:
         await two.bot.stop()
         await one.bot.stop()
+
+
+async def test_the_users_list_is_read_again_every_directory_sync(
+    fake_users: FakeSlack, database_url: str
+) -> None:
+    clock = FakeClock(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))  # 10:00 in Shanghai
+    slack = await make_bot(fake_users, database_url, base=DIRECTORY, clock=clock)
+    try:
+        await slack.bot.profiles.settled()
+        assert len(fake_users.calls_to("users.list")) == 1
+        deactivate(fake_users, "U2")
+        await slack.bot.advance_to(clock.now() + timedelta(hours=1, minutes=59))
+        assert len(fake_users.calls_to("users.list")) == 1
+        await slack.bot.advance_to(clock.now() + timedelta(minutes=2))  # 12:00: every 6h
+        assert len(fake_users.calls_to("users.list")) == 2
+        assert (await person(slack, "U2")).left_on is not None
+        await slack.bot.advance_to(clock.now() + timedelta(hours=6))
+        assert len(fake_users.calls_to("users.list")) == 3
+        assert len(await offboardings(slack)) == 1
+    finally:
+        await slack.bot.stop()
