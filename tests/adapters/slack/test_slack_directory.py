@@ -10,11 +10,15 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from click.testing import CliRunner
 from sqlmodel import col, select
 
+from bot.cli import main
 from bot.clock import FakeClock
 from storage.models import AuditEntry, Person, PlatformAccount
 from tests.adapters.slack.conftest import CONFIG, SlackBot, make_bot
@@ -248,3 +252,17 @@ async def test_the_users_list_is_read_again_every_directory_sync(
         assert len(await offboardings(slack)) == 1
     finally:
         await slack.bot.stop()
+
+
+@pytest.mark.parametrize(("every", "events"), [("null", []), ("6h", ["user_change", "team_join"])])
+def test_the_manifest_subscribes_to_profile_events_when_the_directory_is_on(
+    tmp_path: Path, every: str, events: list[str]
+) -> None:
+    example = Path("config.example.yaml").read_text(encoding="utf-8")
+    assert "    directory_sync: null " in example
+    config = tmp_path / "config.yaml"
+    config.write_text(example.replace("directory_sync: null", f"directory_sync: {every}"))
+    result = CliRunner().invoke(main, ["slack", "manifest", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    subscribed = yaml.safe_load(result.output)["settings"]["event_subscriptions"]["bot_events"]
+    assert subscribed == ["app_mention", "message.im", *events]
