@@ -137,12 +137,15 @@ class ProfileSync:
         for profile in found:
             by_platform.setdefault(profile.account.platform, []).append(profile)
         leaving: list[tuple[int, str]] = []
+        changed = False
         async with self.db.transaction() as session:
             conn = await session.connection()
             for platform, profiles in by_platform.items():
-                gone = await _update_known(conn, platform, profiles)
+                wrote, gone = await _update_known(conn, platform, profiles)
+                changed = changed or wrote
                 leaving += [(person_id, platform) for person_id in gone]
-        self.directory.forget()  # names and languages may have changed: read senders again
+        if changed:  # names and languages changed: senders are read again
+            self.directory.forget()
         for person_id, platform in leaving:
             try:
                 await self.offboard(person_id, source=platform)
@@ -163,9 +166,10 @@ def _keeping(adapters: Iterable[Adapter]) -> list[tuple[str, KeepsDirectory]]:
 
 async def _update_known(
     conn: AsyncConnection, platform: str, profiles: Sequence[Profile]
-) -> list[int]:
+) -> tuple[bool, list[int]]:
     """Write what changed of the people known by these accounts (the config's people: only
-    their usernames); the ids of those deactivated who have not left yet."""
+    their usernames): whether anything did, and the ids of those deactivated who have not left
+    yet."""
     ids = [p.account.id for p in profiles]
     rows: dict[str, Any] = {}
     for i in range(0, len(ids), IN_CHUNK):
@@ -191,7 +195,7 @@ async def _update_known(
     # in the order of their ids: two instances writing the same rows take their locks alike
     await update_rows(conn, _PEOPLE, sorted(people, key=lambda r: int(r["row_id"])))
     await update_rows(conn, _ACCOUNTS, sorted(accounts, key=lambda r: int(r["row_id"])))
-    return gone
+    return bool(people or accounts), gone
 
 
 def _changes(row: Any, profile: Profile) -> dict[str, Any]:
