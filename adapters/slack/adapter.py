@@ -45,7 +45,6 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 
-
 PERMANENT = {
     "channel_not_found",
     "not_in_channel",
