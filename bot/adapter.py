@@ -9,9 +9,9 @@ it knows only these protocols:
 * the capabilities, which an adapter implements when its platform can do that: :class:`Ephemeral`,
   :class:`PressAnswers`, :class:`Forms`, :class:`ListsMembers`, :class:`CountsMembers`,
   :class:`Dnd`, :class:`DmInvite`, :class:`SilentSend`, :class:`HandleAccounts`, :class:`Watched`,
-  :class:`Diagnosable`, :class:`RemovesMembers`. The core asks ``isinstance(adapter,
-  Ephemeral)`` and routes around what a platform can't do (without ephemeral messages, an answer
-  for one person goes to their DM);
+  :class:`Diagnosable`, :class:`RemovesMembers`, :class:`KeepsDirectory`. The core asks
+  ``isinstance(adapter, Ephemeral)`` and routes around what a platform can't do (without ephemeral
+  messages, an answer for one person goes to their DM);
 * :class:`AdapterHost`, all an adapter is given at start: it hands events in, and asks the little
   it needs (command names, texts in a language, the time, a place for long button payloads).
 
@@ -24,14 +24,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Generic, Literal, Protocol, TypeVar, runtime_checkable
 
 from bot.config import AdapterSettings, Config, PlatformLimits
 from bot.destinations import DeliveryFailed as DeliveryFailed
 from bot.destinations import Destination as Destination
 from bot.diagnosis import Finding
-from bot.events import Account, ChatRef, Event
+from bot.events import Account, ChatRef, Event, Profile
 from bot.forms import RenderedForm
 from bot.i18n import TextLike
 from bot.messages import RenderedMessage
@@ -78,6 +78,12 @@ class AdapterHost(Protocol):
 
     def now(self) -> datetime:
         """The bot's clock (aware, UTC)."""
+        ...
+
+    async def profiles(self, found: Sequence[Profile]) -> None:
+        """What the platform's directory says of these accounts (a profile changed, someone
+        joined or was deactivated): the people known by them are updated, the deactivated
+        offboarded (see :class:`KeepsDirectory`)."""
         ...
 
     async def shorten_button(self, action: str, value: str) -> str:
@@ -275,4 +281,18 @@ class RemovesMembers(Protocol):
 
     async def remove_member(self, chat_id: str, account_id: str) -> bool:
         """Remove the account from the chat; ``False`` when the platform refused."""
+        ...
+
+
+@runtime_checkable
+class KeepsDirectory(Protocol):
+    """A platform with a directory of its own (Slack's ``users.list``): the core reads it at
+    start and every :meth:`directory_every` (on one instance), as :meth:`AdapterHost.profiles`."""
+
+    def directory_every(self) -> timedelta | None:
+        """How often to read it; ``None``: never (the admin did not turn it on)."""
+        ...
+
+    async def directory(self) -> list[Profile]:
+        """Everyone it lists, deactivated accounts included (bots left out)."""
         ...

@@ -8,7 +8,6 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -16,6 +15,7 @@ from bot import logs
 from bot.adapter import Adapter, HandleAccounts
 from bot.answers import AnswersFirst
 from bot.cards import CardEditor
+from bot.catalogs import catalog_of
 from bot.clock import Clock, FakeClock, SystemClock
 from bot.config import Config
 from bot.context_factory import ContextFactory, SkillSettings
@@ -26,7 +26,7 @@ from bot.events import Event
 from bot.handover import Handover
 from bot.health import Health
 from bot.host import Host
-from bot.i18n import Catalog, Locale, Translator
+from bot.i18n import Locale, Translator
 from bot.metrics import Metrics
 from bot.monitoring import MonitoringServer
 from bot.offboarding import audit_roles, offboard_by_ids, offboard_declared
@@ -37,6 +37,7 @@ from bot.pipeline.dispatch import Dispatcher
 from bot.pipeline.forms import FormOpener
 from bot.pipeline.replies import Replies
 from bot.pipeline.sender import Senders
+from bot.profiles import ProfileSync
 from bot.registry import Registry
 from bot.scheduler import Scheduler
 from bot.skill import JobSpec, Skill
@@ -50,8 +51,6 @@ if TYPE_CHECKING:
     from bot.api.webhooks import Webhooks
 
 log = logging.getLogger(__name__)
-
-CORE_LOCALES = Path(__file__).parent / "locales"
 
 
 class Bot:
@@ -128,7 +127,10 @@ class Bot:
         )
         self.scheduler = Scheduler(ZoneInfo(config.org.timezone), clock_)
         # all an adapter is given: it hands events in and asks the little it needs
-        self.host = Host(self.handle, self.answers, registry, translator, clock_, db)
+        self.profiles = ProfileSync(db, clock_, self.leadership, directory, self.offboard)
+        self.host = Host(
+            self.handle, self.answers, registry, translator, clock_, db, self.profiles.apply
+        )
         migrations = [s.migrations for s in registry.skills.values() if s.migrations]
         self.health = Health(
             db, clock_, self.leadership, self.adapters, migrations, metrics, config.monitoring
@@ -200,6 +202,7 @@ class Bot:
         for job in self.registry.jobs():
             run = self._job_runner(job)
             self.scheduler.add(f"{job.skill}.{job.name}", run, cron=job.cron, every=job.every)
+        self.profiles.schedule(self.scheduler, self.adapters.values())
         if isinstance(self.clock, FakeClock):  # advance_to steps to each due time itself
             self.scheduler.prime(self.clock.now())
         else:
@@ -208,6 +211,7 @@ class Bot:
             self.scheduler.start()
         for adapter in self.adapters.values():
             await adapter.start(self.host)
+        self.profiles.start(self.adapters.values())  # read where the platform has a directory
         if self.api is not None:
             await self.api.start()
 
@@ -219,6 +223,7 @@ class Bot:
             await self.api.stop()
         await self.settled()
         await self.cards.flush()
+        await self.profiles.stop()  # a directory being read: given up (read again at start)
         for adapter in self.adapters.values():
             await adapter.stop()
         await self.scheduler.stop()
@@ -288,13 +293,3 @@ class Bot:
             return True
 
         return run
-
-
-def catalog_of(skills: list[Skill]) -> Catalog:
-    """The core's texts and every skill's, in every language."""
-    catalog = Catalog()
-    catalog.add_directory(CORE_LOCALES)
-    for skill in skills:
-        if skill.translations:
-            catalog.add_directory(skill.translations)
-    return catalog

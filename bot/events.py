@@ -24,6 +24,16 @@ class Account:
 
 
 @dataclass(frozen=True)
+class Profile:
+    """Who an account is, as the platform's own directory says (Slack's ``users.list``): the
+    directory updates the people it knows by it, and offboards those deactivated."""
+
+    account: Account
+    email: str | None = None
+    active: bool = True  # False: deactivated on the platform, they left
+
+
+@dataclass(frozen=True)
 class ChatRef:
     """A conversation on one platform: a group chat/channel, or a DM with the bot."""
 

@@ -3,14 +3,14 @@ adapter may use, each handed in by the bot that builds it."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 
 from bot import buttons
 from bot.answers import AnswersFirst
 from bot.clock import Clock
-from bot.events import Event
+from bot.events import Event, Profile
 from bot.i18n import Locale, TextLike, Translator
 from bot.registry import Registry
 from storage import Database
@@ -27,6 +27,7 @@ class Host:
         translator: Translator,
         clock: Clock,
         db: Database,
+        profiles: Callable[[Sequence[Profile]], Awaitable[None]],
     ) -> None:
         self._handle = handle
         self._answers = answers
@@ -34,6 +35,7 @@ class Host:
         self._translator = translator
         self._clock = clock
         self._db = db
+        self._profiles = profiles
 
     async def handle(self, event: Event) -> None:
         await self._handle(event)
@@ -65,6 +67,9 @@ class Host:
 
     def now(self) -> datetime:
         return self._clock.now()
+
+    async def profiles(self, found: Sequence[Profile]) -> None:
+        await self._profiles(found)
 
     async def shorten_button(self, action: str, value: str) -> str:
         return await buttons.shorten(self._db, self._clock.now(), action, value)

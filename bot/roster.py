@@ -138,7 +138,7 @@ async def write_declared(
             sa.insert(_PEOPLE).returning(_PEOPLE.c.id, _PEOPLE.c.handle), made
         )
         ids.update({handle: person_id for person_id, handle in inserted.all()})
-    await _update(conn, _PEOPLE, _changed_people(people, rows, ids))
+    await update_rows(conn, _PEOPLE, _changed_people(people, rows, ids))
     await _write_accounts(conn, _declared_accounts(people, ids, handle_accounts))
     return _role_changes(people, rows)
 
@@ -233,10 +233,10 @@ async def _write_accounts(conn: AsyncConnection, owners: Mapping[tuple[str, str]
     if added:
         defaults = {"username": None, "dm_chat_id": None, "dm_closed": False}
         await conn.execute(sa.insert(_ACCOUNTS), [{**defaults, **row} for row in added])
-    await _update(conn, _ACCOUNTS, moved)
+    await update_rows(conn, _ACCOUNTS, moved)
 
 
-async def _update(conn: AsyncConnection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+async def update_rows(conn: AsyncConnection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
     """Each row's columns set, by its ``row_id``; one statement per set of columns changed."""
     by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:

@@ -15,7 +15,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -30,12 +30,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.http import serve
-from adapters.slack import doctor, events, forms, render, signature
+from adapters.slack import directory, doctor, events, forms, render, signature
 from adapters.slack.config import PLATFORM, SlackSettings
+from adapters.slack.directory import account_of, is_person
 from adapters.slack.socket import SocketLink
 from bot.adapter import AdapterHost, DeliveryFailed, Destination, MentionKey
 from bot.diagnosis import Finding
-from bot.events import Account, ChatRef, Event
+from bot.events import Account, ChatRef, Event, Profile
 from bot.forms import RenderedForm
 from bot.messages import RenderedMessage
 from bot.metrics import AdapterHealth
@@ -80,8 +81,9 @@ _MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
 class SlackAdapter:
-    """Capabilities: ephemeral messages, forms (modals), member lists, Do Not Disturb. No silent
-    sends: Slack has no per-message "no push"."""
+    """Capabilities: ephemeral messages, forms (modals), member lists, Do Not Disturb, the
+    workspace's directory (when ``directory_sync`` is set). No silent sends: Slack has no
+    per-message "no push"."""
 
     platform = PLATFORM
 
@@ -92,6 +94,7 @@ class SlackAdapter:
         self.app: AsyncApp | None = None
         self._host: AdapterHost | None = None
         self._reader: AsyncWebClient | None = None  # lookups, which wait out a rate limit
+        self._lister: AsyncWebClient | None = None  # the directory: waits out longer
         self._lookups = asyncio.Semaphore(LOOKUPS_AT_ONCE)
         # users.info, once per user: the account, and whether it is a person (not a bot, not
         # deactivated)
@@ -116,6 +119,10 @@ class SlackAdapter:
         waits = AsyncRateLimitErrorRetryHandler(max_retry_count=LOOKUP_RETRIES)
         self._reader = AsyncWebClient(
             **kwargs, retry_handlers=[AsyncConnectionErrorRetryHandler(), waits]
+        )
+        patient = AsyncRateLimitErrorRetryHandler(max_retry_count=directory.LIST_RETRIES)
+        self._lister = AsyncWebClient(
+            **kwargs, retry_handlers=[AsyncConnectionErrorRetryHandler(), patient]
         )
         self.app = AsyncApp(
             client=self.client,
@@ -191,6 +198,8 @@ class SlackAdapter:
         app.event("app_mention")(self._after_ack(self._on_typed))
         app.event("message")(self._after_ack(self._on_typed))
         app.view(forms.CALLBACK_ID)(self._tracked(self._on_form))
+        app.event("user_change")(self._after_ack(self._on_user))
+        app.event("team_join")(self._after_ack(self._on_user))
 
     def _after_ack(self, work: Work) -> Listener:
         """A listener that acks, then starts ``work`` as a task of its own (with
@@ -270,6 +279,35 @@ class SlackAdapter:
         if found is not None:
             await self._handle(found)
 
+    async def _on_user(self, body: dict[str, Any]) -> None:
+        """``user_change`` / ``team_join``: what this process remembers of the user is replaced;
+        with the directory turned on, the core learns what changed (a deactivation offboards)."""
+        user = body.get("event", {}).get("user")
+        if not isinstance(user, dict):
+            return
+        user_id = str(user.get("id", ""))
+        self._users[user_id] = (account_of(user_id, user), is_person(user_id, user))
+        found = directory.profile_of(user)
+        if found is not None and self.config.directory_sync is not None:
+            assert self._host is not None
+            await self._host.profiles([found])
+
+    def directory_every(self) -> timedelta | None:
+        """The :class:`~bot.adapter.KeepsDirectory` capability: ``directory_sync``, or off."""
+        return self.config.directory_sync
+
+    async def directory(self) -> list[Profile]:
+        """Every user of the workspace as a profile (bots left out), from users.list."""
+        assert self._lister is not None
+        found = []
+        async for user in directory.users(self._lister):
+            user_id = str(user.get("id", ""))
+            self._users[user_id] = (account_of(user_id, user), is_person(user_id, user))
+            profile = directory.profile_of(user)
+            if profile is not None:
+                found.append(profile)
+        return found
+
     async def _handle(self, event: Event) -> None:
         assert self._host is not None
         try:
@@ -313,7 +351,7 @@ class SlackAdapter:
             users: list[dict[str, Any]] = page.get("members", [])
             for user in users:
                 user_id = str(user.get("id", ""))
-                self._users[user_id] = (_account(user_id, user), _is_person(user_id, user))
+                self._users[user_id] = (account_of(user_id, user), is_person(user_id, user))
                 wanted.discard(user_id)
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not cursor or not wanted:
@@ -334,7 +372,7 @@ class SlackAdapter:
             log.warning("users.info: %s is %s", user_id, _error(exc))
             found = (Account(self.platform, user_id), False)
         else:
-            found = (_account(user_id, user), _is_person(user_id, user))
+            found = (account_of(user_id, user), is_person(user_id, user))
         self._users[user_id] = found  # only what Slack told us is kept
         return found
 
@@ -463,23 +501,6 @@ class SlackAdapter:
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
                 return found
-
-
-def _account(user_id: str, user: dict[str, Any]) -> Account:
-    profile = user.get("profile", {})
-    return Account(
-        PLATFORM,
-        user_id,
-        name=profile.get("display_name") or user.get("real_name") or "",
-        username=user.get("name"),
-        timezone=user.get("tz"),
-        language=user.get("locale"),
-    )
-
-
-def _is_person(user_id: str, user: dict[str, Any]) -> bool:
-    """Not a bot (Slackbot says it isn't one), not deactivated."""
-    return not (user.get("is_bot") or user.get("deleted") or user_id == "USLACKBOT")
 
 
 def _dnd_end(info: dict[str, Any], now: float) -> datetime | None:

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from bot.config import AdapterSettings, PlatformLimits, RateLimit, require
+from bot.config import AdapterSettings, Duration, PlatformLimits, RateLimit, require
 
 PLATFORM = "slack"
 
@@ -24,6 +24,9 @@ class SlackSettings(AdapterSettings):
     http_port: int = 3000
     # socket mode: reconnect (fresh URL) when nothing (no event, no pong) came for this long
     watchdog_seconds: Annotated[float, Field(gt=0)] = 30
+    # the workspace as a directory source: users.list read at start and this often (e.g. 6h),
+    # user_change / team_join applied; off (null) by default
+    directory_sync: Duration | None = None
 
     @model_validator(mode="after")
     def _check_tokens(self) -> SlackSettings:

@@ -45,6 +45,8 @@ def manifest(
     socket = slack.mode == "socket"
     events_url = f"{public_url.rstrip('/')}/slack/events"
     loc = Locale()
+    # the directory source: profiles changed, people who joined (users.list needs no event)
+    directory_events = ["user_change", "team_join"] if slack.directory_sync else []
 
     def text(value: TextLike) -> str:
         return translator(value, loc)
@@ -64,7 +66,7 @@ def manifest(
             command["url"] = events_url
         commands.append(command)
     settings: dict[str, Any] = {
-        "event_subscriptions": {"bot_events": ["app_mention", "message.im"]},
+        "event_subscriptions": {"bot_events": ["app_mention", "message.im", *directory_events]},
         "interactivity": {"is_enabled": True},
         "org_deploy_enabled": False,
         "socket_mode_enabled": socket,
@@ -120,7 +122,7 @@ def slack_group() -> None:
 )
 def manifest_command(config_path: Path, public_url: str) -> None:
     """Print the Slack app manifest (YAML) for "Create an app from a manifest"."""
-    from bot.app import catalog_of
+    from bot.catalogs import catalog_of
 
     config, skills = load_or_exit(config_path)
     translator = Translator(catalog_of(skills))

@@ -17,6 +17,7 @@ import pytest_asyncio
 
 from adapters.slack import SlackAdapter, spec
 from bot.app import Bot
+from bot.clock import Clock
 from bot.config import parse_config
 from bot.loader import NoOptions, installed_skills
 from bot.skill import Skill
@@ -250,20 +251,24 @@ async def make_bot(
     extra: Sequence[Skill] = (),
     sections: str = "",
     watchdog: float = 30,
+    base: str | None = None,
+    clock: Clock | None = None,
 ) -> SlackBot:
-    """The bot on ``database_url`` with Slack through ``fake``; ``sections``: more YAML."""
+    """The bot on ``database_url`` with Slack through ``fake``; ``sections``: more YAML;
+    ``base``: the config to start from (``CONFIG`` changed)."""
     skills = bot_skills(extra)
     schemas: dict[str, Any] = {s.name: s.config or NoOptions for s in skills}
     roles = {"admin", *(r for s in skills for r in s.roles)}
     config = parse_config(
-        CONFIG.format(mode=mode, secret=SECRET, api_url=fake.api_url, watchdog=watchdog) + sections,
+        (base or CONFIG).format(mode=mode, secret=SECRET, api_url=fake.api_url, watchdog=watchdog)
+        + sections,
         skill_schemas=schemas,
         known_roles=roles,
     )
     config.storage.url = database_url
     adapter = spec.build(config)
     assert isinstance(adapter, SlackAdapter)
-    bot = Bot(config, skills, adapters=[adapter])
+    bot = Bot(config, skills, clock=clock, adapters=[adapter])
     await bot.start()
     return SlackBot(bot, adapter, fake)
 

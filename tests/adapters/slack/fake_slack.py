@@ -196,6 +196,10 @@ class FakeSlack:
         for _ in range(times):
             self._failures[method].append(_Failure(status, retry_after, error))
 
+    def user(self, user_id: str) -> dict[str, Any]:
+        """The user object Slack sends (users.list, ``user_change`` and ``team_join`` events)."""
+        return dict(self._users_info({"user": user_id, "include_locale": "1"})["user"])
+
     def new_ts(self) -> str:
         """A new message ts, unique and increasing: 1700000000.000100, 1700000000.000200..."""
         n = next(self._ts_counter)
