@@ -300,6 +300,18 @@ class TelegramAdapter:
             return None
         return count - 1
 
+    async def remove_member(self, chat_id: str, account_id: str) -> bool:
+        """The :class:`~bot.adapter.RemovesMembers` capability: Telegram's kick (a ban lifted at
+        once, so they may be invited back); ``False`` where the bot is not an admin."""
+        assert self.app is not None
+        try:
+            await self.app.bot.ban_chat_member(int(chat_id), int(account_id))
+            await self.app.bot.unban_chat_member(int(chat_id), int(account_id), only_if_banned=True)
+        except TelegramError as refused:
+            log.warning("Telegram refused to remove %s from %s: %s", account_id, chat_id, refused)
+            return False
+        return True
+
     def dm_invite(self) -> str:
         """The :class:`~bot.adapter.DmInvite` capability: the deep link that opens a private
         chat with the bot."""

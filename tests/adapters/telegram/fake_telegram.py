@@ -591,6 +591,8 @@ class FakeTelegram:
             "getchat": self._get_chat,
             "getchatmember": self._get_chat_member,
             "getchatmembercount": self._get_chat_member_count,
+            "banchatmember": self._ban_chat_member,
+            "unbanchatmember": self._unban_chat_member,
         }
 
     # ---------------------------------------------------------------- methods
@@ -880,6 +882,23 @@ class FakeTelegram:
         else:
             user = self.users.get(user_id) or self._remember_user({"id": user_id})
         return {"status": self.default_member_status, "user": user}
+
+    async def _ban_chat_member(self, call: Call) -> Any:
+        """Only an administrator of a group may remove someone (kicked until unbanned)."""
+        chat_id, user_id = self._target_chat(call), call.int_arg("user_id")
+        bot = self.members.get((chat_id, self.bot_id), {})
+        if bot.get("status") not in ("administrator", "creator"):
+            raise _ApiError(400, "Bad Request: not enough rights to restrict/ban chat member")
+        user = self.users.get(user_id or 0) or self._remember_user({"id": user_id})
+        self.set_member(chat_id, user, "kicked")
+        return True
+
+    async def _unban_chat_member(self, call: Call) -> Any:
+        chat_id, user_id = self._target_chat(call), call.int_arg("user_id") or 0
+        member = self.members.get((chat_id, user_id))
+        if member is not None and member["status"] == "kicked":
+            self.set_member(chat_id, member["user"], "left")  # may be invited back
+        return True
 
     async def _get_chat_member_count(self, call: Call) -> Any:
         chat_id = self._target_chat(call)

@@ -278,3 +278,16 @@ async def test_a_private_answer_refused_with_a_429_reaches_the_dm_once_after_the
     await asyncio.sleep(0.5)
     assert [c.status for c in sent_to(fake, 1001)] == [429, 200]
     assert [c.args["text"] for c in sent_to(fake, -100)] == ["📬 Sent to you privately."]
+
+
+async def test_someone_who_left_is_removed_from_a_group_only_where_the_bot_is_an_admin(
+    fake_telegram, telegram: Bot
+):
+    fake = fake_telegram
+    fake.set_member(GROUP["id"], BOB, "member")
+    adapter = telegram.adapters["telegram"]
+    assert await adapter.remove_member(str(GROUP["id"]), str(BOB["id"])) is False  # not an admin
+    assert fake.members[(GROUP["id"], BOB["id"])]["status"] == "member"
+    fake.set_member(GROUP["id"], fake.bot_user, "administrator")
+    assert await adapter.remove_member(str(GROUP["id"]), str(BOB["id"])) is True
+    assert fake.members[(GROUP["id"], BOB["id"])]["status"] == "left"  # may be invited back
