@@ -188,18 +188,22 @@ async def _apply(ctx: ApiContext, row: Person, body: PersonChange) -> None:
 
 
 async def list_teams(ctx: ApiContext) -> list[TeamOut]:
-    """Every team: declared under ``teams:`` or named by someone's team."""
+    """Every team: declared under ``teams:`` or named by someone's team. A client limited to
+    some people or teams sees only those of them (members and leads), and no team left empty."""
     everyone = await ctx.everyone()
     names = sorted(ctx.team_names() | {p.team for p in everyone if p.team})
+    visible = [p for p in everyone if ctx.caller.may_act_for(p)]
+    handles, limited = {p.handle for p in visible}, ctx.caller.limited
     out = []
     for name in names:
         declared = ctx.team_config(name)
+        members = [p.handle for p in visible if p.team == name]
+        leads = [h for h in (declared.leads if declared else []) if not limited or h in handles]
+        if limited and not (members or leads):
+            continue
         out.append(
             TeamOut(
-                name=name,
-                title=declared.name if declared else None,
-                leads=list(declared.leads) if declared else [],
-                members=[p.handle for p in everyone if p.team == name],
+                name=name, title=declared.name if declared else None, leads=leads, members=members
             )
         )
     return out

@@ -3,6 +3,10 @@ teams listed; the config's people stay the config's."""
 
 from __future__ import annotations
 
+import httpx
+
+from tests.api.conftest import API, START, TEAM, TOKENS
+
 
 async def test_people_and_teams_are_read(bot, client):
     hr = client("HR")
@@ -83,3 +87,27 @@ async def test_writing_the_directory_needs_its_scope(bot, client):
     answer = await client("SLOW").post("/v1/people", json={"handle": "erin"})
     assert answer.status_code == 403
     assert "directory:write" in answer.json()["detail"]
+
+
+async def test_a_client_limited_to_a_team_lists_only_that_team(deskmate, monkeypatch):
+    monkeypatch.setenv("API_TOKEN_OPSDIR", "opsdir-token-0123456789ab")
+    leads = "teams:\n  eng: {name: Engineering, leads: [mike]}\n  ops: {leads: [mike]}\n"
+    limited = "    opsdir:\n      token: ${API_TOKEN_OPSDIR}\n      scopes: [directory:read]\n"
+    bot = await deskmate(config=TEAM + leads + API + limited + "      teams: [ops]\n", start=START)
+    assert bot.bot.api is not None
+    hr = httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{bot.bot.api.port}",
+        headers={"Authorization": f"Bearer {TOKENS['HR']}"},
+    )
+    ops = httpx.AsyncClient(
+        base_url=hr.base_url, headers={"Authorization": "Bearer opsdir-token-0123456789ab"}
+    )
+    async with hr, ops:
+        everything = (await hr.get("/v1/teams")).json()
+        assert [(t["name"], t["leads"], t["members"]) for t in everything] == [
+            ("eng", ["mike"], ["mike", "alice", "bob"]),
+            ("ops", ["mike"], ["carol"]),
+        ]
+        answer = await ops.get("/v1/teams")
+        assert answer.status_code == 200
+        assert answer.json() == [{"name": "ops", "title": None, "leads": [], "members": ["carol"]}]
