@@ -17,7 +17,13 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from aiohttp import web
+from pydantic import SecretStr
+from sqlmodel import select
 
+from bot.api.webhooks import Webhooks
+from bot.clock import FakeClock
+from bot.config import DeliveryConfig
+from bot.config.api import WebhookConfig
 from skills.tasks import skill as tasks
 from storage.models import WebhookDelivery
 from tests.api.conftest import API, START, TEAM
@@ -41,6 +47,7 @@ class Receiver:
 
     failures: int = 0
     delay: float = 0.0  # seconds before answering: senders of two instances overlap
+    stall_first: asyncio.Event | None = None  # the first call answers once it is set
     port: int = 0
     calls: list[tuple[int, str, dict[str, object]]] = field(default_factory=list)
 
@@ -56,6 +63,8 @@ class Receiver:
         status = 500 if tried < self.failures else 200
         self.calls.append((status, delivery, json.loads(body)))
         await asyncio.sleep(self.delay)
+        if self.stall_first is not None and len(self.calls) == 1:
+            await self.stall_first.wait()
         return web.Response(status=status)
 
 
@@ -193,3 +202,52 @@ async def test_clock_ins_outs_and_acknowledgements_are_sent_too(deskmate, receiv
         ),
         ("receipts.acknowledged", {"notice": 1, "person": "alice", "at": "2026-11-23T03:00:00Z"}),
     ]
+
+
+async def test_a_sender_whose_receiver_stalls_past_the_lease_sends_nothing_twice(
+    deskmate, receiver
+):
+    """Two senders on one database (two instances): the first stalls on a slow receiver past
+    its lease; the second takes over what is due; the first then records nothing and sends
+    nothing the second sent."""
+    chat = await deskmate(tasks, config=TEAM + API, start=START)  # no webhooks of its own
+    hooks = {
+        "erp": WebhookConfig(
+            url=f"http://127.0.0.1:{receiver.port}/hooks",
+            events=["tasks.created"],
+            secret=SecretStr(SECRET),
+        )
+    }
+    clock = FakeClock(START)
+    one, two = (Webhooks(hooks, chat.bot.db, clock, DeliveryConfig()) for _ in range(2))
+    async with chat.bot.db.transaction() as session:
+        for n in (1, 2):
+            body = json.dumps({"id": f"d{n}", "event": "tasks.created", "data": {"task": n}})
+            session.add(
+                WebhookDelivery(
+                    delivery_id=f"d{n}",
+                    webhook="erp",
+                    event="tasks.created",
+                    body=body,
+                    created_at=START,
+                    due_at=START,
+                )
+            )
+    receiver.stall_first = release = asyncio.Event()
+    stalled = asyncio.create_task(one.drain())
+    while not receiver.calls:
+        await asyncio.sleep(0.01)
+    clock.advance(timedelta(seconds=61))  # the first sender's lease ran out
+    assert await two.drain() == 2
+    release.set()
+    assert await stalled == 0
+    sent = [i for _s, i, _b in receiver.calls]
+    assert sorted(sent) == ["d1", "d1", "d2"]  # d1: the stalled POST and the new sender's
+    async with chat.bot.db.transaction() as session:
+        rows = (await session.exec(select(WebhookDelivery))).all()
+        assert [(r.delivery_id, r.status, r.attempts) for r in rows] == [
+            ("d1", "sent", 1),
+            ("d2", "sent", 1),
+        ]
+    for sender in (one, two):
+        await sender.stop()
