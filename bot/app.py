@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from bot import logs
 from bot.adapter import Adapter, HandleAccounts
 from bot.answers import AnswersFirst
+from bot.api.retention import api_skills  # the retention job; the webhooks' hooks
 from bot.cards import CardEditor
 from bot.clock import Clock, FakeClock, SystemClock
 from bot.config import Config
@@ -69,8 +70,7 @@ class Bot:
         self.config, self.clock = config, clock_
         self.db = db = Database(config.storage.url, echo=config.storage.echo)
         self.webhooks = self._webhooks() if config.api.enabled and config.api.webhooks else None
-        if self.webhooks is not None:  # its hooks record the events subscribed to
-            skills = [*skills, self.webhooks.skill]
+        skills = [*skills, *api_skills(config.api, self.webhooks and self.webhooks.skill)]
         self.registry = registry = Registry(skills, config.roles)
         self.translator = translator = Translator(catalog_of(skills))
         self.leadership = Leadership(db)

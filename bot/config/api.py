@@ -65,6 +65,8 @@ class ApiConfig(_Section):
     port: Annotated[int, Field(ge=0, le=65535)] = 8090
     clients: dict[str, ApiClientConfig] = Field(default_factory=dict)
     webhooks: dict[str, WebhookConfig] = Field(default_factory=dict)
+    # idempotent answers and finished webhook deliveries are deleted after this many days
+    keep_days: Annotated[int, Field(ge=1)] = 30
 
     @model_validator(mode="after")
     def _names(self) -> ApiConfig:

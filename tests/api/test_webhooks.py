@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import pytest_asyncio
 from aiohttp import web
@@ -25,8 +26,8 @@ from bot.clock import FakeClock
 from bot.config import DeliveryConfig
 from bot.config.api import WebhookConfig
 from skills.tasks import skill as tasks
-from storage.models import WebhookDelivery
-from tests.api.conftest import API, START, TEAM
+from storage.models import ApiRequest, WebhookDelivery
+from tests.api.conftest import API, START, TEAM, TOKENS
 
 SECRET = "whsec-0123456789abcdef"
 DOC = (Path(__file__).parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
@@ -251,3 +252,27 @@ async def test_a_sender_whose_receiver_stalls_past_the_lease_sends_nothing_twice
         ]
     for sender in (one, two):
         await sender.stop()
+
+
+async def test_idempotent_answers_and_sent_deliveries_are_forgotten_after_keep_days(
+    deskmate, receiver
+):
+    chat = await deskmate(tasks, config=config(receiver), start=START)
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{chat.bot.api.port}",
+        headers={"Authorization": f"Bearer {TOKENS['HR']}", "Idempotency-Key": "k1"},
+    ) as hr:
+        message = {"to": {"people": ["alice"]}, "text": "Payslips are out"}
+        assert (await hr.post("/v1/messages", json=message)).status_code == 202
+        await chat.say("mike", "/task add @alice Ship it")
+        await chat.advance("29d")
+        assert (await chat.count(ApiRequest), await chat.count(WebhookDelivery)) == (1, 1)
+        again = await hr.post("/v1/messages", json=message)
+        assert again.headers.get("Idempotent-Replay") == "true"
+        await chat.advance("2d")  # past 30 days: the next daily job (03:40) forgets them
+        assert (await chat.count(ApiRequest), await chat.count(WebhookDelivery)) == (0, 0)
+        await chat.bot.settled()
+        assert [m.text for m in chat.inbox("alice")].count("Payslips are out\nvia hr") == 1
+        again = await hr.post("/v1/messages", json=message)  # forgotten: a new message
+        assert again.status_code == 202
+        assert "Idempotent-Replay" not in again.headers
