@@ -70,7 +70,7 @@ class Bot:
         self.config, self.clock = config, clock_
         self.db = db = Database(config.storage.url, echo=config.storage.echo)
         self.webhooks = self._webhooks() if config.api.enabled and config.api.webhooks else None
-        skills = [*skills, *api_skills(config.api, self.webhooks and self.webhooks.skill)]
+        skills = [*skills, *api_skills(config.api, self.webhooks)]
         self.registry = registry = Registry(skills, config.roles)
         self.translator = translator = Translator(catalog_of(skills))
         self.leadership = Leadership(db)
@@ -149,15 +149,8 @@ class Bot:
         from bot.api.server import ApiServer
 
         skills = [core, *(s for s in self.registry.skills.values() if s.api_ops)]
-        return ApiServer(
-            self.config.api,
-            self.db,
-            self.clock,
-            self.contexts,
-            self.translator,
-            skills,
-            self._committed,
-        )
+        parts = (self.config.api, self.db, self.clock, self.contexts, self.translator, skills)
+        return ApiServer(*parts, self._committed)  # contexts offboard in a call's transaction
 
     def _committed(self, effects: Effects) -> None:
         """Work outside an event committed (an API call): show its card edits, deliver what

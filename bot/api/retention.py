@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlalchemy import and_, delete, or_
 from sqlmodel import col
 
+from bot.api.webhooks import Webhooks
 from bot.config.api import ApiConfig
 from bot.job_context import JobContext
 from bot.skill import Skill
@@ -20,7 +21,7 @@ log = logging.getLogger(__name__)
 DAILY = "40 3 * * *"  # 03:40 in the org's time zone, when little else runs
 
 
-def api_skills(config: ApiConfig, webhooks: Skill | None) -> list[Skill]:
+def api_skills(config: ApiConfig, webhooks: Webhooks | None) -> list[Skill]:
     """The core's skills of the API the bot's registry runs: the retention job (when the API
     is enabled) and the webhooks' hooks that record events (when some are subscribed)."""
     if not config.enabled:
@@ -30,16 +31,14 @@ def api_skills(config: ApiConfig, webhooks: Skill | None) -> list[Skill]:
 
     async def forget_old(ctx: JobContext) -> None:
         before = ctx.now() - keep
-        requests = await ctx.session.exec(  # type: ignore[call-overload]
+        requests = await ctx.session.exec(
             delete(ApiRequest).where(col(ApiRequest.created_at) < before)
         )
         done = or_(
             and_(col(WebhookDelivery.status) == "sent", col(WebhookDelivery.sent_at) < before),
             and_(col(WebhookDelivery.status) == "failed", col(WebhookDelivery.due_at) < before),
         )
-        deliveries = await ctx.session.exec(  # type: ignore[call-overload]
-            delete(WebhookDelivery).where(done)
-        )
+        deliveries = await ctx.session.exec(delete(WebhookDelivery).where(done))
         log.info(
             "api: forgot %d idempotent answer(s) and %d webhook deliverie(s) older than %d days",
             requests.rowcount,
@@ -48,4 +47,4 @@ def api_skills(config: ApiConfig, webhooks: Skill | None) -> list[Skill]:
         )
 
     retention.register_job("forget_old", forget_old, cron=DAILY)
-    return [retention, *([webhooks] if webhooks is not None else [])]
+    return [retention, *([webhooks.skill] if webhooks is not None else [])]

@@ -49,6 +49,7 @@ class Receiver:
     failures: int = 0
     delay: float = 0.0  # seconds before answering: senders of two instances overlap
     stall_first: asyncio.Event | None = None  # the first call answers once it is set
+    first_call: asyncio.Event = field(default_factory=asyncio.Event)
     port: int = 0
     calls: list[tuple[int, str, dict[str, object]]] = field(default_factory=list)
 
@@ -64,6 +65,7 @@ class Receiver:
         status = 500 if tried < self.failures else 200
         self.calls.append((status, delivery, json.loads(body)))
         await asyncio.sleep(self.delay)
+        self.first_call.set()
         if self.stall_first is not None and len(self.calls) == 1:
             await self.stall_first.wait()
         return web.Response(status=status)
@@ -236,8 +238,7 @@ async def test_a_sender_whose_receiver_stalls_past_the_lease_sends_nothing_twice
             )
     receiver.stall_first = release = asyncio.Event()
     stalled = asyncio.create_task(one.drain())
-    while not receiver.calls:
-        await asyncio.sleep(0.01)
+    await asyncio.wait_for(receiver.first_call.wait(), timeout=10)
     clock.advance(timedelta(seconds=61))  # the first sender's lease ran out
     assert await two.drain() == 2
     release.set()
@@ -276,3 +277,36 @@ async def test_idempotent_answers_and_sent_deliveries_are_forgotten_after_keep_d
         again = await hr.post("/v1/messages", json=message)  # forgotten: a new message
         assert again.status_code == 202
         assert "Idempotent-Replay" not in again.headers
+
+
+async def test_people_deactivated_is_sent_from_chat_and_from_the_api(deskmate, receiver):
+    from skills.admin import skill as admin
+
+    team = TEAM.replace("team: eng}", "team: eng, roles: [admin]}", 1)  # mike: admin
+    hooks = config(receiver).replace("[tasks.done, tasks.created]", "[people.deactivated]")
+    chat = await deskmate(tasks, admin, config=team + hooks[len(TEAM) :], start=START)
+    await chat.say("mike", "/people offboard @bob --to @alice")
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{chat.bot.api.port}",
+        headers={"Authorization": f"Bearer {TOKENS['HR']}"},
+    ) as hr:
+        assert (await hr.post("/v1/people/carol/deactivate")).status_code == 200
+        assert (await hr.post("/v1/people/carol/deactivate")).status_code == 200  # once
+    await chat.advance("1m")
+    sent = [(b["event"], b["data"]) for _s, _i, b in receiver.calls]
+    assert sent == [
+        (
+            "people.deactivated",
+            {
+                "person": "bob",
+                "successor": "alice",
+                "by": "mike",
+                "source": "admin",
+                "on": "2026-11-23",
+            },
+        ),
+        (
+            "people.deactivated",
+            {"person": "carol", "successor": None, "by": None, "source": "api", "on": "2026-11-23"},
+        ),
+    ]
