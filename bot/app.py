@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bot import logs
 from bot.adapter import Adapter, HandleAccounts
 from bot.answers import AnswersFirst
+from bot.api.retention import api_skills  # the retention job; the webhooks' hooks
 from bot.cards import CardEditor
 from bot.catalogs import catalog_of
 from bot.clock import Clock, FakeClock, SystemClock
@@ -68,8 +69,7 @@ class Bot:
         self.config, self.clock = config, clock_
         self.db = db = Database(config.storage.url, echo=config.storage.echo)
         self.webhooks = self._webhooks() if config.api.enabled and config.api.webhooks else None
-        if self.webhooks is not None:  # its hooks record the events subscribed to
-            skills = [*skills, self.webhooks.skill]
+        skills = [*skills, *api_skills(config.api, self.webhooks)]
         self.registry = registry = Registry(skills, config.roles)
         self.translator = translator = Translator(catalog_of(skills))
         self.leadership = Leadership(db)
@@ -151,15 +151,8 @@ class Bot:
         from bot.api.server import ApiServer
 
         skills = [core, *(s for s in self.registry.skills.values() if s.api_ops)]
-        return ApiServer(
-            self.config.api,
-            self.db,
-            self.clock,
-            self.contexts,
-            self.translator,
-            skills,
-            self._committed,
-        )
+        parts = (self.config.api, self.db, self.clock, self.contexts, self.translator, skills)
+        return ApiServer(*parts, self._committed)  # contexts offboard in a call's transaction
 
     def _committed(self, effects: Effects) -> None:
         """Work outside an event committed (an API call): show its card edits, deliver what

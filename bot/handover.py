@@ -13,6 +13,10 @@ from bot.people import PersonRef
 OFFBOARDED = "directory.offboarded"
 """The event the offboarding hooks are registered under (fired by the core only)."""
 
+DEACTIVATED = "people.deactivated"
+"""The event emitted once a person left, for outgoing webhooks and any skill's hook: a payload of
+``person``, ``successor``, ``by`` (handles or ``None``), ``source`` and ``on`` (the day)."""
+
 SOURCES = ("admin", "config", "slack", "csv", "api")
 """Where an offboarding comes from: ``/people offboard``, ``left_on:`` in the config, a Slack
 deactivation, a CSV import, the open API."""

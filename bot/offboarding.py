@@ -31,7 +31,7 @@ from bot import queries
 from bot.adapter import RemovesMembers
 from bot.config import PersonConfig
 from bot.effects import Effects
-from bot.handover import OFFBOARDED, SOURCES, Handover
+from bot.handover import DEACTIVATED, OFFBOARDED, SOURCES, Handover
 from bot.job_context import Parts
 from bot.messages import Message
 from bot.people import PersonRef
@@ -105,6 +105,9 @@ async def offboard(
     for hook in parts.registry.hooks(OFFBOARDED):
         ctx = parts.job(session, hook.skill, effects=effects, actor=by)
         await hook.func(ctx, handover)
+    for hook in parts.registry.hooks(DEACTIVATED):  # webhooks among them
+        ctx = parts.job(session, hook.skill, effects=effects, actor=by)
+        await hook.func(ctx, _deactivated(handover))
     _audit(parts, session, handover)
     if by is None:  # no admin typed it: they all get the summary
         message = Message(handover.summary())
@@ -113,6 +116,19 @@ async def offboard(
     directory.forget(person)
     after_commit(session, lambda: directory.forget(person))
     return handover
+
+
+def _deactivated(handover: Handover) -> dict[str, object]:
+    def handle(person: PersonRef | None) -> str | None:
+        return person.handle if person is not None else None
+
+    return {
+        "person": handover.person.handle,
+        "successor": handle(handover.successor),
+        "by": handle(handover.by),
+        "source": handover.source,
+        "on": handover.on.isoformat(),
+    }
 
 
 async def offboard_declared(

@@ -245,8 +245,9 @@ class ApiRequest(SQLModel, table=True):
 
 class WebhookDelivery(SQLModel, table=True):
     """An event on its way to an outgoing webhook (written in the transaction that emitted it):
-    retried with back-off until the receiver answers 2xx; ``lease_until`` marks the instance
-    sending it, so a cluster sends it once."""
+    retried with back-off until the receiver answers 2xx; ``lease_until`` and ``lease_token``
+    mark the sender posting it (leased just before the POST), so a cluster sends it once and
+    only the lease's holder records the outcome."""
 
     __tablename__ = "webhook_deliveries"
     __table_args__ = (sa.Index("ix_webhook_deliveries_status_due", "status", "due_at"),)
@@ -260,6 +261,7 @@ class WebhookDelivery(SQLModel, table=True):
     due_at: datetime = Field(sa_type=_utc_datetime())
     status: str = Field(default="pending", max_length=16)  # pending | sent | failed
     lease_until: datetime | None = Field(default=None, sa_type=_utc_datetime())
+    lease_token: str | None = Field(default=None, max_length=32)  # whose lease (one POST)
     attempts: int = 0
     last_error: str | None = Field(default=None, sa_type=sa.Text)
     sent_at: datetime | None = Field(default=None, sa_type=_utc_datetime())

@@ -36,8 +36,13 @@ class Caller:
     people: frozenset[str] = frozenset()  # handles; with ``teams`` empty too: anyone
     teams: frozenset[str] = frozenset()
 
+    @property
+    def limited(self) -> bool:
+        """Whether the config limits this client to some people or teams."""
+        return bool(self.people or self.teams)
+
     def may_act_for(self, person: PersonRef) -> bool:
-        if not self.people and not self.teams:
+        if not self.limited:
             return True
         return person.handle in self.people or (
             person.team is not None and person.team in self.teams
@@ -100,6 +105,27 @@ class ApiContext(JobContext):
             raise NotFound(_("There is no person {handle} in the directory.", handle=handle))
         self.check_person(found)
         return found
+
+    async def team_named(self, name: str) -> list[PersonRef]:
+        """Everyone of team ``name``, each checked against the client's people (404/403)."""
+        if not self.team_exists(name):
+            raise NotFound(_("There is no team {team}.", team=name))
+        members = await self.team(name)
+        for member in members:
+            self.check_person(member)
+        return members
+
+    def check_chat(self) -> None:
+        """A 403 for a client limited to some people or teams: the bot cannot know everyone
+        in a chat (Telegram does not list a group's members), so such a client reaches people
+        and teams only."""
+        if self.caller.limited:
+            raise PermissionDenied(
+                _(
+                    "This client acts for some people only: it may not write in a chat — "
+                    "name people or a team instead."
+                )
+            )
 
     async def known_chat(self, platform: str, chat_id: str) -> ChatTarget:
         """A chat the bot knows (it has seen it, or the config names it); 404 otherwise."""

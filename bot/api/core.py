@@ -11,7 +11,6 @@ from pydantic import BaseModel, Field, model_validator
 from bot.api import people
 from bot.api.context import ApiContext
 from bot.effects import ChatTarget
-from bot.errors import NotFound
 from bot.i18n import Text, _
 from bot.messages import Message
 from bot.people import PersonRef
@@ -61,15 +60,12 @@ async def send_message(ctx: ApiContext, body: NewMessage) -> Queued:
     through quiet hours only if they may send urgent notices)."""
     targets: dict[object, PersonRef | ChatTarget] = {}
     for handle in body.to.people:
-        found = await ctx.find_person(handle.removeprefix("@"))
-        if found is None:
-            raise NotFound(_("There is no person {handle} in the directory.", handle=handle))
+        found = await ctx.person_named(handle)
         targets[found.id] = found
     if body.to.team is not None:
-        if not ctx.team_exists(body.to.team):
-            raise NotFound(_("There is no team {team}.", team=body.to.team))
-        targets.update({p.id: p for p in await ctx.team(body.to.team)})
+        targets.update({p.id: p for p in await ctx.team_named(body.to.team)})
     if body.to.chat is not None:
+        ctx.check_chat()
         chat = await ctx.known_chat(body.to.chat.platform, body.to.chat.id)
         targets[chat] = chat
     message = Message(Text("{text}", {"text": body.text}), context=_via(ctx))

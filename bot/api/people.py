@@ -1,16 +1,19 @@
-"""The directory of the open API: people (list, read, create, update) and teams (list).
-People declared in the config stay the config's: the API reads them but changes only people it
-or the platforms added (a change to a declared one is refused with 409, naming the config)."""
+"""The directory of the open API: people (list, read, create, update, deactivate) and teams
+(list). People declared in the config stay the config's: the API reads them but changes only
+people it or the platforms added (a change to a declared one is refused with 409, naming the
+config); anyone may be deactivated (offboarded), as with ``/people offboard``."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Literal
 from zoneinfo import available_timezones
 
 from pydantic import BaseModel, Field, field_validator
 from sqlmodel import select
 
 from bot.api.context import ApiContext, Conflict
+from bot.config.fields import EmailAddress
 from bot.errors import UsageError
 from bot.i18n import LANGUAGES, _
 from bot.people import PersonRef
@@ -30,6 +33,9 @@ class PersonOut(BaseModel):
     language: str
     accounts: dict[str, str]
     leads: list[str]
+    email: str | None
+    hired_on: date | None
+    left_on: date | None = Field(description="The day they left (deactivated); null: still here")
     declared: bool = Field(description="Declared in the config: changed only there")
 
 
@@ -45,6 +51,10 @@ class PersonChange(BaseModel):
     accounts: dict[str, Annotated[str, Field(min_length=1, max_length=128)]] | None = Field(
         default=None, examples=[{"slack": "U024BE7LH"}]
     )
+    email: Annotated[EmailAddress, Field(max_length=254)] | None = Field(
+        default=None, examples=["dave@example.com"]
+    )
+    hired_on: date | None = Field(default=None, description="Seniority, for leave grants")
 
     @field_validator("timezone")
     @classmethod
@@ -93,6 +103,9 @@ async def person_out(ctx: ApiContext, person: PersonRef) -> PersonOut:
         language=person.language,
         accounts=dict(person.accounts),
         leads=sorted(person.leads),
+        email=row.email if row else None,
+        hired_on=row.hired_on if row else None,
+        left_on=person.left_on,
         declared=bool(row and row.declared),
     )
 
@@ -147,6 +160,10 @@ async def _apply(ctx: ApiContext, row: Person, body: PersonChange) -> None:
         row.timezone = body.timezone
     if "language" in given:
         row.language = body.language
+    if "email" in given:
+        row.email = body.email
+    if "hired_on" in given:
+        row.hired_on = body.hired_on
     if body.roles is not None:
         known = ctx.known_roles()
         unknown = sorted(set(body.roles) - known)
@@ -188,21 +205,60 @@ async def _apply(ctx: ApiContext, row: Person, body: PersonChange) -> None:
 
 
 async def list_teams(ctx: ApiContext) -> list[TeamOut]:
-    """Every team: declared under ``teams:`` or named by someone's team."""
+    """Every team: declared under ``teams:`` or named by someone's team. A client limited to
+    some people or teams sees only those of them (members and leads), and no team left empty."""
     everyone = await ctx.everyone()
     names = sorted(ctx.team_names() | {p.team for p in everyone if p.team})
+    visible = [p for p in everyone if ctx.caller.may_act_for(p)]
+    handles, limited = {p.handle for p in visible}, ctx.caller.limited
     out = []
     for name in names:
         declared = ctx.team_config(name)
+        members = [p.handle for p in visible if p.team == name]
+        leads = [h for h in (declared.leads if declared else []) if not limited or h in handles]
+        if limited and not (members or leads):
+            continue
         out.append(
             TeamOut(
-                name=name,
-                title=declared.name if declared else None,
-                leads=list(declared.leads) if declared else [],
-                members=[p.handle for p in everyone if p.team == name],
+                name=name, title=declared.name if declared else None, leads=leads, members=members
             )
         )
     return out
+
+
+class Deactivation(BaseModel):
+    successor: str | None = Field(
+        default=None, description="Who takes their work over; default: their manager"
+    )
+
+
+class Deactivated(BaseModel):
+    outcome: Literal["deactivated", "already left"]
+    successor: str | None = Field(description="Who took their work over")
+    person: PersonOut
+
+
+async def deactivate_person(
+    ctx: ApiContext, handle: str, body: Deactivation | None = None
+) -> Deactivated:
+    """Someone leaves (离职): marked as left, their work handed over by each skill, out of the
+    group chats the bot may remove them from, as ``/people offboard``. Once: a second call
+    answers ``already left`` and changes nothing."""
+    person = await ctx.person_named(handle)
+    heir = await ctx.person_named(body.successor) if body and body.successor else None
+    if heir is not None and (heir.id == person.id or heir.has_left):
+        raise UsageError(_("successor: someone still here other than {handle}", handle=handle))
+    handover = await ctx.offboard(person, heir, source="api")  # in this call's transaction
+    row = await ctx.session.get(Person, person.id, populate_existing=True)
+    now = await ctx.person_by_id(person.id)
+    assert row is not None
+    assert now is not None
+    heir = await ctx.person_by_id(row.successor_id) if row.successor_id else None
+    return Deactivated(
+        outcome="already left" if handover is None else "deactivated",
+        successor=heir.handle if heir else None,
+        person=await person_out(ctx, now),
+    )
 
 
 def serve(skill: Skill) -> None:
@@ -224,5 +280,12 @@ def serve(skill: Skill) -> None:
         update_person,
         scope="directory:write",
         summary="Change a person",
+    )
+    skill.register_api(
+        "POST",
+        "/people/{handle}/deactivate",
+        deactivate_person,
+        scope="directory:write",
+        summary="Deactivate a person (offboarding)",
     )
     skill.register_api("GET", "/teams", list_teams, scope="directory:read", summary="List teams")

@@ -124,7 +124,8 @@ class ApiServer:
         scope, clients = spec.scope, self._clients
 
         def authenticate(request: Request) -> Caller:
-            return clients.authenticate(request.headers.get("authorization"), scope)
+            remote = request.client.host if request.client is not None else None
+            return clients.authenticate(request.headers.get("authorization"), scope, remote)
 
         def header(alias: str, text: str) -> Any:
             return Header(None, alias=alias, description=text)

@@ -2,7 +2,8 @@
 the config subscribes to are written, in the transaction that emitted them, as rows of their own
 outbox (``webhook_deliveries``); the bot's tick POSTs each due one, signed, and retries a
 receiver that fails with back-off until it answers 2xx — across restarts, and once per cluster
-(an instance leases a row with a conditional UPDATE before sending it).
+(an instance leases each row with a conditional UPDATE just before its POST, and records the
+outcome only while the lease is still its own).
 
 Each request carries ``Deskmate-Webhook-Id`` (the same on every retry), ``-Event``,
 ``-Timestamp`` (Unix seconds) and ``-Signature: v1=<hex HMAC-SHA256 of "<timestamp>.<body>">``
@@ -102,67 +103,92 @@ class Webhooks:
         return min(times) if times else None
 
     async def drain(self) -> int:
-        """Send every due delivery this instance can lease; returns how many were accepted."""
+        """Send every due delivery this instance can lease; returns how many were accepted.
+        Each row is leased just before its POST (for :data:`LEASE`, longer than the POST's
+        :data:`TIMEOUT`), so a slow receiver never keeps a batch waiting under one lease that
+        another instance could take over meanwhile."""
         if not self.subscriptions:
             return 0
         accepted = 0
-        while rows := await self._claim():
-            for row in rows:
-                accepted += await self._send(row)
-            if len(rows) < BATCH:
+        while candidates := await self._due():
+            for row_id in candidates:
+                leased = await self._lease(row_id)
+                if leased is not None:  # else another instance took it meanwhile
+                    accepted += await self._send(*leased)
+            if len(candidates) < BATCH:
                 break
         return accepted
 
-    async def _claim(self) -> list[WebhookDelivery]:
-        now = self._clock.now()
+    def _ready(self, now: datetime) -> list[Any]:
         free = or_(
             col(WebhookDelivery.lease_until).is_(None), col(WebhookDelivery.lease_until) < now
         )
-        ready = [col(WebhookDelivery.status) == "pending", col(WebhookDelivery.due_at) <= now, free]
-        claimed: list[WebhookDelivery] = []
-        async with self._db.transaction() as session:
-            query = select(WebhookDelivery.id).where(*ready).order_by(col(WebhookDelivery.id))
-            connection = await session.connection()
-            for row_id in (await session.exec(query.limit(BATCH))).all():
-                done = await connection.execute(
-                    update(WebhookDelivery)
-                    .where(col(WebhookDelivery.id) == row_id, *ready)
-                    .values(lease_until=now + LEASE)
-                )
-                if done.rowcount == 1:  # another instance may have leased it meanwhile
-                    found = await session.get(WebhookDelivery, row_id)
-                    assert found is not None
-                    claimed.append(found)
-        return claimed
+        return [col(WebhookDelivery.status) == "pending", col(WebhookDelivery.due_at) <= now, free]
 
-    async def _send(self, row: WebhookDelivery) -> int:
+    async def _due(self) -> list[int]:
+        query = select(WebhookDelivery.id).where(*self._ready(self._clock.now()))
+        async with self._db.transaction() as session:
+            found = await session.exec(query.order_by(col(WebhookDelivery.id)).limit(BATCH))
+            return [i for i in found.all() if i is not None]
+
+    async def _lease(self, row_id: int) -> tuple[WebhookDelivery, str] | None:
+        """Lease one due row with a conditional UPDATE; the row and the lease's token, or
+        ``None`` when it is no longer due or free."""
+        now, token = self._clock.now(), uuid.uuid4().hex
+        async with self._db.transaction() as session:
+            connection = await session.connection()
+            done = await connection.execute(
+                update(WebhookDelivery)
+                .where(col(WebhookDelivery.id) == row_id, *self._ready(now))
+                .values(lease_until=now + LEASE, lease_token=token)
+            )
+            if done.rowcount != 1:
+                return None
+            found = await session.get(WebhookDelivery, row_id)
+            assert found is not None
+            return found, token
+
+    async def _send(self, row: WebhookDelivery, token: str) -> int:
         subscription = self.subscriptions.get(row.webhook)
         error: str | None = "no such webhook in the config any more"
         if subscription is not None:
             error = await self._post(subscription, row)
         async with self._db.transaction() as session:
-            found = await session.get(WebhookDelivery, row.id)
-            assert found is not None
-            now = self._clock.now()
-            found.attempts += 1
-            found.lease_until = None
-            if error is None:
-                found.status, found.sent_at, found.last_error = "sent", now, None
-                return 1
-            found.last_error = error
-            if found.attempts >= self._settings.max_attempts or subscription is None:
-                found.status = "failed"
+            query = select(WebhookDelivery).where(
+                col(WebhookDelivery.id) == row.id, col(WebhookDelivery.lease_token) == token
+            )
+            found = (await session.exec(query.with_for_update())).first()
+            if found is None:  # the lease ran out and another sender took the row over
                 log.warning(
-                    "webhook %s: %s %s failed for good: %s",
+                    "webhook %s: %s %s answered after its lease ran out; left to the new sender",
                     row.webhook,
                     row.event,
                     row.delivery_id,
-                    error,
                 )
-            else:
-                wait = timedelta(seconds=self._settings.retry_base_seconds)
-                found.due_at = now + min(wait * 2 ** (found.attempts - 1), MAX_BACKOFF)
-        return 0
+                return 0
+            self._settle(found, subscription is None, error)
+        return 1 if error is None else 0
+
+    def _settle(self, found: WebhookDelivery, gone: bool, error: str | None) -> None:
+        now = self._clock.now()
+        found.attempts += 1
+        found.lease_until = found.lease_token = None
+        if error is None:
+            found.status, found.sent_at, found.last_error = "sent", now, None
+            return
+        found.last_error = error
+        if found.attempts >= self._settings.max_attempts or gone:
+            found.status = "failed"
+            log.warning(
+                "webhook %s: %s %s failed for good: %s",
+                found.webhook,
+                found.event,
+                found.delivery_id,
+                error,
+            )
+        else:
+            wait = timedelta(seconds=self._settings.retry_base_seconds)
+            found.due_at = now + min(wait * 2 ** (found.attempts - 1), MAX_BACKOFF)
 
     async def _post(self, subscription: WebhookConfig, row: WebhookDelivery) -> str | None:
         """POST the delivery; ``None`` when the receiver took it, else what went wrong."""

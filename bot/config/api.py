@@ -26,6 +26,7 @@ Scope = Literal[
     "attendance:read",
 ]
 SCOPES: tuple[str, ...] = Scope.__args__  # type: ignore[attr-defined]
+MAX_NAME = 64  # of a client or a webhook: the width of the columns that record it
 
 
 class ApiClientConfig(_Section):
@@ -64,6 +65,20 @@ class ApiConfig(_Section):
     port: Annotated[int, Field(ge=0, le=65535)] = 8090
     clients: dict[str, ApiClientConfig] = Field(default_factory=dict)
     webhooks: dict[str, WebhookConfig] = Field(default_factory=dict)
+    # idempotent answers and finished webhook deliveries are deleted after this many days
+    keep_days: Annotated[int, Field(ge=1)] = 30
+
+    @model_validator(mode="after")
+    def _names(self) -> ApiConfig:
+        """Client and webhook names fit the columns that record them (audit, idempotency keys,
+        deliveries): at most :data:`MAX_NAME` characters."""
+        named = [("clients", n) for n in self.clients] + [("webhooks", n) for n in self.webhooks]
+        long = [f"{section}.{name[:20]}…" for section, name in named if len(name) > MAX_NAME]
+        if long:
+            raise ValueError(
+                f"{', '.join(long)}: a name of at most {MAX_NAME} characters, e.g. hr or erp"
+            )
+        return self
 
     @model_validator(mode="after")
     def _secrets(self) -> ApiConfig:

@@ -72,8 +72,11 @@ async def post_notice(ctx: ApiContext, body: NewNotice) -> NoticeOut:
     """Post a notice as the person of ``On-Behalf-Of``, with the checks of ``/notice`` (who may
     ask for receipts, name people and teams, or mark it urgent)."""
     sender = ctx.acting()
-    chat = await ctx.known_chat(body.chat.platform, body.chat.id)
     people = [await ctx.person_named(h) for h in body.people]
+    if body.team is not None:
+        await ctx.team_named(body.team)  # every member within the client's people
+    ctx.check_chat()  # a notice is posted in the chat: everyone there sees it
+    chat = await ctx.known_chat(body.chat.platform, body.chat.id)
     every = timedelta(minutes=body.every_minutes) if body.every_minutes else None
     req = flow.Request(
         body.text, people, body.team, body.ack, body.urgent, body.by, every, body.times

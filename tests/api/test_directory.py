@@ -3,6 +3,14 @@ teams listed; the config's people stay the config's."""
 
 from __future__ import annotations
 
+import json
+
+import httpx
+from sqlmodel import select
+
+from storage.models import AuditEntry
+from tests.api.conftest import API, START, TEAM, TOKENS
+
 
 async def test_people_and_teams_are_read(bot, client):
     hr = client("HR")
@@ -19,6 +27,9 @@ async def test_people_and_teams_are_read(bot, client):
         "language": "en",
         "accounts": {"console": "alice"},
         "leads": [],
+        "email": None,
+        "hired_on": None,
+        "left_on": None,
         "declared": True,
     }
     teams = (await hr.get("/v1/teams")).json()
@@ -83,3 +94,68 @@ async def test_writing_the_directory_needs_its_scope(bot, client):
     answer = await client("SLOW").post("/v1/people", json={"handle": "erin"})
     assert answer.status_code == 403
     assert "directory:write" in answer.json()["detail"]
+
+
+async def test_a_client_limited_to_a_team_lists_only_that_team(deskmate, monkeypatch):
+    monkeypatch.setenv("API_TOKEN_OPSDIR", "opsdir-token-0123456789ab")
+    leads = "teams:\n  eng: {name: Engineering, leads: [mike]}\n  ops: {leads: [mike]}\n"
+    limited = "    opsdir:\n      token: ${API_TOKEN_OPSDIR}\n      scopes: [directory:read]\n"
+    bot = await deskmate(config=TEAM + leads + API + limited + "      teams: [ops]\n", start=START)
+    assert bot.bot.api is not None
+    hr = httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{bot.bot.api.port}",
+        headers={"Authorization": f"Bearer {TOKENS['HR']}"},
+    )
+    ops = httpx.AsyncClient(
+        base_url=hr.base_url, headers={"Authorization": "Bearer opsdir-token-0123456789ab"}
+    )
+    async with hr, ops:
+        everything = (await hr.get("/v1/teams")).json()
+        assert [(t["name"], t["leads"], t["members"]) for t in everything] == [
+            ("eng", ["mike"], ["mike", "alice", "bob"]),
+            ("ops", ["mike"], ["carol"]),
+        ]
+        answer = await ops.get("/v1/teams")
+        assert answer.status_code == 200
+        assert answer.json() == [{"name": "ops", "title": None, "leads": [], "members": ["carol"]}]
+
+
+async def test_deactivating_someone_hands_their_work_over_once(bot, client):
+    await bot.say("mike", "/task add @bob Ship it")
+    hr = client("HR", **{"On-Behalf-Of": "mike"})
+    answer = await hr.post("/v1/people/bob/deactivate", json={"successor": "alice"})
+    assert answer.status_code == 200, answer.text
+    done = answer.json()
+    assert (done["outcome"], done["successor"]) == ("deactivated", "alice")
+    assert done["person"]["left_on"] == "2026-11-23"
+    assert (await hr.get("/v1/people/bob")).json()["left_on"] == "2026-11-23"
+    tasks = (await client("HR").get("/v1/tasks?assignee=alice")).json()
+    assert [t["title"] for t in tasks] == ["Ship it"]  # the tasks skill handed it over
+    again = await client("HR").post("/v1/people/bob/deactivate")
+    assert again.status_code == 200
+    assert (again.json()["outcome"], again.json()["successor"]) == ("already left", "alice")
+    async with bot.bot.db.transaction() as session:
+        rows = await session.exec(select(AuditEntry).where(AuditEntry.action == "offboard"))
+        (entry,) = rows.all()
+    assert json.loads(entry.detail)["source"] == "api"
+    answer = await client("HR").post("/v1/people/carol/deactivate", json={"successor": "zed"})
+    assert (answer.status_code, answer.json()) == (
+        404,
+        {"detail": "There is no person zed in the directory."},
+    )
+    assert (await client("ERP").post("/v1/people/carol/deactivate")).status_code == 403
+    assert (await client("HR").get("/v1/people/carol")).json()["left_on"] is None
+
+
+async def test_email_and_hire_date_of_a_person_the_api_added(bot, client):
+    hr = client("HR")
+    answer = await hr.post(
+        "/v1/people", json={"handle": "dave", "email": "dave@example.com", "hired_on": "2026-11-02"}
+    )
+    assert answer.status_code == 201, answer.text
+    assert (answer.json()["email"], answer.json()["hired_on"]) == ("dave@example.com", "2026-11-02")
+    answer = await hr.patch("/v1/people/dave", json={"email": "not-an-address"})
+    assert answer.status_code == 422
+    assert "email" in answer.text
+    answer = await hr.patch("/v1/people/dave", json={"email": None, "hired_on": "2026-10-01"})
+    assert (answer.json()["email"], answer.json()["hired_on"]) == (None, "2026-10-01")

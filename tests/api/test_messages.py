@@ -40,3 +40,31 @@ async def test_a_message_to_a_team_and_a_chat(bot, client):
     answer = await client("HR").post("/v1/messages", json={"to": {"team": "sales"}, "text": "x"})
     assert answer.status_code == 404
     assert answer.json() == {"detail": "There is no team sales."}
+
+
+async def test_a_client_limited_to_a_team_reaches_only_its_people(bot, client):
+    await bot.say("mike", "/help")  # the bot meets #general
+    erp = client("ERP")  # acts for team ops: carol
+    answer = await erp.post("/v1/messages", json={"to": {"people": ["alice"]}, "text": "x"})
+    assert (answer.status_code, answer.json()) == (
+        403,
+        {"detail": "This client may not act for alice."},
+    )
+    answer = await erp.post("/v1/messages", json={"to": {"team": "eng"}, "text": "x"})
+    assert answer.status_code == 403
+    assert answer.json()["detail"].startswith("This client may not act for ")
+    general = {"platform": "console", "id": "general"}
+    answer = await erp.post("/v1/messages", json={"to": {"chat": general}, "text": "x"})
+    assert answer.status_code == 403
+    assert answer.json() == {
+        "detail": "This client acts for some people only: it may not write in a chat — "
+        "name people or a team instead."
+    }
+    answer = await erp.post(
+        "/v1/messages", json={"to": {"team": "ops", "people": ["carol"]}, "text": "Stock is low"}
+    )
+    assert answer.json() == {"recipients": 1}
+    await bot.bot.settled()
+    assert bot.inbox("carol")[-1].text == "Stock is low\nvia erp"
+    for who in ("mike", "alice", "bob"):
+        assert bot.inbox(who) == []

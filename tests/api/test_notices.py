@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from skills.receipts import skill as receipts
+from skills.receipts.models import Notice
 from tests.api.conftest import API, START, TEAM
 
 GENERAL = {"platform": "console", "id": "general"}
@@ -44,3 +45,18 @@ async def test_posting_follows_the_chats_rules(bot, client):
     assert answer.json()["detail"].startswith("Only admins and people with one of these roles")
     assert (await client("HR").get("/v1/notices/7")).status_code == 404
     assert (await client("ERP").get("/v1/notices/1")).status_code == 403  # scope
+
+
+async def test_a_client_limited_to_a_team_posts_no_notice_beyond_it(bot, client):
+    erp = client("ERP", **{"On-Behalf-Of": "carol"})  # acts for team ops: carol
+    answer = await erp.post(
+        "/v1/notices", json={"chat": GENERAL, "text": "Stock", "team": "eng", "ack": True}
+    )
+    assert answer.status_code == 403
+    assert answer.json()["detail"].startswith("This client may not act for ")
+    answer = await erp.post("/v1/notices", json={"chat": GENERAL, "text": "Stock", "team": "ops"})
+    assert answer.status_code == 403
+    assert answer.json()["detail"].startswith("This client acts for some people only")
+    assert await bot.count(Notice) == 0
+    await bot.bot.settled()
+    assert all(bot.inbox(who) == [] for who in ("alice", "bob", "carol"))

@@ -116,3 +116,19 @@ async def test_the_openapi_document_validates_and_holds_every_route(bot, client)
     assert declared <= documented
     assert document["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     assert (await client(None).get("/docs")).status_code == 200
+
+
+async def test_requests_without_a_valid_token_are_rate_limited_by_address(bot, client, caplog):
+    guess = client("not-a-token-at-all-000")
+    statuses = [(await guess.get("/v1/people")).status_code for _ in range(10)]
+    assert statuses == [401] * 10  # a burst of 10, then 30 a minute
+    answer = await client(None).get("/v1/people")
+    assert answer.status_code == 429
+    assert answer.headers["Retry-After"] == "2"
+    assert answer.json() == {"detail": "Too many requests from 127.0.0.1: retry in 2 s"}
+    assert (await client("HR").get("/v1/people")).status_code == 200  # a valid token still works
+    warnings = [r.getMessage() for r in caplog.records if r.name == "bot.api.auth"]
+    assert warnings == [  # one line a minute, however many there are
+        "api: 1 request(s) without a valid token in the last minute; the latest from "
+        "127.0.0.1 with an unknown token"
+    ]

@@ -14,13 +14,20 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import pytest_asyncio
 from aiohttp import web
+from pydantic import SecretStr
+from sqlmodel import select
 
+from bot.api.webhooks import Webhooks
+from bot.clock import FakeClock
+from bot.config import DeliveryConfig
+from bot.config.api import WebhookConfig
 from skills.tasks import skill as tasks
-from storage.models import WebhookDelivery
-from tests.api.conftest import API, START, TEAM
+from storage.models import ApiRequest, WebhookDelivery
+from tests.api.conftest import API, START, TEAM, TOKENS
 
 SECRET = "whsec-0123456789abcdef"
 DOC = (Path(__file__).parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
@@ -41,6 +48,8 @@ class Receiver:
 
     failures: int = 0
     delay: float = 0.0  # seconds before answering: senders of two instances overlap
+    stall_first: asyncio.Event | None = None  # the first call answers once it is set
+    first_call: asyncio.Event = field(default_factory=asyncio.Event)
     port: int = 0
     calls: list[tuple[int, str, dict[str, object]]] = field(default_factory=list)
 
@@ -56,6 +65,9 @@ class Receiver:
         status = 500 if tried < self.failures else 200
         self.calls.append((status, delivery, json.loads(body)))
         await asyncio.sleep(self.delay)
+        self.first_call.set()
+        if self.stall_first is not None and len(self.calls) == 1:
+            await self.stall_first.wait()
         return web.Response(status=status)
 
 
@@ -192,4 +204,109 @@ async def test_clock_ins_outs_and_acknowledgements_are_sent_too(deskmate, receiv
             },
         ),
         ("receipts.acknowledged", {"notice": 1, "person": "alice", "at": "2026-11-23T03:00:00Z"}),
+    ]
+
+
+async def test_a_sender_whose_receiver_stalls_past_the_lease_sends_nothing_twice(
+    deskmate, receiver
+):
+    """Two senders on one database (two instances): the first stalls on a slow receiver past
+    its lease; the second takes over what is due; the first then records nothing and sends
+    nothing the second sent."""
+    chat = await deskmate(tasks, config=TEAM + API, start=START)  # no webhooks of its own
+    hooks = {
+        "erp": WebhookConfig(
+            url=f"http://127.0.0.1:{receiver.port}/hooks",
+            events=["tasks.created"],
+            secret=SecretStr(SECRET),
+        )
+    }
+    clock = FakeClock(START)
+    one, two = (Webhooks(hooks, chat.bot.db, clock, DeliveryConfig()) for _ in range(2))
+    async with chat.bot.db.transaction() as session:
+        for n in (1, 2):
+            body = json.dumps({"id": f"d{n}", "event": "tasks.created", "data": {"task": n}})
+            session.add(
+                WebhookDelivery(
+                    delivery_id=f"d{n}",
+                    webhook="erp",
+                    event="tasks.created",
+                    body=body,
+                    created_at=START,
+                    due_at=START,
+                )
+            )
+    receiver.stall_first = release = asyncio.Event()
+    stalled = asyncio.create_task(one.drain())
+    await asyncio.wait_for(receiver.first_call.wait(), timeout=10)
+    clock.advance(timedelta(seconds=61))  # the first sender's lease ran out
+    assert await two.drain() == 2
+    release.set()
+    assert await stalled == 0
+    sent = [i for _s, i, _b in receiver.calls]
+    assert sorted(sent) == ["d1", "d1", "d2"]  # d1: the stalled POST and the new sender's
+    async with chat.bot.db.transaction() as session:
+        rows = (await session.exec(select(WebhookDelivery))).all()
+        assert [(r.delivery_id, r.status, r.attempts) for r in rows] == [
+            ("d1", "sent", 1),
+            ("d2", "sent", 1),
+        ]
+    for sender in (one, two):
+        await sender.stop()
+
+
+async def test_idempotent_answers_and_sent_deliveries_are_forgotten_after_keep_days(
+    deskmate, receiver
+):
+    chat = await deskmate(tasks, config=config(receiver), start=START)
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{chat.bot.api.port}",
+        headers={"Authorization": f"Bearer {TOKENS['HR']}", "Idempotency-Key": "k1"},
+    ) as hr:
+        message = {"to": {"people": ["alice"]}, "text": "Payslips are out"}
+        assert (await hr.post("/v1/messages", json=message)).status_code == 202
+        await chat.say("mike", "/task add @alice Ship it")
+        await chat.advance("29d")
+        assert (await chat.count(ApiRequest), await chat.count(WebhookDelivery)) == (1, 1)
+        again = await hr.post("/v1/messages", json=message)
+        assert again.headers.get("Idempotent-Replay") == "true"
+        await chat.advance("2d")  # past 30 days: the next daily job (03:40) forgets them
+        assert (await chat.count(ApiRequest), await chat.count(WebhookDelivery)) == (0, 0)
+        await chat.bot.settled()
+        assert [m.text for m in chat.inbox("alice")].count("Payslips are out\nvia hr") == 1
+        again = await hr.post("/v1/messages", json=message)  # forgotten: a new message
+        assert again.status_code == 202
+        assert "Idempotent-Replay" not in again.headers
+
+
+async def test_people_deactivated_is_sent_from_chat_and_from_the_api(deskmate, receiver):
+    from skills.admin import skill as admin
+
+    team = TEAM.replace("team: eng}", "team: eng, roles: [admin]}", 1)  # mike: admin
+    hooks = config(receiver).replace("[tasks.done, tasks.created]", "[people.deactivated]")
+    chat = await deskmate(tasks, admin, config=team + hooks[len(TEAM) :], start=START)
+    await chat.say("mike", "/people offboard @bob --to @alice")
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{chat.bot.api.port}",
+        headers={"Authorization": f"Bearer {TOKENS['HR']}"},
+    ) as hr:
+        assert (await hr.post("/v1/people/carol/deactivate")).status_code == 200
+        assert (await hr.post("/v1/people/carol/deactivate")).status_code == 200  # once
+    await chat.advance("1m")
+    sent = [(b["event"], b["data"]) for _s, _i, b in receiver.calls]
+    assert sent == [
+        (
+            "people.deactivated",
+            {
+                "person": "bob",
+                "successor": "alice",
+                "by": "mike",
+                "source": "admin",
+                "on": "2026-11-23",
+            },
+        ),
+        (
+            "people.deactivated",
+            {"person": "carol", "successor": None, "by": None, "source": "api", "on": "2026-11-23"},
+        ),
     ]

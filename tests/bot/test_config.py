@@ -660,3 +660,19 @@ def test_a_persons_email_and_hire_date_are_read_and_checked() -> None:
         "got 'bob'",
         "config.yaml:4 people[0].hired_on: expected a date such as 2025-01-31, got 'last spring'",
     ]
+
+
+def test_an_api_client_or_webhook_name_longer_than_64_characters_is_refused() -> None:
+    name = "x" * 65
+    found = problems(
+        f"""
+        api:
+          clients:
+            {name}: {{token: "0123456789abcdef0", scopes: [messages:send]}}
+            {"y" * 64}: {{token: "0123456789abcdefX", scopes: [messages:send]}}
+        """
+    )
+    assert len(found) == 1
+    assert found[0].endswith(
+        "api: clients.xxxxxxxxxxxxxxxxxxxx…: a name of at most 64 characters, e.g. hr or erp"
+    )
