@@ -60,7 +60,8 @@ async def test_a_task_from_the_api_posts_its_card_in_the_channel_and_dms_the_ass
     assert answer.status_code == 201, answer.text
     card = (await slack.until(lambda: slack.posted("C1")[1:]))[0]
     assert card.args["text"] == "📋 #1 Ship the Q3 report"
-    assert "*Assignees*\\n<@U2>" in shown(card)
+    fields = [f["text"] for b in card.parsed("blocks") for f in b.get("fields", [])]
+    assert "*Assignees*\n<@U2>" in fields
     assert buttons(card) == ["Start", "Done", "Nudge"]  # a live card
     dm = await slack.until(lambda: [c for c in slack.posted() if c.response["channel"] == "DU2"])
     assert dm[0].args["text"] == "📋 @alice assigned you #1 Ship the Q3 report"
