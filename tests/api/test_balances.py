@@ -31,6 +31,7 @@ async def test_a_persons_balances_as_balance_shows_them(bot, client):
     await bot.say("hana", "/leave grant @alice annual 2.5d welcome back", dm=True)
     await bot.say("hana", "/leave grant @alice sick 1d", dm=True)
     await bot.say("hana", "/leave grant @alice comp 4h overtime", dm=True)
+    await bot.say("alice", "/request leave dates:11-26..11-27 type:annual", dm=True)  # pending
     shown = (await bot.say("alice", "/balance", dm=True)).one().text
     answer = await client("HR").get("/v1/balances/alice")
     assert answer.status_code == 200, answer.text
@@ -46,7 +47,7 @@ async def test_a_persons_balances_as_balance_shows_them(bot, client):
     assert (annual["unit"], annual["balance"], annual["held"], annual["limited"]) == (
         "half_day",
         2.5,
-        0,
+        2,
         True,
     )
     assert annual["label"] == {"en": "Annual leave", "zh": "年假"}
@@ -54,7 +55,10 @@ async def test_a_persons_balances_as_balance_shows_them(bot, client):
     assert by_type["sick"]["expiring"] == [{"amount": 1, "last_day": "2027-11-22"}]
     assert annual["expiring"] == [{"amount": 2.5, "last_day": "2027-03-31"}]  # carried to March
     # the same figures /balance shows
-    assert "• Annual leave: 2.5 d (2.5 d expire after Wed 31 Mar)" in shown
+    assert (
+        "• Annual leave: 2.5 d (2 d held by pending requests, 2.5 d expire after Wed 31 Mar)"
+        in shown
+    )
     assert "• Sick leave: 1 d (1 d expire after Mon 22 Nov)" in shown
     personal = by_type["personal"]
     assert (personal["limited"], personal["balance"], personal["taken"]) == (False, None, 0)
