@@ -24,6 +24,7 @@ Scope = Literal[
     "approvals:read",
     "approvals:write",
     "attendance:read",
+    "balances:read",
 ]
 SCOPES: tuple[str, ...] = Scope.__args__  # type: ignore[attr-defined]
 MAX_NAME = 64  # of a client or a webhook: the width of the columns that record it

@@ -32,7 +32,7 @@ from bot import (
     _,
     excerpt,
 )
-from skills.leave import amounts, grants, ledger, overtime, requests, view
+from skills.leave import amounts, api, grants, ledger, overtime, requests, view
 from skills.leave import export as exporting
 from skills.leave.config import LeaveConfig, LeaveType
 from skills.leave.models import ADJUST, GRANT, LedgerEntry
@@ -48,6 +48,7 @@ skill: Skill[LeaveConfig] = Skill(
 HR = skill.role("hr", _("HR: grants and adjusts leave"))
 skill.digest_label("expiry", _("{n} leave expiry reminder"), _("{n} leave expiry reminders"))
 skill.digest_label("overtime", _("{n} overtime settled"), _("{n} overtimes settled"))
+api.serve(skill)  # the open API's /v1/balances (see docs/api.md)
 
 Person = Annotated[PersonRef, Label(_("person"))]
 TypeName = Annotated[str, Label(_("leave type"))]

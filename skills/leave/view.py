@@ -3,6 +3,7 @@ soon), and the ledger explained line by line."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot import JobContext, Lines, PersonRef, Text, _
@@ -13,24 +14,42 @@ from skills.leave.models import ADJUST, EXPIRE, GRANT, REVERSAL, USE, LedgerEntr
 HISTORY_LINES = 10
 
 
-async def balance(ctx: JobContext[LeaveConfig], person: PersonRef) -> Text:
-    """A line per type (three queries, whatever the length of the ledger)."""
-    types = ctx.config.types
-    if not types:
-        return _("No leave types are set up yet — an admin adds them under skills.leave.types.")
+@dataclass
+class Figures:
+    """One type's balance of a person, in hundredths: what the ledger sums to, what pending
+    requests hold, and what expires within ``soon_days`` (by the day it ends)."""
+
+    name: str
+    spec: LeaveType
+    have: int
+    held: int
+    ends: dict[date, int]
+
+
+async def figures(ctx: JobContext[LeaveConfig], person: PersonRef) -> list[Figures]:
+    """Each configured type's :class:`Figures` (three queries, whatever the length of the
+    ledger); what /balance and the API's balances show."""
     have = await ledger.balances(ctx, person.id)
     held = await ledger.held_by_type(ctx, person.id)
     lots = await ledger.all_open_lots(ctx, person.id)
     today = ctx.today()
     soon = today + timedelta(days=ctx.config.soon_days)
-    lines = []
-    for name, spec in types.items():
+    out = []
+    for name, spec in ctx.config.types.items():
         ends: dict[date, int] = {}
         for lot in lots.get(name, []):
             end = lot.entry.expires_on
             if end is not None and today < end <= soon:
                 ends[end] = ends.get(end, 0) + lot.left
-        lines.append(_line(spec, have.get(name, 0), held.get(name, 0), ends))
+        out.append(Figures(name, spec, have.get(name, 0), held.get(name, 0), ends))
+    return out
+
+
+async def balance(ctx: JobContext[LeaveConfig], person: PersonRef) -> Text:
+    """A line per type."""
+    if not ctx.config.types:
+        return _("No leave types are set up yet — an admin adds them under skills.leave.types.")
+    lines = [_line(f.spec, f.have, f.held, f.ends) for f in await figures(ctx, person)]
     return _("🏖 Leave of {who}\n{lines}", who=person.mention, lines=Lines(lines))
 
 
