@@ -39,6 +39,7 @@ class SocketLink:
         self._heard = time.monotonic()
         self._watchdog: asyncio.Task[None] | None = None
         self._closing: set[asyncio.Task[None]] = set()
+        self._pong: float | None = None  # the SDK's stamp of the last pong seen (looked at ≤ 1 s)
 
     async def start(self) -> None:
         self._handler = self._new_handler()
@@ -64,12 +65,11 @@ class SocketLink:
 
     def heard_ago(self) -> float:
         """Seconds since Slack last spoke on the connection: a message, or a pong."""
-        ago = time.monotonic() - self._heard
         client = self._handler.client if self._handler is not None else None
         pong = client.last_ping_pong_time if client is not None else None
-        if pong is not None:
-            ago = min(ago, max(time.time() - pong, 0.0))
-        return ago
+        if pong is not None and pong != self._pong:  # a pong since the last look: heard now
+            self._pong, self._heard = pong, time.monotonic()
+        return time.monotonic() - self._heard
 
     def _new_handler(self) -> AsyncSocketModeHandler:
         handler = AsyncSocketModeHandler(self.app, self.app_token, ping_interval=self.ping_interval)
