@@ -38,7 +38,7 @@ from adapters.telegram.config import PLATFORM, TelegramSettings
 from bot.adapter import AdapterHost, DeliveryFailed, Destination, MentionKey
 from bot.diagnosis import Finding
 from bot.events import Account, Action, ChatRef, Command, Event, Location, Membership
-from bot.i18n import LANGUAGES
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, normalize_language
 from bot.messages import RenderedButton, RenderedMessage
 from bot.metrics import AdapterHealth
 
@@ -48,6 +48,7 @@ CALLBACK_LIMIT = 64  # bytes of callback data Telegram keeps
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 STOP_GRACE = 10  # seconds, at stop, the updates being handled may take
 _MENTION_ID = re.compile(r"^tg:(\d+)$")
+STALE_BUTTON = _("This button no longer works — type /help to see the commands.")
 
 
 class TelegramAdapter:
@@ -269,7 +270,7 @@ class TelegramAdapter:
     async def _action(self, query: CallbackQuery, event_id: str) -> Event | None:
         message = query.message
         if not isinstance(message, Message):
-            await _answer(query, "This button no longer works.")
+            await _answer(query, self._stale_button(query.from_user.language_code))
             return None
         data = query.data or ""
         if data.startswith("k:"):
@@ -288,6 +289,13 @@ class TelegramAdapter:
             value=value,
             message_ref=f"{message.chat_id}|{message.message_id}",
         )
+
+    def _stale_button(self, language_code: str | None) -> str:
+        """What a press on a message too old for Telegram to show the bot is answered, in the
+        presser's language as Telegram gives it (the core's text and catalog)."""
+        assert self._host is not None
+        language = normalize_language(language_code) or DEFAULT_LANGUAGE
+        return self._host.translate(STALE_BUTTON, language)
 
     async def member_count(self, chat_id: str) -> int | None:
         """The :class:`~bot.adapter.CountsMembers` capability: how many members a group has,

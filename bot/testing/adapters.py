@@ -6,7 +6,8 @@ checks, and the in-memory platform (:class:`InMemoryPlatform`, the console's); a
 a :class:`FakePlatform`: its fake server, driven as the platform would (a request signed as
 Slack signs it, an update as Telegram sends it), and read back as people would see it.
 
-Each check is one pytest test::
+Each check is one pytest test (``fake_matrix`` stands for the fixture of your own tests that
+starts your platform's fake server, as ``fake_telegram`` does for Telegram)::
 
     from bot.testing.adapters import CHECKS, check_adapter
 

@@ -291,3 +291,31 @@ async def test_someone_who_left_is_removed_from_a_group_only_where_the_bot_is_an
     fake.set_member(GROUP["id"], fake.bot_user, "administrator")
     assert await adapter.remove_member(str(GROUP["id"]), str(BOB["id"])) is True
     assert fake.members[(GROUP["id"], BOB["id"])]["status"] == "left"  # may be invited back
+
+
+async def test_a_press_the_bot_cant_place_is_answered_in_the_pressers_language(
+    fake_telegram, telegram: Bot
+):
+    # A press that comes without its message (a button of an inline message) can't be placed
+    # in a chat: the bot says the button no longer works, in the presser's language.
+    fake = fake_telegram
+    for user, query_id in ((CAROL, "q-carol"), (BOB, "q-bob")):
+        fake.push_update(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": user,
+                    "inline_message_id": "inline-1",
+                    "chat_instance": "ci",
+                    "data": "tasks.done|1",
+                }
+            }
+        )
+    answers = await fake.wait_for(
+        lambda: len(fake.answered_callbacks) == 2 and fake.answered_callbacks
+    )
+    assert answers["q-carol"]["text"] == "此按钮已失效——输入 /help 查看命令。"
+    assert answers["q-bob"]["text"] == (
+        "This button no longer works — type /help to see the commands."
+    )
+    assert not fake.calls_to("editMessageText")
