@@ -25,6 +25,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel.sql.sqltypes import AutoString
 
 from storage.engine import Database
 
@@ -79,6 +80,22 @@ async def missing_heads(db: Database, version_locations: Iterable[Path] = ()) ->
     return sorted(set(script.get_heads()) - reached)
 
 
+def _render_type(kind: str, obj: Any, autogen_context: Any) -> str | bool:
+    """Column types a generated revision can import and type-check: SQLModel's ``AutoString`` as
+    ``sa.String``, Deskmate's own types (``storage.types``) with their import. Anything else as
+    Alembic renders it."""
+    if kind != "type":
+        return False
+    if isinstance(obj, AutoString):
+        return f"sa.String(length={obj.length})" if obj.length else "sa.String()"
+    if type(obj).__module__ == "storage.types":
+        autogen_context.imports.add("import storage.types")
+        timezone = getattr(obj, "timezone", None)
+        args = "timezone=True" if timezone else ""
+        return f"storage.types.{type(obj).__name__}({args})"
+    return False
+
+
 async def revision(
     tables: Iterable[str],
     label: str,
@@ -122,6 +139,7 @@ async def revision(
     cfg.attributes["autogenerate"] = {
         "include_object": include,
         "process_revision_directives": keep_changes,
+        "render_item": _render_type,
     }
     with tempfile.TemporaryDirectory() as scratch:
         db = Database(f"sqlite+aiosqlite:///{Path(scratch) / 'scratch.db'}")

@@ -144,11 +144,13 @@ def test_check_config_refuses_an_unquoted_time_and_explains_a_syntax_error(tmp_p
 
 
 SCRATCH_SKILL = """\
+from datetime import datetime
 from pathlib import Path
 
 from sqlmodel import Field, SQLModel
 
 from bot import Skill
+from storage.types import UTCDateTime
 
 skill = Skill("scratch", migrations=Path(__file__).parent / "migrations")
 
@@ -157,6 +159,8 @@ class Item(SQLModel, table=True):
     __tablename__ = "scratch_items"
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(index=True)
+    note: str = Field(default="", max_length=80)
+    due: datetime | None = Field(default=None, sa_type=UTCDateTime)
     done: bool = False
 """
 
@@ -195,6 +199,11 @@ def test_db_revision_generates_a_skills_migration_from_its_models(tmp_path):
     assert '"scratch_items"' in text
     assert "ix_scratch_items_title" in text
     assert "people" not in text  # only the skill's own tables
+    # every type it names is imported, as a type checker wants it (no sqlmodel.sql.sqltypes)
+    assert 'sa.Column("note", sa.String(length=80), nullable=False)' in text
+    assert "import storage.types\n" in text
+    assert 'sa.Column("due", storage.types.UTCDateTime(timezone=True), nullable=True)' in text
+    assert "sqlmodel" not in text
     again = deskmate("db", "revision", "--skill", "scratch")
     assert again.stdout.startswith("Nothing to do: the migrations of scratch already make")
     assert deskmate("db", "upgrade").returncode == 0
