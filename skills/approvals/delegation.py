@@ -51,7 +51,8 @@ async def start(ctx: Context, to: PersonRef, until: date) -> None:
             until=until,
             to=to.mention,
             n=moved,
-        )
+        ),
+        private=True,
     )
 
 
@@ -64,7 +65,7 @@ async def stop(ctx: Context) -> None:
     await ctx.session.delete(row)
     await ctx.timers.cancel(f"delegation-{ctx.person.id}")
     await _take_back(ctx, ctx.person.id)
-    await ctx.reply(_("🤝 Delegation ended: requests come to you alone again."))
+    await ctx.reply(_("🤝 Delegation ended: requests come to you alone again."), private=True)
 
 
 async def expire(ctx: JobContext, person_id: int) -> None:

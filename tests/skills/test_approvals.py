@@ -418,6 +418,20 @@ async def test_a_delegate_decides_and_the_trail_shows_both(chat):
     assert "Mon 23 Nov 10:00 @bob for @mike approved" in trail
 
 
+async def test_a_delegation_typed_in_a_group_is_answered_privately(chat):
+    """Who decides for whom while someone is away is theirs: the group sees neither the start nor
+    the end of a delegation, only "sent to you privately", and only the sender sees that."""
+    for text, answer in (
+        ("/approvals delegate @bob until:12-10", "🤝 Until Thu 10 Dec, @bob decides"),
+        ("/approvals delegate off", "🤝 Delegation ended: requests come to you alone again."),
+    ):
+        out = await chat.say("mike", text)
+        assert [(s.where, s.text[: len(answer)]) for s in out if s.where != "dm @bob"] == [
+            ("dm @mike", answer),
+            ("#general, only @mike", "📬 Sent to you privately."),
+        ]
+
+
 async def test_a_delegation_ends_on_its_day_for_what_still_waits(chat):
     await chat.say("alice", LEAVE, dm=True)
     await chat.say("mike", "/approvals delegate @bob until:11-24", dm=True)
