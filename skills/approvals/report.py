@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from bot import Context, Lines, Message, NotFound, _
-from skills.approvals import store, view
+from skills.approvals import people, store, view
 from skills.approvals.models import ApprovalRequest
 from skills.approvals.store import RequestView
 
@@ -44,16 +44,21 @@ async def _listing(
     return Message(_("{head}\n{lines}", head=head, lines=Lines(lines)), context=note)
 
 
-def may_see(ctx: Context, shown: RequestView) -> bool:
+async def may_see(ctx: Context, shown: RequestView) -> bool:
+    """The requester, whoever had a step (or decided for someone), the flow's CC (told the
+    outcome, so they may read it), admins and the export roles."""
     person = ctx.person
     involved = {shown.requester.id, *(p for t in shown.tasks for p in (t.person_id, t.delegate_id))}
-    return person.id in involved or person.is_admin or exports_all(ctx)
+    if person.id in involved or person.is_admin or exports_all(ctx):
+        return True
+    cc = await people.resolve_all(ctx, shown.spec.cc, shown.requester) if shown.spec.cc else []
+    return any(p.id == person.id for p in cc)
 
 
 async def show(ctx: Context, request_id: int) -> None:
     request = await ctx.session.get(ApprovalRequest, request_id)
     shown = await store.load(ctx, request) if request is not None else None
-    if shown is None or not may_see(ctx, shown):
+    if shown is None or not await may_see(ctx, shown):
         raise NotFound(
             _("There is no request #{id} you can see — /approvals mine lists yours.", id=request_id)
         )

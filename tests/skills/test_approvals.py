@@ -143,6 +143,15 @@ async def test_approving_tells_the_requester_and_the_cc_and_updates_every_card(c
         "Mon 23 Nov 10:00 @mike approved\n"
         "Mon 23 Nov 10:00 🤖 skipped: HR"
     )
+    # eve, the flow's CC, was told the outcome and may read the request; bob may not
+    cc = (await chat.say("eve", "/request show 1", dm=True)).one().text
+    assert cc.startswith("📝 #1 Leave · @alice")
+    assert cc.endswith("🤖 skipped: HR")
+    assert "[Withdraw]" not in cc
+    assert "[Approve]" not in cc
+    assert (await chat.say("bob", "/request show 1", dm=True)).one().text == (
+        "There is no request #1 you can see — /approvals mine lists yours."
+    )
 
 
 async def test_a_step_whose_condition_holds_comes_next(chat):
@@ -272,7 +281,7 @@ async def test_only_the_current_approvers_decide(chat):
     out = await chat.say("mike", "/approve 1")
     assert out.one().text == "#1 was already approved by @mike."
     assert await chat.count(ApprovalTask) == 1
-    out = await chat.say("eve", "/request show 1", dm=True)
+    out = await chat.say("bob", "/request show 1", dm=True)  # (eve is the flow's CC: she may)
     assert out.one().text == "There is no request #1 you can see — /approvals mine lists yours."
 
 
