@@ -314,6 +314,32 @@ async def test_left_on_in_the_config_offboards_at_start_once_and_tells_the_admin
     assert await offboardings(chat) == 1
 
 
+async def test_a_restart_with_the_same_config_keeps_the_reports_with_the_successor(chat):
+    """The config still says ``manager: bob`` for alice: bob left, so carol stays her manager."""
+    await chat.say("root", "/people offboard @bob --to @carol")
+    await chat.restart()
+    await chat.advance("1m")
+    await chat.say("alice", "/request leave dates:12-01..12-02", dm=True)
+    assert chat.inbox("carol")[-1].text.endswith(
+        "Status: waiting for @carol · step 1/1 Manager\n[Approve] [Reject]"
+    )
+    assert (await person(chat, "alice")).manager_id == (await person(chat, "carol")).id
+
+
+async def test_the_config_naming_a_new_manager_still_wins(chat):
+    await chat.say("root", "/people offboard @bob --to @carol")
+    reconfigure(
+        chat,
+        TEAM.replace(
+            "{id: alice, accounts: {console: alice}, manager: bob}",
+            "{id: alice, accounts: {console: alice}, manager: eve}",
+        ),
+    )
+    await chat.restart()
+    await chat.advance("1m")
+    assert (await person(chat, "alice")).manager_id == (await person(chat, "eve")).id
+
+
 def test_check_config_refuses_a_successor_without_left_on():
     with pytest.raises(ConfigError) as caught:
         parse_config("people:\n  - {id: bob}\n  - {id: carol, successor: bob}\n")
