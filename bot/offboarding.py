@@ -31,7 +31,7 @@ from bot import queries
 from bot.adapter import RemovesMembers
 from bot.config import PersonConfig
 from bot.effects import Effects
-from bot.handover import DEACTIVATED, OFFBOARDED, SOURCES, Handover
+from bot.handover import DEACTIVATED, OFFBOARDED, Handover, check_source
 from bot.job_context import Parts
 from bot.messages import Message
 from bot.people import PersonRef
@@ -66,7 +66,8 @@ async def offboard(
         successor: who takes their work over; ``None``: their manager (if any).
         by: the admin or HR who did it; ``None`` for a directory source, whose summary then goes
             to the admins.
-        source: one of :data:`bot.handover.SOURCES`.
+        source: where it came from: one of :data:`bot.handover.SOURCES`, or another adapter's
+            platform or a skill's name (:func:`bot.handover.check_source`).
         on: the day they left (default: today in the org's time zone).
         effects: where the hooks' card edits go (the caller's context's; after the commit the
             caller shows them, as the event path does).
@@ -75,8 +76,7 @@ async def offboard(
         The :class:`Handover` with the summary's lines, or ``None`` when they had left already
         (nothing is done twice).
     """
-    if source not in SOURCES:
-        raise ValueError(f"source {source!r}: one of {', '.join(SOURCES)}")
+    check_source(source)
     directory = parts.directory
     if successor is None and person.manager_id is not None:
         successor = await directory.get(session, person.manager_id)

@@ -10,7 +10,7 @@ from sqlmodel import select
 from bot.adapter import RemovesMembers
 from bot.config import parse_config
 from bot.errors import ConfigError
-from bot.events import Membership
+from bot.events import Account, Membership, Profile
 from bot.loader import NoOptions
 from skills.admin import skill as admin
 from skills.approvals import skill as approvals
@@ -20,7 +20,7 @@ from skills.receipts import skill as receipts
 from skills.receipts.models import Recipient
 from skills.tasks import skill as tasks
 from skills.tasks.models import Task, TaskAssignee
-from storage.models import AuditEntry, Person
+from storage.models import AuditEntry, Person, PlatformAccount
 
 START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
 
@@ -359,3 +359,25 @@ async def test_two_sources_at_once_offboard_once(chat):
     assert await offboardings(chat) == 1
     await chat.advance("1m")
     assert len([s for s in chat.inbox("root") if s.text.startswith("👋 @bob has left")]) == 1
+
+
+async def test_another_adapters_deactivation_offboards_under_its_platforms_name(chat):
+    """A third-party adapter (here ``matrix``) hands in a deactivated profile, as Slack does."""
+    bob = await person(chat, "bob")
+    async with chat.bot.db.transaction() as session:
+        session.add(PlatformAccount(person_id=bob.id, platform="matrix", account_id="@bob:hq"))
+    await chat.bot.profiles.apply([Profile(Account("matrix", "@bob:hq"), active=False)])
+    await chat.advance("1m")
+    assert chat.inbox("root")[-1].text == "👋 @bob has left (Mon 23 Nov): their work goes to @mike."
+    out = await chat.say("root", "/deskmate audit @bob", dm=True)
+    assert out.one().text.endswith(
+        "🤖 directory.offboard person=bob successor=mike source=matrix on=2026-11-23"
+    )
+
+
+async def test_a_source_that_is_not_a_name_is_refused_and_nothing_changes(chat):
+    bob = await person(chat, "bob")
+    with pytest.raises(ValueError, match="source 'Matrix bridge!': a name of lower-case letters"):
+        await chat.bot.offboard(bob.id, source="Matrix bridge!")
+    assert await offboardings(chat) == 0
+    assert not (await person(chat, "bob")).has_left
