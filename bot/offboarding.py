@@ -32,6 +32,7 @@ from bot.adapter import RemovesMembers
 from bot.config import PersonConfig
 from bot.effects import Effects
 from bot.handover import DEACTIVATED, OFFBOARDED, Handover, check_source
+from bot.i18n import _
 from bot.job_context import Parts
 from bot.messages import Message
 from bot.people import PersonRef
@@ -189,6 +190,7 @@ async def _leave_chats(parts: Parts, session: AsyncSession, handover: Handover) 
         )
         .order_by(col(Chat.id))
     )
+    told: list[PersonRef] | None = None  # who hears of a removal the platform refuses
     for chat in rows.all():
         assert chat.id is not None
         await parts.directory.seen_in(session, chat.id, person.id, active=False)
@@ -197,18 +199,45 @@ async def _leave_chats(parts: Parts, session: AsyncSession, handover: Handover) 
         title = chat.title or f"{chat.platform}:{chat.chat_id}"
         if isinstance(adapter, RemovesMembers) and account is not None:
             handover.chats_left.append(title)
-            after_commit(session, _remover(adapter, chat.chat_id, account))
+            if told is None:
+                told = await _admins(parts, session, person)
+                by = handover.by
+                told += [by] if by is not None and by.id not in {p.id for p in told} else []
+            refused = Message(
+                _(
+                    "⚠️ {platform} refused to remove {who} from {chat}: remove them by hand.",
+                    platform=chat.platform,
+                    who=person.mention,
+                    chat=title,
+                )
+            )
+            after_commit(session, _remover(parts, adapter, (chat.chat_id, account), told, refused))
         else:
             handover.chats_by_hand.append(title)
 
 
-def _remover(adapter: RemovesMembers, chat_id: str, account: str) -> Callable[[], None]:
+def _remover(
+    parts: Parts,
+    adapter: RemovesMembers,
+    where: tuple[str, str],
+    told: list[PersonRef],
+    refused: Message,
+) -> Callable[[], None]:
+    """After the commit: remove the account from the chat; the admins (and who did it) are told
+    when the platform refuses (the bot is not an admin there any more, an error)."""
+    chat_id, account = where
+
     async def remove() -> None:
         try:
-            if not await adapter.remove_member(chat_id, account):
-                log.warning("could not remove %s from chat %s: refused", account, chat_id)
+            if await adapter.remove_member(chat_id, account):
+                return
+            log.warning("could not remove %s from chat %s: refused", account, chat_id)
         except Exception:
             log.exception("could not remove %s from chat %s", account, chat_id)
+        try:
+            await parts.outbox.tell(told, refused, skill="directory")
+        except Exception:
+            log.exception("could not tell the admins of %s left in chat %s", account, chat_id)
 
     def start() -> None:
         task = asyncio.get_running_loop().create_task(remove())
