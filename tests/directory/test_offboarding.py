@@ -2,6 +2,8 @@
 successor named, else to the manager — and the person who left can do nothing any more."""
 
 import asyncio
+import csv
+import io
 from datetime import UTC, datetime
 
 import pytest
@@ -381,3 +383,31 @@ async def test_a_source_that_is_not_a_name_is_refused_and_nothing_changes(chat):
         await chat.bot.offboard(bob.id, source="Matrix bridge!")
     assert await offboardings(chat) == 0
     assert not (await person(chat, "bob")).has_left
+
+
+# --- exports mark who left ----------------------------------------------------------------------
+
+
+def csv_rows(reply):
+    (file,) = reply.message.files
+    return list(csv.reader(io.StringIO(file.content.decode("utf-8-sig"))))
+
+
+async def test_the_tasks_report_file_marks_who_left(chat):
+    await chat.say("alice", "/task add @bob Ship the report")
+    await chat.say("alice", "/task add @carol Check the report")
+    await chat.say("bob", "/task done 1")
+    await chat.say("root", "/people offboard @bob")
+    rows = csv_rows((await chat.say("root", "/task report month")).one())
+    assert [row[:2] for row in rows[1:]] == [["bob", "bob (left)"], ["carol", "carol"]]
+
+
+async def test_the_approvals_export_marks_who_left_in_the_readers_language(deskmate):
+    root = "{id: root, accounts: {console: root}, roles: [admin]}"
+    config = TEAM.replace(root, root[:-1] + ", language: zh}")
+    chat = await deskmate(*SKILLS, config=config, start=START)
+    await chat.say("bob", "/request leave dates:12-01..12-02", dm=True)
+    await chat.say("alice", "/request leave dates:12-03..12-04", dm=True)
+    await chat.say("root", "/people offboard @bob")
+    rows = csv_rows((await chat.say("root", "/approvals export month", dm=True)).one())
+    assert sorted(row[2] for row in rows[1:]) == ["alice", "bob（已离职）"]
