@@ -68,7 +68,7 @@ async def _import(
             for _line, row in found.rows:
                 if row.id not in planned.leaving:
                     continue
-                person = await directory.get(session, written[row.id].id or 0)
+                person = await directory.get(session, written[row.id])
                 heir = await directory.by_handle(session, row.successor) if row.successor else None
                 assert person is not None
                 await offboard(bot.contexts, session, person, heir, source="csv", on=row.left_on)
