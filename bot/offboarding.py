@@ -103,12 +103,15 @@ async def offboard(
         .where(col(OutboxRow.person_id) == person.id, col(OutboxRow.status) == "pending")
         .values(status="cancelled", last_error="the person left")
     )
+    notes = list(effects.notes) if effects is not None else []
     for hook in parts.registry.hooks(OFFBOARDED):
         ctx = parts.job(session, hook.skill, effects=effects, actor=by)
         await hook.func(ctx, handover)
     for hook in parts.registry.hooks(DEACTIVATED):  # webhooks among them
         ctx = parts.job(session, hook.skill, effects=effects, actor=by)
         await hook.func(ctx, _deactivated(handover))
+    if effects is not None:  # the hooks' "off work until…" notes are not the summary's
+        effects.notes[:] = notes
     _audit(parts, session, handover)
     if by is None:  # no admin typed it: they all get the summary
         message = Message(handover.summary())

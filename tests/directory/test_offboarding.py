@@ -411,3 +411,11 @@ async def test_the_approvals_export_marks_who_left_in_the_readers_language(deskm
     await chat.say("root", "/people offboard @bob")
     rows = csv_rows((await chat.say("root", "/approvals export month", dm=True)).one())
     assert sorted(row[2] for row in rows[1:]) == ["alice", "bob（已离职）"]
+
+
+async def test_the_tasks_trail_says_in_words_that_their_task_was_handed_over(chat):
+    await chat.say("alice", "/task add @bob Ship the report")
+    await chat.say("root", "/people offboard @bob --to @carol")
+    shown = (await chat.say("alice", "/task show 1", dm=True)).one().text
+    trail = [line for line in shown.splitlines() if "handed" in line]
+    assert trail == ["Mon 23 Nov 10:00 @bob (left) handed it over: @bob left; to @carol"]
