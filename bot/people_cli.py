@@ -56,8 +56,10 @@ async def _import(
     try:
         async with bot.db.transaction() as session:
             await bot.directory.sync(session, config.people)  # as a start does: the config's
-            known = set((await session.exec(select(Person.handle))).all())
-            found = read(text, config, bot.registry.roles(), known, name)
+            rows = (await session.exec(select(Person.handle, Person.email))).all()
+            known = {handle for handle, _email in rows}
+            emails = {email.lower(): handle for handle, email in rows if email}
+            found = read(text, config, bot.registry.roles(), known, name, emails)
             if found.problems:
                 return found.problems, None
             planned = await plan(session, found.rows)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -57,8 +57,17 @@ class Import:
     problems: list[str] = field(default_factory=list)
 
 
-def read(text: str, config: Config, roles: set[str], known: set[str], name: str) -> Import:
-    """Parse and validate every row of ``text``; ``known``: the handles the directory has."""
+def read(
+    text: str,
+    config: Config,
+    roles: set[str],
+    known: set[str],
+    name: str,
+    emails: Mapping[str, str] | None = None,
+) -> Import:
+    """Parse and validate every row of ``text``; ``known``: the handles the directory has;
+    ``emails``: its people's e-mails (lower-case) -> handle, one person's each."""
+    owners = dict(emails or {})
     found = Import()
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [h.strip() for h in reader.fieldnames or []]
@@ -98,9 +107,22 @@ def read(text: str, config: Config, roles: set[str], known: set[str], name: str)
         except ValueError as exc:
             found.problems.append(f"{name}:{line} {exc}")
             continue
-        if not _bad_roles(found, name, line, person.roles, roles):
+        bad = _bad_roles(found, name, line, person.roles, roles)
+        if not _shared_email(found, f"{name}:{line}", person, owners) and not bad:
             found.rows.append((line, person))
     return found
+
+
+def _shared_email(found: Import, where: str, person: PersonConfig, owners: dict[str, str]) -> bool:
+    """Someone else has the row's e-mail (bot.matching would link an account to neither)."""
+    email = (person.email or "").lower()
+    other = owners.setdefault(email, person.id) if email else person.id
+    if other != person.id:
+        found.problems.append(
+            f"{where} email: {person.email!r} is also the e-mail of {other} — give each person "
+            "their own: an account with that e-mail would be linked to neither"
+        )
+    return other != person.id
 
 
 def _bad_roles(found: Import, name: str, line: int, given: list[str], roles: set[str]) -> bool:
