@@ -159,6 +159,112 @@ def measure(n: int, engine_name: str) -> str:
         )
 
 
+def directory_csv(n: int) -> str:
+    """``n`` people as HR exports them for ``deskmate people import``: every column, a manager
+    for nine in ten (every tenth person leads the nine after them), two accounts each."""
+    lines = ["id,name,email,manager,team,roles,accounts,hired_on,left_on"]
+    for i in range(n):
+        manager = f"c{i - i % 10:05d}" if i % 10 else ""
+        roles = "hr" if i == 1 else ""
+        accounts = f"slack:W{i:08d} telegram:{200_000_000 + i}"
+        team = TEAMS[i % len(TEAMS)]
+        lines.append(
+            f"c{i:05d},Colleague {i},c{i}@example.com,{manager},{team},{roles},{accounts},"
+            "2021-06-01,"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def import_in_a_process(config: Path, csv_path: Path, dry_run: bool) -> dict[str, float]:
+    """``deskmate people import`` in a fresh process (imports included, as an admin runs it):
+    its seconds, CPU seconds and peak memory; the output checked."""
+    argv = [PY, "-m", "bench.directory_bench", "--import-csv", str(csv_path)]
+    argv += ["--config", str(config), *(["--dry-run"] if dry_run else [])]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise Shortfall(f"people import failed: {(done.stdout + done.stderr).strip()[-300:]}")
+    lines = done.stdout.strip().splitlines()
+    figures: dict[str, float] = json.loads(lines[-1])
+    figures["seconds"] = seconds
+    figures["cpu_s"] = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    figures["summary"] = lines[-2]  # type: ignore[assignment]
+    return figures
+
+
+def import_worker(csv_path: Path, config: Path, dry_run: bool) -> int:
+    """The CLI's import, run in this process; its peak memory printed after its output."""
+    from bot.cli import main as cli
+
+    args = ["people", "import", str(csv_path), "--config", str(config)]
+    try:
+        cli.main([*args, *(["--dry-run"] if dry_run else [])], standalone_mode=False)
+    except SystemExit as exc:
+        if exc.code:
+            raise
+    print(json.dumps({"rss_mb": peak_rss_mb()}))
+    return 0
+
+
+def measure_import(n: int, engine_name: str) -> str:
+    """A dry run, then the real import, of ``n`` people into a directory that has none of them
+    (the config declares one admin), each in a fresh process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        csv_path = Path(tmp) / "people.csv"
+        csv_path.write_text(directory_csv(n), encoding="utf-8")
+        url, database = asyncio.run(scratch(Path(tmp), engine_name))
+        config = Path(tmp) / "config.yaml"
+        config.write_text(
+            "org: {name: Acme, timezone: Asia/Shanghai}\n"
+            "people:\n  - {id: admin, roles: [admin]}\n"
+            f"storage: {{url: '{url}'}}\n",
+            encoding="utf-8",
+        )
+        try:
+            dry = import_in_a_process(config, csv_path, dry_run=True)
+            real = import_in_a_process(config, csv_path, dry_run=False)
+            counts = asyncio.run(_counts(url))
+        finally:
+            asyncio.run(database.release())  # type: ignore[attr-defined]
+    wanted = (n + 1, 2 * n, n - (n + 9) // 10)
+    if counts != wanted:
+        raise Shortfall(f"people, accounts, managed: {counts}, expected {wanted}")
+    if not str(dry["summary"]).startswith(f"Dry run: would be {n} added"):
+        raise Shortfall(f"dry run said: {dry['summary']}")
+    return result(
+        f"directory_import_{n // 1000}k" + ("_pg" if engine_name == "postgresql" else ""),
+        n,
+        dry["seconds"] + real["seconds"],
+        dry_run_s=round(dry["seconds"], 2),
+        dry_run_cpu_s=round(dry["cpu_s"], 2),
+        dry_run_rss_mb=round(dry["rss_mb"], 1),
+        import_s=round(real["seconds"], 2),
+        import_cpu_s=round(real["cpu_s"], 2),
+        import_rss_mb=round(real["rss_mb"], 1),
+        load_avg=round(os.getloadavg()[0], 1),
+    )
+
+
+async def _counts(url: str) -> tuple[int, int, int]:
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as conn:
+            people = (await conn.execute(text("SELECT count(*) FROM people"))).scalar_one()
+            accounts = await conn.execute(text("SELECT count(*) FROM platform_accounts"))
+            managed = await conn.execute(
+                text("SELECT count(*) FROM people WHERE manager_id IS NOT NULL")
+            )
+            return people, accounts.scalar_one(), managed.scalar_one()
+    finally:
+        await engine.dispose()
+
+
 def workload_name(n: int, engine_name: str) -> str:
     return f"directory_{n // 1000}k" + ("_pg" if engine_name == "postgresql" else "")
 
@@ -167,14 +273,25 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--engine", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--csv-only", action="store_true", help="only the CSV import's runs")
     parser.add_argument("--start", type=Path, help=argparse.SUPPRESS)  # one start, in a worker
     parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--import-csv", type=Path, help=argparse.SUPPRESS)  # in a worker
+    parser.add_argument("--config", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--dry-run", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.start is not None:
         print(json.dumps(asyncio.run(one_start(args.start, args.url))))
         return 0
+    if args.import_csv is not None:
+        return import_worker(args.import_csv, args.config, args.dry_run)
     workload = workload_name(args.people, args.engine)
-    return run_main(workload, args.people, lambda: measure(args.people, args.engine))
+
+    def runs() -> list[str]:
+        lines = [] if args.csv_only else [measure(args.people, args.engine)]
+        return [*lines, measure_import(args.people, args.engine)]
+
+    return run_main(workload, args.people, runs)
 
 
 if __name__ == "__main__":

@@ -127,7 +127,7 @@ class Bot:
         )
         self.scheduler = Scheduler(ZoneInfo(config.org.timezone), clock_)
         # all an adapter is given: it hands events in and asks the little it needs
-        self.profiles = ProfileSync(db, clock_, self.leadership, directory, self.offboard)
+        self.profiles = ProfileSync(db, clock_, self.leadership, directory, self.offboard, delivery)
         self.host = Host(
             self.handle, self.answers, registry, translator, clock_, db, self.profiles.apply
         )

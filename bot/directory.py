@@ -15,13 +15,14 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import matching
 from bot.chats import ChatLanguage, Chats
 from bot.clock import Clock
 from bot.config import Config, PersonConfig
 from bot.events import Account
 from bot.people import PersonRef
 from bot.roster import IN_CHUNK, RoleChange, new_people, write_declared
-from bot.suggest import closest
+from bot.suggest import closest_person
 from storage.engine import after_commit
 from storage.models import Person, PlatformAccount
 
@@ -151,23 +152,7 @@ class Directory(Chats):
                 )
             )
         ).all()
-        typed_as = {person_id: str(username) for person_id, username in usernames}
-        known: dict[str, int] = {}  # a word people might type -> the person's id
-        for person_id, username in typed_as.items():
-            known.setdefault(username.lower(), person_id)
-        names = {row_id or 0: (handle, name) for row_id, handle, name in people}
-        for person_id, (handle, _name) in names.items():
-            known.setdefault(handle.lower(), person_id)
-        for person_id, (_handle, name) in names.items():
-            words = name.lower().split()
-            for word in ["".join(words), *words]:
-                known.setdefault(word, person_id)
-        meant = closest(typed.lower(), known)
-        if meant is None:
-            return None
-        pid = known[meant]
-        handle, name = names[pid]
-        return f"@{typed_as.get(pid, handle)}", name
+        return closest_person(typed, people, usernames)
 
     async def team(self, session: AsyncSession, name: str) -> list[PersonRef]:
         ids = (await session.exec(select(Person.id).where(Person.team == name))).all()
@@ -262,14 +247,20 @@ class Directory(Chats):
     async def add_people(
         self, session: AsyncSession, accounts: Sequence[Account]
     ) -> list[PersonRef]:
-        """New people for accounts the directory does not know yet (a sender on first sight, the
-        members a platform lists), with the name, time zone and language their platform gave;
-        each gets a free handle. Written in a few statements however many."""
-        made = await new_people(session, accounts, self.clock.now())
+        """The people of accounts the directory does not know yet (a sender on first sight, the
+        members a platform lists): whose verified e-mail it is (:mod:`bot.matching`), else new
+        ones as their platform describes them (no roles, team or manager), each with a free
+        handle. Written in a few statements however many."""
+        found = await matching.claim(session, accounts)
+        known = {p.id: p for p in await self.members(session, found.values())} if found else {}
+        strangers = [a for a in accounts if a not in found]
+        made = iter(await new_people(session, strangers, self.clock.now()))
         org, leads = self.config.org, self.config.teams_led_by
-        return [  # no roles, team or manager yet
-            p.ref(a, org.timezone, org.language, leads(p.handle))
-            for p, a in zip(made, accounts, strict=True)
+        return [
+            known[found[a]]
+            if a in found
+            else (p := next(made)).ref(a, org.timezone, org.language, leads(p.handle))
+            for a in accounts
         ]
 
     def _remember_sender(

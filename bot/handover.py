@@ -3,6 +3,7 @@ they register with :meth:`bot.Skill.on_offboard` (see :mod:`bot.offboarding`).""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,8 +19,24 @@ DEACTIVATED = "people.deactivated"
 ``person``, ``successor``, ``by`` (handles or ``None``), ``source`` and ``on`` (the day)."""
 
 SOURCES = ("admin", "config", "slack", "csv", "api")
-"""Where an offboarding comes from: ``/people offboard``, ``left_on:`` in the config, a Slack
-deactivation, a CSV import, the open API."""
+"""The sources of the core and its built-in adapters: ``/people offboard``, ``left_on:`` in the
+config, a Slack deactivation, a CSV import, the open API. The list is not closed: any other
+adapter (its platform's name) or skill may offboard under a name of its own (see
+:func:`check_source`)."""
+
+_SOURCE = re.compile(r"[a-z][a-z0-9_.-]{0,31}")
+
+
+def check_source(source: str) -> str:
+    """``source`` if it is a name an offboarding may come from: lower-case letters, digits and
+    ``_ . -``, starting with a letter, at most 32 (``admin``, ``slack``, ``matrix``, ``hr_sync``);
+    ``ValueError`` otherwise. It is shown in the audit log and given to webhooks as is."""
+    if not _SOURCE.fullmatch(source):
+        raise ValueError(
+            f"source {source!r}: a name of lower-case letters, digits and _ . - starting with a "
+            f"letter (at most 32), e.g. {', '.join(SOURCES)} or an adapter's platform"
+        )
+    return source
 
 
 @dataclass
@@ -42,7 +59,8 @@ class Handover:
     by: PersonRef | None
     """The admin or HR who did it; ``None`` for a directory source (config, Slack, CSV)."""
     source: str
-    """One of :data:`SOURCES`."""
+    """Where it came from: one of :data:`SOURCES`, or another adapter's platform or a skill's
+    own name (:func:`check_source`)."""
     on: date
     """The day they left."""
     lines: list[TextLike] = field(default_factory=list)

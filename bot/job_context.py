@@ -56,6 +56,8 @@ class Outbox(Protocol):
 
     async def release(self, session: AsyncSession, person_id: int) -> int: ...
 
+    async def tell(self, people: Sequence[PersonRef], message: Message, *, skill: str) -> None: ...
+
 
 class Parts(Protocol):
     """What contexts are built with (:class:`bot.context_factory.ContextFactory` is it): only

@@ -31,7 +31,8 @@ from bot import queries
 from bot.adapter import RemovesMembers
 from bot.config import PersonConfig
 from bot.effects import Effects
-from bot.handover import DEACTIVATED, OFFBOARDED, SOURCES, Handover
+from bot.handover import DEACTIVATED, OFFBOARDED, Handover, check_source
+from bot.i18n import _
 from bot.job_context import Parts
 from bot.messages import Message
 from bot.people import PersonRef
@@ -66,7 +67,8 @@ async def offboard(
         successor: who takes their work over; ``None``: their manager (if any).
         by: the admin or HR who did it; ``None`` for a directory source, whose summary then goes
             to the admins.
-        source: one of :data:`bot.handover.SOURCES`.
+        source: where it came from: one of :data:`bot.handover.SOURCES`, or another adapter's
+            platform or a skill's name (:func:`bot.handover.check_source`).
         on: the day they left (default: today in the org's time zone).
         effects: where the hooks' card edits go (the caller's context's; after the commit the
             caller shows them, as the event path does).
@@ -75,8 +77,7 @@ async def offboard(
         The :class:`Handover` with the summary's lines, or ``None`` when they had left already
         (nothing is done twice).
     """
-    if source not in SOURCES:
-        raise ValueError(f"source {source!r}: one of {', '.join(SOURCES)}")
+    check_source(source)
     directory = parts.directory
     if successor is None and person.manager_id is not None:
         successor = await directory.get(session, person.manager_id)
@@ -102,12 +103,15 @@ async def offboard(
         .where(col(OutboxRow.person_id) == person.id, col(OutboxRow.status) == "pending")
         .values(status="cancelled", last_error="the person left")
     )
+    notes = list(effects.notes) if effects is not None else []
     for hook in parts.registry.hooks(OFFBOARDED):
         ctx = parts.job(session, hook.skill, effects=effects, actor=by)
         await hook.func(ctx, handover)
     for hook in parts.registry.hooks(DEACTIVATED):  # webhooks among them
         ctx = parts.job(session, hook.skill, effects=effects, actor=by)
         await hook.func(ctx, _deactivated(handover))
+    if effects is not None:  # the hooks' "off work until…" notes are not the summary's
+        effects.notes[:] = notes
     _audit(parts, session, handover)
     if by is None:  # no admin typed it: they all get the summary
         message = Message(handover.summary())
@@ -189,6 +193,7 @@ async def _leave_chats(parts: Parts, session: AsyncSession, handover: Handover) 
         )
         .order_by(col(Chat.id))
     )
+    told: list[PersonRef] | None = None  # who hears of a removal the platform refuses
     for chat in rows.all():
         assert chat.id is not None
         await parts.directory.seen_in(session, chat.id, person.id, active=False)
@@ -197,18 +202,45 @@ async def _leave_chats(parts: Parts, session: AsyncSession, handover: Handover) 
         title = chat.title or f"{chat.platform}:{chat.chat_id}"
         if isinstance(adapter, RemovesMembers) and account is not None:
             handover.chats_left.append(title)
-            after_commit(session, _remover(adapter, chat.chat_id, account))
+            if told is None:
+                told = await _admins(parts, session, person)
+                by = handover.by
+                told += [by] if by is not None and by.id not in {p.id for p in told} else []
+            refused = Message(
+                _(
+                    "⚠️ {platform} refused to remove {who} from {chat}: remove them by hand.",
+                    platform=chat.platform,
+                    who=person.mention,
+                    chat=title,
+                )
+            )
+            after_commit(session, _remover(parts, adapter, (chat.chat_id, account), told, refused))
         else:
             handover.chats_by_hand.append(title)
 
 
-def _remover(adapter: RemovesMembers, chat_id: str, account: str) -> Callable[[], None]:
+def _remover(
+    parts: Parts,
+    adapter: RemovesMembers,
+    where: tuple[str, str],
+    told: list[PersonRef],
+    refused: Message,
+) -> Callable[[], None]:
+    """After the commit: remove the account from the chat; the admins (and who did it) are told
+    when the platform refuses (the bot is not an admin there any more, an error)."""
+    chat_id, account = where
+
     async def remove() -> None:
         try:
-            if not await adapter.remove_member(chat_id, account):
-                log.warning("could not remove %s from chat %s: refused", account, chat_id)
+            if await adapter.remove_member(chat_id, account):
+                return
+            log.warning("could not remove %s from chat %s: refused", account, chat_id)
         except Exception:
             log.exception("could not remove %s from chat %s", account, chat_id)
+        try:
+            await parts.outbox.tell(told, refused, skill="directory")
+        except Exception:
+            log.exception("could not tell the admins of %s left in chat %s", account, chat_id)
 
     def start() -> None:
         task = asyncio.get_running_loop().create_task(remove())

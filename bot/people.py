@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.i18n import Locale, Mention
+from bot.i18n import Locale, Mention, TextLike, _
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,17 @@ class PersonRef:
     def mention(self) -> Mention:
         """Use as a placeholder value: ``_("assigned to {who}", who=bob.mention)``."""
         return Mention(self.id, self.handle, dict(self.accounts), self.has_left)
+
+    def listed(self, shown: str | None = None) -> TextLike:
+        """How a report or an export lists them: their name (or ``shown``, e.g. their handle),
+        marked once they left — "Bob (left)", "Bob（已离职）" — so their history reads as theirs.
+
+        Example:
+            >>> rows.append([person.handle, person.listed(), ...])  # a Table cell: translated
+            >>> ctx.t(person.listed(person.handle))  # "bob (left)", in the reader's language
+        """
+        name = self.name if shown is None else shown
+        return _("{name} (left)", name=name) if self.has_left else name
 
     @property
     def tz(self) -> ZoneInfo:

@@ -56,8 +56,10 @@ async def _import(
     try:
         async with bot.db.transaction() as session:
             await bot.directory.sync(session, config.people)  # as a start does: the config's
-            known = set((await session.exec(select(Person.handle))).all())
-            found = read(text, config, bot.registry.roles(), known, name)
+            rows = (await session.exec(select(Person.handle, Person.email))).all()
+            known = {handle for handle, _email in rows}
+            emails = {email.lower(): handle for handle, email in rows if email}
+            found = read(text, config, bot.registry.roles(), known, name, emails)
             if found.problems:
                 return found.problems, None
             planned = await plan(session, found.rows)
@@ -68,7 +70,7 @@ async def _import(
             for _line, row in found.rows:
                 if row.id not in planned.leaving:
                     continue
-                person = await directory.get(session, written[row.id].id or 0)
+                person = await directory.get(session, written[row.id])
                 heir = await directory.by_handle(session, row.successor) if row.successor else None
                 assert person is not None
                 await offboard(bot.contexts, session, person, heir, source="csv", on=row.left_on)

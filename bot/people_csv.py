@@ -12,19 +12,37 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+import sqlalchemy as sa
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Config, PersonConfig, installed_schemas
 from bot.config.fields import _PEOPLE, _PLATFORMS, _ROLES, _unknown_role
 from bot.csvfile import csv_bytes
+from bot.roster import IN_CHUNK, update_rows
 from storage.models import Person, PlatformAccount
+
+_PEOPLE_T: sa.Table = Person.__table__  # type: ignore[attr-defined]
+_ACCOUNTS_T: sa.Table = PlatformAccount.__table__  # type: ignore[attr-defined]
+_INSERT_PEOPLE = sa.insert(_PEOPLE_T).returning(_PEOPLE_T.c.id, _PEOPLE_T.c.handle)
+_NEW = {
+    "timezone": None,
+    "language": None,
+    "roles": "",
+    "team": None,
+    "manager_id": None,
+    "declared": False,
+    "email": None,
+    "hired_on": None,
+}
+_ACCOUNT_DEFAULTS = {"username": None, "dm_chat_id": None, "dm_closed": False}
 
 COLUMNS = ("id", "name", "email", "manager", "team", "roles", "accounts", "hired_on", "left_on")
 """``roles``: space-separated (``admin hr``); ``accounts``: ``platform:id`` pairs, space-separated
@@ -39,8 +57,17 @@ class Import:
     problems: list[str] = field(default_factory=list)
 
 
-def read(text: str, config: Config, roles: set[str], known: set[str], name: str) -> Import:
-    """Parse and validate every row of ``text``; ``known``: the handles the directory has."""
+def read(
+    text: str,
+    config: Config,
+    roles: set[str],
+    known: set[str],
+    name: str,
+    emails: Mapping[str, str] | None = None,
+) -> Import:
+    """Parse and validate every row of ``text``; ``known``: the handles the directory has;
+    ``emails``: its people's e-mails (lower-case) -> handle, one person's each."""
+    owners = dict(emails or {})
     found = Import()
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [h.strip() for h in reader.fieldnames or []]
@@ -80,9 +107,22 @@ def read(text: str, config: Config, roles: set[str], known: set[str], name: str)
         except ValueError as exc:
             found.problems.append(f"{name}:{line} {exc}")
             continue
-        if not _bad_roles(found, name, line, person.roles, roles):
+        bad = _bad_roles(found, name, line, person.roles, roles)
+        if not _shared_email(found, f"{name}:{line}", person, owners) and not bad:
             found.rows.append((line, person))
     return found
+
+
+def _shared_email(found: Import, where: str, person: PersonConfig, owners: dict[str, str]) -> bool:
+    """Someone else has the row's e-mail (bot.matching would link an account to neither)."""
+    email = (person.email or "").lower()
+    other = owners.setdefault(email, person.id) if email else person.id
+    if other != person.id:
+        found.problems.append(
+            f"{where} email: {person.email!r} is also the e-mail of {other} — give each person "
+            "their own: an account with that e-mail would be linked to neither"
+        )
+    return other != person.id
 
 
 def _bad_roles(found: Import, name: str, line: int, given: list[str], roles: set[str]) -> bool:
@@ -124,10 +164,11 @@ class Plan:
 
 async def plan(session: AsyncSession, rows: Sequence[tuple[int, PersonConfig]]) -> Plan:
     handles = [p.id for _line, p in rows]
-    existing = {
-        p.handle: p
-        for p in (await session.exec(select(Person).where(col(Person.handle).in_(handles)))).all()
-    }
+    existing: dict[str, Person] = {}
+    for i in range(0, len(handles), IN_CHUNK):
+        chunk = handles[i : i + IN_CHUNK]
+        found = await session.exec(select(Person).where(col(Person.handle).in_(chunk)))
+        existing.update({p.handle: p for p in found.all()})
     out = Plan()
     for _line, wanted in rows:
         person = existing.get(wanted.id)
@@ -182,50 +223,77 @@ def _day(value: date | None) -> str:
 
 async def apply(
     session: AsyncSession, rows: Sequence[tuple[int, PersonConfig]], now: datetime
-) -> dict[str, Person]:
-    """Write the rows (an empty cell leaves a value as it is); returns the people by handle."""
-    handles = [p.id for _line, p in rows]
-    people = {
-        p.handle: p
-        for p in (await session.exec(select(Person).where(col(Person.handle).in_(handles)))).all()
+) -> dict[str, int]:
+    """Write the rows (an empty cell leaves a value as it is); returns the people's ids by
+    handle. A few statements however many rows: everyone concerned read at once, a statement
+    per kind of change for all rows (Core statements: ``Person`` objects loaded before are not
+    refreshed)."""
+    conn = await session.connection()
+    wanted = {p.id: p for _line, p in rows}
+    handles = sorted(set(wanted) | {p.manager for p in wanted.values() if p.manager})
+    found: dict[str, Any] = {}
+    for i in range(0, len(handles), IN_CHUNK):
+        query = sa.select(_PEOPLE_T).where(_PEOPLE_T.c.handle.in_(handles[i : i + IN_CHUNK]))
+        found.update({row.handle: row for row in await conn.execute(query)})
+    new = [p for p in wanted.values() if p.id not in found]
+    ids = {handle: row.id for handle, row in found.items()}
+    if new:
+        made = [{**_NEW, **_given(p), "handle": p.id, "created_at": now} for p in new]
+        made = [{**row, "name": row.get("name") or row["handle"]} for row in made]
+        inserted = await conn.execute(_INSERT_PEOPLE, made)
+        ids.update({handle: person_id for person_id, handle in inserted})
+    changed = []
+    for p in wanted.values():
+        values = _given(p) if p.id in found else {}  # the new have theirs, but managers
+        if p.manager:
+            values["manager_id"] = ids.get(p.manager)
+        row = found.get(p.id)
+        if values and (row is None or any(getattr(row, k) != v for k, v in values.items())):
+            changed.append({**values, "row_id": ids[p.id]})
+    await update_rows(conn, _PEOPLE_T, changed)
+    await _write_accounts(conn, wanted.values(), ids)
+    return ids
+
+
+def _given(p: PersonConfig) -> dict[str, Any]:
+    """The columns a row gives (its empty cells left out)."""
+    values = {
+        "name": p.name,
+        "email": p.email,
+        "team": p.team,
+        "timezone": p.timezone,
+        "language": p.language,
+        "hired_on": p.hired_on,
     }
-    for _line, wanted in rows:
-        person = people.get(wanted.id)
-        if person is None:
-            person = people[wanted.id] = Person(handle=wanted.id, name=wanted.id, created_at=now)
-            session.add(person)
-        person.name = wanted.name or person.name
-        for name in ("email", "team", "timezone", "language", "hired_on"):
-            if getattr(wanted, name) is not None:
-                setattr(person, name, getattr(wanted, name))
-        if wanted.roles:
-            person.roles = ",".join(sorted(wanted.roles))
-    await session.flush()
-    for _line, wanted in rows:
-        person = people[wanted.id]
-        if wanted.manager:
-            manager = (
-                people.get(wanted.manager)
-                or (
-                    await session.exec(select(Person).where(Person.handle == wanted.manager))
-                ).first()
+    given = {k: v for k, v in values.items() if v is not None}
+    return {**given, "roles": ",".join(sorted(p.roles))} if p.roles else given
+
+
+async def _write_accounts(
+    conn: AsyncConnection, people: Iterable[PersonConfig], ids: dict[str, int]
+) -> None:
+    """Each account to its person: added, or moved from whoever had it."""
+    owners = {(k, v): ids[p.id] for p in people for k, v in p.accounts.items()}
+    known: dict[tuple[str, str], tuple[int, int]] = {}  # -> (row id, person id)
+    for platform in sorted({k for k, _v in owners}):
+        accounts = sorted(v for k, v in owners if k == platform)
+        for i in range(0, len(accounts), IN_CHUNK):
+            query = sa.select(_ACCOUNTS_T.c.id, _ACCOUNTS_T.c.account_id, _ACCOUNTS_T.c.person_id)
+            query = query.where(
+                _ACCOUNTS_T.c.platform == platform,
+                _ACCOUNTS_T.c.account_id.in_(accounts[i : i + IN_CHUNK]),
             )
-            person.manager_id = manager.id if manager else None
-        for platform, account_id in wanted.accounts.items():
-            found = (
-                await session.exec(
-                    select(PlatformAccount).where(
-                        PlatformAccount.platform == platform,
-                        PlatformAccount.account_id == account_id,
-                    )
-                )
-            ).first()
-            assert person.id is not None
-            if found is None:
-                session.add(
-                    PlatformAccount(person_id=person.id, platform=platform, account_id=account_id)
-                )
-            else:
-                found.person_id = person.id
-    await session.flush()
-    return people
+            known.update({(platform, a): (r, o) for r, a, o in await conn.execute(query)})
+    added = [
+        {"person_id": o, "platform": k, "account_id": v, **_ACCOUNT_DEFAULTS}
+        for (k, v), o in owners.items()
+        if (k, v) not in known
+    ]
+    if added:
+        await conn.execute(sa.insert(_ACCOUNTS_T), added)
+    moved = [
+        {"person_id": o, "row_id": known[key][0]}
+        for key, o in owners.items()
+        if key in known and known[key][1] != o
+    ]
+    await update_rows(conn, _ACCOUNTS_T, moved)

@@ -19,20 +19,27 @@ pushes comes to whichever instance it reaches.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import matching, queries
 from bot.adapter import Adapter, KeepsDirectory
 from bot.clock import Clock
 from bot.directory import IN_CHUNK, Directory
 from bot.events import Profile
 from bot.handover import Handover
-from bot.i18n import normalize_language
+from bot.i18n import _, normalize_language
+from bot.job_context import Outbox
+from bot.matching import Conflict
+from bot.messages import Message
 from bot.roster import update_rows
 from bot.scheduler import JobFunc, Scheduler
 from storage import Database
@@ -76,10 +83,13 @@ class ProfileSync:
         leadership: Leadership,
         directory: Directory,
         offboard: Offboard,
+        outbox: Outbox,
     ) -> None:
         self.db, self.clock, self.leadership = db, clock, leadership
         self.directory = directory
         self.offboard = offboard
+        self.outbox = outbox
+        self._told: set[tuple[str, str, tuple[str, ...]]] = set()  # e-mail conflicts told
         self._reads: set[asyncio.Task[bool]] = set()  # the reads at start, under way
 
     def schedule(self, scheduler: Scheduler, adapters: Iterable[Adapter]) -> None:
@@ -131,8 +141,9 @@ class ProfileSync:
         return run
 
     async def apply(self, found: Sequence[Profile]) -> None:
-        """Update the people known by these accounts; offboard the deactivated (each in a
-        transaction of its own; someone offboarded already is left alone)."""
+        """Update the people known by these accounts; link the others to the person with their
+        e-mail (:mod:`bot.matching`); offboard the deactivated (each in a transaction of its
+        own; someone offboarded already is left alone)."""
         by_platform: dict[str, list[Profile]] = {}
         for profile in found:
             by_platform.setdefault(profile.account.platform, []).append(profile)
@@ -140,10 +151,12 @@ class ProfileSync:
         changed = False
         async with self.db.transaction() as session:
             conn = await session.connection()
+            strangers: list[Profile] = []
             for platform, profiles in by_platform.items():
-                wrote, gone = await _update_known(conn, platform, profiles)
+                wrote, gone = await _update_known(conn, platform, profiles, strangers)
                 changed = changed or wrote
                 leaving += [(person_id, platform) for person_id in gone]
+            changed = await self._match(session, strangers) or changed
         if changed:  # names and languages changed: senders are read again
             self.directory.forget()
         for person_id, platform in leaving:
@@ -153,6 +166,40 @@ class ProfileSync:
                 log.exception(
                     "could not offboard person %s (deactivated on %s)", person_id, platform
                 )
+
+    async def _match(self, session: AsyncSession, strangers: Sequence[Profile]) -> bool:
+        """Link the accounts not known yet whose e-mail is one person's to them; tell the admins
+        (once a run of the bot) of an e-mail several people have. Whether any was linked."""
+        accounts = [replace(p.account, email=p.email) for p in strangers if p.active and p.email]
+        matched = await matching.match(session, accounts)
+        await matching.link(session, matched.found)
+        conflicts = [
+            c
+            for c in matched.conflicts
+            if (c.account.platform, c.account.id, c.handles) not in self._told
+        ]
+        ids = await queries.ids_with_role(session, "admin") if conflicts else []
+        admins = await self.directory.members(session, ids) if ids else []
+        for conflict, admin in itertools.product(conflicts, admins):
+            told = _conflict(conflict)
+            await self.outbox.enqueue(session, admin, told, skill="directory", sender=None)
+        self._told.update((c.account.platform, c.account.id, c.handles) for c in conflicts)
+        return bool(matched.found)
+
+
+def _conflict(conflict: Conflict) -> Message:
+    account = conflict.account
+    return Message(
+        _(
+            "⚠️ The {platform} account {account} has the e-mail {email}, which {people} all "
+            "have: it is linked to none of them. Give each person their own e-mail, or write "
+            "the account under one person's accounts: in the config.",
+            platform=account.platform,
+            account=f"{account.name} ({account.id})" if account.name else account.id,
+            email=conflict.email,
+            people=", ".join(f"@{h}" for h in conflict.handles),
+        )
+    )
 
 
 def _keeping(adapters: Iterable[Adapter]) -> list[tuple[str, KeepsDirectory]]:
@@ -165,11 +212,11 @@ def _keeping(adapters: Iterable[Adapter]) -> list[tuple[str, KeepsDirectory]]:
 
 
 async def _update_known(
-    conn: AsyncConnection, platform: str, profiles: Sequence[Profile]
+    conn: AsyncConnection, platform: str, profiles: Sequence[Profile], strangers: list[Profile]
 ) -> tuple[bool, list[int]]:
     """Write what changed of the people known by these accounts (the config's people: only
     their usernames): whether anything did, and the ids of those deactivated who have not left
-    yet."""
+    yet. The profiles of accounts not known are added to ``strangers``."""
     ids = [p.account.id for p in profiles]
     rows: dict[str, Any] = {}
     for i in range(0, len(ids), IN_CHUNK):
@@ -181,6 +228,7 @@ async def _update_known(
     for profile in profiles:
         row = rows.get(profile.account.id)
         if row is None:
+            strangers.append(profile)
             continue
         if not profile.active:
             if row.left_on is None:

@@ -169,8 +169,9 @@ def _changed_people(
     """What to write to make the rows (by handle) match the config: each changed row's columns
     and its ``row_id``. People just added get their manager (they have the rest)."""
     changed = []
+    heirs = {row.id: row.successor_id for row in rows.values() if row.left_on is not None}
     for pc in people:
-        manager: dict[str, Any] = {"manager_id": ids.get(pc.manager or "")}
+        manager: dict[str, Any] = {"manager_id": _standing(ids.get(pc.manager or ""), heirs)}
         row = rows.get(pc.id)
         if row is None:
             if manager["manager_id"] is not None:
@@ -187,6 +188,17 @@ def _changed_people(
         if row.declared and handle not in declared
     ]
     return changed
+
+
+def _standing(manager_id: int | None, heirs: Mapping[int, int | None]) -> int | None:
+    """The config's manager, or, when they have left, whoever took their work over (their
+    successor's successor when that one left too): an offboarding's move of their reports stays
+    at the next start, whatever the config still says."""
+    seen: set[int] = set()
+    while manager_id is not None and manager_id in heirs and manager_id not in seen:
+        seen.add(manager_id)
+        manager_id = heirs[manager_id]
+    return None if manager_id is not None and manager_id in seen else manager_id
 
 
 def _declared_values(pc: PersonConfig) -> dict[str, Any]:

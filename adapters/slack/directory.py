@@ -30,6 +30,7 @@ def account_of(user_id: str, user: dict[str, Any]) -> Account:
         username=user.get("name"),
         timezone=user.get("tz"),
         language=user.get("locale"),
+        email=profile.get("email") or None,  # Slack's: confirmed by the user (users:read.email)
     )
 
 

@@ -30,7 +30,7 @@ def _raw_ids(data: dict[str, Any]) -> list[tuple[int, str]]:
 def _check_people(
     people: list[tuple[int, PersonConfig]], raw_ids: list[tuple[int, str]], roles: set[str]
 ) -> list[Problem]:
-    problems = _duplicate_ids(raw_ids) + _duplicate_accounts(people)
+    problems = _duplicate_ids(raw_ids) + _duplicate_accounts(people) + _shared_emails(people)
     known = ", ".join(sorted(roles)) or "none"
     for i, person in people:
         if person.manager is not None and person.manager == person.id:
@@ -46,6 +46,24 @@ def _check_people(
                 problems.append(
                     (("people", i, "roles", j), f"unknown role {role!r} — known roles: {known}")
                 )
+    return problems
+
+
+def _shared_emails(people: list[tuple[int, PersonConfig]]) -> list[Problem]:
+    """Two people with one e-mail: an account would be linked to neither (bot.matching)."""
+    first: dict[str, tuple[int, str]] = {}
+    problems: list[Problem] = []
+    for i, person in people:
+        email = (person.email or "").lower()
+        if email and email in first:
+            j, other = first[email]
+            message = (
+                f"{person.email!r} is also the e-mail of {other} (people[{j}]) — give each "
+                "person their own: an account with that e-mail would be linked to neither"
+            )
+            problems.append((("people", i, "email"), message))
+        elif email:
+            first[email] = (i, person.id)
     return problems
 
 

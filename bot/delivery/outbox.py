@@ -10,9 +10,9 @@ heartbeat renews it every 1.5 s for every row a drain holds, so the rows of an i
 are taken over within seconds (the next drain after the lease ran out: at most a tick later).
 Before each send the lease is renewed once more, checking the drain still holds the rows; a drain
 that lost its lease (stalled past it, another instance took over) skips them, so a row is sent
-twice only if a worker dies between sending and recording. Failures are retried
-with back-off (a 429 waits as long as the platform says and never counts as a failure); permanent
-ones are kept with their reason (``/deskmate outbox``).
+twice only if a worker dies between sending and recording. Failures are retried with back-off (a
+429 waits as long as the platform says, never a failure); permanent ones are kept with their
+reason (``/deskmate outbox``). :meth:`Delivery.tell` writes and delivers outside any handler.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import asyncio
 import functools
 import logging
 import uuid
-from collections.abc import Coroutine, Mapping
+from collections.abc import Coroutine, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -69,7 +69,7 @@ class Delivery:
         job_context: JobContextFor,
         metrics: Metrics,
     ) -> None:
-        self.clock = clock
+        self.db, self.clock = db, clock
         self.limits = RateLimits(settings)
         self.planner = Plan(db, clock, directory, adapters, registry, org, job_context)
         self.books = Settle(db, clock, settings)
@@ -133,6 +133,14 @@ class Delivery:
         )
         return decision.note if held else None
 
+    async def tell(self, people: Sequence[PersonRef], message: Message, *, skill: str) -> None:
+        """Write ``message`` to each of ``people`` in a transaction of its own, and deliver it:
+        what comes to light after a commit (a platform refusing what it was asked to do)."""
+        async with self.db.transaction() as session:
+            for person in people:
+                await self.enqueue(session, person, message, skill=skill, sender=None)
+        self.kick()
+
     async def decide(self, session: AsyncSession, notice: Notice) -> Decision:
         return await self.planner.decide(session, notice)
 
@@ -167,9 +175,8 @@ class Delivery:
             await asyncio.gather(*list(self._running), return_exceptions=True)
 
     async def stop(self) -> None:
-        """Stop claiming rows; let the sends in flight finish (``STOP_GRACE`` seconds at most),
-        end the rest and hand the rows not sent back, due at once, for another instance (or the
-        next start) to send; all before the database closes."""
+        """Stop claiming rows; let the sends in flight finish (``STOP_GRACE`` s at most), end
+        the rest, hand the rows not sent back (due at once) before the database closes."""
         self._stopped = True
         if self._running:
             await asyncio.wait(set(self._running), timeout=STOP_GRACE)
@@ -184,8 +191,7 @@ class Delivery:
             log.info("stopping: handed %d outbox row(s) back", handed)
 
     async def next_due(self) -> datetime | None:
-        """When a row is next due: a pending row's time, or a stalled drain's lease running out."""
-        return await self.books.next_due()
+        return await self.books.next_due()  # a pending row's time, or a stalled drain's lease
 
     async def drain(self) -> int:
         """Send every due row; returns how many rows went out. The next batch is claimed and

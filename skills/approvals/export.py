@@ -97,11 +97,11 @@ def _common(ctx: Context, shown: RequestView) -> list[Any]:
     return [
         shown.id,
         ctx.t(shown.spec.title.text()),
-        shown.requester.handle,
+        ctx.t(shown.requester.listed(shown.requester.handle)),  # "bob (left)" once they left
         ctx.t(view.STATES[request.state]),
         local(request.created_at),
         local(request.decided_at),
-        decider.handle if decider else "",
+        ctx.t(decider.listed(decider.handle)) if decider else "",
     ]
 
 

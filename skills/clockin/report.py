@@ -181,7 +181,7 @@ async def export(ctx: Context, scope: Scope, first: date, last: date) -> Message
         )
     people = _who(ctx, scope.people)
     rows = await store.ensure_days(ctx, people, first, last)
-    data = await offload(export_csv, people, rows, csv_words(ctx))
+    data = await offload(export_csv, people, rows, csv_words(ctx, people))
     label = f"{first:%Y-%m}"
     head = _(
         "📎 Attendance {month} — {who}: {people} people, {days} person-days.",
@@ -214,13 +214,15 @@ class CsvWords:
     columns: list[str]
     statuses: dict[str, str]
     modes: dict[str, str]
+    names: dict[int, str]  # by person id: "Bob (left)" once they left
 
 
-def csv_words(ctx: Context) -> CsvWords:
+def csv_words(ctx: Context, people: Sequence[Who]) -> CsvWords:
     return CsvWords(
         columns=[ctx.t(c) for c in CSV_COLUMNS],
         statuses={s: ctx.t(name) for s, name in view.STATUS_NAMES.items()},
         modes={m: ctx.t(name) for m, name in view.MODE_NAMES.items()},
+        names={w.person.id: ctx.t(w.person.listed()) for w in people},
     )
 
 
@@ -234,7 +236,7 @@ def export_csv(people: Sequence[Who], rows: Sequence[Day], words: CsvWords) -> b
             [
                 r.day.isoformat(),
                 w.person.handle,
-                w.person.name,
+                words.names.get(w.person.id, w.person.name),
                 w.person.team or "",
                 w.plan.name,
                 words.statuses.get(r.status, r.status),

@@ -39,7 +39,7 @@ async def export(ctx: JobContext[LeaveConfig], year: int) -> Message:
         spec = types.get(type_)
         unit = UNITS["hour" if spec and spec.unit == "hour" else "day"]
         closing = opening + sum(moves)
-        handle = person.handle if person else str(person_id)
+        handle = person.listed(person.handle) if person else str(person_id)  # "bob (left)"
         rows.append([handle, spec.label.text() if spec else type_, unit,
                      *(_n(v) for v in (opening, *moves, closing))])  # fmt: skip
     balance_table = Table(
@@ -52,7 +52,7 @@ async def export(ctx: JobContext[LeaveConfig], year: int) -> Message:
         _("overtime-{year}.csv", year=str(year)),
         [_("person"), _("kind of day"), _("settled as"), _("ratio"), _("requests"), _("hours")],
         [
-            [people[p].handle if p in people else str(p), DAY_KINDS.get(k, k),
+            [people[p].listed(people[p].handle) if p in people else str(p), DAY_KINDS.get(k, k),
              SETTLED_AS.get(s, s), _n(r), n, (Decimal(m) / 60).quantize(Decimal("0.01"))]
             for p, k, s, r, n, m in overtime
         ],

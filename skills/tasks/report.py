@@ -202,7 +202,7 @@ def _figures(rows: list[store.PersonFigures], names: dict[int, PersonRef]) -> li
         lines.append(
             [
                 p.handle if p else r.person_id,
-                p.name if p else "",
+                p.listed() if p else "",  # "Bob (left)" once they left
                 r.assigned,
                 r.done,
                 r.done_late,

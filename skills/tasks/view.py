@@ -125,6 +125,7 @@ ACTIONS: dict[str, Text] = {
     "reopened": _("reopened it"),
     "edited": _("edited it"),
     "nudged": _("nudged"),
+    "handed_over": _("handed it over"),  # they left: "@bob left; to @carol"
 }
 
 

@@ -467,6 +467,22 @@ def test_duplicate_person_ids_and_accounts() -> None:
     ]
 
 
+def test_two_people_with_one_email_are_refused() -> None:
+    """An account with that e-mail could not be matched to either (nothing is guessed)."""
+    assert problems(
+        """
+        people:
+          - {id: alice, email: alice@example.com}
+          - {id: bob, email: Alice@Example.com}
+          - {id: carol, email: carol@example.com}
+        """
+    ) == [
+        "config.yaml:3 people[1].email: 'alice@example.com' is also the e-mail of alice"
+        " (people[0]) — give each person their own: an account with that e-mail would be linked"
+        " to neither"
+    ]
+
+
 def test_manager_must_be_someone_else() -> None:
     assert problems(
         """

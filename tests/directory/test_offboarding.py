@@ -2,6 +2,8 @@
 successor named, else to the manager — and the person who left can do nothing any more."""
 
 import asyncio
+import csv
+import io
 from datetime import UTC, datetime
 
 import pytest
@@ -10,7 +12,7 @@ from sqlmodel import select
 from bot.adapter import RemovesMembers
 from bot.config import parse_config
 from bot.errors import ConfigError
-from bot.events import Membership
+from bot.events import Account, Membership, Profile
 from bot.loader import NoOptions
 from skills.admin import skill as admin
 from skills.approvals import skill as approvals
@@ -20,7 +22,7 @@ from skills.receipts import skill as receipts
 from skills.receipts.models import Recipient
 from skills.tasks import skill as tasks
 from skills.tasks.models import Task, TaskAssignee
-from storage.models import AuditEntry, Person
+from storage.models import AuditEntry, Person, PlatformAccount
 
 START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
 
@@ -314,6 +316,32 @@ async def test_left_on_in_the_config_offboards_at_start_once_and_tells_the_admin
     assert await offboardings(chat) == 1
 
 
+async def test_a_restart_with_the_same_config_keeps_the_reports_with_the_successor(chat):
+    """The config still says ``manager: bob`` for alice: bob left, so carol stays her manager."""
+    await chat.say("root", "/people offboard @bob --to @carol")
+    await chat.restart()
+    await chat.advance("1m")
+    await chat.say("alice", "/request leave dates:12-01..12-02", dm=True)
+    assert chat.inbox("carol")[-1].text.endswith(
+        "Status: waiting for @carol · step 1/1 Manager\n[Approve] [Reject]"
+    )
+    assert (await person(chat, "alice")).manager_id == (await person(chat, "carol")).id
+
+
+async def test_the_config_naming_a_new_manager_still_wins(chat):
+    await chat.say("root", "/people offboard @bob --to @carol")
+    reconfigure(
+        chat,
+        TEAM.replace(
+            "{id: alice, accounts: {console: alice}, manager: bob}",
+            "{id: alice, accounts: {console: alice}, manager: eve}",
+        ),
+    )
+    await chat.restart()
+    await chat.advance("1m")
+    assert (await person(chat, "alice")).manager_id == (await person(chat, "eve")).id
+
+
 def test_check_config_refuses_a_successor_without_left_on():
     with pytest.raises(ConfigError) as caught:
         parse_config("people:\n  - {id: bob}\n  - {id: carol, successor: bob}\n")
@@ -333,3 +361,61 @@ async def test_two_sources_at_once_offboard_once(chat):
     assert await offboardings(chat) == 1
     await chat.advance("1m")
     assert len([s for s in chat.inbox("root") if s.text.startswith("👋 @bob has left")]) == 1
+
+
+async def test_another_adapters_deactivation_offboards_under_its_platforms_name(chat):
+    """A third-party adapter (here ``matrix``) hands in a deactivated profile, as Slack does."""
+    bob = await person(chat, "bob")
+    async with chat.bot.db.transaction() as session:
+        session.add(PlatformAccount(person_id=bob.id, platform="matrix", account_id="@bob:hq"))
+    await chat.bot.profiles.apply([Profile(Account("matrix", "@bob:hq"), active=False)])
+    await chat.advance("1m")
+    assert chat.inbox("root")[-1].text == "👋 @bob has left (Mon 23 Nov): their work goes to @mike."
+    out = await chat.say("root", "/deskmate audit @bob", dm=True)
+    assert out.one().text.endswith(
+        "🤖 directory.offboard person=bob successor=mike source=matrix on=2026-11-23"
+    )
+
+
+async def test_a_source_that_is_not_a_name_is_refused_and_nothing_changes(chat):
+    bob = await person(chat, "bob")
+    with pytest.raises(ValueError, match="source 'Matrix bridge!': a name of lower-case letters"):
+        await chat.bot.offboard(bob.id, source="Matrix bridge!")
+    assert await offboardings(chat) == 0
+    assert not (await person(chat, "bob")).has_left
+
+
+# --- exports mark who left ----------------------------------------------------------------------
+
+
+def csv_rows(reply):
+    (file,) = reply.message.files
+    return list(csv.reader(io.StringIO(file.content.decode("utf-8-sig"))))
+
+
+async def test_the_tasks_report_file_marks_who_left(chat):
+    await chat.say("alice", "/task add @bob Ship the report")
+    await chat.say("alice", "/task add @carol Check the report")
+    await chat.say("bob", "/task done 1")
+    await chat.say("root", "/people offboard @bob")
+    rows = csv_rows((await chat.say("root", "/task report month")).one())
+    assert [row[:2] for row in rows[1:]] == [["bob", "bob (left)"], ["carol", "carol"]]
+
+
+async def test_the_approvals_export_marks_who_left_in_the_readers_language(deskmate):
+    root = "{id: root, accounts: {console: root}, roles: [admin]}"
+    config = TEAM.replace(root, root[:-1] + ", language: zh}")
+    chat = await deskmate(*SKILLS, config=config, start=START)
+    await chat.say("bob", "/request leave dates:12-01..12-02", dm=True)
+    await chat.say("alice", "/request leave dates:12-03..12-04", dm=True)
+    await chat.say("root", "/people offboard @bob")
+    rows = csv_rows((await chat.say("root", "/approvals export month", dm=True)).one())
+    assert sorted(row[2] for row in rows[1:]) == ["alice", "bob（已离职）"]
+
+
+async def test_the_tasks_trail_says_in_words_that_their_task_was_handed_over(chat):
+    await chat.say("alice", "/task add @bob Ship the report")
+    await chat.say("root", "/people offboard @bob --to @carol")
+    shown = (await chat.say("alice", "/task show 1", dm=True)).one().text
+    trail = [line for line in shown.splitlines() if "handed" in line]
+    assert trail == ["Mon 23 Nov 10:00 @bob (left) handed it over: @bob left; to @carol"]

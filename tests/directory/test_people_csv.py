@@ -85,3 +85,27 @@ def test_bad_rows_are_reported_with_line_and_reason_and_nothing_is_applied(tmp_p
         "5 problem(s); nothing was imported.",
     ]
     assert "alice" not in run(tmp_path, "people", "export").output
+
+
+def test_an_email_someone_else_has_is_refused_and_nothing_is_applied(tmp_path):
+    """An account with that e-mail could be linked to neither of them (nothing is guessed)."""
+    path = tmp_path / "people.csv"
+    path.write_text(GOOD)
+    assert run(tmp_path, "people", "import", str(path)).exit_code == 0
+    path.write_text(
+        "id,name,email\n"
+        "bob,Bob Li,bob@example.com\n"  # his own: fine
+        "carol,Carol,Alice@Example.com\n"  # alice's, in the directory
+        "dave,Dave,dave@example.com\n"
+        "erin,Erin,dave@example.com\n"  # dave's, two lines above
+    )
+    out = run(tmp_path, "people", "import", str(path))
+    assert out.exit_code == 2
+    assert out.output.splitlines() == [
+        f"{path}:3 email: 'alice@example.com' is also the e-mail of alice — give each person their"
+        " own: an account with that e-mail would be linked to neither",
+        f"{path}:5 email: 'dave@example.com' is also the e-mail of dave — give each person their"
+        " own: an account with that e-mail would be linked to neither",
+        "2 problem(s); nothing was imported.",
+    ]
+    assert "dave" not in run(tmp_path, "people", "export").output

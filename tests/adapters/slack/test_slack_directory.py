@@ -266,3 +266,79 @@ def test_the_manifest_subscribes_to_profile_events_when_the_directory_is_on(
     assert result.exit_code == 0, result.output
     subscribed = yaml.safe_load(result.output)["settings"]["event_subscriptions"]["bot_events"]
     assert subscribed == ["app_mention", "message.im", *events]
+
+
+# --- accounts matched by their verified e-mail ----------------------------------------------------
+
+DORA = {"name": "dora", "real_name": "Dora", "profile": {"email": "Dora.Li@Example.com"}}
+
+
+def with_dora(config: str) -> str:
+    alice = "  - {{id: alice, accounts: {{slack: U1}}, roles: [admin]}}\n"
+    return config.replace(alice, alice + "  - {{id: dora, email: dora.li@example.com}}\n")
+
+
+async def test_an_account_with_a_declared_persons_email_is_theirs_from_the_users_list(
+    fake_users: FakeSlack, database_url: str
+) -> None:
+    """dora is declared with her e-mail and no Slack account: users.list at start links U6 to
+    her, so what she types is hers (her role included), and no new person is made."""
+    fake_users.users["U6"] = DORA
+    slack = await make_bot(fake_users, database_url, base=with_dora(DIRECTORY))
+    try:
+        await slack.bot.profiles.settled()
+        assert (await person(slack, "U6")).handle == "dora"
+        await slack.command("U6", "/task add <@U1|alice> Send the contracts")
+        await slack.until(lambda: said(fake_users, "C1", "Send the contracts"))
+        async with slack.bot.db.transaction() as session:
+            handles = (await session.exec(select(Person.handle))).all()
+        assert sorted(handles) == ["alice", "bob", "carol", "dora"]
+    finally:
+        await slack.bot.stop()
+
+
+async def test_without_the_directory_a_sender_with_a_declared_persons_email_is_theirs(
+    fake_users: FakeSlack, database_url: str
+) -> None:
+    """directory_sync off: dora is first seen when she types; users.info gives her e-mail."""
+    fake_users.users["U6"] = DORA
+    slack = await make_bot(fake_users, database_url, base=with_dora(CONFIG))
+    try:
+        await slack.command("U6", "/task add <@U1|alice> Send the contracts")
+        card = (await slack.until(lambda: said(fake_users, "C1", "Send the contracts")))[0]
+        assert "by <@U6>" in text_of(card) or "U6" in text_of(card)
+        assert (await person(slack, "U6")).handle == "dora"
+    finally:
+        await slack.bot.stop()
+
+
+async def test_an_email_two_people_have_links_nobody_and_the_admins_are_told_once(
+    directory: SlackBot,
+) -> None:
+    """erin and erin2 came from a CSV import with one e-mail: U5 is linked to neither."""
+    async with directory.bot.db.transaction() as session:
+        now = directory.bot.clock.now()
+        for handle in ("erin", "erin2"):
+            session.add(
+                Person(handle=handle, name="Erin", email="erin@example.com", created_at=now)
+            )
+    directory.fake.users["U5"] = {
+        "name": "erin",
+        "real_name": "Erin",
+        "profile": {"email": "erin@example.com"},
+    }
+    run = directory.bot.profiles.job("slack", directory.adapter)
+    await run(directory.bot.clock.now())
+    told = await directory.until(lambda: said(directory.fake, "U1", "linked to none of them"))
+    assert text_of(told[0]).startswith(
+        "⚠️ The slack account erin (U5) has the e-mail erin@example.com, which @erin, @erin2 all "
+        "have: it is linked to none of them."
+    )
+    async with directory.bot.db.transaction() as session:
+        found = await session.exec(
+            select(PlatformAccount).where(PlatformAccount.account_id == "U5")
+        )
+        assert found.all() == []
+    await run(directory.bot.clock.now() + timedelta(hours=6))
+    await asyncio.sleep(0.5)
+    assert len(said(directory.fake, "U1", "linked to none of them")) == 1

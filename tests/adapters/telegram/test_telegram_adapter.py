@@ -319,3 +319,27 @@ async def test_a_press_the_bot_cant_place_is_answered_in_the_pressers_language(
         "This button no longer works — type /help to see the commands."
     )
     assert not fake.calls_to("editMessageText")
+
+
+async def test_a_removal_telegram_refuses_after_the_offboarding_is_told_to_the_admins(
+    fake_telegram, telegram: Bot
+):
+    """The bot is no admin of the group: the kick fails after the commit, and alice (the admin)
+    gets a line in her DM naming the group, besides the summary."""
+    fake = fake_telegram
+    fake.set_member(GROUP["id"], BOB, "member")
+    fake.message(user=BOB, chat=GROUP, text="/help quiet")  # the bot sees bob in the group
+    await fake.wait_for(lambda: sent_to(fake, -100))
+    async with telegram.db.transaction() as session:
+        bob = await telegram.directory.by_handle(session, "bob")
+    assert bob is not None
+    await telegram.offboard(bob.id, source="api")
+    told = await fake.wait_for(
+        lambda: [c for c in sent_to(fake, 1001) if "refused" in c.args["text"]]
+    )
+    assert told[0].args["text"] == (
+        '⚠️ telegram refused to remove <a href="tg://user?id=1002">@bob</a> from Team: remove '
+        "them by hand."
+    )
+    assert fake.calls_to("banChatMember")
+    assert fake.members[(GROUP["id"], BOB["id"])]["status"] == "member"

@@ -1,0 +1,117 @@
+"""Accounts matched to people by a verified e-mail.
+
+The rule: an account the directory does not know yet, for which its platform gives a verified
+e-mail (Slack's ``profile.email``: Slack confirms it), belongs to the person whose e-mail it is
+(written in the config, a CSV import or the open API) — when exactly one person still here has
+that e-mail and no account on that platform yet. Then the account is linked to them instead of
+making a new person. Two people or more with that e-mail is a conflict: nothing is guessed (the
+account stays unlinked; the admins are told where there is someone to tell). E-mails are compared
+without regard to case.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.events import Account
+from bot.roster import IN_CHUNK
+from storage.models import Person, PlatformAccount
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """An account whose e-mail several people have: linked to none of them."""
+
+    account: Account
+    email: str
+    handles: tuple[str, ...]
+
+
+@dataclass
+class Matches:
+    """The accounts matched (account -> person id), and the conflicts."""
+
+    found: dict[Account, int]
+    conflicts: list[Conflict]
+
+
+async def match(session: AsyncSession, accounts: Sequence[Account]) -> Matches:
+    """The person each of ``accounts`` (not in the directory yet) belongs to by its e-mail;
+    accounts without an e-mail, or whose e-mail nobody has, are not in the answer. A few queries
+    however many."""
+    wanted = [a for a in accounts if a.email]
+    out = Matches({}, [])
+    if not wanted:
+        return out
+    emails = sorted({(a.email or "").lower() for a in wanted})
+    owners: dict[str, list[tuple[int, str]]] = {}  # e-mail -> (person id, handle) of each
+    for i in range(0, len(emails), IN_CHUNK):
+        rows = await session.exec(
+            select(func.lower(Person.email), Person.id, Person.handle).where(
+                func.lower(Person.email).in_(emails[i : i + IN_CHUNK]),
+                col(Person.left_on).is_(None),
+            )
+        )
+        for email, person_id, handle in rows.all():
+            owners.setdefault(str(email), []).append((person_id or 0, handle))
+    ids = sorted({person_id for found in owners.values() for person_id, _h in found})
+    has: set[tuple[int, str]] = set()  # (person id, platform) of their accounts
+    for i in range(0, len(ids), IN_CHUNK):
+        rows2 = await session.exec(
+            select(PlatformAccount.person_id, PlatformAccount.platform).where(
+                col(PlatformAccount.person_id).in_(ids[i : i + IN_CHUNK])
+            )
+        )
+        has.update(rows2.all())
+    for account in wanted:
+        email = (account.email or "").lower()
+        found = sorted(owners.get(email, []), key=lambda p: p[1])
+        if len(found) > 1:
+            out.conflicts.append(Conflict(account, email, tuple(h for _id, h in found)))
+        elif found and (found[0][0], account.platform) not in has:
+            out.found[account] = found[0][0]
+            has.add((found[0][0], account.platform))  # one account per platform
+    return out
+
+
+async def claim(session: AsyncSession, accounts: Sequence[Account]) -> dict[Account, int]:
+    """Link the accounts whose e-mail is one person's to them (:func:`match`), by person id; a
+    conflict is logged (the account becomes someone new, as before)."""
+    matched = await match(session, accounts)
+    for conflict in matched.conflicts:
+        log.warning(
+            "%s account %s: e-mail %s is %s's: linked to none of them",
+            conflict.account.platform,
+            conflict.account.id,
+            conflict.email,
+            ", ".join(conflict.handles),
+        )
+    await link(session, matched.found)
+    return matched.found
+
+
+async def link(session: AsyncSession, found: dict[Account, int]) -> None:
+    """Write the matched accounts, each to its person."""
+    if not found:
+        return
+    table: sa.Table = PlatformAccount.__table__  # type: ignore[attr-defined]
+    rows = [
+        {
+            "person_id": person_id,
+            "platform": account.platform,
+            "account_id": account.id,
+            "username": account.username,
+            "dm_chat_id": None,
+            "dm_closed": False,
+        }
+        for account, person_id in found.items()
+    ]
+    await session.exec(sa.insert(table), params=rows)
