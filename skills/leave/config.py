@@ -42,6 +42,9 @@ class GrantRule(StrictModel):
     at: Literal["jan1", "anniversary"] = "jan1"
     amount: Decimal | None = Field(default=None, ge=0, le=366)  # the same for everyone
     tiers: list[Tier] = Field(default_factory=list)  # or by seniority
+    # a yearly grant on 1 January for someone hired later that year: the days left in the year
+    # (rounded down to the type's unit), granted on the hire day; false: nothing until 1 January
+    prorate: bool = True
 
     @model_validator(mode="after")
     def _check(self) -> GrantRule:
@@ -65,11 +68,15 @@ class Expiry(StrictModel):
 
     carry_until: MonthDay | None = None
     months: int | None = Field(default=None, ge=1, le=120)
+    # with carry_until: at most this much of a year carries over; the rest expires on 31 Dec
+    carry_max: Decimal | None = Field(default=None, ge=0, le=366)
 
     @model_validator(mode="after")
     def _one(self) -> Expiry:
         if self.carry_until is not None and self.months is not None:
             raise ValueError("give carry_until or months, not both")
+        if self.carry_max is not None and self.carry_until is None:
+            raise ValueError("carry_max caps what carries over to carry_until: set carry_until too")
         return self
 
 

@@ -127,20 +127,24 @@ class Lot:
     left: int
 
 
-async def open_lots(ctx: JobContext, person_id: int, type_: str, today: date) -> list[Lot]:
+async def open_lots(
+    ctx: JobContext, person_id: int, type_: str, today: date, *, until: date | None = None
+) -> list[Lot]:
     """The credits of a balance with what is left of each: debits spend the credit that expires
     first (then the oldest), never one already expired on the debit's day; an expiry row ends its
-    own credit."""
-    return (await all_open_lots(ctx, person_id, type_)).get(type_, [])
+    own credit. ``until``: as the rows dated up to that day leave them."""
+    return (await all_open_lots(ctx, person_id, type_, until=until)).get(type_, [])
 
 
 async def all_open_lots(
-    ctx: JobContext, person_id: int, type_: str | None = None
+    ctx: JobContext, person_id: int, type_: str | None = None, *, until: date | None = None
 ) -> dict[str, list[Lot]]:
     """:func:`open_lots` of every type of a person (or of one), from one query."""
     query = select(LedgerEntry).where(col(LedgerEntry.person_id) == person_id)
     if type_ is not None:
         query = query.where(col(LedgerEntry.type) == type_)
+    if until is not None:
+        query = query.where(col(LedgerEntry.on) <= until)
     rows = (await ctx.session.exec(query.order_by(col(LedgerEntry.on), col(LedgerEntry.id)))).all()
     by_type: dict[str, list[LedgerEntry]] = {}
     for row in rows:

@@ -90,13 +90,18 @@ def _explain(config: LeaveConfig, row: LedgerEntry, people: dict[int, PersonRef]
     amount = amounts.show(row.hundredths, spec) if spec else str(row.hundredths / 100)
     sign = "+" if row.hundredths > 0 else ""
     who = people[row.by_id].mention if row.by_id in people else "🤖"
-    what = _what(row, who, label)
+    what = _what(row, who, label, spec)
     return _("• {day} {sign}{amount} · {what}", day=row.on, sign=sign, amount=amount, what=what)
 
 
-def _what(row: LedgerEntry, who: object, label: object) -> Text:
+def _what(row: LedgerEntry, who: object, label: object, spec: LeaveType | None) -> Text:
+    words = row.reason.split(" ")
+    if row.kind == GRANT and row.by_id is None and words[1:2] == ["prorated"]:
+        left, total = words[2].split("/")
+        return _("{type} granted for {period}, pro-rated: {left} of its {total} days",
+                 type=label, period=words[-1], left=left, total=total)  # fmt: skip
     if row.kind == GRANT and row.by_id is None:
-        return _("{type} granted for {period}", type=label, period=row.reason.split(" ")[-1])
+        return _("{type} granted for {period}", type=label, period=words[-1])
     if row.kind == GRANT:
         return _("{type} granted by {who}: {reason}", type=label, who=who, reason=row.reason)
     if row.kind == USE:
@@ -104,6 +109,10 @@ def _what(row: LedgerEntry, who: object, label: object) -> Text:
                  who=who)  # fmt: skip
     if row.kind == REVERSAL:
         return _("{type} given back, request #{id} withdrawn", type=label, id=row.request_id)
+    if row.kind == EXPIRE and words[0] == "carry_max" and spec is not None:
+        cap = amounts.show(int(words[-1]), spec)
+        return _("{type} over the carry-over cap of {cap}: expired at the end of the year",
+                 type=label, cap=cap)  # fmt: skip
     if row.kind == EXPIRE:
         return _("{type} expired unused", type=label)
     if row.kind == ADJUST:
