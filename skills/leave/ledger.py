@@ -152,18 +152,41 @@ async def all_open_lots(
     return {t: _lots(entries) for t, entries in by_type.items()}
 
 
-def _lots(rows: Sequence[LedgerEntry]) -> list[Lot]:
+async def taken_by(ctx: JobContext, use: LedgerEntry) -> dict[date | None, int]:
+    """What the debit ``use`` took from the credits it spent, by the day they expire (``None``:
+    never, and what no credit covered): what its reversal gives back, expiring as they did."""
+    rows = (
+        await ctx.session.exec(
+            select(LedgerEntry)
+            .where(col(LedgerEntry.person_id) == use.person_id, col(LedgerEntry.type) == use.type)
+            .order_by(col(LedgerEntry.on), col(LedgerEntry.id))
+        )
+    ).all()
+    taken: dict[date | None, int] = {}
+    _lots(rows, watch=use.id, taken=taken)
+    return taken
+
+
+def _lots(
+    rows: Sequence[LedgerEntry],
+    watch: int | None = None,
+    taken: dict[date | None, int] | None = None,
+) -> list[Lot]:
     lots = [Lot(r, r.hundredths) for r in rows if r.hundredths > 0]
     by_id = {lot.entry.id: lot for lot in lots}
     for row in (r for r in rows if r.hundredths < 0):
         if row.kind == EXPIRE and row.lot_id in by_id:
             by_id[row.lot_id].left += row.hundredths
             continue
-        _spend(lots, row.on, -row.hundredths)
+        spent = _spend(lots, row.on, -row.hundredths)
+        if row.id == watch and taken is not None:
+            taken.update(spent)
+            break
     return [lot for lot in lots if lot.left > 0]
 
 
-def _spend(lots: list[Lot], on: date, amount: int) -> None:
+def _spend(lots: list[Lot], on: date, amount: int) -> dict[date | None, int]:
+    """Spend ``amount`` on day ``on``; what was taken, by the day the credits expire."""
     usable = [
         lot
         for lot in lots
@@ -171,10 +194,14 @@ def _spend(lots: list[Lot], on: date, amount: int) -> None:
         and (lot.entry.expires_on is None or lot.entry.expires_on > on)
     ]  # fmt: skip
     usable.sort(key=lambda lot: (lot.entry.expires_on or date.max, lot.entry.on))
+    spent: dict[date | None, int] = {}
     for lot in usable:
         taken = min(lot.left, amount)
         lot.left -= taken
         amount -= taken
+        spent[lot.entry.expires_on] = spent.get(lot.entry.expires_on, 0) + taken
         if amount == 0:
-            return
-    # what no credit covers (an overdraft) stays negative in the balance
+            return spent
+    if amount:  # what no credit covers (an overdraft) stays negative in the balance
+        spent[None] = spent.get(None, 0) + amount
+    return spent
