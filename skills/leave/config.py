@@ -6,12 +6,14 @@ months), and the approval flows whose requests spend balances."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 from bot import LocalizedText, StrictModel
+from skills.leave import crosscheck
 
 Unit = Literal["day", "half_day", "hour"]
 _MONTH_DAY = re.compile(r"(\d{2})-(\d{2})")
@@ -159,6 +161,10 @@ class LeaveConfig(StrictModel):
     remind_before_days: int = Field(default=30, ge=0, le=365)  # expiry reminders; 0: none
     soon_days: int = Field(default=60, ge=1, le=365)  # /balance shows what expires within
     overtime: OvertimeConfig = Field(default_factory=OvertimeConfig)
+
+    def cross_check(self, skills: Mapping[str, BaseModel]) -> list[crosscheck.Problem]:
+        """The leave types against the approval flows (see :mod:`skills.leave.crosscheck`)."""
+        return list(crosscheck.problems(self, skills))
 
     @model_validator(mode="after")
     def _comp_type_exists(self) -> LeaveConfig:
