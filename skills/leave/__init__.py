@@ -218,6 +218,12 @@ async def on_filing(ctx: JobContext[LeaveConfig], payload: dict[str, Any]) -> No
         await requests.filing(ctx, payload)
 
 
+@skill.on("approvals.form")
+async def on_form(ctx: JobContext[LeaveConfig], payload: dict[str, Any]) -> None:
+    """A leave flow's form about to be shown: each type's balance beside its choice."""
+    await view.form_notes(ctx, payload)
+
+
 @skill.on("approvals.approved")
 async def on_approved(ctx: JobContext[LeaveConfig], payload: dict[str, Any]) -> None:
     if payload.get("flow") in ctx.config.overtime.flows:

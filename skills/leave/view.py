@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from bot import JobContext, Lines, PersonRef, Text, _
 from skills.leave import amounts, ledger
@@ -43,6 +44,27 @@ async def figures(ctx: JobContext[LeaveConfig], person: PersonRef) -> list[Figur
                 ends[end] = ends.get(end, 0) + lot.left
         out.append(Figures(name, spec, have.get(name, 0), held.get(name, 0), ends))
     return out
+
+
+async def form_notes(ctx: JobContext[LeaveConfig], payload: dict[str, Any]) -> None:
+    """For the form of a leave flow (``approvals.form``): beside each leave type the requester
+    may choose, what they can take (``7.5 d left``; ``as needed`` for unlimited types)."""
+    answer = payload.get("answer")
+    if payload.get("flow") not in ctx.config.flows or not isinstance(answer, dict):
+        return
+    person = await ctx.person_by_id(int(payload.get("requester") or 0))
+    if person is None:
+        return
+    notes: dict[str, Text] = answer.setdefault("type", {})
+    for f in await figures(ctx, person):
+        if not f.spec.limited:
+            notes[f.name] = _("as needed")
+        elif f.held:
+            left, held = _show(f.have - f.held, f.spec), _show(f.held, f.spec)
+            notes[f.name] = _("{amount} left ({held} held by pending requests)", amount=left,
+                              held=held)  # fmt: skip
+        else:
+            notes[f.name] = _("{amount} left", amount=_show(f.have, f.spec))
 
 
 async def balance(ctx: JobContext[LeaveConfig], person: PersonRef) -> Text:

@@ -143,3 +143,21 @@ async def test_days_given_back_after_they_would_have_expired_expire_at_once(desk
     async with chat.bot.db.transaction() as session:
         found = await session.exec(select(LedgerEntry).where(LedgerEntry.kind == "reversal"))
         assert [(r.hundredths, r.expires_on) for r in found.all()] == [(200, date(2027, 4, 1))]
+
+
+async def test_the_form_of_a_leave_flow_shows_what_is_left_of_each_type(chat):
+    await chat.say("hana", "/leave grant @alice annual 7.5d", dm=True)
+    await chat.say("hana", "/leave grant @alice comp 3h", dm=True)
+    out = await chat.say("alice", "/request leave", dm=True)
+    assert out.one().text.splitlines()[2:4] == [
+        "• type: annual|sick|personal|comp",
+        "  Annual leave: 7.5 d left · Sick leave: 0 d left · Personal leave: as needed · "
+        "comp: 3 h left",
+    ]
+    await chat.say("alice", "/request leave dates:11-26..11-27 type:annual", dm=True)
+    out = await chat.say("alice", "/request leave", dm=True)
+    assert "  Annual leave: 5.5 d left (2 d held by pending requests) · Sick" in out.one().text
+    out = await chat.say("hana", "/request leave", dm=True)  # her own, in her language
+    assert "  年假：剩余 0 天 · 病假：剩余 0 天 · 事假：按需 · comp：剩余 0 小时" in out.one().text
+    out = await chat.say("alice", "/request overtime", dm=True)  # not a leave flow: no notes
+    assert "left" not in out.one().text
