@@ -144,6 +144,9 @@ class OvertimeConfig(StrictModel):
     flows: list[str] = Field(default_factory=lambda: ["overtime"])
     comp_type: str = "comp"  # the leave type comp time is credited to
     comp_months: int | None = Field(default=6, ge=1, le=60)  # then it lapses; null: never
+    # a day with at least this much clocked past the shift (or on a day off) and no overtime
+    # request is pointed out to the person and their manager the next night; null: never
+    flag_after_minutes: int | None = Field(default=60, ge=1, le=1440)
     workday: DayRule = Field(default_factory=lambda: _pay("1.5"))
     rest_day: DayRule = Field(default_factory=lambda: _pay("2"))
     holiday: DayRule = Field(default_factory=lambda: _pay("3"))

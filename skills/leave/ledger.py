@@ -25,7 +25,7 @@ from skills.leave.models import (
 )
 
 
-def _insert(ctx: JobContext, table: type) -> Any:
+def insert(ctx: JobContext, table: type) -> Any:
     """An INSERT that may skip a row already there (``ON CONFLICT DO NOTHING``), in this
     database's dialect."""
     dialect = ctx.session.get_bind().dialect.name
@@ -35,7 +35,7 @@ def _insert(ctx: JobContext, table: type) -> Any:
 async def lock(ctx: JobContext, person_id: int, type_: str) -> None:
     """Hold this person's balance of ``type_`` until the transaction ends (PostgreSQL: ``FOR
     UPDATE``; SQLite serialises writers): the check and the debit that follow see every other."""
-    stmt = _insert(ctx, Account)
+    stmt = insert(ctx, Account)
     await ctx.session.exec(stmt.values(person_id=person_id, type=type_).on_conflict_do_nothing())
     await ctx.session.exec(
         select(Account)
@@ -52,7 +52,7 @@ async def post(ctx: JobContext, entry: LedgerEntry) -> bool:
         await ctx.session.flush()
         return True
     values = entry.model_dump(exclude={"id"})
-    stmt = _insert(ctx, LedgerEntry).values(**values).on_conflict_do_nothing()
+    stmt = insert(ctx, LedgerEntry).values(**values).on_conflict_do_nothing()
     result = await ctx.session.exec(stmt)
     return bool(result.rowcount)
 
