@@ -46,13 +46,13 @@ async def _unrequested(
     ctx: JobContext[LeaveConfig], person: PersonRef, day: date, answer: dict[str, Any], after: int
 ) -> int:
     """The overtime minutes to point out (rounded down to the day's unit), or 0."""
+    minutes = overtime.minutes_of(overtime.outside_shift(answer))
+    if minutes < after:
+        return 0  # most people, most days: no need to ask what kind of day it was
     kind = await overtime.kind_of(ctx, person, day)
     rule = overtime.rule_of(ctx.config, kind)
     if not rule.allowed or (kind == "workday" and "shift" not in answer):
         return 0  # not allowed that day, or no shift to be past
-    minutes = overtime.minutes_of(overtime.outside_shift(answer))
-    if minutes < after:
-        return 0
     return minutes - minutes % rule.min_unit_minutes
 
 
