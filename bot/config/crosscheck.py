@@ -1,11 +1,21 @@
-"""Checks across the validated config: duplicate people and accounts, roles, person handles."""
+"""Checks across the validated config: duplicate people and accounts, roles, person handles,
+and what a skill's settings say about another skill's (:class:`CrossChecked`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from types import UnionType
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import (
+    Annotated,
+    Any,
+    Literal,
+    Protocol,
+    Union,
+    get_args,
+    get_origin,
+    runtime_checkable,
+)
 
 from pydantic import BaseModel
 
@@ -13,6 +23,27 @@ from bot.config.fields import _PERSON_REF, _unknown_person
 from bot.config.models import PersonConfig
 from bot.config.problems import Loc, Problem
 from bot.config.schema import _item_type
+
+
+@runtime_checkable
+class CrossChecked(Protocol):
+    """A skill's settings model that checks itself against the other enabled skills' settings
+    (a leave type against the approval flows that offer it): each problem is a key path from
+    the top of the file (``("skills", "leave", "flows", 0)``) and a message."""
+
+    def cross_check(self, skills: Mapping[str, BaseModel]) -> Iterable[Problem]: ...
+
+
+def _check_skills(settings: Mapping[str, BaseModel], enabled: Any) -> list[Problem]:
+    """Every enabled skill's :meth:`CrossChecked.cross_check` (all skills when ``skills.enabled``
+    is not given), given the settings of the enabled skills that validated."""
+    chosen = set(enabled) if isinstance(enabled, list) else None
+    valid = {n: s for n, s in settings.items() if chosen is None or n in chosen}
+    problems: list[Problem] = []
+    for checked in valid.values():
+        if isinstance(checked, CrossChecked):
+            problems += checked.cross_check(valid)
+    return problems
 
 
 def _raw_ids(data: dict[str, Any]) -> list[tuple[int, str]]:

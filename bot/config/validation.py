@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from bot.config.crosscheck import _check_handles, _check_people, _raw_ids
+from bot.config.crosscheck import _check_handles, _check_people, _check_skills, _raw_ids
 from bot.config.fields import _PEOPLE, _PLATFORMS, _ROLES
 from bot.config.messages import _merge, _translate
 from bot.config.models import (
@@ -50,6 +50,7 @@ def _validate(
     roots: list[tuple[Loc, BaseModel]] = [(("skills", n), s) for n, s in settings.items()]
     roots += [((), config)] if config else [(("people", i), p) for i, p in people]
     problems += _check_handles(roots, known)
+    problems += _check_skills(settings, raw_skills.get("enabled"))
     if config is not None:
         config._skill_settings = settings
         config._adapter_settings = adapter_settings

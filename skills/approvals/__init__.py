@@ -8,7 +8,8 @@ requester and the CC list are told; everything is on record and other skills hoo
 
 Other skills hook ``approvals.approved`` and ``approvals.rejected``: the payload has ``request``,
 ``flow``, ``requester`` (person id), ``fields`` (typed: DateRange, date, time, Money, numbers,
-texts, person ids), ``decided_by`` and ``decided_at``.
+texts, person ids), ``decided_by`` and ``decided_at``. Before a flow's form is shown they are
+asked ``approvals.form`` (``flow``, ``requester``, ``answer``) for notes beside its choices.
 """
 
 from __future__ import annotations
@@ -87,8 +88,9 @@ async def request(
             )
         )
     if not fields.strip():
-        if not ctx.open_form(view.as_form(name.lower(), spec)):  # a Slack modal, where there is one
-            await ctx.reply(view.describe(name.lower(), spec), ephemeral=True)  # for the asker
+        notes = await view.choice_notes(ctx, name.lower())  # e.g. each leave type's balance
+        if not ctx.open_form(view.as_form(name.lower(), spec, notes)):  # a Slack modal, if any
+            await ctx.reply(view.describe(name.lower(), spec, notes), ephemeral=True)  # for them
         return
     values, errors = await form.validate(ctx, spec, fields)
     if errors:

@@ -5,9 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import Button, DateRange, Field, FieldKind, Form, FormField, Lines, Message, Text, _, pack
+from bot import (
+    Button,
+    Context,
+    DateRange,
+    Field,
+    FieldKind,
+    Form,
+    FormField,
+    Lines,
+    Message,
+    Text,
+    TextLike,
+    _,
+    pack,
+)
 from skills.approvals import conditions, form, labels
-from skills.approvals.config import FlowSpec
+from skills.approvals.config import FieldSpec, FlowSpec
 from skills.approvals.models import APPROVED, PENDING, REJECTED, WITHDRAWN, ApprovalEvent
 from skills.approvals.store import RequestView
 
@@ -169,9 +183,41 @@ def _skipped_step(shown: RequestView, detail: str) -> Any:
     return next((n for n in names if n.matches(detail)), detail)
 
 
-def describe(name: str, spec: FlowSpec) -> Text:
-    """A flow's fields and an example, for ``/request leave`` with nothing after it."""
-    lines = [_field_line(n, spec) for n in spec.fields]
+Notes = dict[str, dict[str, TextLike]]  # field -> choice -> what to show beside it
+
+
+async def choice_notes(ctx: Context, name: str) -> Notes:
+    """What other skills show beside a flow's choices for the person about to file it (the
+    leave skill: the balance of each leave type), asked with the query ``approvals.form``
+    (``flow``, ``requester``, ``answer``: a hook fills ``answer[field][choice]``)."""
+    answer: Notes = {}
+    await ctx.emit("approvals.form", flow=name, requester=ctx.person.id, answer=answer)
+    return answer
+
+
+def _noted(spec: FlowSpec, name: str, notes: Notes) -> Text | None:
+    """``Annual leave: 7.5 d left · Sick leave: 2 d left``: the notes of a field's choices."""
+    field, given = spec.fields[name], notes.get(name, {})
+    parts = [
+        _("{choice}: {note}", choice=labels.choice(field, c), note=given[c])
+        for c in field.choices
+        if c in given
+    ]
+    if not parts:
+        return None
+    names = {f"p{i}": p for i, p in enumerate(parts)}
+    return Text(" · ".join(f"{{{k}}}" for k in names), names)  # no words: nothing to translate
+
+
+def describe(name: str, spec: FlowSpec, notes: Notes | None = None) -> Text:
+    """A flow's fields and an example, for ``/request leave`` with nothing after it; a choice
+    field's notes (see :func:`choice_notes`) on the line below it."""
+    lines: list[Text] = []
+    for n in spec.fields:
+        lines.append(_field_line(n, spec))
+        noted = _noted(spec, n, notes or {})
+        if noted is not None:
+            lines.append(Text("  {notes}", {"notes": noted}))
     return _(
         "📝 {title}: /request {name} with these fields\n{fields}\nExample: {example}",
         title=spec.title,
@@ -212,16 +258,18 @@ _FORM_KINDS: dict[str, FieldKind] = {
 }
 
 
-def as_form(name: str, spec: FlowSpec) -> Form:
+def as_form(name: str, spec: FlowSpec, notes: Notes | None = None) -> Form:
     """A flow as a platform form (a Slack modal): one field per flow field, checked on submit
-    by the same :func:`form.validate` as the typed command."""
+    by the same :func:`form.validate` as the typed command; a choice's note (see
+    :func:`choice_notes`) beside its label: ``Annual leave — 7.5 d left``."""
+    noted = notes or {}
     fields = [
         FormField(
             n,
             labels.field(spec, n),
             _FORM_KINDS.get(f.type, "long_text" if f.max_length > 200 else "text"),
             required=f.required,
-            choices=tuple((c, labels.choice(f, c)) for c in f.choices),
+            choices=tuple((c, _choice(f, c, noted.get(n, {}).get(c))) for c in f.choices),
             hint=_("e.g. {example}", example=form.example(f)),
         )
         for n, f in spec.fields.items()
@@ -229,3 +277,8 @@ def as_form(name: str, spec: FlowSpec) -> Form:
     return Form(
         spec.title.text(), fields, "approvals.file", name, submit_label=_("File the request")
     )
+
+
+def _choice(field: FieldSpec, value: str, note: TextLike | None) -> TextLike:
+    label = labels.choice(field, value)
+    return label if note is None else _("{choice} — {note}", choice=label, note=note)

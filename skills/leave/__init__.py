@@ -32,7 +32,7 @@ from bot import (
     _,
     excerpt,
 )
-from skills.leave import amounts, api, grants, ledger, overtime, requests, view
+from skills.leave import amounts, api, grants, ledger, overtime, requests, unrequested, view
 from skills.leave import export as exporting
 from skills.leave.config import LeaveConfig, LeaveType
 from skills.leave.models import ADJUST, GRANT, LedgerEntry
@@ -48,6 +48,9 @@ skill: Skill[LeaveConfig] = Skill(
 HR = skill.role("hr", _("HR: grants and adjusts leave"))
 skill.digest_label("expiry", _("{n} leave expiry reminder"), _("{n} leave expiry reminders"))
 skill.digest_label("overtime", _("{n} overtime settled"), _("{n} overtimes settled"))
+skill.digest_label(
+    "overtime_flag", _("{n} overtime without a request"), _("{n} overtimes without a request")
+)
 api.serve(skill)  # the open API's /v1/balances (see docs/api.md)
 
 Person = Annotated[PersonRef, Label(_("person"))]
@@ -207,6 +210,7 @@ async def daily(ctx: JobContext[LeaveConfig]) -> None:
     today = (ctx.due_at or ctx.now()).astimezone(ZoneInfo(ctx.org.timezone)).date()
     await grants.run(ctx, today)
     await overtime.settle_due(ctx, today)
+    await unrequested.flag(ctx, today)
     await grants.remind(ctx, today)
 
 
@@ -216,6 +220,12 @@ async def on_filing(ctx: JobContext[LeaveConfig], payload: dict[str, Any]) -> No
         await overtime.filing(ctx, payload)
     else:
         await requests.filing(ctx, payload)
+
+
+@skill.on("approvals.form")
+async def on_form(ctx: JobContext[LeaveConfig], payload: dict[str, Any]) -> None:
+    """A leave flow's form about to be shown: each type's balance beside its choice."""
+    await view.form_notes(ctx, payload)
 
 
 @skill.on("approvals.approved")

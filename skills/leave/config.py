@@ -6,12 +6,14 @@ months), and the approval flows whose requests spend balances."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 from bot import LocalizedText, StrictModel
+from skills.leave import crosscheck
 
 Unit = Literal["day", "half_day", "hour"]
 _MONTH_DAY = re.compile(r"(\d{2})-(\d{2})")
@@ -42,6 +44,9 @@ class GrantRule(StrictModel):
     at: Literal["jan1", "anniversary"] = "jan1"
     amount: Decimal | None = Field(default=None, ge=0, le=366)  # the same for everyone
     tiers: list[Tier] = Field(default_factory=list)  # or by seniority
+    # a yearly grant on 1 January for someone hired later that year: the days left in the year
+    # (rounded down to the type's unit), granted on the hire day; false: nothing until 1 January
+    prorate: bool = True
 
     @model_validator(mode="after")
     def _check(self) -> GrantRule:
@@ -65,11 +70,15 @@ class Expiry(StrictModel):
 
     carry_until: MonthDay | None = None
     months: int | None = Field(default=None, ge=1, le=120)
+    # with carry_until: at most this much of a year carries over; the rest expires on 31 Dec
+    carry_max: Decimal | None = Field(default=None, ge=0, le=366)
 
     @model_validator(mode="after")
     def _one(self) -> Expiry:
         if self.carry_until is not None and self.months is not None:
             raise ValueError("give carry_until or months, not both")
+        if self.carry_max is not None and self.carry_until is None:
+            raise ValueError("carry_max caps what carries over to carry_until: set carry_until too")
         return self
 
 
@@ -135,6 +144,9 @@ class OvertimeConfig(StrictModel):
     flows: list[str] = Field(default_factory=lambda: ["overtime"])
     comp_type: str = "comp"  # the leave type comp time is credited to
     comp_months: int | None = Field(default=6, ge=1, le=60)  # then it lapses; null: never
+    # a day with at least this much clocked past the shift (or on a day off) and no overtime
+    # request is pointed out to the person and their manager the next night; null: never
+    flag_after_minutes: int | None = Field(default=60, ge=1, le=1440)
     workday: DayRule = Field(default_factory=lambda: _pay("1.5"))
     rest_day: DayRule = Field(default_factory=lambda: _pay("2"))
     holiday: DayRule = Field(default_factory=lambda: _pay("3"))
@@ -152,6 +164,10 @@ class LeaveConfig(StrictModel):
     remind_before_days: int = Field(default=30, ge=0, le=365)  # expiry reminders; 0: none
     soon_days: int = Field(default=60, ge=1, le=365)  # /balance shows what expires within
     overtime: OvertimeConfig = Field(default_factory=OvertimeConfig)
+
+    def cross_check(self, skills: Mapping[str, BaseModel]) -> list[crosscheck.Problem]:
+        """The leave types against the approval flows (see :mod:`skills.leave.crosscheck`)."""
+        return list(crosscheck.problems(self, skills))
 
     @model_validator(mode="after")
     def _comp_type_exists(self) -> LeaveConfig:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlmodel import col, select
 
 from bot import JobContext, PersonRef, _
-from skills.leave import amounts, ledger
+from skills.leave import amounts, carry, ledger
 from skills.leave.config import LeaveConfig, LeaveType
 from skills.leave.models import EXPIRE, GRANT, LedgerEntry
 
@@ -42,6 +42,8 @@ def due(spec: LeaveType, person: PersonRef, today: date) -> tuple[date, str] | N
         on, period = today.replace(day=1), f"{today:%Y-%m}"
     elif rule.every == "year" and rule.at == "jan1":
         on, period = date(today.year, 1, 1), str(today.year)
+        if rule.prorate and hired is not None and on < hired <= today and hired.year == on.year:
+            on = hired  # hired during the year: their share of it, from their first day
     elif rule.every == "year" and hired is not None:
         on = _anniversary(hired, today.year)
         if on > today:
@@ -62,6 +64,19 @@ def amount(spec: LeaveType, person: PersonRef, on: date) -> Decimal:
         return rule.amount
     years = seniority(person.hired_on, on)
     return [t.amount for t in rule.tiers if t.years <= years][-1]
+
+
+def share(spec: LeaveType, given: Decimal, on: date) -> tuple[int, str]:
+    """Hundredths of a grant made on ``on``, and its ``reason``: a yearly grant on 1 January in
+    full; made later in the year (someone's first day), pro-rated by the days left in the year
+    (``on`` and 31 December included), rounded down to the type's unit."""
+    if spec.grant.every != "year" or spec.grant.at != "jan1" or (on.month, on.day) == (1, 1):
+        return int(given * 100), ""
+    left = (date(on.year, 12, 31) - on).days + 1
+    total = (date(on.year, 12, 31) - date(on.year, 1, 1)).days + 1
+    step = 50 if spec.unit == "half_day" else 100
+    hundredths = int(given * 100 * left / total)
+    return hundredths - hundredths % step, f"prorated {left}/{total}"
 
 
 def expires(spec: LeaveType, on: date) -> date | None:
@@ -91,15 +106,17 @@ async def run(ctx: JobContext[LeaveConfig], today: date) -> int:
             if found is None:
                 continue
             on, period = found
-            given = amount(spec, person, on)
+            given, prorated = share(spec, amount(spec, person, on), on)
             if given <= 0:
                 continue
+            reason = " ".join(filter(None, (spec.grant.every, prorated, period)))
             entry = LedgerEntry(
-                person_id=person.id, type=name, kind=GRANT, hundredths=int(given * 100), on=on,
-                expires_on=expires(spec, on), reason=f"{spec.grant.every} {period}",
+                person_id=person.id, type=name, kind=GRANT, hundredths=given, on=on,
+                expires_on=expires(spec, on), reason=reason,
                 key=f"grant:{name}:{person.id}:{period}", created_at=ctx.now(),
             )  # fmt: skip
             written += await ledger.post(ctx, entry)
+    written += await carry.cap(ctx, today)
     return written + await expire(ctx, today)
 
 

@@ -25,7 +25,7 @@ from skills.leave.models import (
 )
 
 
-def _insert(ctx: JobContext, table: type) -> Any:
+def insert(ctx: JobContext, table: type) -> Any:
     """An INSERT that may skip a row already there (``ON CONFLICT DO NOTHING``), in this
     database's dialect."""
     dialect = ctx.session.get_bind().dialect.name
@@ -35,7 +35,7 @@ def _insert(ctx: JobContext, table: type) -> Any:
 async def lock(ctx: JobContext, person_id: int, type_: str) -> None:
     """Hold this person's balance of ``type_`` until the transaction ends (PostgreSQL: ``FOR
     UPDATE``; SQLite serialises writers): the check and the debit that follow see every other."""
-    stmt = _insert(ctx, Account)
+    stmt = insert(ctx, Account)
     await ctx.session.exec(stmt.values(person_id=person_id, type=type_).on_conflict_do_nothing())
     await ctx.session.exec(
         select(Account)
@@ -52,7 +52,7 @@ async def post(ctx: JobContext, entry: LedgerEntry) -> bool:
         await ctx.session.flush()
         return True
     values = entry.model_dump(exclude={"id"})
-    stmt = _insert(ctx, LedgerEntry).values(**values).on_conflict_do_nothing()
+    stmt = insert(ctx, LedgerEntry).values(**values).on_conflict_do_nothing()
     result = await ctx.session.exec(stmt)
     return bool(result.rowcount)
 
@@ -127,20 +127,24 @@ class Lot:
     left: int
 
 
-async def open_lots(ctx: JobContext, person_id: int, type_: str, today: date) -> list[Lot]:
+async def open_lots(
+    ctx: JobContext, person_id: int, type_: str, today: date, *, until: date | None = None
+) -> list[Lot]:
     """The credits of a balance with what is left of each: debits spend the credit that expires
     first (then the oldest), never one already expired on the debit's day; an expiry row ends its
-    own credit."""
-    return (await all_open_lots(ctx, person_id, type_)).get(type_, [])
+    own credit. ``until``: as the rows dated up to that day leave them."""
+    return (await all_open_lots(ctx, person_id, type_, until=until)).get(type_, [])
 
 
 async def all_open_lots(
-    ctx: JobContext, person_id: int, type_: str | None = None
+    ctx: JobContext, person_id: int, type_: str | None = None, *, until: date | None = None
 ) -> dict[str, list[Lot]]:
     """:func:`open_lots` of every type of a person (or of one), from one query."""
     query = select(LedgerEntry).where(col(LedgerEntry.person_id) == person_id)
     if type_ is not None:
         query = query.where(col(LedgerEntry.type) == type_)
+    if until is not None:
+        query = query.where(col(LedgerEntry.on) <= until)
     rows = (await ctx.session.exec(query.order_by(col(LedgerEntry.on), col(LedgerEntry.id)))).all()
     by_type: dict[str, list[LedgerEntry]] = {}
     for row in rows:
@@ -148,18 +152,41 @@ async def all_open_lots(
     return {t: _lots(entries) for t, entries in by_type.items()}
 
 
-def _lots(rows: Sequence[LedgerEntry]) -> list[Lot]:
+async def taken_by(ctx: JobContext, use: LedgerEntry) -> dict[date | None, int]:
+    """What the debit ``use`` took from the credits it spent, by the day they expire (``None``:
+    never, and what no credit covered): what its reversal gives back, expiring as they did."""
+    rows = (
+        await ctx.session.exec(
+            select(LedgerEntry)
+            .where(col(LedgerEntry.person_id) == use.person_id, col(LedgerEntry.type) == use.type)
+            .order_by(col(LedgerEntry.on), col(LedgerEntry.id))
+        )
+    ).all()
+    taken: dict[date | None, int] = {}
+    _lots(rows, watch=use.id, taken=taken)
+    return taken
+
+
+def _lots(
+    rows: Sequence[LedgerEntry],
+    watch: int | None = None,
+    taken: dict[date | None, int] | None = None,
+) -> list[Lot]:
     lots = [Lot(r, r.hundredths) for r in rows if r.hundredths > 0]
     by_id = {lot.entry.id: lot for lot in lots}
     for row in (r for r in rows if r.hundredths < 0):
         if row.kind == EXPIRE and row.lot_id in by_id:
             by_id[row.lot_id].left += row.hundredths
             continue
-        _spend(lots, row.on, -row.hundredths)
+        spent = _spend(lots, row.on, -row.hundredths)
+        if row.id == watch and taken is not None:
+            taken.update(spent)
+            break
     return [lot for lot in lots if lot.left > 0]
 
 
-def _spend(lots: list[Lot], on: date, amount: int) -> None:
+def _spend(lots: list[Lot], on: date, amount: int) -> dict[date | None, int]:
+    """Spend ``amount`` on day ``on``; what was taken, by the day the credits expire."""
     usable = [
         lot
         for lot in lots
@@ -167,10 +194,14 @@ def _spend(lots: list[Lot], on: date, amount: int) -> None:
         and (lot.entry.expires_on is None or lot.entry.expires_on > on)
     ]  # fmt: skip
     usable.sort(key=lambda lot: (lot.entry.expires_on or date.max, lot.entry.on))
+    spent: dict[date | None, int] = {}
     for lot in usable:
         taken = min(lot.left, amount)
         lot.left -= taken
         amount -= taken
+        spent[lot.entry.expires_on] = spent.get(lot.entry.expires_on, 0) + taken
         if amount == 0:
-            return
-    # what no credit covers (an overdraft) stays negative in the balance
+            return spent
+    if amount:  # what no credit covers (an overdraft) stays negative in the balance
+        spent[None] = spent.get(None, 0) + amount
+    return spent

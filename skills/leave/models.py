@@ -75,3 +75,16 @@ class Overtime(SQLModel, table=True):
     minutes: int = 0  # as measured and rounded, once settled
     settle: str = Field(default="", max_length=8)  # comp or pay
     ratio_x100: int = 100
+
+
+class OvertimeFlag(SQLModel, table=True):
+    """A day someone clocked overtime without an overtime request: told once (the daily job may
+    run twice, or on two instances)."""
+
+    __tablename__ = "leave_overtime_flags"
+    __table_args__ = (UniqueConstraint("person_id", "day"),)
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int
+    day: date
+    minutes: int  # clocked past the shift (all of it on a day off), rounded down to the unit
+    created_at: datetime = Field(sa_type=UTCDateTime)

@@ -154,13 +154,26 @@ async def measure(ctx: JobContext[LeaveConfig], row: Overtime, rule: DayRule) ->
         spans: list[tuple[datetime, datetime]] = answer.get("spans", [])
         if rule.measure == "clockins_within" and row.start and row.end:
             spans = [(max(a, row.start), min(b, row.end)) for a, b in spans]
-        elif "shift" in answer:  # a workday: only the time outside the shift
-            start, end = answer["shift"]
-            spans = [p for a, b in spans for p in ((a, min(b, start)), (max(a, end), b))]
-        clocked = sum(max(0, int((b - a).total_seconds() // 60)) for a, b in spans)
+        else:
+            spans = outside_shift(answer)
+        clocked = minutes_of(spans)
         within = rule.measure == "clockins_within" and not (row.start and row.end)
         minutes = min(clocked, row.approved_minutes) if within else clocked
     return minutes - minutes % rule.min_unit_minutes
+
+
+def outside_shift(answer: dict[str, Any]) -> list[tuple[datetime, datetime]]:
+    """The spans clocked (a ``clockin.worked`` answer) outside the shift on a workday; on a day
+    off, all of them."""
+    spans: list[tuple[datetime, datetime]] = answer.get("spans", [])
+    if "shift" in answer:
+        start, end = answer["shift"]
+        spans = [p for a, b in spans for p in ((a, min(b, start)), (max(a, end), b))]
+    return spans
+
+
+def minutes_of(spans: list[tuple[datetime, datetime]]) -> int:
+    return sum(max(0, int((b - a).total_seconds() // 60)) for a, b in spans)
 
 
 async def settle(ctx: JobContext[LeaveConfig], row: Overtime, person: PersonRef) -> None:

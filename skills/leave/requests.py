@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlmodel import col, select
+
 from bot import DateRange, JobContext, PersonRef, UsageError, _
 from skills.leave import amounts, grants, ledger
 from skills.leave.config import LeaveConfig, LeaveType
 from skills.leave.models import (
     APPROVED,
     CANCELLED,
+    EXPIRE,
     PENDING,
     REVERSAL,
     USE,
@@ -179,13 +182,33 @@ async def released(ctx: JobContext[LeaveConfig], payload: dict[str, Any]) -> Non
         return
     await ledger.lock(ctx, row.person_id, row.type)
     if row.state == APPROVED:
-        await ledger.post(
-            ctx,
-            LedgerEntry(
-                person_id=row.person_id, type=row.type, kind=REVERSAL,
-                hundredths=row.hundredths, on=row.first, request_id=row.request_id,
-                by_id=row.person_id, reason=f"#{row.request_id} withdrawn",
-                created_at=ctx.now(),
-            ),
-        )  # fmt: skip
+        await _give_back(ctx, row)
     row.state = CANCELLED
+
+
+async def _give_back(ctx: JobContext[LeaveConfig], row: LeaveRequest) -> None:
+    """Credit an approved request back: a reversal row per expiry day of the credits its use
+    spent, expiring when they did (what had expired meanwhile expires with the next daily job)."""
+    found = await ctx.session.exec(
+        select(LedgerEntry).where(
+            col(LedgerEntry.request_id) == row.request_id, col(LedgerEntry.kind) == USE
+        )
+    )
+    use = found.first()
+    taken = await ledger.taken_by(ctx, use) if use is not None else {None: row.hundredths}
+    for expires_on, amount in sorted(taken.items(), key=lambda t: t[0] or date.max):
+        back = LedgerEntry(
+            person_id=row.person_id, type=row.type, kind=REVERSAL, hundredths=amount,
+            on=row.first, expires_on=expires_on, request_id=row.request_id,
+            by_id=row.person_id, reason=f"#{row.request_id} withdrawn", created_at=ctx.now(),
+        )  # fmt: skip
+        await ledger.post(ctx, back)
+        if expires_on is not None and expires_on <= ctx.today():  # it had run out meanwhile
+            await ledger.post(
+                ctx,
+                LedgerEntry(
+                    person_id=row.person_id, type=row.type, kind=EXPIRE, hundredths=-amount,
+                    on=expires_on, lot_id=back.id, reason="expired", key=f"expire:{back.id}",
+                    created_at=ctx.now(),
+                ),
+            )  # fmt: skip

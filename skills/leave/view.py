@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from bot import JobContext, Lines, PersonRef, Text, _
 from skills.leave import amounts, ledger
@@ -43,6 +44,27 @@ async def figures(ctx: JobContext[LeaveConfig], person: PersonRef) -> list[Figur
                 ends[end] = ends.get(end, 0) + lot.left
         out.append(Figures(name, spec, have.get(name, 0), held.get(name, 0), ends))
     return out
+
+
+async def form_notes(ctx: JobContext[LeaveConfig], payload: dict[str, Any]) -> None:
+    """For the form of a leave flow (``approvals.form``): beside each leave type the requester
+    may choose, what they can take (``7.5 d left``; ``as needed`` for unlimited types)."""
+    answer = payload.get("answer")
+    if payload.get("flow") not in ctx.config.flows or not isinstance(answer, dict):
+        return
+    person = await ctx.person_by_id(int(payload.get("requester") or 0))
+    if person is None:
+        return
+    notes: dict[str, Text] = answer.setdefault("type", {})
+    for f in await figures(ctx, person):
+        if not f.spec.limited:
+            notes[f.name] = _("as needed")
+        elif f.held:
+            left, held = _show(f.have - f.held, f.spec), _show(f.held, f.spec)
+            notes[f.name] = _("{amount} left ({held} held by pending requests)", amount=left,
+                              held=held)  # fmt: skip
+        else:
+            notes[f.name] = _("{amount} left", amount=_show(f.have, f.spec))
 
 
 async def balance(ctx: JobContext[LeaveConfig], person: PersonRef) -> Text:
@@ -90,13 +112,18 @@ def _explain(config: LeaveConfig, row: LedgerEntry, people: dict[int, PersonRef]
     amount = amounts.show(row.hundredths, spec) if spec else str(row.hundredths / 100)
     sign = "+" if row.hundredths > 0 else ""
     who = people[row.by_id].mention if row.by_id in people else "🤖"
-    what = _what(row, who, label)
+    what = _what(row, who, label, spec)
     return _("• {day} {sign}{amount} · {what}", day=row.on, sign=sign, amount=amount, what=what)
 
 
-def _what(row: LedgerEntry, who: object, label: object) -> Text:
+def _what(row: LedgerEntry, who: object, label: object, spec: LeaveType | None) -> Text:
+    words = row.reason.split(" ")
+    if row.kind == GRANT and row.by_id is None and words[1:2] == ["prorated"]:
+        left, total = words[2].split("/")
+        return _("{type} granted for {period}, pro-rated: {left} of its {total} days",
+                 type=label, period=words[-1], left=left, total=total)  # fmt: skip
     if row.kind == GRANT and row.by_id is None:
-        return _("{type} granted for {period}", type=label, period=row.reason.split(" ")[-1])
+        return _("{type} granted for {period}", type=label, period=words[-1])
     if row.kind == GRANT:
         return _("{type} granted by {who}: {reason}", type=label, who=who, reason=row.reason)
     if row.kind == USE:
@@ -104,6 +131,10 @@ def _what(row: LedgerEntry, who: object, label: object) -> Text:
                  who=who)  # fmt: skip
     if row.kind == REVERSAL:
         return _("{type} given back, request #{id} withdrawn", type=label, id=row.request_id)
+    if row.kind == EXPIRE and words[0] == "carry_max" and spec is not None:
+        cap = amounts.show(int(words[-1]), spec)
+        return _("{type} over the carry-over cap of {cap}: expired at the end of the year",
+                 type=label, cap=cap)  # fmt: skip
     if row.kind == EXPIRE:
         return _("{type} expired unused", type=label)
     if row.kind == ADJUST:

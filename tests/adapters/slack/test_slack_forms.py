@@ -225,3 +225,31 @@ async def test_the_flows_modal_shows_its_labels_in_the_persons_language(
         assert values == ["annual", "sick"]  # what a submission carries
     finally:
         await slack.bot.stop()
+
+
+LEAVE_TYPES = """\
+  leave:
+    types:
+      annual: {label: Annual leave, unit: half_day}
+      sick: {label: Sick leave}
+"""
+
+
+async def test_the_leave_flows_modal_shows_the_balance_of_each_type(fake_slack, database_url):
+    """A flow whose requests spend leave balances (the leave skill's): each type's choice in
+    the modal says what the person has left."""
+    slack = await make_bot(fake_slack, database_url, sections=LEAVE_TYPES)
+    try:
+        await slack.command("U1", "/leave grant @bob annual 7.5d welcome", channel="C1")
+        await slack.until(lambda: slack.fake.calls_to("chat.postMessage"))
+        await slack.command("U2", "/request leave", channel="C1")
+        call = (await slack.until(lambda: slack.fake.calls_to("views.open")))[0]
+        assert call.response["ok"], call.response
+        select = call.parsed("view")["blocks"][2]["element"]
+        options = [(o["value"], o["text"]["text"]) for o in select["options"]]
+        assert options == [
+            ("annual", "Annual leave — 7.5 d left"),
+            ("sick", "Sick leave — 0 d left"),
+        ]
+    finally:
+        await slack.bot.stop()

@@ -42,7 +42,7 @@ async def test_a_year_of_grants_by_tier_on_1_january_and_monthly(deskmate):
     mike = [r for r in await rows(chat, "mike") if r[1] == "annual"]
     assert mike[0][2] == 1500  # 11 years: the 10+ tier
     bob = [r for r in await rows(chat, "bob") if r[1] == "annual"]
-    assert bob[0][2] == 500  # hired 2026-11-01: the first tier
+    assert bob[-1][2:4] == (500, date(2027, 1, 1))  # hired 2026-11-01: the first tier
     await move_to(chat, date(2027, 12, 31))
     sick = [r for r in await rows(chat, "alice") if r[:2] == ("grant", "sick")]
     months = [date(2026, 11, 1), date(2026, 12, 1)] + [date(2027, m, 1) for m in range(1, 13)]
@@ -99,3 +99,51 @@ async def test_a_grant_job_run_twice_grants_once(deskmate):
         async with chat.bot.db.transaction() as session:
             await daily(chat.bot.contexts.job(session, "leave", due_at=at(date(2027, 1, 2))))
     assert await rows(chat, "alice") == before
+
+
+async def test_someone_hired_during_the_year_gets_the_share_of_the_days_left(deskmate):
+    chat = await deskmate(approvals, leave, config=CONFIG, start=MONDAY)
+    await move_to(chat, date(2027, 1, 2))
+    bob = [r for r in await rows(chat, "bob") if r[1] == "annual"]
+    # hired Sun 1 Nov 2026: 61 of the year's 365 days of 5 d is 0.84 d, down to a half day
+    assert bob == [
+        ("grant", "annual", 50, date(2026, 11, 1), date(2027, 4, 1)),
+        ("grant", "annual", 500, date(2027, 1, 1), date(2028, 4, 1)),
+    ]
+    text = (await chat.say("bob", "/balance history annual", dm=True)).one().text
+    assert "• Sun 1 Nov +0.5 d · Annual leave granted for 2026, pro-rated: 61 of its 365 days" in (
+        text
+    ), text
+    alice = [r for r in await rows(chat, "alice") if r[1] == "annual"]
+    assert [r[3] for r in alice] == [date(2027, 1, 1)]  # hired before 2026: no share of it
+
+
+async def test_a_type_that_says_prorate_false_waits_for_1_january(deskmate):
+    config = CONFIG.replace("every: year\n", "every: year\n          prorate: false\n")
+    chat = await deskmate(approvals, leave, config=config, start=MONDAY)
+    await move_to(chat, date(2027, 1, 2))
+    bob = [r[2:4] for r in await rows(chat, "bob") if r[1] == "annual"]
+    assert bob == [(500, date(2027, 1, 1))]
+
+
+async def test_what_carries_over_is_capped_and_the_rest_expires_on_31_december(deskmate):
+    config = CONFIG.replace("{carry_until: 03-31}", "{carry_until: 03-31, carry_max: 5}")
+    chat = await deskmate(approvals, leave, config=config, start=MONDAY)
+    await move_to(chat, date(2027, 1, 2))
+    await chat.say("hana", "/leave adjust @alice annual -3d took 3 days on paper", dm=True)
+    await move_to(chat, date(2027, 12, 31))
+    assert [r for r in await rows(chat, "alice") if r[:2] == ("expire", "annual")] == []
+    await move_to(chat, date(2028, 1, 2))
+    expired = [r for r in await rows(chat, "alice") if r[:2] == ("expire", "annual")]
+    assert expired == [("expire", "annual", -200, date(2027, 12, 31), None)]  # 7 d left, 5 carry
+    text = (await chat.say("alice", "/balance history annual", dm=True)).one().text
+    assert "• Fri 31 Dec -2 d · Annual leave over the carry-over cap of 5 d: expired at the end " \
+        "of the year" in text, text  # fmt: skip
+    text = (await chat.say("alice", "/balance", dm=True)).one().text
+    assert "• Annual leave: 15 d" in text, text
+    await chat.restart()
+    async with chat.bot.db.transaction() as session:  # run again: nothing expires twice
+        await daily(chat.bot.contexts.job(session, "leave", due_at=at(date(2028, 1, 2))))
+    await move_to(chat, date(2028, 4, 2))
+    expired = [r[2:4] for r in await rows(chat, "alice") if r[:2] == ("expire", "annual")]
+    assert expired == [(-200, date(2027, 12, 31)), (-500, date(2028, 4, 1))]

@@ -47,3 +47,60 @@ def test_check_config_names_each_bad_leave_type_and_rule(tmp_path):
     for line in expected:
         assert line in lines, "\n".join(lines)
     assert any(line.startswith(types.format(19) + "comp.overdraft:") for line in lines), lines
+
+
+CROSS = """\
+skills:
+  approvals:
+    flows:
+      leave:
+        title: Leave
+        fields:
+          dates: {type: date_range}
+          type: {type: choice, choices: [annual, study]}
+        steps: [{approvers: [manager]}]
+      trip:
+        title: Trip
+        fields:
+          where: {type: text}
+        steps: [{approvers: [manager]}]
+  leave:
+    flows: [leave, trip, leaves]
+    types:
+      annual: {label: Annual leave}
+      sick: {label: Sick leave}
+    overtime:
+      flows: [overtime]
+"""
+
+
+def test_check_config_cross_checks_leave_types_and_the_flows_that_spend_them(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text(CROSS)
+    result = CliRunner().invoke(main, ["check-config", str(path)])
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    expected = [
+        f"{path}:8 skills.approvals.flows.leave.fields.type.choices: 'study' is not a leave type "
+        "of skills.leave.types — declare it there (limited: false for leave without a balance) "
+        "or drop the choice; known: annual, sick",
+        f"{path}:12 skills.approvals.flows.trip.fields: flow 'trip' spends leave balances "
+        "(skills.leave.flows): it needs a field dates: {type: date_range}",
+        f"{path}:16 skills.leave.flows[2]: 'leaves' is not a flow of skills.approvals.flows — "
+        "the flows: leave, trip",
+        f"{path}:19 skills.leave.types.sick: no flow of skills.leave.flows offers 'sick', so "
+        "nobody can take it — add it to the choices of a flow's field type (leave, trip, leaves)",
+        f"{path}:21 skills.leave.overtime.flows[0]: 'overtime' is not a flow of "
+        "skills.approvals.flows — the flows: leave, trip",
+    ]
+    for line in expected:
+        assert line in lines, "\n".join(lines)
+    assert any("'trip' spends leave balances" in x and "type: {type: choice" in x for x in lines)
+    assert len(lines) == 7, lines  # the six problems and the closing line
+
+
+def test_without_the_approvals_skill_the_leave_flows_are_not_checked(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("skills:\n  enabled: [help, leave]\n" + CROSS.removeprefix("skills:\n"))
+    result = CliRunner().invoke(main, ["check-config", str(path)])
+    assert result.exit_code == 0, result.output

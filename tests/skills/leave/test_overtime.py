@@ -70,3 +70,47 @@ async def test_withdrawn_overtime_takes_its_comp_time_back(chat):
     assert "• Comp time: 3 h" in (await chat.say("alice", "/balance", dm=True)).one().text
     await chat.say("alice", "/request withdraw 1", dm=True)
     assert "• Comp time: 0 h" in (await chat.say("alice", "/balance", dm=True)).one().text
+
+
+async def test_overtime_clocked_without_a_request_is_pointed_out_once(chat):
+    await work(chat, 28, (10, 10), (14, 50))  # Saturday, a rest day: 4 h 40 min, no request
+    await work(chat, 29, (10, 0), (10, 40))  # Sunday: 40 min, under the hour that counts
+    await chat.set_time(local(1, 9))  # Tue 1 Dec
+    told = [s.text for s in chat.inbox("alice") if "overtime" in s.text]
+    assert told == [
+        "🕘 You clocked 4.5 h of overtime on Sat 28 Nov but asked for none — if it was overtime, "
+        "ask for it: /request overtime date:11-28 hours:4.5"
+    ]
+    told = [s.text for s in chat.inbox("mike") if "overtime" in s.text]
+    assert told == [
+        "🕘 @alice clocked 4.5 h of overtime on Sat 28 Nov without an overtime request (told to "
+        "file one)."
+    ]
+    async with chat.bot.db.transaction() as session:  # the job again: nobody is told twice
+        from skills.leave import daily
+
+        due = datetime(2026, 11, 28, 16, 5, tzinfo=UTC)  # 00:05 on Sun 29 Nov in Shanghai
+        await daily(chat.bot.contexts.job(session, "leave", due_at=due))
+    await chat.set_time(local(1, 10))
+    assert len([s for s in chat.inbox("alice") if "overtime" in s.text]) == 1
+
+
+async def test_overtime_clocked_with_a_request_or_past_an_ordinary_day_is_not_flagged(chat):
+    await chat.say("alice", "/request overtime date:11-28 hours:3", dm=True)
+    await work(chat, 28, (10, 0), (15, 0))  # asked for (pending is enough)
+    await work(chat, 30, (9, 0), (20, 0))  # Monday: overtime on workdays is not allowed here
+    await chat.set_time(local(2, 9))
+    assert [s.text for s in chat.inbox("alice") if "asked for none" in s.text] == []
+    assert [s.text for s in chat.inbox("mike") if "without an overtime request" in s.text] == []
+
+
+async def test_time_clocked_past_the_shift_on_a_workday_is_flagged_where_allowed(deskmate):
+    config = CONFIG.replace("workday: {allowed: false}", "workday: {allowed: true}")
+    chat = await deskmate(approvals, clockin, leave, config=config, start=MONDAY)
+    await work(chat, 30, (8, 55), (20, 40))  # Monday 09:00-18:00: 2 h 40 min past the end
+    await chat.set_time(local(1, 9))
+    told = [s.text for s in chat.inbox("alice") if "asked for none" in s.text]
+    assert told == [
+        "🕘 You clocked 2.5 h of overtime on Mon 30 Nov but asked for none — if it was overtime, "
+        "ask for it: /request overtime date:11-30 hours:2.5"
+    ]

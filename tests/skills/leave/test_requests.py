@@ -3,6 +3,7 @@ pending, debited on approval, credited back on withdrawal; working days from the
 days and hours; and two approvals at once never both spend the last day."""
 
 import asyncio
+from datetime import date
 
 from sqlmodel import select
 
@@ -102,3 +103,61 @@ async def test_two_approvals_at_once_cannot_both_spend_the_last_day(chat):
         uses = (await session.exec(select(LedgerEntry).where(LedgerEntry.kind == "use"))).all()
     assert len(uses) == 1
     assert "• Annual leave: 0 d" in await balance(chat)
+
+
+async def test_a_withdrawal_gives_back_days_that_expire_when_the_days_spent_did(deskmate):
+    from skills.approvals import skill as approvals
+    from skills.leave import skill as leave
+
+    from .conftest import MONDAY, WITHOUT_CLOCKIN
+    from .test_grants import move_to
+
+    chat = await deskmate(approvals, leave, config=WITHOUT_CLOCKIN, start=MONDAY)
+    await chat.say("hana", "/leave grant @alice annual 2d", dm=True)  # lasts until 31 Mar 2027
+    await chat.say("alice", "/request leave dates:2027-03-30..2027-03-31 type:annual", dm=True)
+    await chat.say("mike", "/approve 1", dm=True)
+    await move_to(chat, date(2027, 3, 15))
+    await chat.say("alice", "/request withdraw 1", dm=True)
+    # 10 d granted on 1 January, and the 2 d given back, which still end with 31 March
+    assert "• Annual leave: 12 d (2 d expire after Wed 31 Mar)" in await balance(chat)
+    await move_to(chat, date(2027, 4, 2))
+    history = (await chat.say("alice", "/balance history annual", dm=True)).one().text
+    assert "• Thu 1 Apr -2 d · Annual leave expired unused" in history, history
+    assert "• Annual leave: 10 d\n" in await balance(chat)
+
+
+async def test_days_given_back_after_they_would_have_expired_expire_at_once(deskmate):
+    from skills.approvals import skill as approvals
+    from skills.leave import skill as leave
+
+    from .conftest import MONDAY, WITHOUT_CLOCKIN
+    from .test_grants import move_to
+
+    chat = await deskmate(approvals, leave, config=WITHOUT_CLOCKIN, start=MONDAY)
+    await chat.say("hana", "/leave grant @alice annual 2d", dm=True)
+    await chat.say("alice", "/request leave dates:2027-03-30..2027-03-31 type:annual", dm=True)
+    await chat.say("mike", "/approve 1", dm=True)
+    await move_to(chat, date(2027, 4, 6))
+    await chat.say("alice", "/request withdraw 1", dm=True)
+    assert "• Annual leave: 10 d\n" in await balance(chat)
+    async with chat.bot.db.transaction() as session:
+        found = await session.exec(select(LedgerEntry).where(LedgerEntry.kind == "reversal"))
+        assert [(r.hundredths, r.expires_on) for r in found.all()] == [(200, date(2027, 4, 1))]
+
+
+async def test_the_form_of_a_leave_flow_shows_what_is_left_of_each_type(chat):
+    await chat.say("hana", "/leave grant @alice annual 7.5d", dm=True)
+    await chat.say("hana", "/leave grant @alice comp 3h", dm=True)
+    out = await chat.say("alice", "/request leave", dm=True)
+    assert out.one().text.splitlines()[2:4] == [
+        "• type: annual|sick|personal|comp",
+        "  Annual leave: 7.5 d left · Sick leave: 0 d left · Personal leave: as needed · "
+        "comp: 3 h left",
+    ]
+    await chat.say("alice", "/request leave dates:11-26..11-27 type:annual", dm=True)
+    out = await chat.say("alice", "/request leave", dm=True)
+    assert "  Annual leave: 5.5 d left (2 d held by pending requests) · Sick" in out.one().text
+    out = await chat.say("hana", "/request leave", dm=True)  # her own, in her language
+    assert "  年假：剩余 0 天 · 病假：剩余 0 天 · 事假：按需 · comp：剩余 0 小时" in out.one().text
+    out = await chat.say("alice", "/request overtime", dm=True)  # not a leave flow: no notes
+    assert "left" not in out.one().text
