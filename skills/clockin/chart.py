@@ -4,7 +4,10 @@ call it through :func:`skills.clockin.report.offload`.
 
 Every text is drawn in the reader's language, in Noto Sans CJK (the ``noto-cjk-sans-otc``
 package, a dependency): one font with the Latin, Chinese and punctuation glyphs of both
-languages, so a chart looks the same on every machine and no character is a missing-glyph box."""
+languages, so a chart looks the same on every machine and no character is a missing-glyph box.
+
+Pillow and the font's package are imported when the first chart is drawn, not with the skill:
+a running bot that draws no chart does not carry them (a few megabytes resident)."""
 
 from __future__ import annotations
 
@@ -14,11 +17,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-
-import noto_cjk_sans_otc
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING
 
 from skills.clockin.models import FIELD, Day
+
+if TYPE_CHECKING:
+    from PIL import Image, ImageDraw, ImageFont
 
 COLOURS = {
     "present": "#43a047",
@@ -37,7 +41,6 @@ INK, MARK = "#212121", "#263238"
 MARGIN, TITLE_H, HEAD_H, GAP, LEGEND_ROW = 16, 34, 20, 4, 22
 CELL, GRID_CELL, NAME_W = 56, 18, 120
 LEGEND_COLUMNS = 4
-FONT = str(noto_cjk_sans_otc.FONT_PATH)  # a collection: one face per region's glyph shapes
 FACES = {"zh": "Noto Sans CJK SC"}  # by language; Latin letters are the same in every face
 DEFAULT_FACE = "Noto Sans CJK SC"
 ELLIPSIS = "…"
@@ -74,6 +77,8 @@ def _legend_h() -> int:
 
 def person_month(labels: Labels, first: date, rows: Sequence[Day]) -> bytes:
     """One person's month as a calendar: a week a row, Monday first."""
+    from PIL import Image, ImageDraw
+
     image = Image.new("RGB", person_size(), "white")
     pen = _Pen(ImageDraw.Draw(image), labels.language)
     pen.text((MARGIN, MARGIN + TITLE_H // 2 - 4), labels.title, 18, image.width - 2 * MARGIN)
@@ -98,6 +103,8 @@ def team_month(
     labels: Labels, first: date, last: date, people: Sequence[tuple[str, Sequence[Day]]]
 ) -> bytes:
     """A team's month: a row per person (their handle), a column per day."""
+    from PIL import Image, ImageDraw
+
     days = (last - first).days + 1
     image = Image.new("RGB", team_size(len(people), days), "white")
     pen = _Pen(ImageDraw.Draw(image), labels.language)
@@ -168,17 +175,29 @@ def _fit(text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
 @cache
 def font_for(face: str, size: int) -> ImageFont.FreeTypeFont:
     """The font collection's face named ``face`` (e.g. ``Noto Sans CJK SC``), at ``size`` px."""
-    return ImageFont.truetype(FONT, size, index=_face_index(face))
+    from PIL import ImageFont
+
+    return ImageFont.truetype(font_file(), size, index=_face_index(face))
+
+
+@cache
+def font_file() -> str:
+    """The Noto Sans CJK collection's path: one face per region's glyph shapes."""
+    import noto_cjk_sans_otc
+
+    return str(noto_cjk_sans_otc.FONT_PATH)
 
 
 @cache
 def _face_index(face: str) -> int:
+    from PIL import ImageFont
+
     index = 0
     while True:
         try:
-            family, _style = ImageFont.truetype(FONT, 12, index=index).getname()
+            family, _style = ImageFont.truetype(font_file(), 12, index=index).getname()
         except OSError:
-            raise LookupError(f"{FONT} has no face {face!r}") from None
+            raise LookupError(f"{font_file()} has no face {face!r}") from None
         if family == face:
             return index
         index += 1
