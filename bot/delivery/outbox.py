@@ -21,25 +21,24 @@ import asyncio
 import functools
 import logging
 import uuid
-from collections.abc import Coroutine, Mapping
+from collections.abc import Coroutine, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import codec, logs
 from bot.adapter import Adapter
 from bot.clock import Clock
 from bot.config import DeliveryConfig, OrgConfig
 from bot.delivery.plan import JobContextFor, Plan, Route
 from bot.delivery.send import Renders, Send
 from bot.delivery.settle import WROTE, Settle
+from bot.delivery.write import Recipient, Writer
 from bot.directory import Directory
 from bot.i18n import Text, Translator
 from bot.messages import Message
 from bot.metrics import Metrics
 from bot.people import PersonRef
-from bot.policy import Decision, Notice
 from bot.ratelimit import RateLimits
 from bot.registry import Registry
 from storage import Database
@@ -72,6 +71,7 @@ class Delivery:
         self.clock = clock
         self.limits = RateLimits(settings)
         self.planner = Plan(db, clock, directory, adapters, registry, org, job_context)
+        self.writer = Writer(self.planner, clock)
         self.books = Settle(db, clock, settings)
         self.ledger = self.books.ledger
         self.sender = Send(adapters, translator, self.limits, self.books, metrics)
@@ -98,43 +98,48 @@ class Delivery:
     ) -> Text | None:
         """Write the outbox row; returns why it waits, if the recipient's policy holds it.
         ``not_before``: not sent before then (a reply the platform refused until then)."""
-        now = self.clock.now()
-        decision = Decision()
-        if isinstance(to, PersonRef) and (sender is None or sender.id != to.id):
-            target = self.planner.platform_of(to, platform)
-            can_silence = self.planner.can_silence(target)
-            decision = await self.decide(
-                session, Notice(to, sender, urgent, now, None, can_silence)
-            )
-        held = decision.holds(now)
-        session.info[WROTE] = True
-        session.add(
-            OutboxRow(
-                idempotency_key=uuid.uuid4().hex,
-                created_at=now,
-                due_at=max(
-                    decision.deliver_at if held and decision.deliver_at else now,
-                    not_before or now,
-                ),
-                skill=skill,
-                person_id=to.id if isinstance(to, PersonRef) else None,
-                chat_id=None if isinstance(to, PersonRef) else to.chat_id,
-                platform=platform,
-                origin_chat_id=origin_chat_id,
-                sender_id=sender.id if sender else None,
-                event_id=logged.event_id if (logged := logs.current()) else None,
-                urgent=urgent,
-                held=held,
-                silent=decision.silent and not held,
-                group=group,
-                card=card,
-                payload=codec.dumps(message),
-            )
+        notes = await self.enqueue_all(
+            session,
+            [(to, card)],
+            message,
+            skill=skill,
+            sender=sender,
+            urgent=urgent,
+            group=group,
+            platform=platform,
+            origin_chat_id=origin_chat_id,
+            not_before=not_before,
         )
-        return decision.note if held else None
+        return notes[0]
 
-    async def decide(self, session: AsyncSession, notice: Notice) -> Decision:
-        return await self.planner.decide(session, notice)
+    async def enqueue_all(
+        self,
+        session: AsyncSession,
+        to: Sequence[Recipient],
+        message: Message,
+        *,
+        skill: str,
+        sender: PersonRef | None,
+        urgent: bool = False,
+        group: str | None = None,
+        platform: str | None = None,
+        origin_chat_id: int | None = None,
+        not_before: datetime | None = None,
+    ) -> list[Text | None]:
+        """:meth:`enqueue` of one message to many (each with its card key): encoded once,
+        written in one statement; per recipient, why it waits."""
+        return await self.writer.write(
+            session,
+            to,
+            message,
+            skill=skill,
+            sender=sender,
+            urgent=urgent,
+            group=group,
+            platform=platform,
+            origin_chat_id=origin_chat_id,
+            not_before=not_before,
+        )
 
     def wrote(self, session: AsyncSession) -> bool:
         """Whether this transaction wrote rows to send (then a drain is worth starting)."""
