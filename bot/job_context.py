@@ -22,7 +22,8 @@ from bot.directory import Directory
 from bot.effects import ChatTarget, Effects
 from bot.handover import Handover
 from bot.i18n import Text, Translator
-from bot.messages import Message, MessageLike, as_message
+from bot.messages import MessageLike, as_message
+from bot.notifying import Outbox as Outbox  # where contexts import it from
 from bot.parsing import ParseEnv
 from bot.people import PersonRef
 from bot.queries import DeliveryCounts, FailedDelivery
@@ -33,30 +34,6 @@ from storage.models import AuditEntry
 
 # built once (putting a statement together costs more than running it): one audit row
 _AUDIT = insert(AuditEntry.__table__)  # type: ignore[attr-defined]
-
-
-class Outbox(Protocol):
-    """What a context needs of delivery (:class:`bot.delivery.Delivery` is one)."""
-
-    async def enqueue(
-        self,
-        session: AsyncSession,
-        to: PersonRef | ChatTarget,
-        message: Message,
-        *,
-        skill: str,
-        sender: PersonRef | None,
-        urgent: bool = False,
-        group: str | None = None,
-        platform: str | None = None,
-        card: str | None = None,
-        origin_chat_id: int | None = None,
-        not_before: datetime | None = None,
-    ) -> Text | None: ...
-
-    async def release(self, session: AsyncSession, person_id: int) -> int: ...
-
-    async def tell(self, people: Sequence[PersonRef], message: Message, *, skill: str) -> None: ...
 
 
 class Parts(Protocol):
@@ -197,8 +174,36 @@ class JobContext(Generic[ConfigT]):
             card=card,
             origin_chat_id=self._origin(),
         )
-        if note is not None and note not in self.effects.notes:
-            self.effects.notes.append(note)
+        self._noted([note])
+
+    async def notify_all(
+        self,
+        people: Sequence[PersonRef],
+        message: MessageLike,
+        *,
+        urgent: bool = False,
+        group: str | None = None,
+        cards: Callable[[PersonRef], str] | None = None,
+    ) -> None:
+        """:meth:`notify` to each of ``people`` (``cards``: the card key of each one's copy),
+        written together: a notice to a team of thousands is encoded once, one statement."""
+        notes = await self._parts.outbox.enqueue_all(
+            self.session,
+            [(p, cards(p) if cards else None) for p in people],
+            as_message(message),
+            skill=self.skill.name,
+            urgent=urgent,
+            group=group,
+            platform=self._platform_hint(),
+            sender=self._sender(),
+            origin_chat_id=self._origin(),
+        )
+        self._noted(notes)
+
+    def _noted(self, notes: Iterable[Text | None]) -> None:
+        for note in notes:
+            if note is not None and note not in self.effects.notes:
+                self.effects.notes.append(note)
 
     def update_card(self, key: str, message: MessageLike) -> None:
         """Show ``message`` in every copy of this skill's card ``key`` (posted with

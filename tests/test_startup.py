@@ -1,8 +1,8 @@
 """What ``deskmate check-config`` loads: the skills and every adapter's config model, and none of
 what only a running bot needs — the platforms' client libraries (slack_bolt, slack_sdk,
 python-telegram-bot and its httpx), the Bot with its HTTP server and scheduler, the migrations
-(Alembic), the open API. Checking a config of 10,000 people then takes about a second, most of
-it the skills' own import (docs/performance.md)."""
+(Alembic), the open API, the charts' Pillow and font. Checking a config of 10,000 people then
+takes about a second, most of it the skills' own import (docs/performance.md)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ NOT_FOR_CHECKING = [
     "fastapi",
     "uvicorn",
     "prompt_toolkit",
+    "PIL",  # the clockin skill's charts: loaded when one is drawn
+    "noto_cjk_sans_otc",
     "bot.app",
     "adapters.slack.adapter",
     "adapters.telegram.adapter",

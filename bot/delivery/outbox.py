@@ -18,7 +18,6 @@ reason (``/deskmate outbox``). :meth:`Delivery.tell` writes and delivers outside
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import uuid
 from collections.abc import Coroutine, Mapping, Sequence
@@ -27,19 +26,19 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import codec, logs
 from bot.adapter import Adapter
 from bot.clock import Clock
 from bot.config import DeliveryConfig, OrgConfig
+from bot.delivery.going import Batch, Going
 from bot.delivery.plan import JobContextFor, Plan, Route
 from bot.delivery.send import Renders, Send
 from bot.delivery.settle import WROTE, Settle
+from bot.delivery.write import Recipient, Writer
 from bot.directory import Directory
 from bot.i18n import Text, Translator
 from bot.messages import Message
 from bot.metrics import Metrics
 from bot.people import PersonRef
-from bot.policy import Decision, Notice
 from bot.ratelimit import RateLimits
 from bot.registry import Registry
 from storage import Database
@@ -72,6 +71,7 @@ class Delivery:
         self.db, self.clock = db, clock
         self.limits = RateLimits(settings)
         self.planner = Plan(db, clock, directory, adapters, registry, org, job_context)
+        self.writer = Writer(self.planner, clock)
         self.books = Settle(db, clock, settings)
         self.ledger = self.books.ledger
         self.sender = Send(adapters, translator, self.limits, self.books, metrics)
@@ -98,51 +98,57 @@ class Delivery:
     ) -> Text | None:
         """Write the outbox row; returns why it waits, if the recipient's policy holds it.
         ``not_before``: not sent before then (a reply the platform refused until then)."""
-        now = self.clock.now()
-        decision = Decision()
-        if isinstance(to, PersonRef) and (sender is None or sender.id != to.id):
-            target = self.planner.platform_of(to, platform)
-            can_silence = self.planner.can_silence(target)
-            decision = await self.decide(
-                session, Notice(to, sender, urgent, now, None, can_silence)
-            )
-        held = decision.holds(now)
-        session.info[WROTE] = True
-        session.add(
-            OutboxRow(
-                idempotency_key=uuid.uuid4().hex,
-                created_at=now,
-                due_at=max(
-                    decision.deliver_at if held and decision.deliver_at else now,
-                    not_before or now,
-                ),
-                skill=skill,
-                person_id=to.id if isinstance(to, PersonRef) else None,
-                chat_id=None if isinstance(to, PersonRef) else to.chat_id,
-                platform=platform,
-                origin_chat_id=origin_chat_id,
-                sender_id=sender.id if sender else None,
-                event_id=logged.event_id if (logged := logs.current()) else None,
-                urgent=urgent,
-                held=held,
-                silent=decision.silent and not held,
-                group=group,
-                card=card,
-                payload=codec.dumps(message),
-            )
+        notes = await self.enqueue_all(
+            session,
+            [(to, card)],
+            message,
+            skill=skill,
+            sender=sender,
+            urgent=urgent,
+            group=group,
+            platform=platform,
+            origin_chat_id=origin_chat_id,
+            not_before=not_before,
         )
-        return decision.note if held else None
+        return notes[0]
 
     async def tell(self, people: Sequence[PersonRef], message: Message, *, skill: str) -> None:
         """Write ``message`` to each of ``people`` in a transaction of its own, and deliver it:
         what comes to light after a commit (a platform refusing what it was asked to do)."""
         async with self.db.transaction() as session:
-            for person in people:
-                await self.enqueue(session, person, message, skill=skill, sender=None)
+            await self.enqueue_all(
+                session, [(p, None) for p in people], message, skill=skill, sender=None
+            )
         self.kick()
 
-    async def decide(self, session: AsyncSession, notice: Notice) -> Decision:
-        return await self.planner.decide(session, notice)
+    async def enqueue_all(
+        self,
+        session: AsyncSession,
+        to: Sequence[Recipient],
+        message: Message,
+        *,
+        skill: str,
+        sender: PersonRef | None,
+        urgent: bool = False,
+        group: str | None = None,
+        platform: str | None = None,
+        origin_chat_id: int | None = None,
+        not_before: datetime | None = None,
+    ) -> list[Text | None]:
+        """:meth:`enqueue` of one message to many (each with its card key): encoded once,
+        written in one statement; per recipient, why it waits."""
+        return await self.writer.write(
+            session,
+            to,
+            message,
+            skill=skill,
+            sender=sender,
+            urgent=urgent,
+            group=group,
+            platform=platform,
+            origin_chat_id=origin_chat_id,
+            not_before=not_before,
+        )
 
     def wrote(self, session: AsyncSession) -> bool:
         """Whether this transaction wrote rows to send (then a drain is worth starting)."""
@@ -201,7 +207,7 @@ class Delivery:
         if self._stopped:
             return 0  # the bot is stopping: what is left waits for the next start
         sent = 0
-        going = _Going()  # the batches going out meanwhile
+        going = Going()  # the batches going out meanwhile
         while True:
             token = uuid.uuid4().hex
             rows = [] if self._stopped else await self._claim(token)
@@ -220,7 +226,7 @@ class Delivery:
             self._claims.discard(token)
         return rows
 
-    async def _plan_and_start(self, rows: list[OutboxRow], token: str) -> _Batch:
+    async def _plan_and_start(self, rows: list[OutboxRow], token: str) -> Batch:
         """Plan a batch and start sending it, its lease kept alive until the last send ends."""
         self.ledger.hold(token, [r.id for r in rows if r.id is not None])
         try:
@@ -235,63 +241,18 @@ class Delivery:
         self.ledger.let_go(token)
         self._claims.discard(token)
 
-    def _start(self, routes: list[Route], token: str) -> _Batch:
+    def _start(self, routes: list[Route], token: str) -> Batch:
         """Send a batch's routes side by side (each route's parcels in order)."""
         renders: Renders = {}
         tasks = [(self.track(self.sender.route(r, token, renders)), len(r.parcels)) for r in routes]
         sending = asyncio.gather(*(task for task, _parcels in tasks))
         sending.add_done_callback(_seen)  # a drain cancelled meanwhile (stopping) never reads it
-        return _Batch(sending, tasks)
+        return Batch(sending, tasks)
 
 
 # sends still to make when a drain claims its next batch: at a platform's pace of 1,000
 # messages a second, a quarter of a second of sends, longer than planning a batch takes
 AHEAD = 250
-
-
-class _Batch:
-    """A batch going out: its routes (each with its number of sends), and how many sends the
-    routes not done yet hold."""
-
-    def __init__(
-        self, done: asyncio.Future[list[int]], routes: list[tuple[asyncio.Task[int], int]]
-    ) -> None:
-        self.done = done
-        self.routes = routes
-        self.left = sum(parcels for route, parcels in routes if not route.done())
-
-
-class _Going:
-    """The batches one drain has going out, and a wake-up each time one of their routes ends."""
-
-    def __init__(self) -> None:
-        self.batches: list[_Batch] = []
-        self._progress = asyncio.Event()
-
-    def add(self, batch: _Batch) -> None:
-        self.batches.append(batch)
-
-        def one_done(parcels: int, _route: asyncio.Task[int]) -> None:
-            batch.left -= parcels
-            self._progress.set()
-
-        for route, parcels in batch.routes:
-            if not route.done():
-                route.add_done_callback(functools.partial(one_done, parcels))
-
-    async def until(self, ahead: int) -> int:
-        """Wait until at most ``ahead`` sends are left to make (0: all); the rows sent by the
-        batches that ended meanwhile."""
-        sent = 0
-        while self.batches:
-            for batch in [b for b in self.batches if b.left <= 0]:
-                sent += sum(await batch.done)
-                self.batches.remove(batch)
-            if not self.batches or (ahead and sum(b.left for b in self.batches) <= ahead):
-                break
-            self._progress.clear()
-            await self._progress.wait()
-        return sent
 
 
 def _seen(future: asyncio.Future[Any]) -> None:

@@ -68,7 +68,7 @@ async def clock_in(ctx: Context, where: Where, note: str = "", source: str = "co
     check_note(ctx, note)
     w, now = who_is(ctx, ctx.person), ctx.now()
     day = w.plan.work_day(now)
-    events = await store.events_of(ctx.session, w.person.id, day)
+    events, leave = await store.so_far(ctx.session, w.person.id, day)
     if events and events[-1].kind == IN:
         raise UserError(
             _(
@@ -77,7 +77,7 @@ async def clock_in(ctx: Context, where: Where, note: str = "", source: str = "co
             )
         )
     punched = await add(ctx, w, IN, now, where, day, note=note, source=source)
-    row = await store.recompute(ctx, w, day, [*events, punched])
+    row = await store.recompute(ctx, w, day, store.SoFar([*events, punched], leave))
     await ctx.emit("in", person=w.person.handle, at=now, day=day, source=source)
     if events:  # back after a clock-out (lunch, a visit): the day's judgement stands
         worked = timedelta(minutes=row.worked_minutes)
@@ -96,7 +96,7 @@ async def clock_out(ctx: Context, note: str = "", at: datetime | None = None) ->
     check_note(ctx, note)
     w, when = who_is(ctx, ctx.person), at or ctx.now()
     day = await _out_day(ctx, w, when)
-    events = await store.events_of(ctx.session, w.person.id, day)
+    events, leave = await store.so_far(ctx.session, w.person.id, day)
     if at is None and not any(e.kind == IN for e in events):
         await ctx.reply(_ask_anyway(w, when))  # a question, not an error: nothing is refused
         return
@@ -106,7 +106,7 @@ async def clock_out(ctx: Context, note: str = "", at: datetime | None = None) ->
         return
     source = "command" if at is None else "button"
     punched = await add(ctx, w, OUT, when, Where(), day, note=note, source=source)
-    row = await store.recompute(ctx, w, day, [*events, punched])
+    row = await store.recompute(ctx, w, day, store.SoFar([*events, punched], leave))
     await ctx.emit("out", person=w.person.handle, at=when, day=day, source=source)
     if before is not None:
         text = _(

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import BindParameter, Row, Select, bindparam
+from sqlalchemy import BindParameter, Row, Select, and_, bindparam
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -61,6 +61,19 @@ _LAST_EVENT = (
 _LEAVE_ON = core_select(_LEAVE.c.type).where(
     _LEAVE.c.person_id == _PERSON, _LEAVE.c.start <= _ON, _LEAVE.c.end >= _ON
 )
+# a day so far in one query: one row with the day's leave, joined to each of its events (none:
+# one row of NULLs), instead of a query for each
+_LEAVE_TODAY = core_select(
+    _LEAVE_ON.order_by(_LEAVE.c.id.desc()).limit(1).scalar_subquery().label("leave")
+)
+_TODAY = _LEAVE_TODAY.subquery("today")
+_SO_FAR = (
+    core_select(_TODAY.c.leave, *(_EVENT.c[name] for name in Punch._fields))
+    .select_from(
+        _TODAY.outerjoin(_EVENT, and_(_EVENT.c.person_id == _PERSON, _EVENT.c.work_day == _ON))
+    )
+    .order_by(_EVENT.c.at, _EVENT.c.id)
+)
 _ADD_EVENT = _EVENT.insert()
 
 
@@ -88,6 +101,20 @@ def days_between(first: date, last: date) -> list[date]:
 async def events_of(session: AsyncSession, person_id: int, day: date) -> list[Punch]:
     """The clock events filed under ``day``, in the order they happened."""
     return list(map(Punch._make, await _rows(session, _EVENTS_OF, person_id=person_id, day=day)))
+
+
+class SoFar(NamedTuple):
+    """A work day as it stands: its clock events in order, and the leave it falls in."""
+
+    events: list[Punch]
+    leave: str | None
+
+
+async def so_far(session: AsyncSession, person_id: int, day: date) -> SoFar:
+    """The day's clock events and leave, read together (clocking in and out reads both)."""
+    rows = await _rows(session, _SO_FAR, person_id=person_id, day=day)
+    events = [Punch._make(r[1:]) for r in rows if r.kind is not None]
+    return SoFar(events, rows[0].leave if rows else None)
 
 
 async def last_event(session: AsyncSession, person_id: int) -> tuple[str, datetime, date] | None:
@@ -145,14 +172,15 @@ async def leave_on(session: AsyncSession, person_id: int, day: date) -> str | No
     return found[-1].type if found else None
 
 
-async def recompute(
-    ctx: JobContext, w: Who, day: date, events: Sequence[Punch] | None = None
-) -> Day:
+async def recompute(ctx: JobContext, w: Who, day: date, known: SoFar | None = None) -> Day:
     """Compute one person's day again (after an event or leave changed) and store it;
-    ``events``: the day's clock events, when the caller has them already."""
-    if events is None:
-        events = await events_of(ctx.session, w.person.id, day)
-    leave = await leave_on(ctx.session, w.person.id, day)
+    ``known``: the day's clock events and leave, when the caller has them already."""
+    if known is None:
+        known = SoFar(
+            await events_of(ctx.session, w.person.id, day),
+            await leave_on(ctx.session, w.person.id, day),
+        )
+    events, leave = known
     row = compute(_input(ctx, w, day, events, leave), w.person.id)
     upsert = _UPSERT_DAY.get(ctx.session.get_bind().dialect.name)
     if upsert is not None:

@@ -259,9 +259,11 @@ def _went_to(notice: Notice, found: Audience) -> Text:
 async def _send_copies(ctx: Context, notice: Notice, people: list[PersonRef]) -> None:
     """A copy in each named person's DM: a card of its own, changed once they acknowledge."""
     message = view.personal(notice, ctx.person.mention)
-    for person in people:
-        key = reminders.card_key(notice, person.id)
-        await ctx.notify(person, message, urgent=notice.urgent, group="notice", card=key)
+
+    def card(person: PersonRef) -> str:
+        return reminders.card_key(notice, person.id)
+
+    await ctx.notify_all(people, message, urgent=notice.urgent, group="notice", cards=card)
 
 
 async def _set_timers(ctx: JobContext, notice: Notice) -> None:

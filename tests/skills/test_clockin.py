@@ -300,6 +300,22 @@ async def test_approved_leave_marks_its_days(chat):
     assert "absent 0 · on leave 2" in week
 
 
+async def test_clocking_on_a_day_of_leave_keeps_the_leave(chat):
+    """Clocking in and out reads the day's events and its leave together: an hour's work on a
+    day of leave is no early departure."""
+    PAYLOADS[3] = {
+        "who": "bob",
+        "flow": "leave",
+        "fields": {"dates": _days(23, 24), "type": "annual", "reason": "trip"},
+    }
+    await chat.say("mike", "/approve 3")
+    assert (await chat.say("bob", "/in", dm=True)).one().text == "🕘 In at 09:00 — on time."
+    await chat.advance("1h")
+    assert (await chat.say("bob", "/out", dm=True)).one().text == "🕘 Out at 10:00 — worked 1 h."
+    week = (await chat.say("bob", "/attendance", dm=True)).one().text
+    assert "Mon 23 Nov · 09:00–10:00 · on leave (annual) · worked 1 h" in week
+
+
 async def test_leave_over_a_weekend_counts_only_the_workdays(chat):
     PAYLOADS[3] = {
         "who": "bob",

@@ -109,3 +109,30 @@ async def test_a_long_name_is_shortened_before_the_grid(deskmate):
         for x in range(grid - 5, grid + chart.GRID_CELL - 2):
             for y in range(y0, y0 + chart.GRID_CELL - 2):
                 assert max(image.getpixel((x, y))) > 150, (row, x, y)
+
+
+async def test_a_team_chart_shows_each_day_in_its_status_colour(deskmate):
+    """The team chart is stored in a palette of its colours (a small file, fast to make): each
+    cell keeps its status's exact colour, and a field day its mark."""
+    chat = await deskmate(clockin, config=TEAM, start=DECEMBER)
+    await chat.say("alice", "/in")
+    await chat.say("mike", "/in field Client HQ")
+    out = (await chat.say("mike", "/attendance chart team:eng", dm=True)).one()
+    image = Image.open(io.BytesIO(out.message.files[0].content)).convert("RGB")
+    grid = chart.MARGIN + chart.NAME_W
+    top = chart.MARGIN + chart.TITLE_H + chart.HEAD_H
+
+    def hex_at(row: int, x: int, y: int) -> str:
+        return "#{:02x}{:02x}{:02x}".format(
+            *image.getpixel((grid + x, top + row * chart.GRID_CELL + y))
+        )
+
+    corner = chart.GRID_CELL - 3  # the bottom right of a cell: a field day's mark
+    # rows by handle: alice (in), bob and dave (not in yet), mike (in, in the field)
+    assert [hex_at(row, 8, 8) for row in range(4)] == [
+        chart.COLOURS["open"],
+        chart.COLOURS["not_in"],
+        chart.COLOURS["not_in"],
+        chart.COLOURS["open"],
+    ]
+    assert [hex_at(row, corner, corner) for row in (0, 3)] == [chart.COLOURS["open"], chart.MARK]

@@ -357,6 +357,33 @@ async def test_urgent_notices_from_an_admin_come_through_quiet_hours(quiet_chat)
     assert "#1 from @mike" in chat.inbox("bob")[-1].text
 
 
+async def test_a_team_notice_waits_only_for_the_one_on_a_break(quiet_chat):
+    """The copies of a notice to a team are written together, each its own: one person's quiet
+    time holds theirs alone (the sender is told), and each copy is that person's card."""
+    chat = quiet_chat
+    await chat.say("bob", "/quiet break 30m")
+    card, went_to, *_rest = await chat.say("lena", "/notice team:eng --ack Fill in the survey")
+    assert card.text == (
+        "📢 #1 from @lena\nFill in the survey\nReceipts: 0/2 acknowledged\n"
+        "@bob is on a break until Mon 23 Nov 10:30; they'll get it then.\n[Got it ✓]"
+    )
+    assert went_to.text == "📢 #1 went to 2: @alice, @bob"
+    assert [m.text for m in chat.inbox("alice")] == [
+        "📢 #1 @lena asks you to acknowledge:\nFill in the survey\n[Got it ✓]"
+    ]
+    assert chat.inbox("bob") == []
+    await chat.press("alice", "Got it ✓")
+    assert chat.inbox("alice")[0].text == (  # her copy, changed: no one else's
+        "📢 #1 @lena asks you to acknowledge:\nFill in the survey\n"
+        "✅ You acknowledged · Mon 23 Nov 10:00"
+    )
+    await chat.advance("30m")
+    assert [m.text for m in chat.inbox("bob")] == [
+        "🌙 While you were away: 1 notice\n1. 📢 #1 @lena asks you to acknowledge:\n"
+        "Fill in the survey\n[1. Got it ✓]"
+    ]
+
+
 async def test_persistent_renotify_then_a_public_mention(quiet_chat):
     chat = quiet_chat
     await chat.say("lena", "/notice @alice @bob --ack --every 30m --times 2 Badge photo today")
