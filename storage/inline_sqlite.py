@@ -72,7 +72,7 @@ class InlineConnection:
     async def run(self, call: Callable[[], T]) -> T:
         """``call`` now; if another process holds the lock, again on a thread that waits for
         it (up to the timeout). Every ``SLICE_SECONDS`` of work, the loop gets a turn first."""
-        await _take_turns()
+        await take_turns()
         try:
             return call()
         except sqlite3.OperationalError as exc:
@@ -177,7 +177,8 @@ SLICE_SECONDS = 0.002
 _turns = {"last": 0.0}
 
 
-async def _take_turns() -> None:
+async def take_turns() -> None:
+    """Give the loop a turn if ``SLICE_SECONDS`` of work went by since the last one."""
     now = time.perf_counter()
     if now - _turns["last"] > SLICE_SECONDS:
         _turns["last"] = now

@@ -110,13 +110,16 @@ def _wrapped(
     return wrapped
 
 
+def binds(table: Table, columns: Sequence[str], suffix: str = "") -> dict[str, Any]:
+    """Typed binds for ``insert(table).values(...)`` of these columns, named
+    ``<column><suffix>``."""
+    return {name: bindparam(f"{name}{suffix}", type_=table.c[name].type) for name in columns}
+
+
 def rows_of(table: Table, columns: Sequence[str], n: int) -> list[dict[str, Any]]:
     """``n`` rows of typed binds for a multi-row ``insert(table).values(...)``: the binds of row
     ``i`` are named ``<column>_<i>`` (see :func:`flat`)."""
-    return [
-        {name: bindparam(f"{name}_{i}", type_=table.c[name].type) for name in columns}
-        for i in range(n)
-    ]
+    return [binds(table, columns, f"_{i}") for i in range(n)]
 
 
 def flat(rows: Sequence[Params]) -> dict[str, Any]:
