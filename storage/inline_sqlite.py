@@ -66,6 +66,21 @@ class InlineConnection:
         self._connection = None
         self._conn.close()
 
+    async def execute(
+        self, sql: str, args: list[Any], *, many: bool = False
+    ) -> tuple[list[Any], int]:
+        """A statement on the sqlite3 cursor (``storage.prepared``), with ``args[0]`` or (``many``)
+        each of ``args``: the rows it returned and the rows it changed."""
+        cursor = self._conn.cursor()
+        try:
+            if many:
+                await self.run(lambda: cursor.executemany(sql, args))
+            else:
+                await self.run(lambda: cursor.execute(sql, args[0]))
+            return (cursor.fetchall() if cursor.description else []), cursor.rowcount
+        finally:
+            cursor.close()
+
     async def create_function(self, *args: Any, **kwargs: Any) -> None:
         self._conn.create_function(*args, **kwargs)
 

@@ -20,13 +20,16 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, exc
-from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.inline_sqlite import InlineConnection
+
 Params = Mapping[str, Any]
+_INLINE = "deskmate.prepared.inline"  # in session.info: (its transaction, the SQLite connection)
 
 
 @dataclass(frozen=True)
@@ -68,18 +71,31 @@ class Prepared:
 
     async def rows(self, session: AsyncSession, params: Params) -> list[tuple[Any, ...]]:
         """Run it once; the rows it returns (``SELECT``, ``RETURNING``) as tuples."""
-        rows: list[tuple[Any, ...]] = await session.run_sync(self._run, [params], True)
+        rows: list[tuple[Any, ...]] = await self._go(session, [params], True)
         return rows
 
     async def run(self, session: AsyncSession, params: Params) -> int:
         """Run it once; the number of rows it changed."""
-        changed: int = await session.run_sync(self._run, [params], False)
+        changed: int = await self._go(session, [params], False)
         return changed
 
     async def each(self, session: AsyncSession, many: Sequence[Params]) -> None:
         """Run it once per set of parameters (``executemany``: one call, no rows back)."""
         if many:
-            await session.run_sync(self._run, many, None)
+            await self._go(session, many, None)
+
+    async def _go(self, session: AsyncSession, many: Sequence[Params], fetch: bool | None) -> Any:
+        inline = await _inline(session)
+        if inline is None:  # PostgreSQL: the DBAPI cursor, in SQLAlchemy's greenlet
+            return await session.run_sync(self._run, many, fetch)
+        sqlite, dialect = inline  # SQLite: in the loop's thread, no greenlet
+        compiled = self.compiled(dialect)
+        args = [compiled.args(p) for p in many]
+        try:
+            rows, changed = await sqlite.execute(compiled.sql, args, many=fetch is None)
+        except dialect.loaded_dbapi.Error as error:
+            raise _wrapped(dialect, compiled.sql, many, error) from error
+        return [tuple(row) for row in rows] if fetch else changed if fetch is False else None
 
     def _run(self, session: Session, many: Sequence[Params], fetch: bool | None) -> Any:
         connection = session.connection()  # begins the transaction, and a pending savepoint
@@ -95,15 +111,32 @@ class Prepared:
                 return [tuple(row) for row in rows]
             return cursor.rowcount
         except connection.dialect.loaded_dbapi.Error as error:
-            raise _wrapped(connection, compiled.sql, many, error) from error
+            raise _wrapped(connection.dialect, compiled.sql, many, error) from error
         finally:
             cursor.close()
 
 
+async def _inline(session: AsyncSession) -> tuple[InlineConnection, Dialect] | None:
+    """The session's SQLite connection (None on another engine), inside its transaction and
+    innermost savepoint: asked of the session once per (sub)transaction, which begins them."""
+    sync = session.sync_session
+    cached = session.info.get(_INLINE)
+    if cached is not None and cached[0] is (
+        sync.get_nested_transaction() or sync.get_transaction()
+    ):
+        return cast(tuple[InlineConnection, Dialect] | None, cached[1])
+    connection = await session.connection()
+    driver = connection.sync_connection.connection.driver_connection  # type: ignore[union-attr]
+    found = (driver, connection.dialect) if isinstance(driver, InlineConnection) else None
+    current = sync.get_nested_transaction() or sync.get_transaction()
+    session.info[_INLINE] = (current, found)
+    return found
+
+
 def _wrapped(
-    connection: Connection, sql: str, many: Sequence[Params], error: Exception
+    dialect: Dialect, sql: str, many: Sequence[Params], error: Exception
 ) -> exc.DBAPIError:
-    dbapi = connection.dialect.loaded_dbapi
+    dbapi = dialect.loaded_dbapi
     params = list(many) if len(many) > 1 else dict(many[0])
     wrapped = exc.DBAPIError.instance(sql, params, error, dbapi.Error)
     assert isinstance(wrapped, exc.DBAPIError)
