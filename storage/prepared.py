@@ -85,6 +85,8 @@ class Prepared:
             await self._go(session, many, None)
 
     async def _go(self, session: AsyncSession, many: Sequence[Params], fetch: bool | None) -> Any:
+        if session.sync_session.autoflush and (session.new or session.dirty or session.deleted):
+            await session.flush()  # as session.exec would: the ORM's pending writes go first
         inline = await _inline(session)
         if inline is None:  # PostgreSQL: the DBAPI cursor, in SQLAlchemy's greenlet
             return await session.run_sync(self._run, many, fetch)

@@ -87,3 +87,11 @@ async def test_a_broken_constraint_is_sqlalchemys_integrity_error(db):
     with pytest.raises(exc.IntegrityError, match="once"):
         await claim_in_a_transaction(db, "once", then_fail=False)
     assert set(await stored(db)) == {"once"}
+
+
+async def test_the_orms_pending_writes_go_first_as_with_a_session_query(db):
+    async with db.transaction() as session:
+        session.add(ProcessedEvent(platform="test", event_id="by the orm", processed_at=AT))
+        await CLAIM.run(session, claim("prepared"))
+        seen = {event_id for (event_id,) in await FIND.rows(session, {"platform": "test"})}
+    assert seen == {"by the orm", "prepared"}
