@@ -10,6 +10,11 @@ from the stage around them, so the rows add up to the whole. "transaction" is wh
 commit's own transaction costs (BEGIN, COMMIT, the session) beside the stages inside it;
 "outside the pipeline" is everything else the process did (the benchmark's driver; in W3 the
 HTTP server, Bolt, the users.info calls). Not part of ``make bench``: a tool for profiling.
+
+What a guarantee costs, measured by leaving it out (here only: no setting of Deskmate does):
+
+    .venv/bin/python -m bench.stages echo --without dedup    # no claim row: no durable dedup
+    .venv/bin/python -m bench.stages echo --without groups   # a transaction per event
 """
 
 from __future__ import annotations
@@ -108,12 +113,35 @@ def install() -> None:
                 setattr(replies, name, getattr(owner, name))
 
 
+def leave_out(guarantee: str) -> None:
+    """For measuring only: ``dedup``, events are not claimed (a retried event would be handled
+    twice); ``groups``, each event gets a transaction of its own instead of sharing one."""
+    if guarantee == "dedup":
+        from bot.pipeline.dedup import Dedup
+
+        async def first_times(self: Dedup, session: Any, events: list[Any]) -> list[bool]:
+            return [True] * len(events)
+
+        async def first_time(self: Dedup, session: Any, event: Any) -> bool:
+            return True
+
+        Dedup.first_times = first_times  # type: ignore[method-assign]
+        Dedup.first_time = first_time  # type: ignore[method-assign]
+    else:
+        from bot.pipeline import group_commit
+
+        group_commit.GROUP_MOST = 1
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("workload", choices=["echo", "persist", "w3"])
     parser.add_argument("--n", type=int)
+    parser.add_argument("--without", choices=["dedup", "groups"], action="append", default=[])
     args = parser.parse_args()
     n = args.n or {"echo": 3000, "persist": 2000, "w3": 2000}[args.workload]
+    for guarantee in args.without:
+        leave_out(guarantee)
     install()
     cpu = [0.0]
 

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -22,6 +23,7 @@ from bot.events import ChatRef
 from bot.i18n import normalize_language
 from storage.engine import after_commit
 from storage.models import Chat, ChatMember
+from storage.prepared import Prepared, binds
 
 _MEMBERS = ChatMember.__table__  # type: ignore[attr-defined]
 
@@ -35,8 +37,26 @@ def _seen_in(insert: Any) -> Any:
     )
 
 
-# built once (putting a statement together costs more than running it): who is in a chat
-_SEEN_IN = {"sqlite": _seen_in(sqlite_insert), "postgresql": _seen_in(postgresql_insert)}
+# prepared once (putting a statement together costs more than running it): who is in a chat,
+# and a chat found or created on first sight
+_SEEN_IN = {
+    "sqlite": Prepared(_seen_in(sqlite_insert)),
+    "postgresql": Prepared(_seen_in(postgresql_insert)),
+}
+_CHATS = Chat.__table__  # type: ignore[attr-defined]
+_FIND_CHAT = Prepared(
+    select(_CHATS.c.id, _CHATS.c.title, _CHATS.c.language).where(
+        _CHATS.c.platform == bindparam("platform"), _CHATS.c.chat_id == bindparam("chat_id")
+    )
+)
+_NEW_CHAT = Prepared(
+    insert(_CHATS)
+    .values(binds(_CHATS, ("platform", "chat_id", "kind", "title")))
+    .returning(_CHATS.c.id)
+)
+_RETITLE = Prepared(
+    update(_CHATS).where(_CHATS.c.id == bindparam("row_id")).values(title=bindparam("title"))
+)
 
 # ... and of a chat's language (an admin may set it through another instance)
 CHAT_LANGUAGE_SECONDS = 60.0
@@ -77,23 +97,21 @@ class Chats:
         known = self._chats.get((chat.platform, chat.id))
         if known is not None and (not chat.title or chat.title == known[1]):
             return known[0]
-        row = (
-            await session.exec(
-                select(Chat).where(Chat.platform == chat.platform, Chat.chat_id == chat.id)
-            )
-        ).first()
-        if row is None:
-            row = Chat(platform=chat.platform, chat_id=chat.id, kind=chat.kind, title=chat.title)
-            session.add(row)
-            await session.flush()
-        elif chat.title and row.title != chat.title:
-            row.title = chat.title
-        row_id, title = row.id, row.title
-        assert row_id is not None
-        known_as = (row_id, title)
+        key = {"platform": chat.platform, "chat_id": chat.id}
+        found = await _FIND_CHAT.rows(session, key)
+        if found:
+            row_id, title, language = found[0]
+            if chat.title and title != chat.title:
+                await _RETITLE.run(session, {"row_id": row_id, "title": chat.title})
+                title = chat.title
+        else:
+            new = {**key, "kind": chat.kind, "title": chat.title}
+            ((row_id,),) = await _NEW_CHAT.rows(session, new)
+            title, language = chat.title, None
+        known_as: tuple[int, str] = (row_id, title)
         after_commit(session, lambda: self._chats.__setitem__((chat.platform, chat.id), known_as))
-        self._remember_language(session, row)
-        return row_id
+        self._remember_language(session, row_id, chat.platform, chat.id, language)
+        return known_as[0]
 
     async def chat_language(self, session: AsyncSession, chat_id: int) -> ChatLanguage:
         """The language everyone in a chat (by its database id) reads: the one set there with
@@ -103,7 +121,9 @@ class Chats:
             row = await session.get(Chat, chat_id)
             if row is None:
                 return ChatLanguage(self.config.org.language, None, None)
-            known = self._remember_language(session, row)
+            known = self._remember_language(
+                session, chat_id, row.platform, row.chat_id, row.language
+            )
         configured = self.config.chat_language(known.platform, known.chat_id)
         language: str = known.set_here or configured or self.config.org.language
         return ChatLanguage(language, known.set_here, configured)
@@ -139,13 +159,13 @@ class Chats:
         forget()  # this transaction reads the row from now on, the others once it commits
         after_commit(session, forget)
 
-    def _remember_language(self, session: AsyncSession, row: Chat) -> _ChatLanguage:
-        assert row.id is not None
-        row_id = row.id
+    def _remember_language(
+        self, session: AsyncSession, row_id: int, platform: str, chat_id: str, set_here: str | None
+    ) -> _ChatLanguage:
         known = _ChatLanguage(
-            row.platform,
-            row.chat_id,
-            normalize_language(row.language),
+            platform,
+            chat_id,
+            normalize_language(set_here),
             time.monotonic() + CHAT_LANGUAGE_SECONDS,
         )
         after_commit(session, lambda: self._languages.__setitem__(row_id, known))
@@ -162,7 +182,7 @@ class Chats:
         upsert = _SEEN_IN.get(session.get_bind().dialect.name)
         if upsert is not None:  # one statement: added, or changed only if it changed
             params = {"chat_id": chat_id, "person_id": person_id, "active": active}
-            await session.exec(upsert, params={**params, "updated_at": self.clock.now()})
+            await upsert.run(session, {**params, "updated_at": self.clock.now()})
             return
         row = await session.get(ChatMember, key)
         if row is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
@@ -102,17 +103,26 @@ class Metrics:
         )
         self._adapters = _AdapterCollector()
         registry.register(self._adapters)
+        self._children: dict[tuple[int, tuple[str, ...]], Any] = {}
 
     # --- the event path -----------------------------------------------------------------------
 
     def event_received(self, platform: str) -> None:
-        self.events_received.labels(platform).inc()
+        self._child(self.events_received, platform).inc()
 
     def event_handled(self, platform: str, result: str) -> None:
-        self.events_handled.labels(platform, result).inc()
+        self._child(self.events_handled, platform, result).inc()
 
     def handler_ran(self, command: str, seconds: float) -> None:
-        self.handler_seconds.labels(command).observe(seconds)
+        self._child(self.handler_seconds, command).observe(seconds)
+
+    def _child(self, metric: Any, *labels: str) -> Any:
+        """``metric.labels(*labels)``, looked up once per labels (every event counts three)."""
+        key = (id(metric), labels)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*labels)
+        return child
 
     def transaction(self, events: int) -> None:
         self.transactions.inc()

@@ -4,6 +4,7 @@ and handles kept unique (made of a platform's name for someone: ``Carol.Wu`` -> 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -13,7 +14,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import bindparam, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import PersonConfig
@@ -21,6 +21,7 @@ from bot.events import Account
 from bot.i18n import normalize_language
 from bot.people import PersonRef
 from storage.models import Person, PlatformAccount
+from storage.prepared import Prepared, binds, flat, rows_of
 
 
 @dataclass(frozen=True)
@@ -36,11 +37,29 @@ IN_CHUNK = 500  # values per IN (...): SQLite and PostgreSQL cap a statement's p
 _PEOPLE: sa.Table = Person.__table__  # type: ignore[attr-defined]
 _ACCOUNTS: sa.Table = PlatformAccount.__table__  # type: ignore[attr-defined]
 
-# built once (putting a statement together costs more than running it): people seen for the
-# first time, their ids returned in the order given, and their accounts
-_NEW_PEOPLE = insert(_PEOPLE).returning(_PEOPLE.c.id, sort_by_parameter_order=True)
-_NEW_ACCOUNTS = insert(_ACCOUNTS)
-_TAKEN = select(Person.handle).where(col(Person.handle).in_(bindparam("handles", expanding=True)))
+# prepared once (putting a statement together costs more than running it): people seen for the
+# first time (``NEW_CHUNK`` at a time, their ids returned with their handles), their accounts,
+# and the handles already taken (per number of handles asked)
+NEW_CHUNK = 100
+_PERSON_COLUMNS = (
+    *("handle", "name", "timezone", "language", "roles"),
+    *("team", "manager_id", "declared", "created_at"),
+)
+_ACCOUNT_COLUMNS = ("person_id", "platform", "account_id", "username", "dm_chat_id", "dm_closed")
+_NEW_ACCOUNTS = Prepared(insert(_ACCOUNTS).values(binds(_ACCOUNTS, _ACCOUNT_COLUMNS)))
+_HANDLE = Prepared(sa.select(_PEOPLE.c.id).where(_PEOPLE.c.handle == bindparam("handle")))
+
+
+@functools.cache
+def _new_people(n: int) -> Prepared:
+    values = rows_of(_PEOPLE, _PERSON_COLUMNS, n)
+    return Prepared(insert(_PEOPLE).values(values).returning(_PEOPLE.c.id, _PEOPLE.c.handle))
+
+
+@functools.cache
+def _taken(n: int) -> Prepared:
+    handles = [bindparam(f"handle_{i}", type_=_PEOPLE.c.handle.type) for i in range(n)]
+    return Prepared(sa.select(_PEOPLE.c.handle).where(_PEOPLE.c.handle.in_(handles)))
 
 
 @dataclass(frozen=True)
@@ -73,7 +92,7 @@ async def new_people(
 ) -> list[NewPerson]:
     """New people for accounts the directory does not know yet, with the name, time zone and
     language their platform gave; each gets a free handle. Written in two statements however
-    many (prebuilt Core inserts: no ORM objects, no flush)."""
+    many (prepared statements: no ORM objects, no flush)."""
     bases = [_handle_base(a.username or a.name or a.id) for a in accounts]
     taken = await _handles_taken(session, set(bases))
     rows: list[dict[str, Any]] = []
@@ -95,7 +114,11 @@ async def new_people(
         )
     if not rows:
         return []
-    ids = [row[0] for row in await session.exec(_NEW_PEOPLE, params=rows)]
+    ids: dict[str, int] = {}  # by handle (unique), whatever order the rows come back in
+    for i in range(0, len(rows), NEW_CHUNK):
+        chunk = rows[i : i + NEW_CHUNK]
+        made = await _new_people(len(chunk)).rows(session, flat(chunk))
+        ids.update((handle, person_id) for person_id, handle in made)
     links = [
         {
             "person_id": person_id,
@@ -105,12 +128,12 @@ async def new_people(
             "dm_chat_id": None,
             "dm_closed": False,
         }
-        for person_id, account in zip(ids, accounts, strict=True)
+        for person_id, account in zip((ids[r["handle"]] for r in rows), accounts, strict=True)
     ]
-    await session.exec(_NEW_ACCOUNTS, params=links)
+    await _NEW_ACCOUNTS.each(session, links)
     return [
-        NewPerson(person_id, row["handle"], row["name"], row["timezone"], row["language"])
-        for person_id, row in zip(ids, rows, strict=True)
+        NewPerson(ids[row["handle"]], row["handle"], row["name"], row["timezone"], row["language"])
+        for row in rows
     ]
 
 
@@ -263,18 +286,17 @@ async def _handles_taken(session: AsyncSession, handles: set[str]) -> set[str]:
     wanted, taken = sorted(handles), set[str]()
     for i in range(0, len(wanted), IN_CHUNK):
         chunk = wanted[i : i + IN_CHUNK]
-        rows = await session.exec(_TAKEN, params={"handles": chunk})
-        taken.update(rows.all())
+        rows = await _taken(len(chunk)).rows(
+            session, {f"handle_{i}": h for i, h in enumerate(chunk)}
+        )
+        taken.update(handle for (handle,) in rows)
     return taken
 
 
 async def _free_handle(session: AsyncSession, base: str, taken: set[str]) -> str:
     """A handle like ``base`` no one has (in the directory, or in ``taken``)."""
     handle, n = base, 1
-    while (
-        handle in taken
-        or (await session.exec(select(Person.id).where(Person.handle == handle))).first()
-    ):
+    while handle in taken or await _HANDLE.rows(session, {"handle": handle}):
         n += 1
         handle = f"{base}{n}"
     return handle

@@ -42,6 +42,7 @@ class Database:
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         if self.is_sqlite:
             _sqlite_immediate_transactions(self.engine)
+        self._held: AsyncConnection | None = None  # SQLite: see _session()
         self._open = 0  # transactions under way
         self._queued: list[tuple[Work, asyncio.Future[Any]]] = []  # see batched()
         self._committer: asyncio.Task[None] | None = None
@@ -72,7 +73,10 @@ class Database:
         # A task cancelled while a connection opens or closes (the bot stopping under a drain)
         # would orphan it (aiosqlite opens its thread and file before returning): both are
         # finished even then, and the cancellation goes on afterwards.
-        conn = await self._connect()
+        # SQLite's one writer: its transactions run one at a time (the write lock), so the
+        # connection of one that committed is kept for the next (no pool checkout and return)
+        conn, self._held = self._held or await self._connect(), None
+        clean = False
         try:
             async with AsyncSession(conn, expire_on_commit=False) as session:
                 async with session.begin():
@@ -80,8 +84,12 @@ class Database:
                 waiting: list[_Waiting] = session.info.pop(_AFTER_COMMIT, [])
                 for _savepoint, callback in waiting:
                     callback()
+            clean = True
         finally:
-            await _uncancelled(conn.close())
+            if clean and self._write_lock is not None and not self._closed:
+                self._held = conn
+            else:  # failed, cancelled, or closing: back to the pool as before
+                await _uncancelled(conn.close())
 
     async def _connect(self) -> AsyncConnection:
         opening = asyncio.ensure_future(self.engine.connect())
@@ -129,6 +137,9 @@ class Database:
         if self._open:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._idle.wait(), grace)
+        held, self._held = self._held, None
+        if held is not None:
+            await _uncancelled(held.close())
         await self.engine.dispose()
 
 
@@ -191,4 +202,8 @@ def _sqlite_immediate_transactions(engine: AsyncEngine) -> None:
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        cursor = conn.connection.cursor()  # the DBAPI's: no execution context for a BEGIN
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+        finally:
+            cursor.close()

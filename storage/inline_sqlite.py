@@ -66,13 +66,28 @@ class InlineConnection:
         self._connection = None
         self._conn.close()
 
+    async def execute(
+        self, sql: str, args: list[Any], *, many: bool = False
+    ) -> tuple[list[Any], int]:
+        """A statement on the sqlite3 cursor (``storage.prepared``), with ``args[0]`` or (``many``)
+        each of ``args``: the rows it returned and the rows it changed."""
+        cursor = self._conn.cursor()
+        try:
+            if many:
+                await self.run(lambda: cursor.executemany(sql, args))
+            else:
+                await self.run(lambda: cursor.execute(sql, args[0]))
+            return (cursor.fetchall() if cursor.description else []), cursor.rowcount
+        finally:
+            cursor.close()
+
     async def create_function(self, *args: Any, **kwargs: Any) -> None:
         self._conn.create_function(*args, **kwargs)
 
     async def run(self, call: Callable[[], T]) -> T:
         """``call`` now; if another process holds the lock, again on a thread that waits for
         it (up to the timeout). Every ``SLICE_SECONDS`` of work, the loop gets a turn first."""
-        await _take_turns()
+        await take_turns()
         try:
             return call()
         except sqlite3.OperationalError as exc:
@@ -177,7 +192,8 @@ SLICE_SECONDS = 0.002
 _turns = {"last": 0.0}
 
 
-async def _take_turns() -> None:
+async def take_turns() -> None:
+    """Give the loop a turn if ``SLICE_SECONDS`` of work went by since the last one."""
     now = time.perf_counter()
     if now - _turns["last"] > SLICE_SECONDS:
         _turns["last"] = now

@@ -4,6 +4,7 @@ that failed changes nothing, its claim included, and is handled again when it co
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from sqlalchemy import bindparam, delete
@@ -17,18 +18,27 @@ from bot.clock import Clock
 from bot.events import Event
 from storage import Database
 from storage.models import ProcessedEvent
+from storage.prepared import Prepared, flat, rows_of
 
 _EVENTS = ProcessedEvent.__table__  # type: ignore[attr-defined]
-# built once (putting a statement together costs more than running it): claim an event
-_CLAIMS: dict[str, Any] = {
-    name: insert(_EVENTS).on_conflict_do_nothing()
-    for name, insert in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))
-}
-_GROUP_CLAIMS = {
-    name: claim.returning(_EVENTS.c.platform, _EVENTS.c.event_id) for name, claim in _CLAIMS.items()
-}
-_UNCLAIM = delete(_EVENTS).where(
-    _EVENTS.c.platform == bindparam("platform"), _EVENTS.c.event_id == bindparam("event_id")
+_INSERTS: dict[str, Any] = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
+_COLUMNS = ("platform", "event_id", "processed_at")
+
+
+@functools.cache
+def _claims(dialect: str, n: int) -> Prepared:
+    """Claim ``n`` events in one statement (built once per dialect and group size): the keys of
+    the rows inserted come back."""
+    insert = _INSERTS[dialect](_EVENTS).values(rows_of(_EVENTS, _COLUMNS, n))
+    return Prepared(
+        insert.on_conflict_do_nothing().returning(_EVENTS.c.platform, _EVENTS.c.event_id)
+    )
+
+
+_UNCLAIM = Prepared(
+    delete(_EVENTS).where(
+        _EVENTS.c.platform == bindparam("platform"), _EVENTS.c.event_id == bindparam("event_id")
+    )
 )
 
 
@@ -42,16 +52,15 @@ class Dedup:
     async def first_times(self, session: AsyncSession, events: list[Event]) -> list[bool]:
         """Claim a group of events in one statement where the database can say which rows it
         inserted (``RETURNING``); an id twice in the group is handled once."""
-        claim = _GROUP_CLAIMS.get(self.dialect)
-        if claim is None:
+        if self.dialect not in _INSERTS:
             return [await self.first_time(session, event) for event in events]
         keys = [(event.platform, event.event_id) for event in events]
         now = self.clock.now()
-        params = [
+        rows = [
             {"platform": platform, "event_id": event_id, "processed_at": now}
             for platform, event_id in dict.fromkeys(keys)
         ]
-        claimed = {tuple(row) for row in (await session.exec(claim, params=params)).all()}
+        claimed = set(await _claims(self.dialect, len(rows)).rows(session, flat(rows)))
         fresh = []
         for key in keys:
             fresh.append(key in claimed)
@@ -61,12 +70,10 @@ class Dedup:
     async def first_time(self, session: AsyncSession, event: Event) -> bool:
         """Claim the event: one ``INSERT ... ON CONFLICT DO NOTHING`` on SQLite and PostgreSQL
         (a retry, or another instance, claimed it first: nothing inserted)."""
-        claim = _CLAIMS.get(self.dialect)
         now = self.clock.now()
-        if claim is not None:
-            params = {"platform": event.platform, "event_id": event.event_id, "processed_at": now}
-            result = await session.exec(claim, params=params)
-            return bool(result.rowcount)
+        if self.dialect in _INSERTS:
+            key = {"platform": event.platform, "event_id": event.event_id, "processed_at": now}
+            return bool(await _claims(self.dialect, 1).rows(session, flat([key])))
         seen = (
             await session.exec(
                 select(ProcessedEvent.id).where(
@@ -88,6 +95,4 @@ class Dedup:
     async def unclaim(self, session: AsyncSession, event: Event) -> None:
         """An event that failed changed nothing, its claim included: sent again (a platform's
         retry, a corrected form), it is handled again."""
-        await session.exec(
-            _UNCLAIM, params={"platform": event.platform, "event_id": event.event_id}
-        )
+        await _UNCLAIM.run(session, {"platform": event.platform, "event_id": event.event_id})

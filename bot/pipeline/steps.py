@@ -11,7 +11,6 @@ parse its arguments and check its role (:mod:`~bot.pipeline.dispatch`,
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import time
@@ -40,6 +39,7 @@ from bot.pipeline.savepoint import LazySavepoint
 from bot.pipeline.sender import Senders
 from bot.registry import Registry
 from storage import Database
+from storage.inline_sqlite import take_turns
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +165,7 @@ class Pipeline:
                     outcome.replies = self.boundary.failed(event, outcome.sender, exc)
                     outcome.result = _failure(exc)
                     await self.dedup.unclaim(session, event)
-                await asyncio.sleep(0)  # SQLite runs in the loop's thread: let it breathe
+                await take_turns()  # SQLite runs in the loop's thread: let the others in
             wrote = self.delivery.wrote(session)
         self._record(events, outcomes)  # committed: this pass is the one that counts
         for outcome in outcomes:

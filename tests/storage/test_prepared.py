@@ -1,0 +1,97 @@
+"""Prepared statements run on the DBAPI cursor, yet inside the session's transaction and its
+innermost savepoint, with values stored as the ORM stores them and errors raised as SQLAlchemy's."""
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import bindparam, exc, insert, select
+from sqlmodel import select as orm_select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.engine import Database
+from storage.models import ProcessedEvent
+from storage.prepared import Prepared, binds
+
+EVENTS = ProcessedEvent.__table__  # type: ignore[attr-defined]
+AT = datetime(2026, 12, 6, 18, 30, 15, 123456, tzinfo=UTC)
+CLAIM = Prepared(insert(EVENTS).values(binds(EVENTS, ("platform", "event_id", "processed_at"))))
+FIND = Prepared(select(EVENTS.c.event_id).where(EVENTS.c.platform == bindparam("platform")))
+
+
+@pytest.fixture
+async def db(deskmate_database):
+    database = Database(await deskmate_database())
+    yield database
+    await database.dispose()
+
+
+def claim(event_id: str) -> dict[str, object]:
+    return {"platform": "test", "event_id": event_id, "processed_at": AT}
+
+
+async def stored(db: Database) -> dict[str, datetime]:
+    async with db.transaction() as session:
+        rows = (await session.exec(orm_select(ProcessedEvent))).all()
+        return {row.event_id: row.processed_at for row in rows}
+
+
+async def write_then_fail(session: AsyncSession, event_id: str) -> None:
+    """As a handler's savepoint in a group commit: begun lazily (SQLAlchemy emits ``SAVEPOINT``
+    with its first statement), rolled back when the handler fails."""
+    nested = session.sync_session.begin_nested()
+    try:
+        await CLAIM.run(session, claim(event_id))
+        raise RuntimeError("undo")
+    except RuntimeError as exc:
+        failed = exc
+        await session.run_sync(lambda _s: nested.__exit__(RuntimeError, failed, None))
+        raise
+
+
+async def test_writes_in_a_savepoint_that_rolls_back_are_undone_and_the_others_stay(db):
+    async with db.transaction() as session:
+        assert await CLAIM.run(session, claim("before")) == 1
+        with pytest.raises(RuntimeError):
+            await write_then_fail(session, "rolled back")
+        async with session.begin_nested():
+            await CLAIM.each(session, [claim("released 1"), claim("released 2")])
+        with pytest.raises(RuntimeError):
+            await write_then_fail(session, "rolled back too")
+        await CLAIM.run(session, claim("after"))
+        seen = {event_id for (event_id,) in await FIND.rows(session, {"platform": "test"})}
+    assert seen == {"before", "released 1", "released 2", "after"}
+    assert set(await stored(db)) == seen
+
+
+async def claim_in_a_transaction(db: Database, event_id: str, *, then_fail: bool) -> None:
+    async with db.transaction() as session:
+        await CLAIM.run(session, claim(event_id))
+        if then_fail:
+            raise RuntimeError("undo")
+
+
+async def test_a_transaction_that_rolls_back_keeps_none_of_its_prepared_writes(db):
+    with pytest.raises(RuntimeError):
+        await claim_in_a_transaction(db, "never", then_fail=True)
+    assert await stored(db) == {}
+
+
+async def test_a_timestamp_reads_back_through_the_orm_as_written(db):
+    async with db.transaction() as session:
+        await CLAIM.run(session, claim("timed"))
+    assert await stored(db) == {"timed": AT}
+
+
+async def test_a_broken_constraint_is_sqlalchemys_integrity_error(db):
+    await claim_in_a_transaction(db, "once", then_fail=False)
+    with pytest.raises(exc.IntegrityError, match="once"):
+        await claim_in_a_transaction(db, "once", then_fail=False)
+    assert set(await stored(db)) == {"once"}
+
+
+async def test_the_orms_pending_writes_go_first_as_with_a_session_query(db):
+    async with db.transaction() as session:
+        session.add(ProcessedEvent(platform="test", event_id="by the orm", processed_at=AT))
+        await CLAIM.run(session, claim("prepared"))
+        seen = {event_id for (event_id,) in await FIND.rows(session, {"platform": "test"})}
+    assert seen == {"by the orm", "prepared"}
