@@ -11,6 +11,7 @@ from bot import JobContext, Lines, PersonRef, Text, _
 from skills.leave import amounts, ledger
 from skills.leave.config import LeaveConfig, LeaveType
 from skills.leave.models import ADJUST, EXPIRE, GRANT, REVERSAL, USE, LedgerEntry
+from skills.leave.overtime import TAKEN_BACK
 
 HISTORY_LINES = 10
 
@@ -129,6 +130,8 @@ def _what(row: LedgerEntry, who: object, label: object, spec: LeaveType | None) 
     if row.kind == USE:
         return _("{type} taken, request #{id} approved by {who}", type=label, id=row.request_id,
                  who=who)  # fmt: skip
+    if row.kind == REVERSAL and words[0] == TAKEN_BACK:
+        return _taken_back(row, label, spec, int(words[-1]))
     if row.kind == REVERSAL:
         return _("{type} given back, request #{id} withdrawn", type=label, id=row.request_id)
     if row.kind == EXPIRE and words[0] == "carry_max" and spec is not None:
@@ -140,3 +143,12 @@ def _what(row: LedgerEntry, who: object, label: object, spec: LeaveType | None) 
     if row.kind == ADJUST:
         return _("{type} adjusted by {who}: {reason}", type=label, who=who, reason=row.reason)
     return _("{type}: {reason}", type=label, reason=row.reason)
+
+
+def _taken_back(row: LedgerEntry, label: object, spec: LeaveType | None, spent: int) -> Text:
+    """A withdrawn overtime's comp time taken back: only what was left of its credit."""
+    if not spent:
+        return _("{type} taken back, overtime #{id} withdrawn", type=label, id=row.request_id)
+    used = amounts.show(spent, spec) if spec else str(spent / 100)
+    return _("{type} taken back, overtime #{id} withdrawn ({used} of it already spent)",
+             type=label, id=row.request_id, used=used)  # fmt: skip
