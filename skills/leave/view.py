@@ -49,7 +49,8 @@ async def figures(ctx: JobContext[LeaveConfig], person: PersonRef) -> list[Figur
 
 async def form_notes(ctx: JobContext[LeaveConfig], payload: dict[str, Any]) -> None:
     """For the form of a leave flow (``approvals.form``): beside each leave type the requester
-    may choose, what they can take (``7.5 d left``; ``as needed`` for unlimited types)."""
+    may choose, what they can take (``7.5 d left``; ``as needed`` for unlimited types), and its
+    label where the flow's choice has none (``comp`` -> Comp time / 调休假)."""
     answer = payload.get("answer")
     if payload.get("flow") not in ctx.config.flows or not isinstance(answer, dict):
         return
@@ -57,6 +58,10 @@ async def form_notes(ctx: JobContext[LeaveConfig], payload: dict[str, Any]) -> N
     if person is None:
         return
     notes: dict[str, Text] = answer.setdefault("type", {})
+    named = payload.get("labels")
+    if isinstance(named, dict):  # a type the flow gives no label: the leave type's own
+        types = ctx.config.types.items()
+        named.setdefault("type", {}).update({n: t.label.text() for n, t in types})
     for f in await figures(ctx, person):
         if not f.spec.limited:
             notes[f.name] = _("as needed")
