@@ -5,15 +5,18 @@ e-mail (Slack's ``profile.email``: Slack confirms it), belongs to the person who
 (written in the config, a CSV import or the open API) — when exactly one person still here has
 that e-mail and no account on that platform yet. Then the account is linked to them instead of
 making a new person. Two people or more with that e-mail is a conflict: nothing is guessed (the
-account stays unlinked; the admins are told where there is someone to tell). E-mails are compared
-without regard to case.
+account stays unlinked; the admins are told where there is someone to tell — once per conflict,
+remembered in the audit log across restarts and instances, and again only when it changes: another
+e-mail, or other people). E-mails are compared without regard to case.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import col, func, select
@@ -21,7 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.events import Account
 from bot.roster import IN_CHUNK
-from storage.models import Person, PlatformAccount
+from storage.models import AuditEntry, Person, PlatformAccount
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +36,19 @@ class Conflict:
     account: Account
     email: str
     handles: tuple[str, ...]
+
+    def detail(self) -> dict[str, str]:
+        """What the audit log keeps of it (and compares, to tell a conflict once)."""
+        account = self.account
+        return {
+            "platform": account.platform,
+            "account": account.id,
+            "email": self.email,
+            "people": ", ".join(self.handles),
+        }
+
+
+CONFLICT = "email_conflict"  # the audit log's action for a conflict the admins were told of
 
 
 @dataclass
@@ -115,3 +131,32 @@ async def link(session: AsyncSession, found: dict[Account, int]) -> None:
         for account, person_id in found.items()
     ]
     await session.exec(sa.insert(table), params=rows)
+
+
+async def untold(session: AsyncSession, conflicts: Sequence[Conflict]) -> list[Conflict]:
+    """The conflicts the admins have not been told of as they are now (the audit log's latest
+    word on each account): new ones, and those whose e-mail or people changed since."""
+    if not conflicts:
+        return []
+    rows = await session.exec(
+        select(AuditEntry.detail)
+        .where(col(AuditEntry.skill) == "directory", col(AuditEntry.action) == CONFLICT)
+        .order_by(col(AuditEntry.id))
+    )
+    told: dict[tuple[str, str], dict[str, str]] = {}
+    for detail in rows.all():
+        said = json.loads(detail or "{}")
+        told[(said.get("platform", ""), said.get("account", ""))] = said
+    out: dict[tuple[str, str], Conflict] = {}
+    for conflict in conflicts:
+        key = (conflict.account.platform, conflict.account.id)
+        if told.get(key) != conflict.detail():
+            out[key] = conflict
+    return list(out.values())
+
+
+def told(session: AsyncSession, conflicts: Sequence[Conflict], now: datetime) -> None:
+    """Record in the audit log that the admins were told of ``conflicts``."""
+    for conflict in conflicts:
+        detail = json.dumps(conflict.detail(), ensure_ascii=False)
+        session.add(AuditEntry(at=now, skill="directory", action=CONFLICT, detail=detail))

@@ -89,7 +89,6 @@ class ProfileSync:
         self.directory = directory
         self.offboard = offboard
         self.outbox = outbox
-        self._told: set[tuple[str, str, tuple[str, ...]]] = set()  # e-mail conflicts told
         self._reads: set[asyncio.Task[bool]] = set()  # the reads at start, under way
 
     def schedule(self, scheduler: Scheduler, adapters: Iterable[Adapter]) -> None:
@@ -169,21 +168,19 @@ class ProfileSync:
 
     async def _match(self, session: AsyncSession, strangers: Sequence[Profile]) -> bool:
         """Link the accounts not known yet whose e-mail is one person's to them; tell the admins
-        (once a run of the bot) of an e-mail several people have. Whether any was linked."""
+        of an e-mail several people have (once per conflict: the audit log remembers it across
+        restarts). Whether any was linked."""
         accounts = [replace(p.account, email=p.email) for p in strangers if p.active and p.email]
         matched = await matching.match(session, accounts)
         await matching.link(session, matched.found)
-        conflicts = [
-            c
-            for c in matched.conflicts
-            if (c.account.platform, c.account.id, c.handles) not in self._told
-        ]
+        conflicts = await matching.untold(session, matched.conflicts)
         ids = await queries.ids_with_role(session, "admin") if conflicts else []
         admins = await self.directory.members(session, ids) if ids else []
         for conflict, admin in itertools.product(conflicts, admins):
             told = _conflict(conflict)
             await self.outbox.enqueue(session, admin, told, skill="directory", sender=None)
-        self._told.update((c.account.platform, c.account.id, c.handles) for c in conflicts)
+        if admins:  # remembered once told: an admin named later hears of it
+            matching.told(session, conflicts, self.clock.now())
         return bool(matched.found)
 
 

@@ -9,7 +9,8 @@ requester and the CC list are told; everything is on record and other skills hoo
 Other skills hook ``approvals.approved`` and ``approvals.rejected``: the payload has ``request``,
 ``flow``, ``requester`` (person id), ``fields`` (typed: DateRange, date, time, Money, numbers,
 texts, person ids), ``decided_by`` and ``decided_at``. Before a flow's form is shown they are
-asked ``approvals.form`` (``flow``, ``requester``, ``answer``) for notes beside its choices.
+asked ``approvals.form`` (``flow``, ``requester``, ``answer``, ``labels``) for notes beside its
+choices, and labels of the choices the flow leaves without one.
 """
 
 from __future__ import annotations

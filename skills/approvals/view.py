@@ -3,6 +3,8 @@ lines, the trail, and a flow's form described."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from bot import (
@@ -186,20 +188,44 @@ def _skipped_step(shown: RequestView, detail: str) -> Any:
 Notes = dict[str, dict[str, TextLike]]  # field -> choice -> what to show beside it
 
 
-async def choice_notes(ctx: Context, name: str) -> Notes:
-    """What other skills show beside a flow's choices for the person about to file it (the
-    leave skill: the balance of each leave type), asked with the query ``approvals.form``
-    (``flow``, ``requester``, ``answer``: a hook fills ``answer[field][choice]``)."""
-    answer: Notes = {}
-    await ctx.emit("approvals.form", flow=name, requester=ctx.person.id, answer=answer)
-    return answer
+@dataclass
+class Asked:
+    """What other skills said about a flow's choices before its form is shown: ``notes`` beside
+    them (the leave skill: each type's balance), and ``labels`` for choices the flow gives no
+    label of its own (the leave skill: the leave type's label, ``comp`` -> Comp time / 调休假)."""
+
+    notes: Notes = dataclass_field(default_factory=dict)
+    labels: Notes = dataclass_field(default_factory=dict)
+
+    def label(self, field: FieldSpec, name: str, value: str) -> TextLike:
+        """A choice's label: the flow's own, else the one a skill gave, else the usual one."""
+        given = self.labels.get(name, {}).get(value)
+        if field.choices.get(value) is None and given is not None:
+            return given
+        return labels.choice(field, value)
 
 
-def _noted(spec: FlowSpec, name: str, notes: Notes) -> Text | None:
+async def choice_notes(ctx: Context, name: str) -> Asked:
+    """What other skills show beside a flow's choices for the person about to file it, and
+    what they call the choices the flow leaves unlabelled, asked with the query
+    ``approvals.form`` (``flow``, ``requester``, ``answer``, ``labels``: a hook fills
+    ``answer[field][choice]`` and ``labels[field][choice]``)."""
+    asked = Asked()
+    await ctx.emit(
+        "approvals.form",
+        flow=name,
+        requester=ctx.person.id,
+        answer=asked.notes,
+        labels=asked.labels,
+    )
+    return asked
+
+
+def _noted(spec: FlowSpec, name: str, asked: Asked) -> Text | None:
     """``Annual leave: 7.5 d left · Sick leave: 2 d left``: the notes of a field's choices."""
-    field, given = spec.fields[name], notes.get(name, {})
+    field, given = spec.fields[name], asked.notes.get(name, {})
     parts = [
-        _("{choice}: {note}", choice=labels.choice(field, c), note=given[c])
+        _("{choice}: {note}", choice=asked.label(field, name, c), note=given[c])
         for c in field.choices
         if c in given
     ]
@@ -209,13 +235,13 @@ def _noted(spec: FlowSpec, name: str, notes: Notes) -> Text | None:
     return Text(" · ".join(f"{{{k}}}" for k in names), names)  # no words: nothing to translate
 
 
-def describe(name: str, spec: FlowSpec, notes: Notes | None = None) -> Text:
+def describe(name: str, spec: FlowSpec, asked: Asked | None = None) -> Text:
     """A flow's fields and an example, for ``/request leave`` with nothing after it; a choice
     field's notes (see :func:`choice_notes`) on the line below it."""
     lines: list[Text] = []
     for n in spec.fields:
         lines.append(_field_line(n, spec))
-        noted = _noted(spec, n, notes or {})
+        noted = _noted(spec, n, asked or Asked())
         if noted is not None:
             lines.append(Text("  {notes}", {"notes": noted}))
     return _(
@@ -258,18 +284,20 @@ _FORM_KINDS: dict[str, FieldKind] = {
 }
 
 
-def as_form(name: str, spec: FlowSpec, notes: Notes | None = None) -> Form:
+def as_form(name: str, spec: FlowSpec, asked: Asked | None = None) -> Form:
     """A flow as a platform form (a Slack modal): one field per flow field, checked on submit
     by the same :func:`form.validate` as the typed command; a choice's note (see
     :func:`choice_notes`) beside its label: ``Annual leave — 7.5 d left``."""
-    noted = notes or {}
+    said = asked or Asked()
     fields = [
         FormField(
             n,
             labels.field(spec, n),
             _FORM_KINDS.get(f.type, "long_text" if f.max_length > 200 else "text"),
             required=f.required,
-            choices=tuple((c, _choice(f, c, noted.get(n, {}).get(c))) for c in f.choices),
+            choices=tuple(
+                (c, _choice(said.label(f, n, c), said.notes.get(n, {}).get(c))) for c in f.choices
+            ),
             hint=_("e.g. {example}", example=form.example(f)),
         )
         for n, f in spec.fields.items()
@@ -279,6 +307,5 @@ def as_form(name: str, spec: FlowSpec, notes: Notes | None = None) -> Form:
     )
 
 
-def _choice(field: FieldSpec, value: str, note: TextLike | None) -> TextLike:
-    label = labels.choice(field, value)
+def _choice(label: TextLike, note: TextLike | None) -> TextLike:
     return label if note is None else _("{choice} — {note}", choice=label, note=note)

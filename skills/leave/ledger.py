@@ -17,7 +17,6 @@ from sqlmodel import col, select
 from bot import JobContext
 from skills.leave.models import (
     APPROVED,
-    EXPIRE,
     PENDING,
     Account,
     LeaveRequest,
@@ -131,8 +130,9 @@ async def open_lots(
     ctx: JobContext, person_id: int, type_: str, today: date, *, until: date | None = None
 ) -> list[Lot]:
     """The credits of a balance with what is left of each: debits spend the credit that expires
-    first (then the oldest), never one already expired on the debit's day; an expiry row ends its
-    own credit. ``until``: as the rows dated up to that day leave them."""
+    first (then the oldest), never one already expired on the debit's day; an expiry row (or a
+    credit taken back) ends its own credit. ``until``: as the rows dated up to that day leave
+    them."""
     return (await all_open_lots(ctx, person_id, type_, until=until)).get(type_, [])
 
 
@@ -175,7 +175,7 @@ def _lots(
     lots = [Lot(r, r.hundredths) for r in rows if r.hundredths > 0]
     by_id = {lot.entry.id: lot for lot in lots}
     for row in (r for r in rows if r.hundredths < 0):
-        if row.kind == EXPIRE and row.lot_id in by_id:
+        if row.lot_id in by_id:  # an expiry, or a taken-back credit: from its own credit
             by_id[row.lot_id].left += row.hundredths
             continue
         spent = _spend(lots, row.on, -row.hundredths)

@@ -27,6 +27,7 @@ from skills.leave.models import (
     Overtime,
 )
 
+TAKEN_BACK = "overtime_withdrawn"  # the reason of a reversal row this writes (history explains it)
 KINDS = {"work": "workday", "off": "rest_day", "holiday": "holiday"}
 
 
@@ -111,25 +112,32 @@ async def released(ctx: JobContext[LeaveConfig], payload: dict[str, Any]) -> Non
     if row is None or row.state == CANCELLED:
         return
     if row.state == SETTLED and row.settle == "comp":
-        type_ = ctx.config.overtime.comp_type
-        await ledger.lock(ctx, row.person_id, type_)
-        credited = await ctx.session.exec(
-            select(LedgerEntry).where(
-                col(LedgerEntry.key) == f"overtime:{row.request_id}",
-            )
-        )
-        entry = credited.first()
-        if entry is not None:
-            await ledger.post(
-                ctx,
-                LedgerEntry(
-                    person_id=row.person_id, type=type_, kind=REVERSAL,
-                    hundredths=-entry.hundredths, on=ctx.now().date(),
-                    request_id=row.request_id, by_id=row.person_id,
-                    reason=f"#{row.request_id} withdrawn", created_at=ctx.now(),
-                ),
-            )  # fmt: skip
+        await _take_back(ctx, row)
     row.state = CANCELLED
+
+
+async def _take_back(ctx: JobContext[LeaveConfig], row: Overtime) -> None:
+    """Take back what is left of this overtime's own credit (``overtime:<request>``), never
+    another one; the ledger line says how much of it had been spent already."""
+    type_ = ctx.config.overtime.comp_type
+    await ledger.lock(ctx, row.person_id, type_)
+    credited = await ctx.session.exec(
+        select(LedgerEntry).where(col(LedgerEntry.key) == f"overtime:{row.request_id}")
+    )
+    entry = credited.first()
+    if entry is None:
+        return
+    lots = await ledger.open_lots(ctx, row.person_id, type_, ctx.today())
+    left = next((lot.left for lot in lots if lot.entry.id == entry.id), 0)
+    await ledger.post(
+        ctx,
+        LedgerEntry(
+            person_id=row.person_id, type=type_, kind=REVERSAL, hundredths=-left,
+            on=ctx.now().date(), lot_id=entry.id, request_id=row.request_id,
+            by_id=row.person_id, created_at=ctx.now(),
+            reason=f"{TAKEN_BACK} #{row.request_id} spent {entry.hundredths - left}",
+        ),
+    )  # fmt: skip
 
 
 async def settle_due(ctx: JobContext[LeaveConfig], today: date) -> None:

@@ -11,6 +11,7 @@ from bot import JobContext, Lines, PersonRef, Text, _
 from skills.leave import amounts, ledger
 from skills.leave.config import LeaveConfig, LeaveType
 from skills.leave.models import ADJUST, EXPIRE, GRANT, REVERSAL, USE, LedgerEntry
+from skills.leave.overtime import TAKEN_BACK
 
 HISTORY_LINES = 10
 
@@ -48,7 +49,8 @@ async def figures(ctx: JobContext[LeaveConfig], person: PersonRef) -> list[Figur
 
 async def form_notes(ctx: JobContext[LeaveConfig], payload: dict[str, Any]) -> None:
     """For the form of a leave flow (``approvals.form``): beside each leave type the requester
-    may choose, what they can take (``7.5 d left``; ``as needed`` for unlimited types)."""
+    may choose, what they can take (``7.5 d left``; ``as needed`` for unlimited types), and its
+    label where the flow's choice has none (``comp`` -> Comp time / 调休假)."""
     answer = payload.get("answer")
     if payload.get("flow") not in ctx.config.flows or not isinstance(answer, dict):
         return
@@ -56,6 +58,10 @@ async def form_notes(ctx: JobContext[LeaveConfig], payload: dict[str, Any]) -> N
     if person is None:
         return
     notes: dict[str, Text] = answer.setdefault("type", {})
+    named = payload.get("labels")
+    if isinstance(named, dict):  # a type the flow gives no label: the leave type's own
+        types = ctx.config.types.items()
+        named.setdefault("type", {}).update({n: t.label.text() for n, t in types})
     for f in await figures(ctx, person):
         if not f.spec.limited:
             notes[f.name] = _("as needed")
@@ -129,6 +135,8 @@ def _what(row: LedgerEntry, who: object, label: object, spec: LeaveType | None) 
     if row.kind == USE:
         return _("{type} taken, request #{id} approved by {who}", type=label, id=row.request_id,
                  who=who)  # fmt: skip
+    if row.kind == REVERSAL and words[0] == TAKEN_BACK:
+        return _taken_back(row, label, spec, int(words[-1]))
     if row.kind == REVERSAL:
         return _("{type} given back, request #{id} withdrawn", type=label, id=row.request_id)
     if row.kind == EXPIRE and words[0] == "carry_max" and spec is not None:
@@ -140,3 +148,12 @@ def _what(row: LedgerEntry, who: object, label: object, spec: LeaveType | None) 
     if row.kind == ADJUST:
         return _("{type} adjusted by {who}: {reason}", type=label, who=who, reason=row.reason)
     return _("{type}: {reason}", type=label, reason=row.reason)
+
+
+def _taken_back(row: LedgerEntry, label: object, spec: LeaveType | None, spent: int) -> Text:
+    """A withdrawn overtime's comp time taken back: only what was left of its credit."""
+    if not spent:
+        return _("{type} taken back, overtime #{id} withdrawn", type=label, id=row.request_id)
+    used = amounts.show(spent, spec) if spec else str(spent / 100)
+    return _("{type} taken back, overtime #{id} withdrawn ({used} of it already spent)",
+             type=label, id=row.request_id, used=used)  # fmt: skip

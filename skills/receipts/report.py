@@ -31,7 +31,8 @@ async def status(ctx: Context, shown: Notice) -> Message:
     if len(acked) + len(pending) <= view.SHOWN:
         return message
     header = [ctx.t(column) for column in COLUMNS]
-    content = await blocking(_csv, header, acked, pending, ctx.person.tz)
+    names = {p.id: ctx.t(p.listed()) for p in people.values()}  # "Bob (left)" once they left
+    content = await blocking(_csv, header, names, acked, pending, ctx.person.tz)
     name = ctx.t(_("notice-{id}.csv", id=shown.id))
     return replace(message, files=[File(name, content, "text/csv")])
 
@@ -45,8 +46,14 @@ COLUMNS = [_("person"), _("name"), _("acknowledged_at")]  # in the reader's lang
 
 
 def _csv(
-    header: list[str], acked: list[tuple[PersonRef, datetime]], pending: list[PersonRef], tz: Any
+    header: list[str],
+    names: dict[int, str],
+    acked: list[tuple[PersonRef, datetime]],
+    pending: list[PersonRef],
+    tz: Any,
 ) -> bytes:
-    rows = [[p.handle, p.name, at.astimezone(tz).strftime("%Y-%m-%d %H:%M")] for p, at in acked]
-    rows += [[person.handle, person.name, ""] for person in pending]
+    rows = [
+        [p.handle, names[p.id], at.astimezone(tz).strftime("%Y-%m-%d %H:%M")] for p, at in acked
+    ]
+    rows += [[person.handle, names[person.id], ""] for person in pending]
     return csv_bytes(header, rows)

@@ -108,7 +108,7 @@ async def nudge(ctx: Context, task_id: TaskNumber) -> None:
 async def show(ctx: Context, task_id: TaskNumber) -> None:
     shown = await _task(ctx, task_id)
     events = await store.history(ctx.session, shown.id)
-    names = {p.id: p.mention for p in await ctx.people(list({e.person_id for e in events}))}
+    names = {p.id: p.mention for p in await ctx.people(view.people_in(events))}
     card = view.card(shown, ctx.now())
     await ctx.reply(replace(card, context=view.history(events, names)))
 

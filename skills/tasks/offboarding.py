@@ -57,8 +57,7 @@ async def _their_parts(ctx: JobContext, handover: Handover) -> int:
                 )
                 .values(person_id=to.id, nudged_at=None)
             )
-        detail = f"@{leaver.handle} left" + (f"; to @{to.handle}" if to else "")
-        await store.add_event(ctx, task, leaver, "handed_over", detail)
+        await store.add_event(ctx, task, leaver, "handed_over", view.handed_to(to))
         task.updated_at = ctx.now()
         await ctx.session.flush()
         shown = await store.load(ctx, task)
@@ -96,9 +95,8 @@ async def _their_tasks(ctx: JobContext, handover: Handover) -> int:
     tasks = list(rows.all())
     for task in tasks:
         task.creator_id, task.updated_at = successor.id, ctx.now()
-        await store.add_event(
-            ctx, task, handover.person, "handed_over", f"creator @{successor.handle}"
-        )
+        detail = view.handed_to(successor, creator=True)
+        await store.add_event(ctx, task, handover.person, "handed_over", detail)
         await ctx.session.flush()
         ctx.update_card(str(task.id), view.card(await store.load(ctx, task), ctx.now()))
     return len(tasks)

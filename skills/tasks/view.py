@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
-from bot import Button, Field, Lines, Mention, Message, Relative, Text, _, pack
+from bot import Button, Field, Lines, Mention, Message, PersonRef, Relative, Text, _, pack
 from skills.tasks.models import CANCELLED, DONE, FINISHED, Task, TaskEvent
 from skills.tasks.store import TaskView
 
@@ -125,20 +126,50 @@ ACTIONS: dict[str, Text] = {
     "reopened": _("reopened it"),
     "edited": _("edited it"),
     "nudged": _("nudged"),
-    "handed_over": _("handed it over"),  # they left: "@bob left; to @carol"
+    "handed_over": _("handed it over"),  # they left: "to @carol"
 }
+
+
+def handed_to(person: PersonRef | None, *, creator: bool = False) -> str:
+    """The facts of a ``handed_over`` event (who took over their part, or became the creator),
+    stored as they are and put in words in the reader's language when shown."""
+    return json.dumps({"creator" if creator else "to": person.id if person else None})
+
+
+def people_in(events: list[TaskEvent]) -> list[int]:
+    """Everyone a history names: who did each thing, and who took over."""
+    ids = {e.person_id for e in events}
+    ids.update(i for e in events if (i := (_handover(e) or {}).get("to")) is not None)
+    ids.update(i for e in events if (i := (_handover(e) or {}).get("creator")) is not None)
+    return sorted(ids)
+
+
+def _handover(event: TaskEvent) -> dict[str, int | None] | None:
+    if event.action != "handed_over" or not event.detail.startswith("{"):
+        return None  # any other event, or one stored in words before
+    facts: dict[str, int | None] = json.loads(event.detail)
+    return facts
+
+
+def _detail(event: TaskEvent, names: dict[int, Mention]) -> Text | str:
+    facts = _handover(event)
+    if facts is None:
+        return event.detail
+    if "creator" in facts:
+        return _("{who} is the creator now", who=names.get(facts["creator"] or 0, "?"))
+    if facts.get("to") is None:
+        return _("nobody took their part over")
+    return _("to {who}", who=names.get(facts["to"] or 0, "?"))
 
 
 def history(events: list[TaskEvent], names: dict[int, Mention]) -> Text:
     """``Mon 23 Nov 10:00 @bob finished: see drive``, one line per event."""
-    lines = [
-        _(
-            "{at} {who} {action}{detail}",
-            at=e.at,
-            who=names.get(e.person_id, "?"),
-            action=ACTIONS.get(e.action, e.action),
-            detail=f": {e.detail}" if e.detail else "",
-        )
-        for e in events
-    ]
-    return _("History:\n{lines}", lines=Lines(lines))
+    return _("History:\n{lines}", lines=Lines([_line(e, names) for e in events]))
+
+
+def _line(e: TaskEvent, names: dict[int, Mention]) -> Text:
+    who, action = names.get(e.person_id, "?"), ACTIONS.get(e.action, e.action)
+    if not e.detail:
+        return _("{at} {who} {action}", at=e.at, who=who, action=action)
+    detail = _detail(e, names)
+    return _("{at} {who} {action}: {detail}", at=e.at, who=who, action=action, detail=detail)

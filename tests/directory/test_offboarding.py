@@ -413,9 +413,42 @@ async def test_the_approvals_export_marks_who_left_in_the_readers_language(deskm
     assert sorted(row[2] for row in rows[1:]) == ["alice", "bob（已离职）"]
 
 
+async def test_the_notice_status_file_marks_who_left_in_the_readers_language(deskmate):
+    root = "{id: root, accounts: {console: root}, roles: [admin]}"
+    many = "".join(f"  - {{id: u{i}, team: all}}\n" for i in range(25))
+    config = TEAM.replace(root, root[:-1] + ", language: zh}").replace(
+        "{id: bob, accounts: {console: bob}, manager: mike}",
+        "{id: bob, accounts: {console: bob}, manager: mike, team: all}\n" + many.rstrip("\n"),
+    )
+    chat = await deskmate(*SKILLS, config=config, start=START)
+    await chat.say("root", "/notice team:all --ack Read the handbook")
+    await chat.press("bob", "Got it ✓")
+    await chat.say("root", "/people offboard @bob")
+    rows = csv_rows((await chat.say("root", "/notice status 1")).one())
+    assert rows[1][:2] == ["bob", "bob（已离职）"]  # acknowledged before he left: still listed
+    assert rows[2][:2] == ["u0", "u0"]
+
+
 async def test_the_tasks_trail_says_in_words_that_their_task_was_handed_over(chat):
     await chat.say("alice", "/task add @bob Ship the report")
     await chat.say("root", "/people offboard @bob --to @carol")
     shown = (await chat.say("alice", "/task show 1", dm=True)).one().text
     trail = [line for line in shown.splitlines() if "handed" in line]
-    assert trail == ["Mon 23 Nov 10:00 @bob (left) handed it over: @bob left; to @carol"]
+    assert trail == ["Mon 23 Nov 10:00 @bob (left) handed it over: to @carol"]
+
+
+async def test_the_tasks_trail_of_a_handover_reads_in_the_readers_language(deskmate):
+    alice = "{id: alice, accounts: {console: alice}, manager: bob}"
+    config = TEAM.replace(alice, alice[:-1] + ", language: zh}")
+    chat = await deskmate(*SKILLS, config=config, start=START)
+    await chat.say("alice", "/task add @bob Ship the report")
+    await chat.say("bob", "/task add @alice Check the report")
+    await chat.say("root", "/people offboard @bob --to @carol")
+    trails = []
+    for task in (1, 2):
+        shown = (await chat.say("alice", f"/task show {task}", dm=True)).one().text
+        trails += [line for line in shown.splitlines() if "已交接" in line]
+    assert [line.split(" ", 1)[-1] for line in trails] == [
+        "10:00 @bob（已离职） 已交接：交给 @carol",
+        "10:00 @bob（已离职） 已交接：创建人改为 @carol",
+    ]

@@ -342,3 +342,39 @@ async def test_an_email_two_people_have_links_nobody_and_the_admins_are_told_onc
     await run(directory.bot.clock.now() + timedelta(hours=6))
     await asyncio.sleep(0.5)
     assert len(said(directory.fake, "U1", "linked to none of them")) == 1
+
+
+async def test_an_email_conflict_is_told_once_across_restarts_and_again_when_it_changes(
+    fake_users: FakeSlack, database_url: str
+) -> None:
+    fake_users.users["U5"] = {
+        "name": "erin",
+        "real_name": "Erin",
+        "profile": {"email": "erin@example.com"},
+    }
+    slack = await started(fake_users, database_url)
+    try:
+        async with slack.bot.db.transaction() as session:
+            now = slack.bot.clock.now()
+            for handle in ("erin", "erin2"):
+                session.add(
+                    Person(handle=handle, name="Erin", email="erin@example.com", created_at=now)
+                )
+        await slack.bot.profiles.job("slack", slack.adapter)(now)
+        await slack.until(lambda: said(fake_users, "U1", "linked to none of them"))
+    finally:
+        await slack.bot.stop()
+    slack = await started(fake_users, database_url)  # a restart reads users.list again
+    try:
+        await asyncio.sleep(0.5)  # deliveries, if any, would be out by now
+        assert len(said(fake_users, "U1", "linked to none of them")) == 1
+        async with slack.bot.db.transaction() as session:  # a third person, same e-mail
+            now = slack.bot.clock.now()
+            session.add(
+                Person(handle="erin3", name="Erin", email="erin@example.com", created_at=now)
+            )
+        await slack.bot.profiles.job("slack", slack.adapter)(now)
+        told = await slack.until(lambda: said(fake_users, "U1", "@erin, @erin2, @erin3 all have"))
+        assert len(told) == 1
+    finally:
+        await slack.bot.stop()

@@ -253,3 +253,19 @@ async def test_the_leave_flows_modal_shows_the_balance_of_each_type(fake_slack, 
         ]
     finally:
         await slack.bot.stop()
+
+
+async def test_the_leave_flows_modal_names_a_choice_without_a_label_as_its_leave_type(
+    fake_slack, database_url
+):
+    """The flow's choice ``sick`` has no label of its own: the leave type's label is shown."""
+    sections = LEAVE_TYPES.replace("{label: Sick leave}", "{label: Sick days}")
+    slack = await make_bot(fake_slack, database_url, sections=sections)
+    try:
+        await slack.command("U2", "/request leave", channel="C1")
+        call = (await slack.until(lambda: slack.fake.calls_to("views.open")))[0]
+        select = call.parsed("view")["blocks"][2]["element"]
+        options = [(o["value"], o["text"]["text"]) for o in select["options"]]
+        assert options == [("annual", "Annual leave — 0 d left"), ("sick", "Sick days — 0 d left")]
+    finally:
+        await slack.bot.stop()

@@ -72,6 +72,36 @@ async def test_withdrawn_overtime_takes_its_comp_time_back(chat):
     assert "• Comp time: 0 h" in (await chat.say("alice", "/balance", dm=True)).one().text
 
 
+async def test_withdrawn_overtime_takes_back_only_what_is_left_of_its_own_credit(chat):
+    await chat.say("alice", "/request overtime date:11-28 hours:3", dm=True)
+    await chat.say("alice", "/request overtime date:11-29 hours:2", dm=True)
+    await chat.say("mike", "/approve 1", dm=True)
+    await chat.say("mike", "/approve 2", dm=True)
+    await chat.set_time(local(30, 9))  # both credited; #1's credit expires first
+    await chat.say("alice", "/request leave dates:12-01 type:comp hours:2", dm=True)
+    await chat.say("mike", "/approve 3", dm=True)  # spends 2 h of #1's credit
+    await chat.say("alice", "/request withdraw 1", dm=True)
+    assert "• Comp time: 2 h" in (await chat.say("alice", "/balance", dm=True)).one().text
+    history = (await chat.say("alice", "/balance history comp", dm=True)).one().text
+    assert "-1 h · Comp time taken back, overtime #1 withdrawn (2 h of it already spent)" in history
+
+
+async def test_withdrawn_overtime_leaves_the_credits_of_other_overtime_alone(deskmate):
+    chat = await deskmate(
+        approvals, clockin, leave, config=CONFIG + "    soon_days: 365\n", start=MONDAY
+    )
+    await chat.say("alice", "/request overtime date:11-28 hours:3", dm=True)
+    await chat.say("alice", "/request overtime date:11-29 hours:2", dm=True)
+    await chat.say("mike", "/approve 1", dm=True)
+    await chat.say("mike", "/approve 2", dm=True)
+    await chat.set_time(local(30, 9))
+    await chat.say("alice", "/request withdraw 2", dm=True)
+    text = (await chat.say("alice", "/balance", dm=True)).one().text
+    assert "• Comp time: 3 h (3 h expire after Thu 27 May)" in text  # #1's credit, whole
+    history = (await chat.say("alice", "/balance history comp", dm=True)).one().text
+    assert "-2 h · Comp time taken back, overtime #2 withdrawn\n" in history + "\n"
+
+
 async def test_overtime_clocked_without_a_request_is_pointed_out_once(chat):
     await work(chat, 28, (10, 10), (14, 50))  # Saturday, a rest day: 4 h 40 min, no request
     await work(chat, 29, (10, 0), (10, 40))  # Sunday: 40 min, under the hour that counts

@@ -152,12 +152,13 @@ async def test_the_form_of_a_leave_flow_shows_what_is_left_of_each_type(chat):
     assert out.one().text.splitlines()[2:4] == [
         "• type: annual|sick|personal|comp",
         "  Annual leave: 7.5 d left · Sick leave: 0 d left · Personal leave: as needed · "
-        "comp: 3 h left",
+        "Comp time: 3 h left",  # comp: the flow gives no label, the leave type's is used
     ]
     await chat.say("alice", "/request leave dates:11-26..11-27 type:annual", dm=True)
     out = await chat.say("alice", "/request leave", dm=True)
     assert "  Annual leave: 5.5 d left (2 d held by pending requests) · Sick" in out.one().text
     out = await chat.say("hana", "/request leave", dm=True)  # her own, in her language
-    assert "  年假：剩余 0 天 · 病假：剩余 0 天 · 事假：按需 · comp：剩余 0 小时" in out.one().text
+    told = out.one().text
+    assert "  年假：剩余 0 天 · 病假：剩余 0 天 · 事假：按需 · 调休假：剩余 0 小时" in told
     out = await chat.say("alice", "/request overtime", dm=True)  # not a leave flow: no notes
     assert "left" not in out.one().text
