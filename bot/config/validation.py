@@ -3,6 +3,7 @@ then cross-checks."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -45,12 +46,13 @@ def _validate(
     raw_skills = data.get("skills")
     raw_skills = raw_skills if isinstance(raw_skills, dict) else {}
     settings = _validate_skills(raw_skills, schemas, problems, context)
+    checked = {**_salvaged(raw_skills, schemas, settings, context), **settings}
     people = _valid_people(config, data, context)
     problems += _check_people(people, raw_ids, roles)
     roots: list[tuple[Loc, BaseModel]] = [(("skills", n), s) for n, s in settings.items()]
     roots += [((), config)] if config else [(("people", i), p) for i, p in people]
     problems += _check_handles(roots, known)
-    problems += _check_skills(settings, raw_skills.get("enabled"))
+    problems += _check_skills(checked, raw_skills.get("enabled"))
     if config is not None:
         config._skill_settings = settings
         config._adapter_settings = adapter_settings
@@ -109,6 +111,46 @@ def _validate_skills(
         if valid is not None:
             settings[name] = valid
     return settings
+
+
+def _salvaged(
+    raw: dict[str, Any],
+    schemas: Mapping[str, type[BaseModel]],
+    valid: Mapping[str, BaseModel],
+    context: dict[str, Any],
+) -> dict[str, BaseModel]:
+    """The settings of each cross-checking skill whose section has problems of its own, validated
+    without the values that failed (their defaults instead), where that works: so one run of
+    check-config reports its cross-checks too. A whole entry of a section (a leave type, say) is
+    never left out, nor a required value: then the skill is not cross-checked."""
+    salvaged: dict[str, BaseModel] = {}
+    for name, schema in schemas.items():
+        if name in valid or not callable(getattr(schema, "cross_check", None)):
+            continue
+        data = copy.deepcopy({} if raw.get(name) is None else raw[name])
+        for _attempt in range(20):
+            try:
+                salvaged[name] = schema.model_validate(data, context=context)
+                break
+            except ValidationError as exc:
+                if not all(_drop(data, e["loc"]) for e in exc.errors() if e["type"] != "missing"):
+                    break
+                if any(e["type"] == "missing" for e in exc.errors()):
+                    break
+    return salvaged
+
+
+def _drop(data: Any, loc: tuple[Any, ...]) -> bool:
+    """Leave out the value at ``loc``: a setting (``remind_before_days``) or one of an entry's
+    (``types.annual.unit``); ``False`` when it is not such a value."""
+    if len(loc) == 2 or not loc:
+        return False
+    for key in loc[:-1]:
+        data = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(data, dict) or loc[-1] not in data:
+        return False
+    del data[loc[-1]]
+    return True
 
 
 def _validate_adapters(

@@ -32,7 +32,7 @@ from bot import (
     _,
     excerpt,
 )
-from skills.leave import amounts, api, grants, ledger, overtime, requests, unrequested, view
+from skills.leave import amounts, api, carry, grants, ledger, overtime, requests, unrequested, view
 from skills.leave import export as exporting
 from skills.leave.config import LeaveConfig, LeaveType
 from skills.leave.models import ADJUST, GRANT, LedgerEntry
@@ -179,6 +179,7 @@ async def _write(
             by_id=ctx.person.id, reason=reason.strip()[:300], created_at=ctx.now(),
         ),
     )  # fmt: skip
+    await carry.changed(ctx, who.id, name, day)  # dated last year: the cap follows
     have = await ledger.balance(ctx, who.id, name)
     shown = amounts.show(hundredths, spec)
     await ctx.audit(kind, {"person": who.id, "type": name, "hundredths": hundredths})

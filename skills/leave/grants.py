@@ -38,12 +38,14 @@ def _anniversary(hired_on: date, year: int) -> date:
 def due(spec: LeaveType, person: PersonRef, today: date) -> tuple[date, str] | None:
     """The current period's grant day and its name, if this person gets one."""
     rule, hired = spec.grant, person.hired_on
+    first_share = False  # the pro-rated share of someone hired this year
     if rule.every == "month":
         on, period = today.replace(day=1), f"{today:%Y-%m}"
     elif rule.every == "year" and rule.at == "jan1":
         on, period = date(today.year, 1, 1), str(today.year)
         if rule.prorate and hired is not None and on < hired <= today and hired.year == on.year:
             on = hired  # hired during the year: their share of it, from their first day
+            first_share = True
     elif rule.every == "year" and hired is not None:
         on = _anniversary(hired, today.year)
         if on > today:
@@ -53,7 +55,9 @@ def due(spec: LeaveType, person: PersonRef, today: date) -> tuple[date, str] | N
         return None
     if hired is not None and on < hired:
         return None  # not employed yet on the grant day: the next period is their first
-    if today - on > CATCH_UP:
+    if person.left_on is not None and person.left_on <= on:
+        return None  # gone by the grant day (offboarded): nothing more is granted
+    if today - on > CATCH_UP and not first_share:
         return None  # a period that began long before the bot did: HR enters opening balances
     return on, period
 

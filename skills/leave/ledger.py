@@ -152,6 +152,11 @@ async def all_open_lots(
     return {t: _lots(entries) for t, entries in by_type.items()}
 
 
+def lots_of(rows: Sequence[LedgerEntry]) -> list[Lot]:
+    """The open credits that ``rows`` (one balance's, by day then id) leave."""
+    return _lots(rows)
+
+
 async def taken_by(ctx: JobContext, use: LedgerEntry) -> dict[date | None, int]:
     """What the debit ``use`` took from the credits it spent, by the day they expire (``None``:
     never, and what no credit covered): what its reversal gives back, expiring as they did."""
@@ -172,11 +177,15 @@ def _lots(
     watch: int | None = None,
     taken: dict[date | None, int] | None = None,
 ) -> list[Lot]:
-    lots = [Lot(r, r.hundredths) for r in rows if r.hundredths > 0]
+    # an expiry row ends part of its credit, or (a carry-over cap made smaller) gives it back
+    lots = [Lot(r, r.hundredths) for r in rows if r.hundredths > 0 and r.kind != EXPIRE]
     by_id = {lot.entry.id: lot for lot in lots}
-    for row in (r for r in rows if r.hundredths < 0):
-        if row.lot_id in by_id:  # an expiry, or a taken-back credit: from its own credit
+    for row in rows:
+        # an expiry (either sign), or a taken-back credit: on its own credit
+        if row.lot_id in by_id and (row.kind == EXPIRE or row.hundredths < 0):
             by_id[row.lot_id].left += row.hundredths
+            continue
+        if row.hundredths >= 0:
             continue
         spent = _spend(lots, row.on, -row.hundredths)
         if row.id == watch and taken is not None:

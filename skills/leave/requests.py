@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from bot import DateRange, JobContext, PersonRef, UsageError, _
-from skills.leave import amounts, grants, ledger
+from skills.leave import amounts, carry, grants, ledger
 from skills.leave.config import LeaveConfig, LeaveType
 from skills.leave.models import (
     APPROVED,
@@ -173,6 +173,7 @@ async def approved(ctx: JobContext[LeaveConfig], payload: dict[str, Any]) -> Non
             reason=f"#{row.request_id} {row.first}..{row.last}", created_at=ctx.now(),
         ),
     )  # fmt: skip
+    await carry.changed(ctx, row.person_id, row.type, row.first)  # a December leave in January
 
 
 async def released(ctx: JobContext[LeaveConfig], payload: dict[str, Any]) -> None:
@@ -183,12 +184,14 @@ async def released(ctx: JobContext[LeaveConfig], payload: dict[str, Any]) -> Non
     await ledger.lock(ctx, row.person_id, row.type)
     if row.state == APPROVED:
         await _give_back(ctx, row)
+        await carry.changed(ctx, row.person_id, row.type, row.first)
     row.state = CANCELLED
 
 
 async def _give_back(ctx: JobContext[LeaveConfig], row: LeaveRequest) -> None:
     """Credit an approved request back: a reversal row per expiry day of the credits its use
-    spent, expiring when they did (what had expired meanwhile expires with the next daily job)."""
+    spent, expiring when they did (what had expired meanwhile expires at once, in an expiry row
+    of its own)."""
     found = await ctx.session.exec(
         select(LedgerEntry).where(
             col(LedgerEntry.request_id) == row.request_id, col(LedgerEntry.kind) == USE

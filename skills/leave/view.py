@@ -141,6 +141,9 @@ def _what(row: LedgerEntry, who: object, label: object, spec: LeaveType | None) 
         return _("{type} given back, request #{id} withdrawn", type=label, id=row.request_id)
     if row.kind == EXPIRE and words[0] == "carry_max" and spec is not None:
         cap = amounts.show(int(words[-1]), spec)
+        if row.hundredths > 0:  # the balance of 31 December grew smaller after the cap
+            return _("{type} back under the carry-over cap of {cap}: the year's end balance "
+                     "changed", type=label, cap=cap)  # fmt: skip
         return _("{type} over the carry-over cap of {cap}: expired at the end of the year",
                  type=label, cap=cap)  # fmt: skip
     if row.kind == EXPIRE:

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import select
 
+from skills.admin import skill as admin
 from skills.approvals import skill as approvals
 from skills.leave import daily
 from skills.leave import skill as leave
@@ -147,3 +148,31 @@ async def test_what_carries_over_is_capped_and_the_rest_expires_on_31_december(d
     await move_to(chat, date(2028, 4, 2))
     expired = [r[2:4] for r in await rows(chat, "alice") if r[:2] == ("expire", "annual")]
     assert expired == [(-200, date(2027, 12, 31)), (-500, date(2028, 4, 1))]
+
+
+async def test_someone_entered_long_after_their_first_day_still_gets_the_share(deskmate):
+    dora = "  - {id: dora, accounts: {console: dora}, hired_on: 2026-03-02}\n"
+    config = CONFIG.replace("teams:", dora + "teams:", 1)
+    chat = await deskmate(approvals, leave, config=config, start=MONDAY)  # 23 Nov: 266 days on
+    await move_to(chat, date(2026, 11, 24))
+    dora_annual = [r[2:4] for r in await rows(chat, "dora") if r[1] == "annual"]
+    # 2 Mar to 31 Dec: 305 of 365 days of 5 d is 4.18 d, down to a half day
+    assert dora_annual == [(400, date(2026, 3, 2))]
+    text = (await chat.say("dora", "/balance history annual", dm=True)).one().text
+    assert "• Mon 2 Mar +4 d · Annual leave granted for 2026, pro-rated: 305 of its 365 days" in (
+        text
+    ), text
+    alice = [r for r in await rows(chat, "alice") if r[1] == "annual"]
+    assert alice == []  # a year that began before the bot did: HR enters opening balances
+
+
+async def test_nothing_is_granted_to_someone_who_left(deskmate):
+    chat = await deskmate(admin, approvals, leave, config=CONFIG, start=MONDAY)
+    await move_to(chat, date(2026, 11, 24))
+    before = await rows(chat, "bob")
+    assert [r[3] for r in before] == [date(2026, 11, 1)] * 2  # annual and sick, from his first day
+    out = await chat.say("hana", "/people offboard @bob")
+    assert out.one().text.startswith("👋 @bob has left"), out.one().text
+    await move_to(chat, date(2027, 1, 2))  # a monthly grant on 1 Dec, a yearly one on 1 Jan
+    assert await rows(chat, "bob") == before
+    assert len(await rows(chat, "alice")) == 4  # sick Nov, Dec, Jan; annual 2027

@@ -104,3 +104,20 @@ def test_without_the_approvals_skill_the_leave_flows_are_not_checked(tmp_path):
     path.write_text("skills:\n  enabled: [help, leave]\n" + CROSS.removeprefix("skills:\n"))
     result = CliRunner().invoke(main, ["check-config", str(path)])
     assert result.exit_code == 0, result.output
+
+
+def test_one_run_reports_a_bad_leave_setting_and_the_cross_checks_too(tmp_path):
+    path = tmp_path / "config.yaml"
+    bad = CROSS.replace("{label: Annual leave}", "{label: Annual leave, unit: week}")
+    bad = bad.replace("    overtime:\n", "    remind_before_days: -1\n    overtime:\n")
+    path.write_text(bad)
+    result = CliRunner().invoke(main, ["check-config", str(path)])
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    assert any("skills.leave.types.annual.unit: expected 'day', 'half_day' or 'hour'" in x
+               for x in lines), lines  # fmt: skip
+    assert any("skills.leave.remind_before_days" in x for x in lines), lines
+    assert f"{path}:8 skills.approvals.flows.leave.fields.type.choices: 'study' is not a leave " \
+        "type of skills.leave.types — declare it there (limited: false for leave without a " \
+        "balance) or drop the choice; known: annual, sick" in lines, lines  # fmt: skip
+    assert len(lines) == 9, lines  # the six cross-check problems, the two others, the closing line
