@@ -169,9 +169,10 @@ def _changed_people(
     """What to write to make the rows (by handle) match the config: each changed row's columns
     and its ``row_id``. People just added get their manager (they have the rest)."""
     changed = []
-    heirs = {row.id: row.successor_id for row in rows.values() if row.left_on is not None}
+    left = {r.id: (r.successor_id, r.manager_id) for r in rows.values() if r.left_on is not None}
     for pc in people:
-        manager: dict[str, Any] = {"manager_id": _standing(ids.get(pc.manager or ""), heirs)}
+        standing = _standing(ids.get(pc.id), ids.get(pc.manager or ""), left)
+        manager: dict[str, Any] = {"manager_id": standing}
         row = rows.get(pc.id)
         if row is None:
             if manager["manager_id"] is not None:
@@ -190,15 +191,20 @@ def _changed_people(
     return changed
 
 
-def _standing(manager_id: int | None, heirs: Mapping[int, int | None]) -> int | None:
+def _standing(
+    person_id: int | None, manager_id: int | None, left: Mapping[int, tuple[int | None, int | None]]
+) -> int | None:
     """The config's manager, or, when they have left, whoever took their work over (their
     successor's successor when that one left too): an offboarding's move of their reports stays
-    at the next start, whatever the config still says."""
+    at the next start, whatever the config still says. ``left``: who left -> (successor, their
+    manager). The successor of their own manager reports to that one's manager, as offboarding
+    made them: no one is their own manager."""
     seen: set[int] = set()
-    while manager_id is not None and manager_id in heirs and manager_id not in seen:
+    while manager_id is not None and manager_id in left and manager_id not in seen:
         seen.add(manager_id)
-        manager_id = heirs[manager_id]
-    return None if manager_id is not None and manager_id in seen else manager_id
+        heir, own = left[manager_id]
+        manager_id = own if heir == person_id else heir
+    return None if manager_id in seen or manager_id == person_id else manager_id
 
 
 def _declared_values(pc: PersonConfig) -> dict[str, Any]:
