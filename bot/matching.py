@@ -1,12 +1,12 @@
 """Accounts matched to people by a verified e-mail.
 
 The rule: an account the directory does not know yet, for which its platform gives a verified
-e-mail (Slack's ``profile.email``: Slack confirms it), belongs to the person whose e-mail it is
-(written in the config, a CSV import or the open API) — when exactly one person still here has
-that e-mail and no account on that platform yet. Then the account is linked to them instead of
-making a new person. Two people or more with that e-mail is a conflict: nothing is guessed (the
-account stays unlinked; the admins are told where there is someone to tell). E-mails are compared
-without regard to case.
+e-mail (Slack's ``profile.email`` once ``is_email_confirmed``, not an invited user's), belongs
+to the person whose e-mail it is (written in the config, a CSV import or the open API) — when
+exactly one person still here has that e-mail and no account on that platform yet. Then the
+account is linked to them instead of making a new person. Two people or more with that e-mail is
+a conflict: nothing is guessed (the account stays unlinked; the admins are told where there is
+someone to tell). E-mails are compared without regard to case.
 """
 
 from __future__ import annotations

@@ -297,6 +297,30 @@ async def test_an_account_with_a_declared_persons_email_is_theirs_from_the_users
         await slack.bot.stop()
 
 
+@pytest.mark.parametrize(
+    "unverified",
+    [
+        {"is_invited_user": True, "is_email_confirmed": False},  # invited, not joined yet
+        {"is_email_confirmed": False},  # joined, address not confirmed
+    ],
+)
+async def test_an_account_whose_email_slack_has_not_confirmed_is_not_linked(
+    fake_users: FakeSlack, database_url: str, unverified: dict[str, bool]
+) -> None:
+    """users.list lists invited users too: an address nobody confirmed is no proof U6 is dora's,
+    so U6 is not linked to her at start, and becomes someone new when they type."""
+    fake_users.users["U6"] = {**DORA, **unverified}
+    slack = await make_bot(fake_users, database_url, base=with_dora(DIRECTORY))
+    try:
+        await slack.bot.profiles.settled()
+        await slack.command("U6", "/task add <@U1|alice> Send the contracts")
+        await slack.until(lambda: said(fake_users, "C1", "Send the contracts"))
+        stranger = await person(slack, "U6")
+        assert (stranger.handle, stranger.email) == ("dora2", None)
+    finally:
+        await slack.bot.stop()
+
+
 async def test_without_the_directory_a_sender_with_a_declared_persons_email_is_theirs(
     fake_users: FakeSlack, database_url: str
 ) -> None:
@@ -306,8 +330,11 @@ async def test_without_the_directory_a_sender_with_a_declared_persons_email_is_t
     try:
         await slack.command("U6", "/task add <@U1|alice> Send the contracts")
         card = (await slack.until(lambda: said(fake_users, "C1", "Send the contracts")))[0]
-        assert "by <@U6>" in text_of(card) or "U6" in text_of(card)
+        assert "by <@U6>" in text_of(card)
         assert (await person(slack, "U6")).handle == "dora"
+        async with slack.bot.db.transaction() as session:
+            handles = (await session.exec(select(Person.handle))).all()
+        assert sorted(handles) == ["alice", "bob", "dora"]  # nobody new for U6
     finally:
         await slack.bot.stop()
 
