@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -94,15 +96,26 @@ async def claim(session: AsyncSession, accounts: Sequence[Account]) -> dict[Acco
             conflict.email,
             ", ".join(conflict.handles),
         )
-    await link(session, matched.found)
-    return matched.found
+    return await link(session, matched.found)
 
 
-async def link(session: AsyncSession, found: dict[Account, int]) -> None:
-    """Write the matched accounts, each to its person."""
+_ACCOUNTS: sa.Table = PlatformAccount.__table__  # type: ignore[attr-defined]
+# built once: an account another instance linked meanwhile is left as it is (no IntegrityError
+# rolling the caller's whole batch back)
+_LINKS = {
+    name: insert(_ACCOUNTS)
+    .on_conflict_do_nothing(index_elements=["platform", "account_id"])
+    .returning(_ACCOUNTS.c.platform, _ACCOUNTS.c.account_id)
+    for name, insert in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))
+}
+
+
+async def link(session: AsyncSession, found: dict[Account, int]) -> dict[Account, int]:
+    """Write the matched accounts, each to its person. Another instance may have linked one of
+    them between the match and this write: it stays theirs, and the answer (account -> person
+    id) says whose it is."""
     if not found:
-        return
-    table: sa.Table = PlatformAccount.__table__  # type: ignore[attr-defined]
+        return {}
     rows = [
         {
             "person_id": person_id,
@@ -114,4 +127,15 @@ async def link(session: AsyncSession, found: dict[Account, int]) -> None:
         }
         for account, person_id in found.items()
     ]
-    await session.exec(sa.insert(table), params=rows)
+    dialect = (await session.connection()).dialect.name
+    written = set((await session.exec(_LINKS[dialect], params=rows)).all())
+    linked = {a: p for a, p in found.items() if (a.platform, a.id) in written}
+    for account in found.keys() - linked.keys():  # linked meanwhile: by whom
+        owner = await session.exec(
+            select(PlatformAccount.person_id).where(
+                PlatformAccount.platform == account.platform,
+                PlatformAccount.account_id == account.id,
+            )
+        )
+        linked[account] = owner.one()
+    return linked
