@@ -56,9 +56,10 @@ async def _import(
     try:
         async with bot.db.transaction() as session:
             await bot.directory.sync(session, config.people)  # as a start does: the config's
-            rows = (await session.exec(select(Person.handle, Person.email))).all()
-            known = {handle for handle, _email in rows}
-            emails = {email.lower(): handle for handle, email in rows if email}
+            rows = (await session.exec(select(Person.handle, Person.email, Person.left_on))).all()
+            known = {handle for handle, _email, _left in rows}
+            # the e-mails of people still here: someone who left gives theirs up (a re-hire's)
+            emails = {email.lower(): h for h, email, left in rows if email and left is None}
             found = read(text, config, bot.registry.roles(), known, name, emails)
             if found.problems:
                 return found.problems, None
