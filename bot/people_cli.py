@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import click
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.app import Bot
 from bot.commandline import CONFIG_OPTION, load_or_exit
@@ -18,6 +18,8 @@ from bot.people_csv import Plan, apply, export, plan, read
 from bot.skill import Skill
 from storage import upgrade
 from storage.models import Person
+
+_HERE = col(Person.left_on).is_(None)
 
 
 @click.group("people")
@@ -56,10 +58,11 @@ async def _import(
     try:
         async with bot.db.transaction() as session:
             await bot.directory.sync(session, config.people)  # as a start does: the config's
-            rows = (await session.exec(select(Person.handle, Person.email, Person.left_on))).all()
-            known = {handle for handle, _email, _left in rows}
+            rows = (await session.exec(select(Person.handle, Person.email))).all()
+            known = {handle for handle, _email in rows}
             # the e-mails of people still here: someone who left gives theirs up (a re-hire's)
-            emails = {email.lower(): h for h, email, left in rows if email and left is None}
+            here = set((await session.exec(select(Person.handle).where(_HERE))).all())
+            emails = {email.lower(): h for h, email in rows if email and h in here}
             found = read(text, config, bot.registry.roles(), known, name, emails)
             if found.problems:
                 return found.problems, None
