@@ -22,6 +22,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.events import Account
+from bot.i18n import Text, _
 from bot.roster import IN_CHUNK
 from storage.models import Person, PlatformAccount
 
@@ -43,6 +44,34 @@ class Matches:
 
     found: dict[Account, int]
     conflicts: list[Conflict]
+
+
+def warning(conflict: Conflict) -> Text:
+    """What the admins are told of a conflict: the account, and who all have its e-mail."""
+    account = conflict.account
+    where = {
+        "platform": account.platform,
+        "account": f"{account.name} ({account.id})" if account.name else account.id,
+        "email": conflict.email,
+    }
+    *others, last = [f"@{handle}" for handle in conflict.handles]
+    if len(others) == 1:
+        return _(
+            "⚠️ The {platform} account {account} has the e-mail {email}, which both {first} and "
+            "{second} have: it is linked to neither. Give each of them their own e-mail, or write "
+            "the account under one person's accounts: in the config.",
+            first=others[0],
+            second=last,
+            **where,
+        )
+    return _(
+        "⚠️ The {platform} account {account} has the e-mail {email}, which {people} and {last} "
+        "all have: it is linked to none of them. Give each person their own e-mail, or write the "
+        "account under one person's accounts: in the config.",
+        people=", ".join(others),
+        last=last,
+        **where,
+    )
 
 
 async def match(session: AsyncSession, accounts: Sequence[Account]) -> Matches:
@@ -90,11 +119,11 @@ async def claim(session: AsyncSession, accounts: Sequence[Account]) -> dict[Acco
     matched = await match(session, accounts)
     for conflict in matched.conflicts:
         log.warning(
-            "%s account %s: e-mail %s is %s's: linked to none of them",
+            "%s account %s: e-mail %s is the e-mail of %s: linked to none of them",
             conflict.account.platform,
             conflict.account.id,
             conflict.email,
-            ", ".join(conflict.handles),
+            " and ".join(conflict.handles),
         )
     return await link(session, matched.found)
 

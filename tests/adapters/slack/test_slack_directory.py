@@ -356,10 +356,10 @@ async def test_an_email_two_people_have_links_nobody_and_the_admins_are_told_onc
     }
     run = directory.bot.profiles.job("slack", directory.adapter)
     await run(directory.bot.clock.now())
-    told = await directory.until(lambda: said(directory.fake, "U1", "linked to none of them"))
+    told = await directory.until(lambda: said(directory.fake, "U1", "linked to neither"))
     assert text_of(told[0]).startswith(
-        "⚠️ The slack account erin (U5) has the e-mail erin@example.com, which @erin, @erin2 all "
-        "have: it is linked to none of them."
+        "⚠️ The slack account erin (U5) has the e-mail erin@example.com, which both @erin and "
+        "@erin2 have: it is linked to neither."
     )
     async with directory.bot.db.transaction() as session:
         found = await session.exec(
@@ -368,4 +368,19 @@ async def test_an_email_two_people_have_links_nobody_and_the_admins_are_told_onc
         assert found.all() == []
     await run(directory.bot.clock.now() + timedelta(hours=6))
     await asyncio.sleep(0.5)
-    assert len(said(directory.fake, "U1", "linked to none of them")) == 1
+    assert len(said(directory.fake, "U1", "linked to neither")) == 1
+
+
+async def test_an_email_three_people_have_names_them_all(directory: SlackBot) -> None:
+    async with directory.bot.db.transaction() as session:
+        now = directory.bot.clock.now()
+        for handle in ("erin", "erin2", "erin3"):
+            erin = Person(handle=handle, name="Erin", email="erin@example.com", created_at=now)
+            session.add(erin)
+    directory.fake.users["U5"] = {"name": "erin", "profile": {"email": "erin@example.com"}}
+    await directory.bot.profiles.job("slack", directory.adapter)(directory.bot.clock.now())
+    told = await directory.until(lambda: said(directory.fake, "U1", "linked to none of them"))
+    assert text_of(told[0]).startswith(
+        "⚠️ The slack account erin (U5) has the e-mail erin@example.com, which @erin, @erin2 and "
+        "@erin3 all have: it is linked to none of them."
+    )
