@@ -64,6 +64,11 @@ async def _import(
             here = set((await session.exec(select(Person.handle).where(_HERE))).all())
             emails = {email.lower(): h for h, email in rows if email and h in here}
             found = read(text, config, bot.registry.roles(), known, name, emails)
+            found.problems += [  # as check-config says (read() is at its module's size cap)
+                f"{name}:{line} manager: a person cannot be their own manager"
+                for line, row in found.rows
+                if row.manager == row.id
+            ]
             if found.problems:
                 return found.problems, None
             planned = await plan(session, found.rows)

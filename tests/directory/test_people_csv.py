@@ -130,3 +130,15 @@ def test_someone_re_hired_gets_the_email_of_who_left(tmp_path):
     exported = run(tmp_path, "people", "export").output
     assert "alicia,Alice Chen,alice@example.com" in exported
     assert "bobby,Bob Li,bob@example.com" in exported
+
+
+def test_a_row_making_someone_their_own_manager_is_refused(tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("id,name,manager\nzed,Zed,zed\n")
+    out = run(tmp_path, "people", "import", str(path))
+    assert out.exit_code == 2
+    assert out.output.splitlines() == [
+        f"{path}:2 manager: a person cannot be their own manager",
+        "1 problem(s); nothing was imported.",
+    ]
+    assert "zed" not in run(tmp_path, "people", "export").output
