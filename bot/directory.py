@@ -19,9 +19,10 @@ from bot import matching
 from bot.chats import ChatLanguage, Chats
 from bot.clock import Clock
 from bot.config import Config, PersonConfig
+from bot.declared import RoleChange, write_declared
 from bot.events import Account
 from bot.people import PersonRef
-from bot.roster import IN_CHUNK, RoleChange, new_people, write_declared
+from bot.roster import IN_CHUNK, new_people
 from bot.suggest import closest_person
 from storage.engine import after_commit
 from storage.models import Person, PlatformAccount
@@ -284,8 +285,8 @@ class Directory(Chats):
         self._senders.pop((account.platform, account.account_id), None)
 
     async def sync(self, session: AsyncSession, people: Sequence[PersonConfig]) -> list[RoleChange]:
-        """Make the directory match the config's ``people:`` (see :func:`roster.write_declared`);
-        whose roles changed."""
+        """Make the directory match the config's ``people:``
+        (:func:`bot.declared.write_declared`); whose roles changed."""
         self._senders.clear()  # roles, teams and accounts may change: read everyone again
         after_commit(session, self._senders.clear)
         return await write_declared(session, people, self.clock.now(), self.handle_accounts)

@@ -21,7 +21,7 @@ class Account:
     username: str | None = None
     timezone: str | None = None
     language: str | None = None
-    email: str | None = None  # verified by the platform (Slack's profile.email): see bot.matching
+    email: str | None = None  # verified by the platform (Slack's, confirmed): see bot.matching
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,14 @@
 """Accounts matched to people by a verified e-mail.
 
 The rule: an account the directory does not know yet, for which its platform gives a verified
-e-mail (Slack's ``profile.email``: Slack confirms it), belongs to the person whose e-mail it is
-(written in the config, a CSV import or the open API) — when exactly one person still here has
-that e-mail and no account on that platform yet. Then the account is linked to them instead of
-making a new person. Two people or more with that e-mail is a conflict: nothing is guessed (the
-account stays unlinked; the admins are told where there is someone to tell — once per conflict,
-remembered in the audit log across restarts and instances, and again only when it changes: another
-e-mail, or other people). E-mails are compared without regard to case.
+e-mail (Slack's ``profile.email`` once ``is_email_confirmed``, not an invited user's), belongs
+to the person whose e-mail it is (written in the config, a CSV import or the open API) — when
+exactly one person still here has that e-mail and no account on that platform yet. Then the
+account is linked to them instead of making a new person. Two people or more with that e-mail is
+a conflict: nothing is guessed (the account stays unlinked; the admins are told where there is
+someone to tell — once per conflict, remembered in the audit log across restarts and instances,
+and again only when it changes: another e-mail, or other people). E-mails are compared without
+regard to case.
 """
 
 from __future__ import annotations
@@ -19,10 +20,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.events import Account
+from bot.i18n import Text, _
 from bot.roster import IN_CHUNK
 from storage.models import AuditEntry, Person, PlatformAccount
 
@@ -57,6 +61,34 @@ class Matches:
 
     found: dict[Account, int]
     conflicts: list[Conflict]
+
+
+def warning(conflict: Conflict) -> Text:
+    """What the admins are told of a conflict: the account, and who all have its e-mail."""
+    account = conflict.account
+    where = {
+        "platform": account.platform,
+        "account": f"{account.name} ({account.id})" if account.name else account.id,
+        "email": conflict.email,
+    }
+    *others, last = [f"@{handle}" for handle in conflict.handles]
+    if len(others) == 1:
+        return _(
+            "⚠️ The {platform} account {account} has the e-mail {email}, which both {first} and "
+            "{second} have: it is linked to neither. Give each of them their own e-mail, or write "
+            "the account under one person's accounts: in the config.",
+            first=others[0],
+            second=last,
+            **where,
+        )
+    return _(
+        "⚠️ The {platform} account {account} has the e-mail {email}, which {people} and {last} "
+        "all have: it is linked to none of them. Give each person their own e-mail, or write the "
+        "account under one person's accounts: in the config.",
+        people=", ".join(others),
+        last=last,
+        **where,
+    )
 
 
 async def match(session: AsyncSession, accounts: Sequence[Account]) -> Matches:
@@ -104,21 +136,32 @@ async def claim(session: AsyncSession, accounts: Sequence[Account]) -> dict[Acco
     matched = await match(session, accounts)
     for conflict in matched.conflicts:
         log.warning(
-            "%s account %s: e-mail %s is %s's: linked to none of them",
+            "%s account %s: e-mail %s is the e-mail of %s: linked to none of them",
             conflict.account.platform,
             conflict.account.id,
             conflict.email,
-            ", ".join(conflict.handles),
+            " and ".join(conflict.handles),
         )
-    await link(session, matched.found)
-    return matched.found
+    return await link(session, matched.found)
 
 
-async def link(session: AsyncSession, found: dict[Account, int]) -> None:
-    """Write the matched accounts, each to its person."""
+_ACCOUNTS: sa.Table = PlatformAccount.__table__  # type: ignore[attr-defined]
+# built once: an account another instance linked meanwhile is left as it is (no IntegrityError
+# rolling the caller's whole batch back)
+_LINKS = {
+    name: insert(_ACCOUNTS)
+    .on_conflict_do_nothing(index_elements=["platform", "account_id"])
+    .returning(_ACCOUNTS.c.platform, _ACCOUNTS.c.account_id)
+    for name, insert in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))
+}
+
+
+async def link(session: AsyncSession, found: dict[Account, int]) -> dict[Account, int]:
+    """Write the matched accounts, each to its person. Another instance may have linked one of
+    them between the match and this write: it stays theirs, and the answer (account -> person
+    id) says whose it is."""
     if not found:
-        return
-    table: sa.Table = PlatformAccount.__table__  # type: ignore[attr-defined]
+        return {}
     rows = [
         {
             "person_id": person_id,
@@ -130,7 +173,18 @@ async def link(session: AsyncSession, found: dict[Account, int]) -> None:
         }
         for account, person_id in found.items()
     ]
-    await session.exec(sa.insert(table), params=rows)
+    dialect = (await session.connection()).dialect.name
+    written = set((await session.exec(_LINKS[dialect], params=rows)).all())
+    linked = {a: p for a, p in found.items() if (a.platform, a.id) in written}
+    for account in found.keys() - linked.keys():  # linked meanwhile: by whom
+        owner = await session.exec(
+            select(PlatformAccount.person_id).where(
+                PlatformAccount.platform == account.platform,
+                PlatformAccount.account_id == account.id,
+            )
+        )
+        linked[account] = owner.one()
+    return linked
 
 
 async def untold(session: AsyncSession, conflicts: Sequence[Conflict]) -> list[Conflict]:

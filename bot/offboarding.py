@@ -24,19 +24,20 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import case
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import queries
 from bot.adapter import RemovesMembers
 from bot.config import PersonConfig
+from bot.declared import RoleChange
 from bot.effects import Effects
 from bot.handover import DEACTIVATED, OFFBOARDED, Handover, check_source
 from bot.i18n import _
 from bot.job_context import Parts
 from bot.messages import Message
 from bot.people import PersonRef
-from bot.roster import RoleChange
 from storage import Database
 from storage.engine import after_commit
 from storage.models import AuditEntry, Chat, ChatMember, OutboxRow, Person
@@ -92,10 +93,12 @@ async def offboard(
     if marked.rowcount != 1:
         return None  # gone already: another source, or another instance, did it
     handover = Handover(person, successor, by, source, day)
-    await session.exec(  # the people they managed report to their successor from now on
+    heir = successor.id if successor else None
+    own = person.manager_id if person.manager_id != heir else None  # never their own manager:
+    await session.exec(  # their reports go to the successor, the successor to the leaver's
         update(Person)
         .where(col(Person.manager_id) == person.id)
-        .values(manager_id=successor.id if successor else None)
+        .values(manager_id=case((col(Person.id) == heir, own), else_=heir))
     )
     await _leave_chats(parts, session, handover)
     await session.exec(

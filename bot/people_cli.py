@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import click
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.app import Bot
 from bot.commandline import CONFIG_OPTION, load_or_exit
@@ -18,6 +18,8 @@ from bot.people_csv import Plan, apply, export, plan, read
 from bot.skill import Skill
 from storage import upgrade
 from storage.models import Person
+
+_HERE = col(Person.left_on).is_(None)
 
 
 @click.group("people")
@@ -58,8 +60,15 @@ async def _import(
             await bot.directory.sync(session, config.people)  # as a start does: the config's
             rows = (await session.exec(select(Person.handle, Person.email))).all()
             known = {handle for handle, _email in rows}
-            emails = {email.lower(): handle for handle, email in rows if email}
+            # the e-mails of people still here: someone who left gives theirs up (a re-hire's)
+            here = set((await session.exec(select(Person.handle).where(_HERE))).all())
+            emails = {email.lower(): h for h, email in rows if email and h in here}
             found = read(text, config, bot.registry.roles(), known, name, emails)
+            found.problems += [  # as check-config says (read() is at its module's size cap)
+                f"{name}:{line} manager: a person cannot be their own manager"
+                for line, row in found.rows
+                if row.manager == row.id
+            ]
             if found.problems:
                 return found.problems, None
             planned = await plan(session, found.rows)

@@ -67,7 +67,6 @@ def read(
 ) -> Import:
     """Parse and validate every row of ``text``; ``known``: the handles the directory has;
     ``emails``: its people's e-mails (lower-case) -> handle, one person's each."""
-    owners = dict(emails or {})
     found = Import()
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [h.strip() for h in reader.fieldnames or []]
@@ -81,6 +80,8 @@ def read(
         for i, row in enumerate(reader, start=2)
     ]
     ids = {row.get("id", "") for _i, row in raw}
+    leaving = {row.get("id", "") for _i, row in raw if row.get("left_on")}  # give e-mails up
+    owners = {email: handle for email, handle in (emails or {}).items() if handle not in leaving}
     declared = {p.id for p in config.people}
     platforms = {n: s.chat_example for n, s in installed_schemas().items()}
     context = {_PEOPLE: ids | declared | known, _ROLES: roles, _PLATFORMS: platforms}
@@ -115,7 +116,7 @@ def read(
 
 def _shared_email(found: Import, where: str, person: PersonConfig, owners: dict[str, str]) -> bool:
     """Someone else has the row's e-mail (bot.matching would link an account to neither)."""
-    email = (person.email or "").lower()
+    email = (person.email or "").lower() if person.left_on is None else ""
     other = owners.setdefault(email, person.id) if email else person.id
     if other != person.id:
         found.problems.append(

@@ -36,7 +36,7 @@ from bot.clock import Clock
 from bot.directory import IN_CHUNK, Directory
 from bot.events import Profile
 from bot.handover import Handover
-from bot.i18n import _, normalize_language
+from bot.i18n import normalize_language
 from bot.job_context import Outbox
 from bot.matching import Conflict
 from bot.messages import Message
@@ -185,18 +185,7 @@ class ProfileSync:
 
 
 def _conflict(conflict: Conflict) -> Message:
-    account = conflict.account
-    return Message(
-        _(
-            "⚠️ The {platform} account {account} has the e-mail {email}, which {people} all "
-            "have: it is linked to none of them. Give each person their own e-mail, or write "
-            "the account under one person's accounts: in the config.",
-            platform=account.platform,
-            account=f"{account.name} ({account.id})" if account.name else account.id,
-            email=conflict.email,
-            people=", ".join(f"@{h}" for h in conflict.handles),
-        )
-    )
+    return Message(matching.warning(conflict))
 
 
 def _keeping(adapters: Iterable[Adapter]) -> list[tuple[str, KeepsDirectory]]:

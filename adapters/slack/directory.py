@@ -30,8 +30,17 @@ def account_of(user_id: str, user: dict[str, Any]) -> Account:
         username=user.get("name"),
         timezone=user.get("tz"),
         language=user.get("locale"),
-        email=profile.get("email") or None,  # Slack's: confirmed by the user (users:read.email)
+        email=confirmed_email(user),
     )
+
+
+def confirmed_email(user: dict[str, Any]) -> str | None:
+    """The user's e-mail (``users:read.email``) when it is verified: Slack says its owner
+    confirmed it (``is_email_confirmed``) and they have joined (users.list lists invited users
+    too, whose address nobody has confirmed). Any other address matches nobody."""
+    if user.get("is_email_confirmed") is not True or user.get("is_invited_user"):
+        return None
+    return (user.get("profile") or {}).get("email") or None
 
 
 def is_person(user_id: str, user: dict[str, Any]) -> bool:
@@ -48,9 +57,8 @@ def profile_of(user: dict[str, Any]) -> Profile | None:
     user_id = str(user.get("id", ""))
     if not user_id or is_bot(user_id, user):
         return None
-    email = (user.get("profile") or {}).get("email") or None
     active = not user.get("deleted")
-    return Profile(account_of(user_id, user), email=email, active=active)
+    return Profile(account_of(user_id, user), email=confirmed_email(user), active=active)
 
 
 async def users(reader: AsyncWebClient) -> AsyncIterator[dict[str, Any]]:

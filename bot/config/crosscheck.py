@@ -81,11 +81,12 @@ def _check_people(
 
 
 def _shared_emails(people: list[tuple[int, PersonConfig]]) -> list[Problem]:
-    """Two people with one e-mail: an account would be linked to neither (bot.matching)."""
+    """Two people with one e-mail: an account would be linked to neither (bot.matching). Someone
+    with ``left_on:`` gives theirs up (matching leaves who left aside): it may be re-hired's."""
     first: dict[str, tuple[int, str]] = {}
     problems: list[Problem] = []
     for i, person in people:
-        email = (person.email or "").lower()
+        email = (person.email or "").lower() if person.left_on is None else ""
         if email and email in first:
             j, other = first[email]
             message = (

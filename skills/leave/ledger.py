@@ -17,6 +17,7 @@ from sqlmodel import col, select
 from bot import JobContext
 from skills.leave.models import (
     APPROVED,
+    EXPIRE,
     PENDING,
     Account,
     LeaveRequest,

@@ -310,3 +310,13 @@ async def test_people_deactivated_is_sent_from_chat_and_from_the_api(deskmate, r
             {"person": "carol", "successor": None, "by": None, "source": "api", "on": "2026-11-23"},
         ),
     ]
+
+
+def test_the_page_gives_every_offboarding_source_and_says_the_list_is_open():
+    """An adapter or a skill may offboard under a name of its own: a receiver must not expect
+    only the built-in sources."""
+    from bot.handover import SOURCES
+
+    (row,) = [line for line in DOC.splitlines() if line.startswith("| `people.deactivated`")]
+    assert all(f"`{source}`" in row for source in SOURCES)
+    assert "the list is open" in row

@@ -467,6 +467,21 @@ def test_duplicate_person_ids_and_accounts() -> None:
     ]
 
 
+def test_someone_who_left_gives_their_email_up_for_a_rehire() -> None:
+    """Matching leaves who left aside: alice's e-mail is free for her re-hire (alice2)."""
+    config = parse(
+        """
+        people:
+          - {id: alice, email: alice@example.com, left_on: 2026-06-30}
+          - {id: alice2, email: Alice@Example.com}
+        """
+    )
+    assert [(p.id, p.email) for p in config.people] == [
+        ("alice", "alice@example.com"),
+        ("alice2", "alice@example.com"),
+    ]
+
+
 def test_two_people_with_one_email_are_refused() -> None:
     """An account with that e-mail could not be matched to either (nothing is guessed)."""
     assert problems(

@@ -452,3 +452,40 @@ async def test_the_tasks_trail_of_a_handover_reads_in_the_readers_language(deskm
         "10:00 @bob（已离职） 已交接：交给 @carol",
         "10:00 @bob（已离职） 已交接：创建人改为 @carol",
     ]
+
+
+async def test_a_successor_who_reported_to_the_leaver_reports_to_the_leavers_manager(chat):
+    """alice reports to bob and takes his work over: she reports to mike (bob's manager) now,
+    never to herself — and a restart with the config still saying ``manager: bob`` keeps it."""
+    await chat.say("root", "/people offboard @bob --to @alice")
+    await chat.say("alice", "/request leave dates:12-01..12-02", dm=True)
+    assert chat.inbox("mike")[-1].text.endswith(
+        "Status: waiting for @mike · step 1/1 Manager\n[Approve] [Reject]"
+    )
+    await chat.restart()
+    await chat.advance("1m")
+    await chat.say("alice", "/request leave dates:12-03..12-04", dm=True)
+    assert chat.inbox("mike")[-1].text.endswith(
+        "Status: waiting for @mike · step 1/1 Manager\n[Approve] [Reject]"
+    )
+    assert (await person(chat, "alice")).manager_id == (await person(chat, "mike")).id
+
+
+async def test_two_people_managing_each_other_leave_no_one_their_own_manager(deskmate):
+    """bob and alice are each other's manager; bob leaves, so his work goes to alice: she has
+    no manager then (the admins decide her requests), at once and after a restart."""
+    cycle = TEAM.replace(
+        "{id: bob, accounts: {console: bob}, manager: mike}",
+        "{id: bob, accounts: {console: bob}, manager: alice}",
+    )
+    chat = await deskmate(*SKILLS, config=cycle, start=START)
+    out = await chat.say("root", "/people offboard @bob")
+    assert out[0].text.startswith("👋 @bob has left (Mon 23 Nov): their work goes to @alice.")
+    for dates in ("12-01..12-02", "12-03..12-04"):
+        await chat.say("alice", f"/request leave dates:{dates}", dm=True)
+        assert chat.inbox("root")[-1].text.endswith(
+            "Status: waiting for @root · step 1/1 Manager\n[Approve] [Reject]"
+        )
+        assert (await person(chat, "alice")).manager_id is None
+        await chat.restart()
+        await chat.advance("1m")

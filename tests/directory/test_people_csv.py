@@ -109,3 +109,36 @@ def test_an_email_someone_else_has_is_refused_and_nothing_is_applied(tmp_path):
         "2 problem(s); nothing was imported.",
     ]
     assert "dave" not in run(tmp_path, "people", "export").output
+
+
+def test_someone_re_hired_gets_the_email_of_who_left(tmp_path):
+    """Matching leaves who left aside: alice leaves, then alicia (her re-hire) gets her e-mail —
+    and bob leaves in the same file that gives his e-mail to bobby."""
+    path = tmp_path / "people.csv"
+    path.write_text(GOOD)
+    assert run(tmp_path, "people", "import", str(path)).exit_code == 0
+    path.write_text("id,email,left_on\nalice,alice@example.com,2026-11-20\n")
+    assert run(tmp_path, "people", "import", str(path)).exit_code == 0
+    path.write_text(
+        "id,name,email,left_on\n"
+        "alicia,Alice Chen,Alice@Example.com,\n"
+        "bobby,Bob Li,bob@example.com,\n"
+        "bob,Bob Li,bob@example.com,2026-11-20\n"
+    )
+    out = run(tmp_path, "people", "import", str(path))
+    assert out.output.splitlines()[-1] == "OK: 2 added, 0 changed, 1 offboarded.", out.output
+    exported = run(tmp_path, "people", "export").output
+    assert "alicia,Alice Chen,alice@example.com" in exported
+    assert "bobby,Bob Li,bob@example.com" in exported
+
+
+def test_a_row_making_someone_their_own_manager_is_refused(tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("id,name,manager\nzed,Zed,zed\n")
+    out = run(tmp_path, "people", "import", str(path))
+    assert out.exit_code == 2
+    assert out.output.splitlines() == [
+        f"{path}:2 manager: a person cannot be their own manager",
+        "1 problem(s); nothing was imported.",
+    ]
+    assert "zed" not in run(tmp_path, "people", "export").output

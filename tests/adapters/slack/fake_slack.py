@@ -334,6 +334,9 @@ class FakeSlack:
             "tz": tz,
             "tz_offset": data.get("tz_offset", _tz_offset(tz)),
             "profile": profile,
+            # like Slack: a member's address is confirmed; an invited user is marked so
+            "is_email_confirmed": data.get("is_email_confirmed", True),
+            **({"is_invited_user": True} if data.get("is_invited_user") else {}),
         }
         # like Slack: the locale only comes with include_locale=true
         if str(args.get("include_locale", "")).lower() in ("1", "true"):

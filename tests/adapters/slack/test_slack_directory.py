@@ -297,6 +297,30 @@ async def test_an_account_with_a_declared_persons_email_is_theirs_from_the_users
         await slack.bot.stop()
 
 
+@pytest.mark.parametrize(
+    "unverified",
+    [
+        {"is_invited_user": True, "is_email_confirmed": False},  # invited, not joined yet
+        {"is_email_confirmed": False},  # joined, address not confirmed
+    ],
+)
+async def test_an_account_whose_email_slack_has_not_confirmed_is_not_linked(
+    fake_users: FakeSlack, database_url: str, unverified: dict[str, bool]
+) -> None:
+    """users.list lists invited users too: an address nobody confirmed is no proof U6 is dora's,
+    so U6 is not linked to her at start, and becomes someone new when they type."""
+    fake_users.users["U6"] = {**DORA, **unverified}
+    slack = await make_bot(fake_users, database_url, base=with_dora(DIRECTORY))
+    try:
+        await slack.bot.profiles.settled()
+        await slack.command("U6", "/task add <@U1|alice> Send the contracts")
+        await slack.until(lambda: said(fake_users, "C1", "Send the contracts"))
+        stranger = await person(slack, "U6")
+        assert (stranger.handle, stranger.email) == ("dora2", None)
+    finally:
+        await slack.bot.stop()
+
+
 async def test_without_the_directory_a_sender_with_a_declared_persons_email_is_theirs(
     fake_users: FakeSlack, database_url: str
 ) -> None:
@@ -306,8 +330,11 @@ async def test_without_the_directory_a_sender_with_a_declared_persons_email_is_t
     try:
         await slack.command("U6", "/task add <@U1|alice> Send the contracts")
         card = (await slack.until(lambda: said(fake_users, "C1", "Send the contracts")))[0]
-        assert "by <@U6>" in text_of(card) or "U6" in text_of(card)
+        assert "by <@U6>" in text_of(card)
         assert (await person(slack, "U6")).handle == "dora"
+        async with slack.bot.db.transaction() as session:
+            handles = (await session.exec(select(Person.handle))).all()
+        assert sorted(handles) == ["alice", "bob", "dora"]  # nobody new for U6
     finally:
         await slack.bot.stop()
 
@@ -329,10 +356,10 @@ async def test_an_email_two_people_have_links_nobody_and_the_admins_are_told_onc
     }
     run = directory.bot.profiles.job("slack", directory.adapter)
     await run(directory.bot.clock.now())
-    told = await directory.until(lambda: said(directory.fake, "U1", "linked to none of them"))
+    told = await directory.until(lambda: said(directory.fake, "U1", "linked to neither"))
     assert text_of(told[0]).startswith(
-        "⚠️ The slack account erin (U5) has the e-mail erin@example.com, which @erin, @erin2 all "
-        "have: it is linked to none of them."
+        "⚠️ The slack account erin (U5) has the e-mail erin@example.com, which both @erin and "
+        "@erin2 have: it is linked to neither."
     )
     async with directory.bot.db.transaction() as session:
         found = await session.exec(
@@ -341,7 +368,22 @@ async def test_an_email_two_people_have_links_nobody_and_the_admins_are_told_onc
         assert found.all() == []
     await run(directory.bot.clock.now() + timedelta(hours=6))
     await asyncio.sleep(0.5)
-    assert len(said(directory.fake, "U1", "linked to none of them")) == 1
+    assert len(said(directory.fake, "U1", "linked to neither")) == 1
+
+
+async def test_an_email_three_people_have_names_them_all(directory: SlackBot) -> None:
+    async with directory.bot.db.transaction() as session:
+        now = directory.bot.clock.now()
+        for handle in ("erin", "erin2", "erin3"):
+            erin = Person(handle=handle, name="Erin", email="erin@example.com", created_at=now)
+            session.add(erin)
+    directory.fake.users["U5"] = {"name": "erin", "profile": {"email": "erin@example.com"}}
+    await directory.bot.profiles.job("slack", directory.adapter)(directory.bot.clock.now())
+    told = await directory.until(lambda: said(directory.fake, "U1", "linked to none of them"))
+    assert text_of(told[0]).startswith(
+        "⚠️ The slack account erin (U5) has the e-mail erin@example.com, which @erin, @erin2 and "
+        "@erin3 all have: it is linked to none of them."
+    )
 
 
 async def test_an_email_conflict_is_told_once_across_restarts_and_again_when_it_changes(
@@ -361,20 +403,22 @@ async def test_an_email_conflict_is_told_once_across_restarts_and_again_when_it_
                     Person(handle=handle, name="Erin", email="erin@example.com", created_at=now)
                 )
         await slack.bot.profiles.job("slack", slack.adapter)(now)
-        await slack.until(lambda: said(fake_users, "U1", "linked to none of them"))
+        await slack.until(lambda: said(fake_users, "U1", "linked to neither"))
     finally:
         await slack.bot.stop()
     slack = await started(fake_users, database_url)  # a restart reads users.list again
     try:
         await asyncio.sleep(0.5)  # deliveries, if any, would be out by now
-        assert len(said(fake_users, "U1", "linked to none of them")) == 1
+        assert len(said(fake_users, "U1", "linked to neither")) == 1
         async with slack.bot.db.transaction() as session:  # a third person, same e-mail
             now = slack.bot.clock.now()
             session.add(
                 Person(handle="erin3", name="Erin", email="erin@example.com", created_at=now)
             )
         await slack.bot.profiles.job("slack", slack.adapter)(now)
-        told = await slack.until(lambda: said(fake_users, "U1", "@erin, @erin2, @erin3 all have"))
+        told = await slack.until(
+            lambda: said(fake_users, "U1", "@erin, @erin2 and @erin3 all have")
+        )
         assert len(told) == 1
     finally:
         await slack.bot.stop()
