@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case
+from sqlalchemy import Integer, case, literal
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -95,10 +95,9 @@ async def offboard(
     handover = Handover(person, successor, by, source, day)
     heir = successor.id if successor else None
     own = person.manager_id if person.manager_id != heir else None  # never their own manager:
+    moved = case((col(Person.id) == heir, literal(own, Integer)), else_=literal(heir, Integer))
     await session.exec(  # their reports go to the successor, the successor to the leaver's
-        update(Person)
-        .where(col(Person.manager_id) == person.id)
-        .values(manager_id=case((col(Person.id) == heir, own), else_=heir))
+        update(Person).where(col(Person.manager_id) == person.id).values(manager_id=moved)
     )
     await _leave_chats(parts, session, handover)
     await session.exec(
