@@ -39,6 +39,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import time
 import uuid
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ class Call:
     http_verb: str = "POST"
     status: int = 200  # the HTTP status answered
     response: dict[str, Any] = field(default_factory=dict)  # the JSON answered
+    received_at: float = field(default_factory=time.monotonic)  # when the fake received it
 
     def parsed(self, name: str, default: Any = None) -> Any:
         """``args[name]``, decoded from JSON when it arrived as a JSON string."""
