@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, insert, or_, update
+from sqlalchemy import bindparam, func, insert, inspect, or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -35,6 +35,24 @@ _COUNT = (
     .values(acked=_NOTICES.c.acked + 1)
     .returning(_NOTICES.c.acked)
 )
+
+
+_HELD = "receipts.notices"  # in session.info: the notices read in this transaction, by id
+
+
+async def notice(session: AsyncSession, notice_id: int) -> Notice | None:
+    """The notice ``notice_id``, read once per transaction: the presses of a burst share one
+    (the runtime handles the events that arrive together in one transaction). The session keeps
+    what it read only while something refers to it, so without this each press would read the
+    notice again; kept here, it is read again only if the session expired it (a rollback)."""
+    held: dict[int, Notice] = session.info.setdefault(_HELD, {})
+    found = held.get(notice_id)
+    if found is not None and not inspect(found).expired_attributes:
+        return found
+    found = await session.get(Notice, notice_id)
+    if found is not None:
+        held[notice_id] = found
+    return found
 
 
 async def add_recipients(
