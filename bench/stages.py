@@ -4,6 +4,7 @@ other processes on a shared machine barely move it), per event, for W1, W2 or W3
     .venv/bin/python -m bench.stages echo [--n 3000]
     .venv/bin/python -m bench.stages persist [--n 2000]
     .venv/bin/python -m bench.stages w3 [--n 2000]
+    .venv/bin/python -m bench.stages acks [--n 5000]   # W4's presses: n people press "Got it"
 
 Each stage is a method of the event path wrapped with a timer; nested stages are subtracted
 from the stage around them, so the rows add up to the whole. "transaction" is what the group
@@ -26,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from bench import chat_bench, slack_bench
+from bench import chat_bench, fanout_bench, slack_bench
 from bot import event_loop
 
 _spent: dict[str, float] = defaultdict(float)
@@ -41,6 +42,14 @@ STAGES = [
     ("route: find, parse, role", "bot.pipeline.dispatch", "Dispatcher", "route"),
     ("render", "bot.messages", None, "render_message"),
     ("reply (adapter send)", "bot.pipeline.replies", "Replies", "send"),
+]
+# after the commit, beside the pipeline: measured for ``acks`` (card edits are what a press
+# leaves behind), where they would only add rows of zeros to the others
+AFTER = [
+    ("card edits (read places, render, update)", "bot.cards", "CardEditor", "_edit_everywhere"),
+    ("timers due (tick)", "bot.timer_runner", "TimerRunner", "fire_due"),
+    ("delivery drain (tick)", "bot.delivery.outbox", "Delivery", "drain"),
+    ("scheduler loop", "bot.scheduler", "Scheduler", "_run_forever"),
 ]
 
 
@@ -97,12 +106,12 @@ def _close(label: str) -> None:
         _stack[-1][1] += took
 
 
-def install() -> None:
+def install(stages: list[tuple[str, str, str | None, str]]) -> None:
     """Wrap every stage (a coroutine is timed step by step: what other tasks do while it waits
     is not counted to it)."""
     import importlib
 
-    for label, module_name, class_name, name in STAGES:
+    for label, module_name, class_name, name in stages:
         module = importlib.import_module(module_name)
         owner = getattr(module, class_name) if class_name else module
         setattr(owner, name, _timed(label, getattr(owner, name)))
@@ -135,14 +144,15 @@ def leave_out(guarantee: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("workload", choices=["echo", "persist", "w3"])
+    parser.add_argument("workload", choices=["echo", "persist", "w3", "acks"])
     parser.add_argument("--n", type=int)
     parser.add_argument("--without", choices=["dedup", "groups"], action="append", default=[])
     args = parser.parse_args()
-    n = args.n or {"echo": 3000, "persist": 2000, "w3": 2000}[args.workload]
+    n = args.n or {"echo": 3000, "persist": 2000, "w3": 2000, "acks": 5000}[args.workload]
     for guarantee in args.without:
         leave_out(guarantee)
-    install()
+    stages = STAGES + AFTER if args.workload == "acks" else STAGES
+    install(stages)
     cpu = [0.0]
 
     def started() -> None:
@@ -152,22 +162,48 @@ def main() -> None:
         _spent.clear()
         cpu[0] = time.thread_time()
 
-    if args.workload == "w3":
+    if args.workload == "acks":
+        line, total = _acks(n)
+    elif args.workload == "w3":
         slack_bench.freeze_startup = started
         line = event_loop.run(slack_bench.measure(n, 50, "in"))
     else:
         chat_bench.freeze_startup = started
         line = event_loop.run(chat_bench.measure(args.workload, n, 10))
-    total = time.thread_time() - cpu[0]
+    if args.workload != "acks":
+        total = time.thread_time() - cpu[0]
     print(line)
     print("| stage | µs per event | share |\n| --- | ---: | ---: |")
     inside = 0.0
-    for label, _module, _cls, _name in STAGES:
+    for label, _module, _cls, _name in stages:
         inside += _spent[label]
         print(f"| {label} | {_spent[label] / n * 1e6:.0f} | {_spent[label] / total:.0%} |")
     rest = total - inside
     print(f"| outside the pipeline | {rest / n * 1e6:.0f} | {rest / total:.0%} |")
     print(f"| **all (CPU of the bot's thread)** | **{total / n * 1e6:.0f}** | |")
+
+
+def _acks(n: int) -> tuple[str, float]:
+    """W4 (``bench.fanout_bench``): the notice goes to ``n`` people untimed, then the presses
+    are timed, from the first press until the last is answered (the card edits that are still
+    under way then are not counted)."""
+    pressing = fanout_bench.press_all
+    took, at_end = [0.0], {}
+
+    async def press_all(bot: Any, platform: Any, delivered: list[Any]) -> str:
+        _spent.clear()
+        started = time.thread_time()
+        try:
+            return await pressing(bot, platform, delivered)
+        finally:
+            took[0] = time.thread_time() - started
+            at_end.update(_spent)  # what runs after the last answer is not counted
+
+    fanout_bench.press_all = press_all
+    lines = event_loop.run(fanout_bench.measure(n, 1000, 50, "receipts"))
+    _spent.clear()
+    _spent.update(at_end)
+    return lines[-1], took[0]
 
 
 if __name__ == "__main__":

@@ -76,7 +76,7 @@ async def notice(
 
 @skill.command("notice ack", help=_("Acknowledge a notice, as its button does: /notice ack 12"))
 async def ack_command(ctx: Context, notice_id: NoticeNumber) -> None:
-    found = await ctx.session.get(Notice, notice_id)
+    found = await store.notice(ctx.session, notice_id)
     if found is None or not found.ack:
         raise NotFound(
             _("There is no notice #{id} to acknowledge — /notice list shows yours.", id=notice_id)
@@ -141,7 +141,7 @@ async def close(ctx: Context, notice_id: NoticeNumber) -> None:
 
 @skill.action("ack")
 async def ack_button(ctx: Context, notice_id: int) -> None:
-    found = await ctx.session.get(Notice, notice_id)
+    found = await store.notice(ctx.session, notice_id)
     if found is None or not found.ack:
         raise NotFound(_("This button no longer works — type /help to see the commands."))
     await flow.acknowledge(ctx, found)

@@ -1,6 +1,7 @@
 """The receipts skill through the harness: posting, acknowledging, the live counter, status
 rules, listing, nudges, closing and bad input."""
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
@@ -240,6 +241,29 @@ async def test_close_stops_receipts(chat):
     assert (await chat.say("alice", "/notice close 1")).one().text == (
         "Only the sender or an admin can close notice #1."
     )
+
+
+async def test_presses_arriving_with_the_close_are_refused_after_it(chat):
+    """Events that arrive together are handled in one transaction, in order: the press before
+    the close counts, the one after it sees the notice closed."""
+    await chat.say("mike", "/notice --ack Read the handbook")
+    adapter = chat.adapter
+    events = [
+        adapter.press("alice", "Got it ✓"),
+        adapter.command("mike", "/notice close 1"),
+        adapter.press("bob", "Got it ✓"),
+    ]
+    await asyncio.gather(*(chat.bot.handle(e) for e in events if e is not None))
+    await chat.bot.delivery.settle()
+    answers = {s.ephemeral_for: s.text for s in adapter.sent if s.ephemeral_for}
+    assert answers["alice"] == "✅ Got it — you acknowledged #1 at Mon 23 Nov 10:00."
+    assert answers["bob"] == "Notice #1 is closed — nothing to acknowledge."
+    assert chat.chat()[0].text == (
+        "📢 #1 from @mike\nRead the handbook\nReceipts: 1/4 acknowledged\n"
+        "🔒 Closed · Mon 23 Nov 10:00"
+    )
+    status = (await chat.say("mike", "/notice status 1")).one().text
+    assert "Pending: @lena, @bob, @carol" in status, status
 
 
 # --- bad input: a clear answer, nothing changed -------------------------------------------------
