@@ -200,7 +200,7 @@ class Bot:
             self.scheduler.prime(self.clock.now())
         else:
             tick = timedelta(seconds=self.config.delivery.tick_seconds)
-            self.scheduler.add("core.tick", self._tick_job, every=tick)
+            self.scheduler.add("core.tick", self._tick_job, every=tick, catch_up=False)
             self.scheduler.start()
         for adapter in self.adapters.values():
             await adapter.start(self.host)

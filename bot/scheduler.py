@@ -8,7 +8,9 @@ is, or until it is :data:`GRACE` late; so when the leader dies, the next instanc
 due times it left, and the bot records each run (see :mod:`storage.leader`) so none runs twice.
 Due times that passed while this instance was held up (a stalled loop, a suspended host) count as
 one, the latest, as APScheduler's ``coalesce`` does; one due longer than :data:`GRACE` ago is
-skipped, as a restarted bot would.
+skipped, as a restarted bot would. A job added with ``catch_up=False`` (the core's tick, which
+looks at what is due whenever it runs) keeps only its latest due time waiting: a run that took
+long is followed by one more, not by one per due time that passed meanwhile.
 
 With the real clock a task of the scheduler's own sleeps until the next due time and runs each job
 in a task of its own, one run of a job at a time. With a fake clock (tests, the console's
@@ -54,6 +56,7 @@ class _Entry:
     waiting: list[datetime] = field(default_factory=list)  # due, not settled yet
     retry_at: datetime | None = None  # when the first waiting one is offered again
     task: asyncio.Task[None] | None = None  # its run under way (real clock)
+    catch_up: bool = True  # False: only the latest due time waits (see the module's docstring)
 
 
 class Scheduler:
@@ -66,7 +69,13 @@ class Scheduler:
         self._stopped = False
 
     def add(
-        self, name: str, func: JobFunc, *, cron: str | None = None, every: timedelta | None = None
+        self,
+        name: str,
+        func: JobFunc,
+        *,
+        cron: str | None = None,
+        every: timedelta | None = None,
+        catch_up: bool = True,
     ) -> None:
         if cron is not None:
             trigger: BaseTrigger = CronTrigger.from_crontab(cron, timezone=self.timezone)
@@ -78,7 +87,7 @@ class Scheduler:
             )
         else:
             raise ValueError(f"job {name}: cron or every is needed")
-        self._entries.append(_Entry(name, func, trigger))
+        self._entries.append(_Entry(name, func, trigger, catch_up=catch_up))
 
     def prime(self, now: datetime) -> None:
         """Compute each job's first due time at or after ``now``."""
@@ -146,7 +155,7 @@ class Scheduler:
                 came = e.next_run
                 e.next_run = e.trigger.get_next_fire_time(came, now)
             if came is not None:
-                e.waiting.append(came)
+                e.waiting = [*e.waiting, came] if e.catch_up else [came]
             late = [d for d in e.waiting if now - d > GRACE]
             if late:
                 log.warning("job %s: gave up due times %s, too late to run", e.name, late)

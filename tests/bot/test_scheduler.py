@@ -2,12 +2,15 @@
 
 import asyncio
 import time
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.app import Bot
 from bot.clock import SystemClock
 from bot.config import parse_config
 from bot.loader import NoOptions
 from bot.memory import MemoryAdapter
+from bot.scheduler import Scheduler
 from tests.bot.sample_skill import skill as sample
 
 CONFIG = """
@@ -43,3 +46,38 @@ async def test_a_drain_longer_than_the_tick_logs_no_warning(tmp_path, caplog, mo
     assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == []
     texts = [s.text for s in adapter.sent if s.destination.account_id == "bob"]
     assert texts == [f"message {i}" for i in range(40)]
+
+
+async def _runs_after_a_slow_first_run(catch_up: bool) -> list[datetime]:
+    """Due times a job every 0.05 s is run for, when its first run takes 0.5 s."""
+    scheduler = Scheduler(ZoneInfo("UTC"), SystemClock())
+    runs: list[datetime] = []
+
+    async def job(due: datetime) -> bool:
+        runs.append(due)
+        if len(runs) == 1:
+            await asyncio.sleep(0.5)
+        return True
+
+    scheduler.add("job", job, every=timedelta(seconds=0.05), catch_up=catch_up)
+    scheduler.start()
+    try:
+        deadline = time.monotonic() + 10
+        while len(runs) < 3:
+            assert time.monotonic() < deadline, "the job did not run again"
+            await asyncio.sleep(0.01)
+    finally:
+        await scheduler.stop()
+    return runs
+
+
+async def test_a_job_that_catches_up_runs_every_due_time_it_missed():
+    runs = await _runs_after_a_slow_first_run(catch_up=True)
+    assert runs[1] - runs[0] == timedelta(seconds=0.05)
+    assert runs[2] - runs[1] == timedelta(seconds=0.05)
+
+
+async def test_the_tick_after_a_slow_run_runs_once_for_the_latest_due_time():
+    runs = await _runs_after_a_slow_first_run(catch_up=False)
+    # the due times that passed during the slow run (nine) count as one, the latest
+    assert runs[1] - runs[0] >= timedelta(seconds=0.3)
