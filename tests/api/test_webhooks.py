@@ -19,7 +19,7 @@ import pytest
 import pytest_asyncio
 from aiohttp import web
 from pydantic import SecretStr
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.api.webhooks import Webhooks
 from bot.clock import FakeClock
@@ -246,7 +246,9 @@ async def test_a_sender_whose_receiver_stalls_past_the_lease_sends_nothing_twice
     sent = [i for _s, i, _b in receiver.calls]
     assert sorted(sent) == ["d1", "d1", "d2"]  # d1: the stalled POST and the new sender's
     async with chat.bot.db.transaction() as session:
-        rows = (await session.exec(select(WebhookDelivery))).all()
+        # ordered: PostgreSQL gives no order (an updated row moves), d2 came first once
+        query = select(WebhookDelivery).order_by(col(WebhookDelivery.delivery_id))
+        rows = (await session.exec(query)).all()
         assert [(r.delivery_id, r.status, r.attempts) for r in rows] == [
             ("d1", "sent", 1),
             ("d2", "sent", 1),

@@ -80,6 +80,15 @@ async def offboardings(chat):
         return len(rows.all())
 
 
+async def delivered(chat):
+    """Wait for the deliveries a call made outside the harness's steps started (``bot.offboard``,
+    a directory read): only then may a test move the fake clock. Moved while a drain is still
+    sending, it jumps past the drain's lease at once (its heartbeat runs on real time), so a
+    second drain takes the row over and the message goes out twice — as if the first instance
+    had stalled for a minute. The harness's own steps wait for theirs."""
+    await chat.bot.delivery.settle()
+
+
 async def person(chat, handle):
     async with chat.bot.db.transaction() as session:
         return (
@@ -359,6 +368,7 @@ async def test_two_sources_at_once_offboard_once(chat):
     )
     assert sorted(r is None for r in results) == [False, True]
     assert await offboardings(chat) == 1
+    await delivered(chat)
     await chat.advance("1m")
     assert len([s for s in chat.inbox("root") if s.text.startswith("👋 @bob has left")]) == 1
 
@@ -369,6 +379,7 @@ async def test_another_adapters_deactivation_offboards_under_its_platforms_name(
     async with chat.bot.db.transaction() as session:
         session.add(PlatformAccount(person_id=bob.id, platform="matrix", account_id="@bob:hq"))
     await chat.bot.profiles.apply([Profile(Account("matrix", "@bob:hq"), active=False)])
+    await delivered(chat)
     await chat.advance("1m")
     assert chat.inbox("root")[-1].text == "👋 @bob has left (Mon 23 Nov): their work goes to @mike."
     out = await chat.say("root", "/deskmate audit @bob", dm=True)
