@@ -66,7 +66,8 @@ class ApiServer:
     ) -> None:
         self.config = config
         self._db, self._clock, self._parts, self._translator = db, clock, parts, translator
-        self._clients = Clients(config)
+        # the rate limits follow the bot's clock, as its timers do (a fake clock in tests)
+        self._clients = Clients(config, now=lambda: clock.now().timestamp())
         self._after_commit = after_commit
         self.port = config.port
         self._server: uvicorn.Server | None = None
