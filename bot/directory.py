@@ -11,11 +11,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam
-from sqlalchemy.orm import aliased
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import matching
+from bot import matching, person_rows
 from bot.chats import ChatLanguage, Chats
 from bot.clock import Clock
 from bot.config import Config, PersonConfig
@@ -29,14 +28,7 @@ from storage.models import Person, PlatformAccount
 
 __all__ = ["IN_CHUNK", "SENDER_SECONDS", "ChatLanguage", "Directory"]
 
-_THIS = aliased(PlatformAccount)
-# built once: putting a statement together costs more than running it (every event runs this)
-_BY_ACCOUNT = (
-    select(Person, PlatformAccount)
-    .join(_THIS, col(_THIS.person_id) == col(Person.id))
-    .join(PlatformAccount, col(PlatformAccount.person_id) == col(Person.id))
-    .where(_THIS.platform == bindparam("platform"), _THIS.account_id == bindparam("account_id"))
-)
+# built once: putting a statement together costs more than running it
 _ACCOUNT = select(PlatformAccount).where(
     PlatformAccount.platform == bindparam("platform"),
     PlatformAccount.account_id == bindparam("account_id"),
@@ -91,15 +83,13 @@ class Directory(Chats):
         self, session: AsyncSession, platform: str, account_id: str
     ) -> PersonRef | None:
         """The person behind an account, with all their accounts, in one query (every event
-        asks it for its sender)."""
-        rows = await self._with_accounts(session, platform, account_id)
-        return self._make_ref(rows[0][0], [acc for _person, acc in rows]) if rows else None
+        asks it for its sender: :mod:`bot.person_rows`)."""
+        rows = await person_rows.by_account(session, platform, account_id)
+        return self._row_ref(rows) if rows else None
 
-    async def _with_accounts(
-        self, session: AsyncSession, platform: str, account_id: str
-    ) -> Sequence[tuple[Person, PlatformAccount]]:
-        params = {"platform": platform, "account_id": account_id}
-        return (await session.exec(_BY_ACCOUNT, params=params)).all()
+    def _row_ref(self, rows: Sequence[person_rows.Row]) -> PersonRef:
+        org = self.config.org
+        return person_rows.ref(rows, org.timezone, org.language, self.config.teams_led_by)
 
     async def by_accounts(
         self, session: AsyncSession, platform: str, account_ids: Sequence[str]
@@ -233,13 +223,14 @@ class Directory(Chats):
                 await self.reachable(session, account.platform, account.id)
                 self._remember_sender(session, key, known.person, dm_open=True)
             return known.person
-        rows = await self._with_accounts(session, account.platform, account.id)
+        rows = await person_rows.by_account(session, account.platform, account.id)
         if rows:
-            ref = self._make_ref(rows[0][0], [acc for _person, acc in rows])
-            this = next(a for _p, a in rows if (a.platform, a.account_id) == key)
-            if in_dm and this.dm_closed:
-                this.dm_closed = False
-            self._remember_sender(session, key, ref, dm_open=not this.dm_closed)
+            ref = self._row_ref(rows)
+            closed = next(r.dm_closed for r in rows if (r.platform, r.account_id) == key)
+            if in_dm and closed:
+                await self.reachable(session, account.platform, account.id)
+                closed = False
+            self._remember_sender(session, key, ref, dm_open=not closed)
             return ref
         (found,) = await self.add_people(session, [account])
         self._remember_sender(session, key, found, dm_open=True)

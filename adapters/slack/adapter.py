@@ -1,7 +1,8 @@
 """The Slack adapter, on slack-bolt (async): Socket Mode or HTTP mode, slash-commands, Block Kit
 cards, buttons, DMs, files, Do Not Disturb.
 
-In HTTP mode every request's signature is checked before anything reads it (``signature.py``);
+In HTTP mode every request's signature is checked before anything reads it (``signature.py``),
+and a slash command is then acked in front of Bolt (the hot path: a whole office's ``/in``);
 Slack's own code acks within three seconds and retries: every listener acks at once and hands the
 neutral event to the bot after. The Web API goes through one
 ``AsyncWebClient`` with one shared aiohttp session (keep-alive), pointed at ``slack.api_url`` when
@@ -20,6 +21,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+from aiohttp.typedefs import Handler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -75,6 +77,7 @@ STOP_GRACE_SECONDS = 10  # at stop, how long listeners still working may take
 # in a burst of requests, the work after each ack (looking the user up, handling the command)
 # waits its turn, up to this long, for the other acks (see bot.answers)
 WORK_WAITS_SECONDS = 0.05
+EVENTS_PATH = "/slack/events"  # HTTP mode: where Slack sends everything
 Listener = Callable[[Any, dict[str, Any]], Awaitable[None]]
 Work = Callable[[dict[str, Any]], Awaitable[None]]
 _MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -144,8 +147,9 @@ class SlackAdapter:
 
     async def _serve_http(self, app: AsyncApp) -> None:
         assert self._host is not None
-        web_app = app.web_app(path="/slack/events")
+        web_app = app.web_app(path=EVENTS_PATH)
         web_app.middlewares.append(signature.verified(self.config.signing_secret or ""))
+        web_app.middlewares.append(self._commands_first)
         self._runner, self.port = await serve(
             web_app,
             self.config.http_host,
@@ -205,22 +209,42 @@ class SlackAdapter:
         """A listener that acks, then starts ``work`` as a task of its own (with
         ``process_before_response`` Bolt answers Slack as soon as the listener returns)."""
 
-        async def logged(body: dict[str, Any]) -> None:
-            assert self._host is not None
-            await self._host.wait_turn(WORK_WAITS_SECONDS)  # in a burst, its acks first
-            try:
-                await work(body)
-            except Exception:
-                log.exception("could not handle a Slack request")
-
         async def listener(ack: Any, body: dict[str, Any]) -> None:
             await ack()
-            self._heard = time.monotonic()
-            task = asyncio.get_running_loop().create_task(logged(body))
-            self._inflight.add(task)
-            task.add_done_callback(self._inflight.discard)
+            self._later(work, body)
 
         return listener
+
+    def _later(self, work: Work, body: dict[str, Any]) -> None:
+        """Start ``work`` on a request already answered, as a task of its own."""
+        self._heard = time.monotonic()
+        task = asyncio.get_running_loop().create_task(self._logged(work, body))
+        self._inflight.add(task)
+        task.add_done_callback(self._inflight.discard)
+
+    async def _logged(self, work: Work, body: dict[str, Any]) -> None:
+        assert self._host is not None
+        await self._host.wait_turn(WORK_WAITS_SECONDS)  # in a burst, its acks first
+        try:
+            await work(body)
+        except Exception:
+            log.exception("could not handle a Slack request")
+
+    @web.middleware
+    async def _commands_first(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """HTTP mode: a slash command (signed: this runs after the signature check) is acked
+        here and handled after, as Bolt's command listener would (:meth:`_after_ack`), without
+        Bolt's request and response objects, middleware and listener matching around it
+        (≈0.45 ms of CPU a command at a load of 6). Anything else goes on to Bolt."""
+        body = None
+        if request.method == "POST" and request.path == EVENTS_PATH:
+            body = events.slash_command(await request.text(), request.content_type)
+        if body is None:
+            return await handler(request)
+        assert self._host is not None
+        with self._host.answering():
+            self._later(self._on_command, body)
+            return web.Response(status=200, body=b"", content_type="text/plain")
 
     def _tracked(self, listener: Listener) -> Listener:
         async def run(ack: Any, body: dict[str, Any]) -> None:

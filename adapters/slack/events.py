@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Set as AbstractSet
 from typing import Any
+from urllib.parse import parse_qsl
 
 from adapters.slack import forms
 from bot.events import Account, Action, ChatRef, Command, Event, FormSubmitted
@@ -18,6 +19,19 @@ def chat_of(channel_id: str, title: str = "") -> ChatRef:
     if channel_id.startswith("D"):
         return ChatRef(PLATFORM, channel_id, "dm", title)
     return ChatRef(PLATFORM, channel_id, "group", title)
+
+
+def slash_command(body: str, content_type: str) -> dict[str, str] | None:
+    """A request's body as Bolt gives a slash command's to its listener (its form's fields);
+    ``None`` when it is not a slash command (a button's ``payload``, an event, Slack's
+    ``ssl_check``)."""
+    if content_type != "application/x-www-form-urlencoded":
+        return None
+    fields = dict(parse_qsl(body, keep_blank_values=True))
+    if "payload" in fields or "ssl_check" in fields:
+        return None
+    name = fields.get("command", "")
+    return fields if name.startswith("/") and len(name) > 1 else None
 
 
 def command(

@@ -4,8 +4,9 @@ events; :func:`ensure_days` fills what is missing or not final yet.
 
 Clocking in and out is the hot path (a whole office at 09:00, on the event loop that also
 answers the platforms): its statements are built once here with bind parameters, read columns
-rather than ORM objects and write with Core. Core statements don't autoflush: flush what you
-added through the ORM (a :class:`Leave`) before asking them."""
+rather than ORM objects and write with Core, on the connection of the session's transaction. Core
+statements don't autoflush: flush what you added through the ORM (a :class:`Leave`) before asking
+them."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import BindParameter, Row, Select, and_, bindparam
+from sqlalchemy import BindParameter, Executable, Row, Select, and_, bindparam
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 from sqlmodel import col, delete, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -89,9 +91,19 @@ def _upsert(insert: Callable[[Any], Insert]) -> Insert:
 _UPSERT_DAY = {"sqlite": _upsert(sqlite_insert), "postgresql": _upsert(postgresql_insert)}
 
 
+def _all(session: Session, stmt: Select[Any], params: dict[str, Any]) -> Sequence[Row[Any]]:
+    return session.connection().execute(stmt, params).all()
+
+
+def _write(session: Session, stmt: Executable, params: dict[str, Any]) -> None:
+    session.connection().execute(stmt, params)
+
+
 async def _rows(session: AsyncSession, stmt: Select[Any], **params: Any) -> Sequence[Row[Any]]:
-    """The rows of a statement built once (a Core select: no ORM objects, no autoflush)."""
-    return (await session.exec(stmt, params=params)).all()  # type: ignore[call-overload,no-any-return]
+    """The rows of a statement built once (a Core select: no ORM objects, no autoflush), run on
+    the connection of the session's transaction (its savepoint when one is open) rather than
+    through the session's ``exec``, whose ORM layer around a Core statement costs a third more."""
+    return await session.run_sync(_all, stmt, params)
 
 
 def days_between(first: date, last: date) -> list[date]:
@@ -125,7 +137,7 @@ async def last_event(session: AsyncSession, person_id: int) -> tuple[str, dateti
 
 async def add_event(session: AsyncSession, values: dict[str, Any]) -> None:
     """Write one clock event (every column of :class:`ClockEvent` but ``id``)."""
-    await session.exec(_ADD_EVENT, params=values)
+    await session.run_sync(_write, _ADD_EVENT, values)
 
 
 async def leave_types(
@@ -184,7 +196,7 @@ async def recompute(ctx: JobContext, w: Who, day: date, known: SoFar | None = No
     row = compute(_input(ctx, w, day, events, leave), w.person.id)
     upsert = _UPSERT_DAY.get(ctx.session.get_bind().dialect.name)
     if upsert is not None:
-        await ctx.session.exec(upsert, params=row._asdict())
+        await ctx.session.run_sync(_write, upsert, row._asdict())
     else:  # a database without ON CONFLICT: through the ORM
         _save(ctx.session, await ctx.session.get(AttendanceDay, (w.person.id, day)), row)
     return row

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from urllib.parse import urlencode
 
 import yaml
 from click.testing import CliRunner
@@ -91,6 +92,24 @@ async def test_commands_typed_in_a_dm(slack: SlackBot):
     )
     answer = await slack.until(lambda: slack.posted("D2"))
     assert "On a break until" in texts(answer[0])
+
+
+async def test_a_command_is_acked_empty_and_handled_whatever_its_words(slack: SlackBot):
+    """A slash command is answered at once with an empty 200, whatever words it carries (Bolt
+    read a body with "payload" anywhere in it as a button's, and found no command in it)."""
+    form = {
+        "command": "/task",
+        "text": "add <@U2|bob> Fix the payload parser",
+        "user_id": "U1",
+        "channel_id": "C1",
+        "team_id": "T1",
+        "trigger_id": "trg-payload",
+        "response_url": "http://127.0.0.1:9/response",
+    }
+    answer = await slack.send(urlencode(form), "application/x-www-form-urlencoded")
+    assert answer == (200, "")
+    card = await slack.until(lambda: slack.posted("C1"))
+    assert "📋 #1 Fix the payload parser" in texts(card[0])
 
 
 async def test_usage_errors_are_ephemeral_with_the_usage(slack: SlackBot):
