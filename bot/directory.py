@@ -192,21 +192,13 @@ class Directory(Chats):
 
     def _make_ref(self, person: Person, accounts: list[PlatformAccount]) -> PersonRef:
         assert person.id is not None
-        return PersonRef(
-            id=person.id,
-            handle=person.handle,
-            name=person.name,
-            timezone=person.timezone or self.config.org.timezone,
-            language=person.language or self.config.org.language,
-            roles=frozenset() if person.left_on else frozenset(person.role_set()),
-            accounts={a.platform: a.account_id for a in accounts},
-            team=person.team,
-            manager_id=person.manager_id,
-            leads=self.config.teams_led_by(person.handle),
-            email=person.email,
-            hired_on=person.hired_on,
-            left_on=person.left_on,
-            prefers=person.prefers,
+        org = self.config.org
+        return person_rows.person_ref(
+            person,
+            {a.platform: a.account_id for a in accounts},
+            org.timezone,
+            org.language,
+            self.config.teams_led_by,
         )
 
     # --- writing ------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ types them (dates and booleans from SQLite's text and integers) and no ORM objec
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy import bindparam
@@ -80,12 +80,53 @@ async def by_account(session: AsyncSession, platform: str, account_id: str) -> l
     ]
 
 
+class PersonColumns(Protocol):
+    """A person's columns, as a :class:`Row` or a :class:`storage.models.Person` has them
+    (read only)."""
+
+    @property
+    def id(self) -> Any: ...
+    @property
+    def handle(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def timezone(self) -> str | None: ...
+    @property
+    def language(self) -> str | None: ...
+    @property
+    def roles(self) -> str: ...
+    @property
+    def team(self) -> str | None: ...
+    @property
+    def manager_id(self) -> int | None: ...
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def hired_on(self) -> Any: ...
+    @property
+    def left_on(self) -> Any: ...
+    @property
+    def prefers(self) -> str | None: ...
+
+
 def ref(
     rows: Sequence[Row], timezone: str, language: str, leads: Callable[[str], frozenset[str]]
 ) -> PersonRef:
-    """The person of :func:`by_account`'s rows as the directory shows them (the org's zone and
-    language unless their own; no roles once they left)."""
-    p = rows[0]
+    """The person of :func:`by_account`'s rows as the directory shows them."""
+    accounts = {r.platform: r.account_id for r in rows}
+    return person_ref(rows[0], accounts, timezone, language, leads)
+
+
+def person_ref(
+    p: PersonColumns,
+    accounts: dict[str, str],
+    timezone: str,
+    language: str,
+    leads: Callable[[str], frozenset[str]],
+) -> PersonRef:
+    """A person as the directory shows them: the org's zone and language unless their own; no
+    roles once they left."""
     return PersonRef(
         id=p.id,
         handle=p.handle,
@@ -93,7 +134,7 @@ def ref(
         timezone=p.timezone or timezone,
         language=p.language or language,
         roles=frozenset() if p.left_on else frozenset(r for r in p.roles.split(",") if r),
-        accounts={r.platform: r.account_id for r in rows},
+        accounts=accounts,
         team=p.team,
         manager_id=p.manager_id,
         leads=leads(p.handle),
