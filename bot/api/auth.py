@@ -41,7 +41,8 @@ class Bucket:
     def refill(self) -> float:
         """The tokens there are now."""
         now = self._now()
-        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+        # (a clock stepped back, by NTP or a resumed host, takes no tokens away)
+        self.tokens = min(self.burst, self.tokens + max(0.0, now - self.at) * self.rate)
         self.at = now
         return self.tokens
 

@@ -4,9 +4,8 @@ events; :func:`ensure_days` fills what is missing or not final yet.
 
 Clocking in and out is the hot path (a whole office at 09:00, on the event loop that also
 answers the platforms): its statements are built once here with bind parameters, read columns
-rather than ORM objects and write with Core, on the connection of the session's transaction. Core
-statements don't autoflush: flush what you added through the ORM (a :class:`Leave`) before asking
-them."""
+rather than ORM objects and write with Core, on the connection of the session's transaction (what
+was added through the ORM is flushed first, as ``session.exec`` would)."""
 
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import BindParameter, Executable, Row, Select, and_, bindparam
+from sqlalchemy import BindParameter, Connection, Executable, Row, Select, and_, bindparam
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -91,18 +90,26 @@ def _upsert(insert: Callable[[Any], Insert]) -> Insert:
 _UPSERT_DAY = {"sqlite": _upsert(sqlite_insert), "postgresql": _upsert(postgresql_insert)}
 
 
+def _connection(session: Session) -> Connection:
+    """The connection of the session's transaction (and savepoint), the ORM's pending writes
+    flushed first, as ``session.exec`` would."""
+    if session.autoflush and (session.new or session.dirty or session.deleted):
+        session.flush()
+    return session.connection()
+
+
 def _all(session: Session, stmt: Select[Any], params: dict[str, Any]) -> Sequence[Row[Any]]:
-    return session.connection().execute(stmt, params).all()
+    return _connection(session).execute(stmt, params).all()
 
 
 def _write(session: Session, stmt: Executable, params: dict[str, Any]) -> None:
-    session.connection().execute(stmt, params)
+    _connection(session).execute(stmt, params)
 
 
 async def _rows(session: AsyncSession, stmt: Select[Any], **params: Any) -> Sequence[Row[Any]]:
-    """The rows of a statement built once (a Core select: no ORM objects, no autoflush), run on
-    the connection of the session's transaction (its savepoint when one is open) rather than
-    through the session's ``exec``, whose ORM layer around a Core statement costs a third more."""
+    """The rows of a statement built once (a Core select: no ORM objects), run on the
+    connection of the session's transaction (its savepoint when one is open) rather than through
+    the session's ``exec``, whose ORM layer around a Core statement costs a third more."""
     return await session.run_sync(_all, stmt, params)
 
 

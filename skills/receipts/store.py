@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, inspect, or_, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, event, func, insert, inspect, or_, update
+from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -46,7 +46,7 @@ async def notice(session: AsyncSession, notice_id: int) -> Notice | None:
     """The notice ``notice_id``, read once per transaction: the presses of a burst share one
     (the runtime handles the events that arrive together in one transaction). The session keeps
     what it read only while something refers to it, so without this each press would read the
-    notice again; kept here, it is read again only if the session expired it (a rollback)."""
+    notice again; kept here, it is read again after a rollback (:func:`_forget_rolled_back`)."""
     held: dict[int, Notice] = session.info.setdefault(_HELD, {})
     found = held.get(notice_id)
     if found is not None and not inspect(found).expired_attributes:
@@ -55,6 +55,17 @@ async def notice(session: AsyncSession, notice_id: int) -> Notice | None:
     if found is not None:
         held[notice_id] = found
     return found
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back(session: Session, _rolled_back: SessionTransaction) -> None:
+    """A handler's savepoint (or the transaction) rolled back: the counter a held notice shows
+    may be one it undid (moved by a Core statement, which the session does not track, so it
+    does not expire it): the notices are expired, and read again by whoever asks next."""
+    held: dict[int, Notice] | None = session.info.pop(_HELD, None)
+    for found in (held or {}).values():
+        if found in session:
+            session.expire(found)
 
 
 async def add_recipients(

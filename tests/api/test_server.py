@@ -132,3 +132,16 @@ async def test_requests_without_a_valid_token_are_rate_limited_by_address(bot, c
         "api: 1 request(s) without a valid token in the last minute; the latest from "
         "127.0.0.1 with an unknown token"
     ]
+
+
+def test_a_clock_stepped_back_takes_no_requests_away():
+    """The limits follow the bot's clock, the wall clock in production: when it steps back (NTP,
+    a resumed host), a client waits no longer than the limit says."""
+    from bot.api.auth import Bucket
+
+    now = [1_000_000.0]
+    bucket = Bucket(rate=1.0, burst=2, now=lambda: now[0])
+    assert bucket.take() == 0
+    now[0] -= 3600  # an hour back
+    assert bucket.take() == 0  # the second of the burst
+    assert 0 < bucket.take() <= 1  # then one a second, as configured

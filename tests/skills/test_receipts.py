@@ -266,6 +266,32 @@ async def test_presses_arriving_with_the_close_are_refused_after_it(chat):
     assert "Pending: @lena, @bob, @carol" in status, status
 
 
+async def test_a_press_that_failed_leaves_the_counter_as_it_was_for_the_rest(chat, monkeypatch):
+    """A press whose handler fails after recording undoes only its own work; the close that
+    arrived with it shows the counter as the database has it, not the undone press."""
+    from skills.receipts import reminders
+
+    await chat.say("mike", "/notice --ack Read the handbook")
+    sender_of = reminders.sender_of
+
+    async def failing_for_alice(ctx, notice):
+        if ctx.person.handle == "alice":
+            raise RuntimeError("alice's press fails after the acknowledgement")
+        return await sender_of(ctx, notice)
+
+    monkeypatch.setattr(reminders, "sender_of", failing_for_alice)
+    adapter = chat.adapter
+    events = [adapter.press("alice", "Got it ✓"), adapter.command("mike", "/notice close 1")]
+    await asyncio.gather(*(chat.bot.handle(e) for e in events if e is not None))
+    await chat.bot.delivery.settle()
+    assert chat.chat()[0].text == (
+        "📢 #1 from @mike\nRead the handbook\nReceipts: 0/4 acknowledged\n"
+        "🔒 Closed · Mon 23 Nov 10:00"
+    )
+    status = (await chat.say("mike", "/notice status 1")).one().text
+    assert "Pending: @lena, @alice, @bob, @carol" in status, status
+
+
 # --- bad input: a clear answer, nothing changed -------------------------------------------------
 
 
