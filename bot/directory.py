@@ -191,7 +191,6 @@ class Directory(Chats):
         return self._make_ref(person, list(accounts))
 
     def _make_ref(self, person: Person, accounts: list[PlatformAccount]) -> PersonRef:
-        assert person.id is not None
         org = self.config.org
         return person_rows.person_ref(
             person,

@@ -27,7 +27,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.events import Account
 from bot.i18n import Text, _
-from bot.roster import IN_CHUNK
+from bot.roster import IN_CHUNK, account_row
 from storage.models import AuditEntry, Person, PlatformAccount
 
 log = logging.getLogger(__name__)
@@ -162,17 +162,7 @@ async def link(session: AsyncSession, found: dict[Account, int]) -> dict[Account
     id) says whose it is."""
     if not found:
         return {}
-    rows = [
-        {
-            "person_id": person_id,
-            "platform": account.platform,
-            "account_id": account.id,
-            "username": account.username,
-            "dm_chat_id": None,
-            "dm_closed": False,
-        }
-        for account, person_id in found.items()
-    ]
+    rows = [account_row(person_id, account) for account, person_id in found.items()]
     dialect = (await session.connection()).dialect.name
     written = set((await session.exec(_LINKS[dialect], params=rows)).all())
     linked = {a: p for a, p in found.items() if (a.platform, a.id) in written}

@@ -6,7 +6,7 @@ types them (dates and booleans from SQLite's text and integers) and no ORM objec
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy import bindparam
@@ -80,36 +80,6 @@ async def by_account(session: AsyncSession, platform: str, account_id: str) -> l
     ]
 
 
-class PersonColumns(Protocol):
-    """A person's columns, as a :class:`Row` or a :class:`storage.models.Person` has them
-    (read only)."""
-
-    @property
-    def id(self) -> Any: ...
-    @property
-    def handle(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def timezone(self) -> str | None: ...
-    @property
-    def language(self) -> str | None: ...
-    @property
-    def roles(self) -> str: ...
-    @property
-    def team(self) -> str | None: ...
-    @property
-    def manager_id(self) -> int | None: ...
-    @property
-    def email(self) -> str | None: ...
-    @property
-    def hired_on(self) -> Any: ...
-    @property
-    def left_on(self) -> Any: ...
-    @property
-    def prefers(self) -> str | None: ...
-
-
 def ref(
     rows: Sequence[Row], timezone: str, language: str, leads: Callable[[str], frozenset[str]]
 ) -> PersonRef:
@@ -119,7 +89,7 @@ def ref(
 
 
 def person_ref(
-    p: PersonColumns,
+    p: Person | Row,
     accounts: dict[str, str],
     timezone: str,
     language: str,
@@ -127,6 +97,7 @@ def person_ref(
 ) -> PersonRef:
     """A person as the directory shows them: the org's zone and language unless their own; no
     roles once they left."""
+    assert p.id is not None  # (a stored person)
     return PersonRef(
         id=p.id,
         handle=p.handle,

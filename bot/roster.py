@@ -76,6 +76,18 @@ class NewPerson:
         )
 
 
+def account_row(person_id: int, account: Account) -> dict[str, Any]:
+    """A ``platform_accounts`` row linking ``account`` to the person (its DM not opened yet)."""
+    return {
+        "person_id": person_id,
+        "platform": account.platform,
+        "account_id": account.id,
+        "username": account.username,
+        "dm_chat_id": None,
+        "dm_closed": False,
+    }
+
+
 async def new_people(
     session: AsyncSession, accounts: Sequence[Account], now: datetime
 ) -> list[NewPerson]:
@@ -109,14 +121,7 @@ async def new_people(
         made = await _new_people(len(chunk)).rows(session, flat(chunk))
         ids.update((handle, person_id) for person_id, handle in made)
     links = [
-        {
-            "person_id": person_id,
-            "platform": account.platform,
-            "account_id": account.id,
-            "username": account.username,
-            "dm_chat_id": None,
-            "dm_closed": False,
-        }
+        account_row(person_id, account)
         for person_id, account in zip((ids[r["handle"]] for r in rows), accounts, strict=True)
     ]
     await _NEW_ACCOUNTS.each(session, links)
