@@ -3,12 +3,14 @@
     .venv/bin/python -m bench.chat_bench echo [--n 5000] [--concurrency 10]
     .venv/bin/python -m bench.chat_bench persist [--n 2000]
     .venv/bin/python -m bench.chat_bench persist --db postgresql   # W2 on 127.0.0.1:5432
+    .venv/bin/python -m bench.chat_bench persist_orm   # W2, the row written as an ORM object
 
 
 One person writes to the bot in a DM, ``concurrency`` commands in flight, each through the whole
 runtime (``Bot.handle`` of a ``Command`` from the in-memory adapter: de-duplication, identity,
 parsing, permissions, one transaction on SQLite in WAL mode, the reply). Every reply is checked,
-and for ``persist`` every row is counted; anything short is an error line, never a figure.
+and for ``persist`` every row is counted (``persist`` writes it with a prepared statement,
+``bot.Prepared``; ``persist_orm`` adds an ORM object to the session, flushed with the group's); anything short is an error line, never a figure.
 """
 
 from __future__ import annotations
@@ -43,8 +45,8 @@ async def measure(workload: str, n: int, concurrency: int, db: str = "sqlite") -
             if workload == "echo":
                 commands = [f"/echo hello {i}" for i in range(n)]
                 expected = {f"hello {i}" for i in range(n)}
-            else:
-                commands = [f"/persist {i}" for i in range(n)]
+            else:  # persist (a prepared insert) or persist_orm (an ORM object)
+                commands = [f"/{workload} {i}" for i in range(n)]
                 expected = {f"stored {i}" for i in range(n)}
             events = [adapter.command(SENDER, c, dm=True) for c in commands]
             latencies: list[float] = []
@@ -67,7 +69,7 @@ async def measure(workload: str, n: int, concurrency: int, db: str = "sqlite") -
                     f"only {len(correct)} of {n} correct replies ({len(replies)} in all)"
                 )
             extra = {}
-            if workload == "persist":
+            if workload.startswith("persist"):
                 stored = await _stored(chat)
                 if stored != {str(i) for i in range(n)}:
                     raise Shortfall(f"{len(stored)} of {n} rows stored")
@@ -87,7 +89,7 @@ async def _stored(chat) -> set[str]:  # type: ignore[no-untyped-def]
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("workload", choices=["echo", "persist"])
+    parser.add_argument("workload", choices=["echo", "persist", "persist_orm"])
     parser.add_argument("--n", type=int)
     parser.add_argument("--concurrency", type=int, default=10)
     parser.add_argument(

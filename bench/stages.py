@@ -144,11 +144,11 @@ def leave_out(guarantee: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("workload", choices=["echo", "persist", "w3", "acks"])
+    parser.add_argument("workload", choices=["echo", "persist", "persist_orm", "w3", "acks"])
     parser.add_argument("--n", type=int)
     parser.add_argument("--without", choices=["dedup", "groups"], action="append", default=[])
     args = parser.parse_args()
-    n = args.n or {"echo": 3000, "persist": 2000, "w3": 2000, "acks": 5000}[args.workload]
+    n = args.n or {"echo": 3000, "w3": 2000, "acks": 5000}.get(args.workload, 2000)
     for guarantee in args.without:
         leave_out(guarantee)
     stages = STAGES + AFTER if args.workload == "acks" else STAGES

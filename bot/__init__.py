@@ -73,6 +73,7 @@ from bot.policy import Decision, Notice
 from bot.skill import Skill
 from bot.suggest import closest
 from bot.values import When, parse_duration
+from storage.prepared import Prepared
 
 __all__ = [
     "LANGUAGES",
@@ -114,6 +115,7 @@ __all__ = [
     "PermissionDenied",
     "PersonHandle",
     "PersonRef",
+    "Prepared",
     "Relative",
     "Rest",
     "RoleName",

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any, Generic, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import queries
@@ -31,9 +31,12 @@ from bot.registry import Registry
 from bot.skill import ConfigT, Skill
 from bot.timers import Timers
 from storage.models import AuditEntry
+from storage.prepared import Prepared
 
-# built once (putting a statement together costs more than running it): one audit row
-_AUDIT = insert(AuditEntry.__table__)  # type: ignore[attr-defined]
+# prepared (compiled once, run on the transaction's cursor): one audit row
+_TABLE = AuditEntry.__table__  # type: ignore[attr-defined]
+_COLUMNS = [name for name in _TABLE.c.keys() if name != "id"]  # noqa: SIM118 (names)
+_AUDIT = Prepared(insert(_TABLE).values({name: bindparam(name) for name in _COLUMNS}))
 
 
 class Parts(Protocol):
@@ -246,7 +249,7 @@ class JobContext(Generic[ConfigT]):
             "action": action,
             "detail": json.dumps(detail or {}, ensure_ascii=False, default=str),
         }
-        await self.session.exec(_AUDIT, params=row)
+        await _AUDIT.run(self.session, row)
 
     def _actor_id(self) -> int | None:
         return None

@@ -10,7 +10,6 @@ from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy import bindparam
-from sqlalchemy.engine import Dialect
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.people import PersonRef
@@ -54,30 +53,12 @@ _STATEMENT = (
     .where(_THIS.c.platform == bindparam("platform"), _THIS.c.account_id == bindparam("account_id"))
 )
 _BY_ACCOUNT = Prepared(_STATEMENT)
-Processor = Callable[[Any], Any] | None
-_PROCESSORS: dict[str, list[Processor]] = {}  # by dialect: each column's result processor
-
-
-def _processors(dialect: Dialect) -> list[Processor]:
-    found = _PROCESSORS.get(dialect.name)
-    if found is None:
-        found = [
-            c.type.dialect_impl(dialect).result_processor(dialect, None)
-            for c in _STATEMENT.selected_columns
-        ]
-        _PROCESSORS[dialect.name] = found
-    return found
 
 
 async def by_account(session: AsyncSession, platform: str, account_id: str) -> list[Row]:
     """The person behind the account, a row for each of their accounts (none: nobody)."""
     rows = await _BY_ACCOUNT.rows(session, {"platform": platform, "account_id": account_id})
-    if not rows:
-        return []
-    typed = _processors(session.get_bind().dialect)
-    return [
-        Row._make(v if p is None else p(v) for v, p in zip(row, typed, strict=True)) for row in rows
-    ]
+    return list(map(Row._make, rows))
 
 
 def ref(

@@ -6,11 +6,16 @@ run it. A :class:`Prepared` is a Core statement compiled once per dialect, with 
 processors (a ``UTCDateTime`` is turned into what the driver takes as SQLAlchemy would); running
 it takes the DBAPI cursor of the session's connection, in the session's transaction (and in the
 handler's savepoint if one is open: the connection is asked of the session first, which begins
-both), and hands back plain tuples: the hot path returns only ids and strings.
+both), and hands back tuples whose values are typed as the ORM types them (a date, a
+datetime, a boolean, from SQLite's text and integers: the columns' result processors).
 
 Only for statements whose parameters are all named binds (no expanding ``IN``, no
-``literal_execute``), built at import or once per shape. A driver's error is raised as
-SQLAlchemy's (``sqlalchemy.exc.IntegrityError`` and the others), as a session would.
+``literal_execute``), built at import or once per shape. A statement that differs by database
+(``INSERT … ON CONFLICT`` of ``sqlalchemy.dialects.sqlite`` and ``…postgresql``) is given as a
+mapping of dialect names to statements. A driver's error is raised as SQLAlchemy's
+(``sqlalchemy.exc.IntegrityError`` and the others), as a session would.
+
+Skills reach it as ``bot.Prepared`` (see docs/writing-skills.md, "Statements on the hot path").
 """
 
 from __future__ import annotations
@@ -32,13 +37,29 @@ Params = Mapping[str, Any]
 _INLINE = "deskmate.prepared.inline"  # in session.info: (its transaction, the SQLite connection)
 
 
+Processor = Callable[[Any], Any] | None
+
+
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
     names: tuple[str, ...]  # the binds, in the order the driver takes them
-    processors: tuple[Callable[[Any], Any] | None, ...]
+    processors: tuple[Processor, ...]
+    results: tuple[Processor, ...] | None  # each column's result processor (None: none has one)
+    fixed: dict[str, Any]  # the binds that hold their value (a LIMIT's, a literal's)
+
+    def typed(self, rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+        results = self.results
+        if results is None:
+            return [tuple(row) for row in rows]
+        return [
+            tuple(v if p is None else p(v) for v, p in zip(row, results, strict=True))
+            for row in rows
+        ]
 
     def args(self, params: Params) -> tuple[Any, ...]:
+        if self.fixed:
+            params = {**self.fixed, **params}
         return tuple(
             value if process is None else process(value)
             for value, process in zip(
@@ -48,16 +69,25 @@ class _Compiled:
 
 
 class Prepared:
-    """A Core statement compiled once per dialect, run on the DBAPI cursor of a session."""
+    """A Core statement compiled once per dialect, run on the DBAPI cursor of a session.
 
-    def __init__(self, statement: ClauseElement) -> None:
+    ``statement``: a Core statement whose parameters are named binds (``bindparam("day")``; in
+    ``values()`` and comparisons with a column they take the column's type), or a mapping of
+    dialect names (``"sqlite"``, ``"postgresql"``) to such statements."""
+
+    def __init__(self, statement: ClauseElement | Mapping[str, ClauseElement]) -> None:
         self.statement = statement
         self._compiled: dict[str, _Compiled] = {}
 
     def compiled(self, dialect: Dialect) -> _Compiled:
         found = self._compiled.get(dialect.name)
         if found is None:
-            compiled = cast(SQLCompiler, self.statement.compile(dialect=dialect))
+            statement = self.statement
+            if isinstance(statement, Mapping):
+                if dialect.name not in statement:
+                    raise ValueError(f"no statement for {dialect.name}: only {sorted(statement)}")
+                statement = statement[dialect.name]
+            compiled = cast(SQLCompiler, statement.compile(dialect=dialect))
             names = tuple(compiled.positiontup or ())
             if "POSTCOMPILE" in compiled.string or (not names and compiled.binds):
                 raise ValueError(f"not a statement to prepare: {compiled.string}")
@@ -65,12 +95,23 @@ class Prepared:
                 compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
                 for name in names
             )
-            found = _Compiled(compiled.string, names, processors)
+            returned = getattr(statement, "exported_columns", ())
+            results = tuple(
+                c.type.dialect_impl(dialect).result_processor(dialect, None) for c in returned
+            )
+            typed = results if any(p is not None for p in results) else None
+            fixed = {
+                name: bind.effective_value
+                for name in names
+                if not (bind := compiled.binds[name]).required
+            }
+            found = _Compiled(compiled.string, names, processors, typed, fixed)
             self._compiled[dialect.name] = found
         return found
 
     async def rows(self, session: AsyncSession, params: Params) -> list[tuple[Any, ...]]:
-        """Run it once; the rows it returns (``SELECT``, ``RETURNING``) as tuples."""
+        """Run it once; the rows it returns (``SELECT``, ``RETURNING``) as tuples, their values
+        typed as the columns are."""
         rows: list[tuple[Any, ...]] = await self._go(session, [params], True)
         return rows
 
@@ -97,7 +138,7 @@ class Prepared:
             rows, changed = await sqlite.execute(compiled.sql, args, many=fetch is None)
         except dialect.loaded_dbapi.Error as error:
             raise _wrapped(dialect, compiled.sql, many, error) from error
-        return [tuple(row) for row in rows] if fetch else changed if fetch is False else None
+        return compiled.typed(rows) if fetch else changed if fetch is False else None
 
     def _run(self, session: Session, many: Sequence[Params], fetch: bool | None) -> Any:
         connection = session.connection()  # begins the transaction, and a pending savepoint
@@ -110,7 +151,7 @@ class Prepared:
             cursor.execute(compiled.sql, compiled.args(many[0]))
             if fetch:
                 rows = cursor.fetchall() if cursor.description is not None else []
-                return [tuple(row) for row in rows]
+                return compiled.typed(rows)
             return cursor.rowcount
         except connection.dialect.loaded_dbapi.Error as error:
             raise _wrapped(connection.dialect, compiled.sql, many, error) from error

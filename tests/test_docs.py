@@ -38,6 +38,7 @@ RUN_HERE = {
     "4c. Forms (Slack modals)": 1,
     "5. Words: every text through `_`": 2,
     "6. Options, roles, jobs, hooks": 1,
+    "Statements on the hot path": 1,
     "8. Tests": 1,
     "On SQLite and on PostgreSQL": 1,
     "10. A whole skill: the poll": 1,
@@ -131,6 +132,19 @@ async def test_the_form_example_answers_in_text_without_forms(deskmate):
     chat = await deskmate(trip)  # an in-memory chat: no forms, as the console
     assert await chat.say("alice", "/trip") == []  # the typed form of the command
     assert await chat.say("alice", "/trip 12-01..12-03") == []
+
+
+async def test_the_prepared_statements_example_writes_and_reads_typed_rows(deskmate):
+    (code,) = python_blocks("Statements on the hot path")
+    namespace = load(code)
+    chat = await deskmate(namespace["skill"], config="people: [{id: alice}, {id: bob}]")
+    table = namespace["Kudos"].__table__
+    async with chat.bot.db.transaction() as session:  # the table a migration would make
+        await session.run_sync(lambda s: table.create(s.connection()))
+    await chat.say("alice", "/kudos @bob for the release")
+    out = await chat.say("carol", "/kudos @bob for the fix")
+    assert out.one().text == "🙏 @bob: 2 kudos since Mon 23 Nov 01:00"  # a datetime, shown
+    assert await chat.count("kudos_given") == 2
 
 
 async def test_the_words_examples(deskmate):

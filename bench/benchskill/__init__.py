@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import bindparam, insert
 from sqlmodel import Field, SQLModel
 
-from bot import Context, Rest, Skill
+from bot import Context, Prepared, Rest, Skill
 
 skill = Skill(
     "bench",
@@ -31,8 +32,17 @@ async def echo(ctx: Context, text: Rest) -> None:
     await ctx.reply(text)
 
 
+_STORE = Prepared(insert(Record).values(key=bindparam("key"), person_id=bindparam("person_id")))
+
+
 @skill.command("persist", help="Stores one row, then answers")
 async def persist(ctx: Context, key: Rest) -> None:
+    await _STORE.run(ctx.session, {"key": key, "person_id": ctx.person.id})
+    await ctx.reply(f"stored {key}")
+
+
+@skill.command("persist_orm", help="Stores one row as an ORM object, then answers")
+async def persist_orm(ctx: Context, key: Rest) -> None:
     ctx.session.add(Record(key=key, person_id=ctx.person.id))
     await ctx.reply(f"stored {key}")
 

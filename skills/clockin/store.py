@@ -3,9 +3,10 @@ computed by :mod:`skills.clockin.status` and stored, so reports read rows instea
 events; :func:`ensure_days` fills what is missing or not final yet.
 
 Clocking in and out is the hot path (a whole office at 09:00, on the event loop that also
-answers the platforms): its statements are built once here with bind parameters, read columns
-rather than ORM objects and write with Core, on the connection of the session's transaction (what
-was added through the ORM is flushed first, as ``session.exec`` would)."""
+answers the platforms): its statements are built once here with bind parameters and run as
+:class:`bot.Prepared` statements (compiled once, on the cursor of the session's transaction and
+savepoint; what was added through the ORM is flushed first, as ``session.exec`` would): columns
+rather than ORM objects, no execution machinery per statement."""
 
 from __future__ import annotations
 
@@ -14,16 +15,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import BindParameter, Connection, Executable, Row, Select, and_, bindparam
+from sqlalchemy import BindParameter, and_, bindparam
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 from sqlmodel import col, delete, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import JobContext, PersonRef
+from bot import JobContext, PersonRef, Prepared
 from skills.clockin.models import (
     DAY_COLUMNS,
     IN,
@@ -75,42 +75,25 @@ _SO_FAR = (
     )
     .order_by(_EVENT.c.at, _EVENT.c.id)
 )
-_ADD_EVENT = _EVENT.insert()
+_ADD_EVENT = _EVENT.insert().values(
+    {c.name: bindparam(c.name) for c in _EVENT.columns if c.name != "id"}
+)
 
 
 def _upsert(insert: Callable[[Any], Insert]) -> Insert:
     """Store a computed day whether or not it has a row yet: one statement, no ORM object."""
-    stmt: Any = insert(_DAY)
+    stmt: Any = insert(_DAY).values({name: bindparam(name) for name in Day._fields})
     return stmt.on_conflict_do_update(  # type: ignore[no-any-return]
         index_elements=[_DAY.c.person_id, _DAY.c.day],
         set_={name: stmt.excluded[name] for name in DAY_FIELDS},
     )
 
 
-_UPSERT_DAY = {"sqlite": _upsert(sqlite_insert), "postgresql": _upsert(postgresql_insert)}
-
-
-def _connection(session: Session) -> Connection:
-    """The connection of the session's transaction (and savepoint), the ORM's pending writes
-    flushed first, as ``session.exec`` would."""
-    if session.autoflush and (session.new or session.dirty or session.deleted):
-        session.flush()
-    return session.connection()
-
-
-def _all(session: Session, stmt: Select[Any], params: dict[str, Any]) -> Sequence[Row[Any]]:
-    return _connection(session).execute(stmt, params).all()
-
-
-def _write(session: Session, stmt: Executable, params: dict[str, Any]) -> None:
-    _connection(session).execute(stmt, params)
-
-
-async def _rows(session: AsyncSession, stmt: Select[Any], **params: Any) -> Sequence[Row[Any]]:
-    """The rows of a statement built once (a Core select: no ORM objects), run on the
-    connection of the session's transaction (its savepoint when one is open) rather than through
-    the session's ``exec``, whose ORM layer around a Core statement costs a third more."""
-    return await session.run_sync(_all, stmt, params)
+_UPSERTS = {"sqlite": _upsert(sqlite_insert), "postgresql": _upsert(postgresql_insert)}
+# prepared: compiled once, run on the transaction's cursor (a clock-in is four of them)
+_SO_FAR_P, _EVENTS_OF_P, _LAST_EVENT_P, _LEAVE_ON_P, _ADD_EVENT_P, _UPSERT_DAY = map(
+    Prepared, (_SO_FAR, _EVENTS_OF, _LAST_EVENT, _LEAVE_ON, _ADD_EVENT, _UPSERTS)
+)
 
 
 def days_between(first: date, last: date) -> list[date]:
@@ -119,7 +102,8 @@ def days_between(first: date, last: date) -> list[date]:
 
 async def events_of(session: AsyncSession, person_id: int, day: date) -> list[Punch]:
     """The clock events filed under ``day``, in the order they happened."""
-    return list(map(Punch._make, await _rows(session, _EVENTS_OF, person_id=person_id, day=day)))
+    rows = await _EVENTS_OF_P.rows(session, {"person_id": person_id, "day": day})
+    return list(map(Punch._make, rows))
 
 
 class SoFar(NamedTuple):
@@ -131,20 +115,20 @@ class SoFar(NamedTuple):
 
 async def so_far(session: AsyncSession, person_id: int, day: date) -> SoFar:
     """The day's clock events and leave, read together (clocking in and out reads both)."""
-    rows = await _rows(session, _SO_FAR, person_id=person_id, day=day)
-    events = [Punch._make(r[1:]) for r in rows if r.kind is not None]
-    return SoFar(events, rows[0].leave if rows else None)
+    rows = await _SO_FAR_P.rows(session, {"person_id": person_id, "day": day})
+    events = [Punch._make(r[1:]) for r in rows if r[1] is not None]  # (leave, kind, …)
+    return SoFar(events, rows[0][0] if rows else None)
 
 
 async def last_event(session: AsyncSession, person_id: int) -> tuple[str, datetime, date] | None:
     """The person's latest clock event: its kind, time and work day."""
-    found = await _rows(session, _LAST_EVENT, person_id=person_id)
-    return (found[0].kind, found[0].at, found[0].work_day) if found else None
+    found = await _LAST_EVENT_P.rows(session, {"person_id": person_id})
+    return (found[0][0], found[0][1], found[0][2]) if found else None
 
 
 async def add_event(session: AsyncSession, values: dict[str, Any]) -> None:
     """Write one clock event (every column of :class:`ClockEvent` but ``id``)."""
-    await session.run_sync(_write, _ADD_EVENT, values)
+    await _ADD_EVENT_P.run(session, values)
 
 
 async def leave_types(
@@ -187,8 +171,8 @@ async def everyone(ctx: JobContext) -> list[PersonRef]:
 
 async def leave_on(session: AsyncSession, person_id: int, day: date) -> str | None:
     """The type of the approved leave ``day`` falls in, if any (as :func:`leave_types`)."""
-    found = await _rows(session, _LEAVE_ON, person_id=person_id, day=day)
-    return found[-1].type if found else None
+    found = await _LEAVE_ON_P.rows(session, {"person_id": person_id, "day": day})
+    return found[-1][0] if found else None
 
 
 async def recompute(ctx: JobContext, w: Who, day: date, known: SoFar | None = None) -> Day:
@@ -201,9 +185,8 @@ async def recompute(ctx: JobContext, w: Who, day: date, known: SoFar | None = No
         )
     events, leave = known
     row = compute(_input(ctx, w, day, events, leave), w.person.id)
-    upsert = _UPSERT_DAY.get(ctx.session.get_bind().dialect.name)
-    if upsert is not None:
-        await ctx.session.run_sync(_write, upsert, row._asdict())
+    if ctx.session.get_bind().dialect.name in _UPSERTS:
+        await _UPSERT_DAY.run(ctx.session, row._asdict())
     else:  # a database without ON CONFLICT: through the ORM
         _save(ctx.session, await ctx.session.get(AttendanceDay, (w.person.id, day)), row)
     return row

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import bindparam, event, func, insert, inspect, or_, update
 from sqlalchemy.orm import Session, SessionTransaction
@@ -13,15 +12,16 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import Prepared
 from skills.receipts.models import OPEN, Notice, Recipient
 
 CHUNK = 500  # rows per INSERT when freezing a big audience
 
-# An acknowledgement runs these two statements and nothing else; they are built once (putting a
-# statement together costs more than running it, and thousands may press at once).
+# An acknowledgement runs these two statements and nothing else; they are prepared (compiled
+# once, run on the cursor of the transaction and savepoint: thousands may press at once).
 _RECIPIENTS = Recipient.__table__  # type: ignore[attr-defined]
 _NOTICES = Notice.__table__  # type: ignore[attr-defined]
-_ACK = (
+_ACK = Prepared(
     update(_RECIPIENTS)
     .where(
         _RECIPIENTS.c.notice_id == bindparam("notice"),
@@ -31,7 +31,7 @@ _ACK = (
     .values(acked_at=bindparam("at"))
     .returning(_RECIPIENTS.c.reached)
 )
-_COUNT = (
+_COUNT = Prepared(
     update(_NOTICES)
     .where(_NOTICES.c.id == bindparam("notice"))
     .values(acked=_NOTICES.c.acked + 1)
@@ -88,27 +88,12 @@ async def acknowledge(
     """Record that ``person_id`` acknowledged ``notice``; None if they already had (or are not
     in its audience). One conditional UPDATE: two presses at once record once. The notice's
     counter moves in the same transaction."""
-    params = {"notice": notice.id, "person": person_id, "at": at}
-    done = await session.run_sync(_acknowledge, params)
-    if done is None:
+    reached = await _ACK.rows(session, {"notice": notice.id, "person": person_id, "at": at})
+    if not reached:
         return None
-    reached, acked = done
+    ((acked,),) = await _COUNT.rows(session, {"notice": notice.id})
     set_committed_value(notice, "acked", acked)
-    return Acknowledged(reached)
-
-
-def _acknowledge(session: Session, params: dict[str, Any]) -> tuple[bool, int] | None:
-    """Both statements on the session's connection (in the transaction and the handler's
-    savepoint, which asking for it begins), in one step: through the session each would cost
-    its execution machinery again (a third of a press's CPU)."""
-    if session.autoflush and (session.new or session.dirty or session.deleted):
-        session.flush()  # as session.execute would: the ORM's pending writes go first
-    connection = session.connection()
-    reached = connection.execute(_ACK, params).first()
-    if reached is None:
-        return None
-    counted = connection.execute(_COUNT, {"notice": params["notice"]}).one()
-    return bool(reached[0]), int(counted[0])
+    return Acknowledged(bool(reached[0][0]))
 
 
 async def reached(session: AsyncSession, notice_id: int, people: Sequence[int]) -> None:

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import bindparam, exc, insert, select
+from sqlalchemy.dialects import sqlite
 from sqlmodel import select as orm_select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -95,3 +96,24 @@ async def test_the_orms_pending_writes_go_first_as_with_a_session_query(db):
         await CLAIM.run(session, claim("prepared"))
         seen = {event_id for (event_id,) in await FIND.rows(session, {"platform": "test"})}
     assert seen == {"by the orm", "prepared"}
+
+
+LATEST = Prepared(
+    select(EVENTS.c.event_id, EVENTS.c.processed_at)
+    .where(EVENTS.c.platform == bindparam("platform"))
+    .order_by(EVENTS.c.processed_at.desc())
+    .limit(1)  # a bind that holds its value
+)
+
+
+async def test_rows_come_back_typed_as_the_columns_and_a_limit_keeps_its_value(db):
+    later = AT.replace(hour=19)
+    async with db.transaction() as session:
+        await CLAIM.each(session, [claim("first"), {**claim("second"), "processed_at": later}])
+        assert await LATEST.rows(session, {"platform": "test"}) == [("second", later)]
+
+
+def test_a_statement_for_another_database_is_refused_by_name():
+    only_postgresql = Prepared({"postgresql": select(EVENTS.c.event_id)})
+    with pytest.raises(ValueError, match=r"no statement for sqlite: only \['postgresql'\]"):
+        only_postgresql.compiled(sqlite.dialect())
