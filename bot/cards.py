@@ -25,7 +25,7 @@ import logging
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
@@ -42,6 +42,23 @@ log = logging.getLogger(__name__)
 
 CardKey = tuple[str, str]  # (skill, key)
 READ_CHUNK = 400  # card keys per query when reading where cards were posted
+
+
+class Place(NamedTuple):
+    """One posted copy of a card, as its row's columns (no ORM object: a burst of presses reads
+    thousands)."""
+
+    skill: str
+    key: str
+    platform: str
+    chat_id: str | None
+    account_id: str | None
+    message_ref: str
+    language: str
+    timezone: str
+
+
+_PLACE_COLUMNS = [getattr(CardLocation, name) for name in Place._fields]
 
 
 @dataclass(frozen=True)
@@ -96,7 +113,7 @@ class CardEditor:
         self.running: dict[CardKey, asyncio.Task[int]] = {}
         self.edits_made = 0  # copies edited since start (benchmarks read it)
         # the cards whose places are asked for, read together by one task (see _places)
-        self._wanted: dict[CardKey, list[asyncio.Future[list[CardLocation]]]] = {}
+        self._wanted: dict[CardKey, list[asyncio.Future[list[Place]]]] = {}
         self._reader: asyncio.Task[None] | None = None
 
     async def remember(self, skill: str, key: str, to: Destination, ref: str, loc: Locale) -> None:
@@ -167,11 +184,11 @@ class CardEditor:
         self.edits_made += made
         return made
 
-    async def _places(self, key: CardKey) -> list[CardLocation]:
+    async def _places(self, key: CardKey) -> list[Place]:
         """Where a card was posted, oldest first. The cards asked for at the same moment are read
         together, in one transaction."""
         loop = asyncio.get_running_loop()
-        found: asyncio.Future[list[CardLocation]] = loop.create_future()
+        found: asyncio.Future[list[Place]] = loop.create_future()
         self._wanted.setdefault(key, []).append(found)
         if self._reader is None or self._reader.done():
             self._reader = loop.create_task(self._read_wanted())
@@ -194,22 +211,23 @@ class CardEditor:
                     if not found.done():  # (its editor may have been cancelled meanwhile)
                         found.set_result(places.get(key, []))
 
-    async def _read(self, keys: list[CardKey]) -> dict[CardKey, list[CardLocation]]:
+    async def _read(self, keys: list[CardKey]) -> dict[CardKey, list[Place]]:
         by_skill: dict[str, list[str]] = {}
         for skill, key in keys:
             by_skill.setdefault(skill, []).append(key)
-        places: dict[CardKey, list[CardLocation]] = {}
+        places: dict[CardKey, list[Place]] = {}
         async with self.db.transaction() as session:
             for skill, names in by_skill.items():
                 for i in range(0, len(names), READ_CHUNK):
                     rows = await session.exec(
-                        select(CardLocation)
+                        select(*_PLACE_COLUMNS)
                         .where(
                             CardLocation.skill == skill,
                             col(CardLocation.key).in_(names[i : i + READ_CHUNK]),
                         )
                         .order_by(col(CardLocation.id))
                     )
-                    for place in rows.all():
+                    for row in rows.all():
+                        place = Place._make(row)
                         places.setdefault((place.skill, place.key), []).append(place)
         return places

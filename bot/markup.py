@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any, Protocol
 
 from bot.texts import Locale, Mention, Text, TextLike, _, format_value
@@ -51,7 +52,6 @@ class Lines:
 Spans = list[Span]
 
 LEFT = _(" (left)")  # after the mention of someone who left the organisation
-_TOGGLES = {"*": "bold", "`": "code", "_": "italic"}
 
 
 def render(text: TextLike, translator: Translator, loc: Locale) -> Spans:
@@ -72,20 +72,30 @@ def _merged(spans: Spans) -> Spans:
             and not (prev.mention or prev.link or s.mention or s.link)
             and (prev.bold, prev.italic, prev.code) == (s.bold, s.italic, s.code)
         ):
-            out[-1] = replace(prev, text=prev.text + s.text)
+            out[-1] = Span(prev.text + s.text, prev.bold, prev.italic, prev.code)
         else:
             out.append(s)
     return out
 
 
-def _render_template(template: str, params: Any, translator: Translator, loc: Locale) -> Spans:
-    spans: Spans = []
-    style = {"bold": False, "italic": False, "code": False}
+Style = tuple[bool, bool, bool]  # bold, italic, code
+Piece = tuple[str | None, str, Style]  # (None, text, style) or (placeholder, "{name}", style)
+_PLAIN: Style = (False, False, False)
+_STYLE_OF = {"*": 0, "_": 1, "`": 2}  # the toggle's place in a Style
+
+
+@lru_cache(maxsize=4096)
+def _pieces(template: str) -> tuple[Piece, ...]:
+    """A template read once: its literal runs and placeholders, each with the style it is in.
+    The style depends on the template alone (a value never toggles it), so rendering a template
+    again only fills in the values."""
+    pieces: list[Piece] = []
+    style = [False, False, False]
     buf: list[str] = []
 
     def flush() -> None:
         if buf:
-            spans.append(_span("".join(buf), style))
+            pieces.append((None, "".join(buf), (style[0], style[1], style[2])))
             buf.clear()
 
     i, n = 0, len(template)
@@ -100,22 +110,29 @@ def _render_template(template: str, params: Any, translator: Translator, loc: Lo
             if end == -1:
                 buf.append(template[i:])
                 break
-            name = template[i + 1 : end]
             flush()
-            if name in params:
-                spans.extend(_value_spans(params[name], translator, loc, style))
-            else:
-                spans.append(_span("{" + name + "}", style))
+            name = template[i + 1 : end]
+            pieces.append((name, "{" + name + "}", (style[0], style[1], style[2])))
             i = end + 1
             continue
-        if ch in _TOGGLES and _is_toggle(template, i, style[_TOGGLES[ch]]):
+        if ch in _STYLE_OF and _is_toggle(template, i, style[_STYLE_OF[ch]]):
             flush()
-            style[_TOGGLES[ch]] = not style[_TOGGLES[ch]]
+            style[_STYLE_OF[ch]] = not style[_STYLE_OF[ch]]
             i += 1
             continue
         buf.append(ch)
         i += 1
     flush()
+    return tuple(pieces)
+
+
+def _render_template(template: str, params: Any, translator: Translator, loc: Locale) -> Spans:
+    spans: Spans = []
+    for name, text, style in _pieces(template):
+        if name is not None and name in params:
+            spans.extend(_value_spans(params[name], translator, loc, style))
+        else:  # a literal run, or a placeholder without a value (shown as written)
+            spans.append(Span(text, *style))
     return spans
 
 
@@ -130,46 +147,41 @@ def _is_toggle(template: str, i: int, opening_closed: bool) -> bool:
     return not before.isalnum() and after not in " \t\n"
 
 
-def _value_spans(value: Any, translator: Translator, loc: Locale, style: dict[str, bool]) -> Spans:
+def _value_spans(value: Any, translator: Translator, loc: Locale, style: Style) -> Spans:
     if isinstance(value, Text):
-        return [_styled(s, style) for s in render(value, translator, loc)]
+        spans = render(value, translator, loc)
+        return spans if style == _PLAIN else [_styled(s, style) for s in spans]
     if isinstance(value, Mention):
-        spans = [_span(f"@{value.name}", style, mention=value)]
+        spans = [Span(f"@{value.name}", *style, mention=value)]
         if value.left:  # their history stays, marked as left
-            spans.append(_span(translator.template(LEFT, loc.language), style))
+            spans.append(Span(translator.template(LEFT, loc.language), *style))
         return spans
     if isinstance(value, Link):
-        return [_span(value.label, style, link=value.url)]
+        return [Span(value.label, *style, link=value.url)]
     if isinstance(value, Lines):
         return _joined(value.items, "\n", translator, loc, style)
     if isinstance(value, list | tuple):
         return _joined(value, "、" if loc.language == "zh" else ", ", translator, loc, style)
-    return [_span(format_value(value, loc), style)]
+    return [Span(format_value(value, loc), *style)]
 
 
 def _joined(
-    value: Sequence[Any], sep: str, translator: Translator, loc: Locale, style: dict[str, bool]
+    value: Sequence[Any], sep: str, translator: Translator, loc: Locale, style: Style
 ) -> Spans:
     out: Spans = []
     for k, item in enumerate(value):
         if k:
-            out.append(_span(sep, style))
+            out.append(Span(sep, *style))
         out.extend(_value_spans(item, translator, loc, style))
     return out
 
 
-def _span(
-    text: str, style: dict[str, bool], *, mention: Mention | None = None, link: str | None = None
-) -> Span:
-    return Span(text, style["bold"], style["italic"], style["code"], mention, link)
-
-
-def _styled(span: Span, style: dict[str, bool]) -> Span:
+def _styled(span: Span, style: Style) -> Span:
     return replace(
         span,
-        bold=span.bold or style["bold"],
-        italic=span.italic or style["italic"],
-        code=span.code or style["code"],
+        bold=span.bold or style[0],
+        italic=span.italic or style[1],
+        code=span.code or style[2],
     )
 
 

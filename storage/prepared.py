@@ -60,11 +60,13 @@ class _Compiled:
     def args(self, params: Params) -> tuple[Any, ...]:
         if self.fixed:
             params = {**self.fixed, **params}
+        if not any(self.processors):
+            return tuple([params[name] for name in self.names])
         return tuple(
-            value if process is None else process(value)
-            for value, process in zip(
-                (params[name] for name in self.names), self.processors, strict=True
-            )
+            [
+                params[name] if process is None else process(params[name])
+                for name, process in zip(self.names, self.processors, strict=True)
+            ]
         )
 
 
