@@ -5,6 +5,11 @@ answer. In a burst (2,000 people typing ``/in`` at nine) those answers are cheap
 behind them is not: adapters mark each request while it is being answered (``answering()``), and
 the work — handling events, looking people up — waits until the burst has passed, at most a
 bounded time, so it always goes on.
+
+Inside the bot the same holds one step later: events handed in and not yet taken into a
+transaction are people waiting for their answers (5,000 pressing "Got it" at once), and work
+that can wait — redrawing live cards — goes after them (``after_events``), also for a bounded
+time.
 """
 
 from __future__ import annotations
@@ -26,6 +31,9 @@ class AnswersFirst:
         self._quiet.set()
         self._check: asyncio.TimerHandle | None = None
         self._turns = asyncio.Lock()
+        self._backlog = 0  # events handed in and not yet taken into a transaction
+        self._handled = asyncio.Event()
+        self._handled.set()
 
     @contextmanager
     def answering(self) -> Iterator[None]:
@@ -56,6 +64,23 @@ class AnswersFirst:
             return
         async with self._turns:
             await self.wait(most)
+
+    def backlog(self, change: int) -> None:
+        """``change`` more events wait for a transaction (fewer, when negative: taken into one)."""
+        self._backlog = max(0, self._backlog + change)
+        if self._backlog:
+            self._handled.clear()
+        else:
+            self._handled.set()
+
+    async def after_events(self, most: float) -> None:
+        """Wait until no event waits for a transaction, at most ``most`` seconds (so what waits
+        goes on even while events keep coming)."""
+        if self._handled.is_set():
+            return
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(most):
+                await self._handled.wait()
 
     def _recheck_soon(self) -> None:
         if self._check is None:

@@ -102,10 +102,10 @@ class Bot:
             adapters=self.adapters,
             settings=self.settings,
         )
-        self.cards = cards = CardEditor(
-            db, clock_, self.adapters, translator, delivery.limits, delivery.track
-        )
         self.answers = AnswersFirst()  # adapters mark the requests platforms wait on
+        self.cards = cards = CardEditor(
+            db, clock_, self.adapters, translator, delivery.limits, delivery.track, self.answers
+        )
         replies = Replies(db, clock_, translator, self.adapters, delivery, cards, config.org)
         self.pipeline = Pipeline(
             db=db,

@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 
 from bot.adapter import Adapter, Destination
+from bot.answers import AnswersFirst
 from bot.clock import Clock
 from bot.i18n import Locale, Translator
 from bot.messages import Message, render_message
@@ -42,6 +43,8 @@ log = logging.getLogger(__name__)
 
 CardKey = tuple[str, str]  # (skill, key)
 READ_CHUNK = 400  # card keys per query when reading where cards were posted
+# how long an edit waits at most for the events waiting to be handled (their answers go first)
+AFTER_EVENTS_SECONDS = 3.0
 
 
 class Place(NamedTuple):
@@ -102,6 +105,7 @@ class CardEditor:
         translator: Translator,
         limits: RateLimits,
         track: Track,
+        answers: AnswersFirst,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -109,6 +113,7 @@ class CardEditor:
         self.translator = translator
         self.limits = limits
         self.track = track
+        self.answers = answers
         self.pending: dict[CardKey, CardEdit] = {}
         self.running: dict[CardKey, asyncio.Task[int]] = {}
         self.edits_made = 0  # copies edited since start (benchmarks read it)
@@ -146,7 +151,10 @@ class CardEditor:
         made = 0
         edit: CardEdit | None = None
         try:
-            while (edit := self.pending.pop(key, None)) is not None:
+            while key in self.pending:
+                # the people waiting for an answer go first; meanwhile newer states coalesce
+                await self.answers.after_events(AFTER_EVENTS_SECONDS)
+                edit = self.pending.pop(key)
                 made += await self._edit_everywhere(edit, throttled=True)
                 edit = None
         except asyncio.CancelledError:  # stopping: the latest state, now

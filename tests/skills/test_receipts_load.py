@@ -145,3 +145,36 @@ async def test_everyone_pressing_in_their_dm_at_once_sees_their_own_copy_change(
     assert chat.inbox("boss")[-1].text == f"✅ Everyone acknowledged #1 ({TEAM_OF} people)."
     answers = [s for s in adapter.sent if s.ephemeral_for in people]
     assert len(answers) == TEAM_OF
+
+
+async def test_everyone_pressing_at_once_is_answered_before_any_copy_is_redrawn(
+    deskmate, monkeypatch
+):
+    """The people waiting for their press to count go first: the copies in their DMs and the
+    chat's card are redrawn once every press waiting has been handled (bounded, so redrawing
+    still goes on while presses keep coming; the bound is lifted here)."""
+    monkeypatch.setattr("bot.cards.AFTER_EVENTS_SECONDS", 60.0)
+    chat = await deskmate(
+        receipts, config=TEAM_CONFIG, start=datetime(2026, 11, 23, 2, tzinfo=UTC), with_help=False
+    )
+    bot, adapter = chat.bot, chat.adapter
+    await chat.say("boss", "/notice team:all --ack Fire drill at 15:00")
+    await bot.delivery.settle()
+    people = [f"m{i}" for i in range(TEAM_OF)]
+    presses = [adapter.press(who, "Got it ✓", on=chat.inbox(who)[-1]) for who in people]
+    shown: list[str] = []
+    for name in ("send_ephemeral", "update"):
+        method = getattr(adapter, name)
+
+        async def recorded(*args, _method=method, _name=name, **kwargs):
+            shown.append(_name)
+            return await _method(*args, **kwargs)
+
+        monkeypatch.setattr(adapter, name, recorded)
+    await asyncio.gather(*(bot.handle(e) for e in presses if e is not None))
+    await bot.delivery.settle()
+
+    answers = [i for i, what in enumerate(shown) if what == "send_ephemeral"]  # "✅ Counted"
+    edits = [i for i, what in enumerate(shown) if what == "update"]
+    assert len(answers) == TEAM_OF and len(edits) >= TEAM_OF  # each copy, and the card
+    assert max(answers) < min(edits)
