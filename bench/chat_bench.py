@@ -10,7 +10,8 @@ One person writes to the bot in a DM, ``concurrency`` commands in flight, each t
 runtime (``Bot.handle`` of a ``Command`` from the in-memory adapter: de-duplication, identity,
 parsing, permissions, one transaction on SQLite in WAL mode, the reply). Every reply is checked,
 and for ``persist`` every row is counted (``persist`` writes it with a prepared statement,
-``bot.Prepared``; ``persist_orm`` adds an ORM object to the session, flushed with the group's); anything short is an error line, never a figure.
+``bot.Prepared``; ``persist_orm`` adds an ORM object to the session, flushed with the group's);
+anything short is an error line, never a figure.
 """
 
 from __future__ import annotations
