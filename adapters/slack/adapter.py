@@ -65,7 +65,8 @@ DND_CACHE_SECONDS = 60
 LOOKUPS_AT_ONCE = 8
 LOOKUP_RETRIES = 2
 MEMBERS_PAGE = 1000  # conversations.members' largest page
-# more users than this to look up at once (a big channel's first notice): users.list pages
+# more users than this to look up at once (a big channel's first notice; a team's first /in at
+# nine, whose commands are acked before any is handled): users.list pages
 # (Tier 2: 20+ a minute, USERS_PAGE users each) rather than one users.info each; at most one page
 # per USERS_PER_PAGE_READ of them (a huge workspace is not read whole for a small channel)
 USERS_LIST_ABOVE = 50
@@ -102,6 +103,10 @@ class SlackAdapter:
         # users.info, once per user: the account, and whether it is a person (not a bot, not
         # deactivated)
         self._users: dict[str, tuple[Account, bool]] = {}
+        # users whose requests are acked and wait to be handled, not looked up yet; and the
+        # users.list read they are waiting on, when they were many
+        self._strangers: set[str] = set()
+        self._listing: asyncio.Future[None] | None = None
         self._response_urls: dict[str, str] = {}  # slash commands being answered
         self._dnd: dict[str, tuple[float, datetime | None]] = {}
         self._socket: SocketLink | None = None
@@ -218,6 +223,9 @@ class SlackAdapter:
     def _later(self, work: Work, body: dict[str, Any]) -> None:
         """Start ``work`` on a request already answered, as a task of its own."""
         self._heard = time.monotonic()
+        user = _sender_of(body)
+        if user and user not in self._users:
+            self._strangers.add(user)
         task = asyncio.get_running_loop().create_task(self._logged(work, body))
         self._inflight.add(task)
         task.add_done_callback(self._inflight.discard)
@@ -363,6 +371,18 @@ class SlackAdapter:
             raise failed.exceptions[0] from None
         return [account for account, person in (t.result() for t in tasks) if person]
 
+    async def _list_strangers(self) -> None:
+        """Read users.list for the users waiting to be looked up, once for all of them (those
+        it does not find are then looked up one by one)."""
+        if self._listing is None or self._listing.done():
+            wanted = set(self._strangers)
+            self._strangers -= wanted  # the next many strangers make the next read
+            self._listing = asyncio.ensure_future(self._list_users(wanted))
+        try:
+            await asyncio.shield(self._listing)
+        except (SlackApiError, aiohttp.ClientError):
+            log.warning("users.list failed; users.info one by one", exc_info=True)
+
     async def _list_users(self, wanted: set[str]) -> None:
         """Read the workspace's users a page at a time, remembering each, until ``wanted`` are
         all known or the pages they are worth are read (the others are looked up one by one)."""
@@ -382,8 +402,13 @@ class SlackAdapter:
                 return
 
     async def _user(self, user_id: str) -> tuple[Account, bool]:
-        """users.info, once: the account, and whether it is a person."""
+        """users.info, once: the account, and whether it is a person. While many users are
+        waiting to be looked up (a storm of first commands), users.list pages first."""
         known = self._users.get(user_id)
+        if known is None and len(self._strangers) > USERS_LIST_ABOVE:
+            await self._list_strangers()
+            known = self._users.get(user_id)
+        self._strangers.discard(user_id)
         if known is not None:
             return known
         assert self._reader is not None
@@ -537,6 +562,15 @@ def _dnd_end(info: dict[str, Any], now: float) -> datetime | None:
 
 
 NOT_HERE = {"channel_not_found", "not_in_channel"}
+
+
+def _sender_of(body: dict[str, Any]) -> str:
+    """Who typed a slash command (``user_id``) or pressed a button (``user.id``): each is
+    looked up before it is handled ("" for events, which may be no one's)."""
+    user = body.get("user_id") or body.get("user")
+    if isinstance(user, dict):
+        user = user.get("id")
+    return user if isinstance(user, str) else ""
 
 
 def _error(exc: SlackApiError) -> str:

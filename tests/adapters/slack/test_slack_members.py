@@ -4,6 +4,7 @@ are not people."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from sqlmodel import select
@@ -168,3 +169,26 @@ async def test_a_huge_workspace_is_not_read_whole_for_one_channel(slack: SlackBo
     assert "0/61 acknowledged" in text_of(card)
     assert len(fake.calls_to("users.list")) == 60 // 10  # then one by one
     assert all(looked_up(slack, u) == 1 for u in strangers)
+
+
+async def test_a_storm_of_first_commands_is_looked_up_from_the_users_list(slack: SlackBot) -> None:
+    """A team's first /in at nine: the commands are acked before any is handled, and the people
+    behind them are read from users.list pages once more than ``USERS_LIST_ABOVE`` wait, not one
+    users.info each (Tier 4: about 100 a minute)."""
+    fake = slack.fake
+    strangers = [f"UN{i:03d}" for i in range(120)]
+    for i, user in enumerate(strangers):
+        fake.users[user] = {"name": f"new{i}", "tz": "Asia/Shanghai", "locale": "zh-CN"}
+    statuses = await asyncio.gather(*(slack.command(u, "/help") for u in strangers))
+    assert set(statuses) == {200}
+    await slack.until(lambda: len(fake.calls_to("chat.postMessage")) >= len(strangers))
+    assert fake.calls_to("users.list")
+    one_by_one = [u for u in strangers if looked_up(slack, u)]
+    # only those handled before more than USERS_LIST_ABOVE were waiting (10 of 120 here; a
+    # loaded machine handles a few more before the rest arrive)
+    assert len(one_by_one) < len(strangers) // 2
+    async with slack.bot.db.transaction() as session:
+        zones = (
+            await session.exec(select(Person.timezone).where(Person.handle.startswith("new")))
+        ).all()
+    assert zones == ["Asia/Shanghai"] * len(strangers)  # as users.info would have told
