@@ -6,10 +6,9 @@ behind them is not: adapters mark each request while it is being answered (``ans
 the work — handling events, looking people up — waits until the burst has passed, at most a
 bounded time, so it always goes on.
 
-Inside the bot the same holds one step later: events handed in and not yet taken into a
-transaction are people waiting for their answers (5,000 pressing "Got it" at once), and work
-that can wait — redrawing live cards — goes after them (``after_events``), also for a bounded
-time.
+Inside the bot the same holds one step later: events handed in and not answered yet are people
+waiting for their answers (5,000 pressing "Got it" at once), and work that can wait — redrawing
+live cards — goes after them (``after_events``), also for a bounded time.
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ class AnswersFirst:
         self._quiet.set()
         self._check: asyncio.TimerHandle | None = None
         self._turns = asyncio.Lock()
-        self._backlog = 0  # events handed in and not yet taken into a transaction
+        self._backlog = 0  # events handed in and not answered yet
         self._handled = asyncio.Event()
         self._handled.set()
 
@@ -65,16 +64,21 @@ class AnswersFirst:
         async with self._turns:
             await self.wait(most)
 
-    def backlog(self, change: int) -> None:
-        """``change`` more events wait for a transaction (fewer, when negative: taken into one)."""
-        self._backlog = max(0, self._backlog + change)
-        if self._backlog:
-            self._handled.clear()
-        else:
-            self._handled.set()
+    @contextmanager
+    def awaited(self) -> Iterator[None]:
+        """Mark one event handed in and not answered yet (until its replies have gone)."""
+        self._backlog += 1
+        self._handled.clear()
+        try:
+            yield
+        finally:
+            self._backlog -= 1
+            assert self._backlog >= 0
+            if not self._backlog:
+                self._handled.set()
 
     async def after_events(self, most: float) -> None:
-        """Wait until no event waits for a transaction, at most ``most`` seconds (so what waits
+        """Wait until every event handed in is answered, at most ``most`` seconds (so what waits
         goes on even while events keep coming)."""
         if self._handled.is_set():
             return

@@ -29,6 +29,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.inline_sqlite import InlineConnection
@@ -46,7 +47,8 @@ class _Compiled:
     names: tuple[str, ...]  # the binds, in the order the driver takes them
     processors: tuple[Processor, ...]
     results: tuple[Processor, ...] | None  # each column's result processor (None: none has one)
-    fixed: dict[str, Any]  # the binds that hold their value (a LIMIT's, a literal's)
+    fixed: dict[str, Any]  # the binds whose value is known (a LIMIT, a column default: _fixed)
+    plain: bool  # no bind processors: the values go to the driver as they are
 
     def typed(self, rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
         results = self.results
@@ -60,7 +62,7 @@ class _Compiled:
     def args(self, params: Params) -> tuple[Any, ...]:
         if self.fixed:
             params = {**self.fixed, **params}
-        if not any(self.processors):
+        if self.plain:
             return tuple([params[name] for name in self.names])
         return tuple(
             [
@@ -102,12 +104,8 @@ class Prepared:
                 c.type.dialect_impl(dialect).result_processor(dialect, None) for c in returned
             )
             typed = results if any(p is not None for p in results) else None
-            fixed = {
-                name: bind.effective_value
-                for name in names
-                if not (bind := compiled.binds[name]).required
-            }
-            found = _Compiled(compiled.string, names, processors, typed, fixed)
+            fixed, plain = _fixed(compiled, names), not any(processors)
+            found = _Compiled(compiled.string, names, processors, typed, fixed, plain)
             self._compiled[dialect.name] = found
         return found
 
@@ -159,6 +157,23 @@ class Prepared:
             raise _wrapped(connection.dialect, compiled.sql, many, error) from error
         finally:
             cursor.close()
+
+
+def _fixed(compiled: SQLCompiler, names: Sequence[str]) -> dict[str, Any]:
+    """The binds whose value is known when compiling: a literal's (a ``LIMIT``), and a column's
+    scalar default (``Field(default=5)``) or ``onupdate`` where the statement leaves the column
+    out. A default computed in Python (a ``default_factory``) is not: the caller gives it."""
+    defaults = {c.key: c.default for c in compiled.insert_prefetch}
+    defaults.update({c.key: c.onupdate for c in compiled.update_prefetch})
+    fixed: dict[str, Any] = {}
+    for name in names:
+        default = defaults.get(name)
+        if default is not None:
+            if isinstance(default, ScalarElementColumnDefault):
+                fixed[name] = default.arg
+        elif not compiled.binds[name].required:
+            fixed[name] = compiled.binds[name].effective_value
+    return fixed
 
 
 async def _inline(session: AsyncSession) -> tuple[InlineConnection, Dialect] | None:

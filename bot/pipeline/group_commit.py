@@ -46,7 +46,6 @@ class GroupCommit(Generic[T]):
         loop = asyncio.get_running_loop()
         done: asyncio.Future[T] = loop.create_future()
         self._waiting.append((event, done))
-        self.answers.backlog(1)
         if self._handling < self.side_by_side:
             self._handling += 1
             task = loop.create_task(self._handle_waiting())
@@ -67,7 +66,6 @@ class GroupCommit(Generic[T]):
             burst = await self.answers.wait(ANSWERS_FIRST_SECONDS)
             most = 1 if burst else GROUP_MOST
             group, self._waiting = self._waiting[:most], self._waiting[most:]
-            self.answers.backlog(-len(group))
             if group:  # else another handler took them meanwhile
                 await self._handle_group(group)
 

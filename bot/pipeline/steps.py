@@ -100,6 +100,7 @@ class Pipeline:
         self.metrics = metrics
         side_by_side = 1 if db.is_sqlite else 4
         self._careful = 0  # groups still to run with a savepoint per handler (see _together)
+        self.answers = answers  # events not answered yet hold card edits back
         self.group_commit = GroupCommit(answers, side_by_side, self._together, self._alone)
 
     async def handle(self, event: Event) -> None:
@@ -110,7 +111,7 @@ class Pipeline:
         if not wanted(event, self.registry):
             self.metrics.event_handled(event.platform, "ignored")
             return  # plain chat and shared locations no skill asked for: stay quiet
-        with _bound(event) as logged:
+        with _bound(event) as logged, self.answers.awaited():
             started = time.perf_counter()
             await self._handle(event, logged)
             took = (time.perf_counter() - started) * 1000

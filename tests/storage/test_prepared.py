@@ -10,7 +10,7 @@ from sqlmodel import select as orm_select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.engine import Database
-from storage.models import ProcessedEvent
+from storage.models import AuditEntry, ProcessedEvent
 from storage.prepared import Prepared, binds
 
 EVENTS = ProcessedEvent.__table__  # type: ignore[attr-defined]
@@ -117,3 +117,18 @@ def test_a_statement_for_another_database_is_refused_by_name():
     only_postgresql = Prepared({"postgresql": select(EVENTS.c.event_id)})
     with pytest.raises(ValueError, match=r"no statement for sqlite: only \['postgresql'\]"):
         only_postgresql.compiled(sqlite.dialect())
+
+
+AUDIT = AuditEntry.__table__  # type: ignore[attr-defined]
+
+
+async def test_a_column_left_out_gets_its_default_as_through_the_orm(db):
+    log = Prepared(
+        insert(AUDIT).values(at=bindparam("at"), skill=bindparam("skill"), action=bindparam("do"))
+    )
+    async with db.transaction() as session:
+        await log.run(session, {"at": AT, "skill": "test", "do": "left detail out"})
+        await log.run(session, {"at": AT, "skill": "test", "do": "gave it", "detail": "given"})
+    async with db.transaction() as session:
+        rows = (await session.exec(orm_select(AuditEntry).order_by(AuditEntry.id))).all()
+    assert [(r.action, r.detail) for r in rows] == [("left detail out", ""), ("gave it", "given")]
