@@ -95,6 +95,8 @@ def targets(results: list[Result], peers: Peers | None) -> list[tuple[str, str, 
         None if persist is None or not wanted else persist >= wanted,
         "msg/s",
     )
+    persist_orm = get("persist_orm", "per_s")
+    row("W2 persist, the row as an ORM object", "reported", persist_orm, None, "msg/s")
     persist_pg = get("persist_pg", "per_s")
     row("W2 persist on PostgreSQL", "reported", persist_pg, None, "msg/s")
     p99 = get("w3_slack_storm", "p99_ms")

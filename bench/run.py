@@ -30,6 +30,11 @@ WORKLOADS: dict[str, tuple[list[str], list[str]]] = {
     "sqlite_ref": (["bench.sqlite_ref"], ["bench.sqlite_ref", "--n", "5000"]),
     "echo": (["bench.chat_bench", "echo"], ["bench.chat_bench", "echo", "--n", "500"]),
     "persist": (["bench.chat_bench", "persist"], ["bench.chat_bench", "persist", "--n", "300"]),
+    # W2 with the row written as an ORM object (ctx.session.add) rather than bot.Prepared
+    "persist_orm": (
+        ["bench.chat_bench", "persist_orm"],
+        ["bench.chat_bench", "persist_orm", "--n", "300"],
+    ),
     # W2 again on PostgreSQL (127.0.0.1:5432, DESKMATE_TEST_DB=postgresql's server)
     "persist_pg": (
         ["bench.chat_bench", "persist", "--db", "postgresql"],
@@ -46,7 +51,7 @@ WORKLOADS: dict[str, tuple[list[str], list[str]]] = {
     ),
 }
 # run REPEATS times, the median kept (as the peer harness does for the same workloads)
-REPEATED = {"sqlite_ref", "echo", "persist", "persist_pg"}
+REPEATED = {"sqlite_ref", "echo", "persist", "persist_orm", "persist_pg"}
 # written by the skills' authors, printing lines of their own; included when they exist
 SCRIPTS: dict[str, tuple[Path, list[str], list[str]]] = {
     "clockin": (
