@@ -355,10 +355,20 @@ class TelegramAdapter:
         reply = None
         if pending is not None and pending[0] == chat_id:
             reply = ReplyParameters(pending[1], allow_sending_without_reply=True)
+        *first, last = render.parts(message)  # one, but for a text over Telegram's limit
         try:
+            for part in first:
+                await self.app.bot.send_message(
+                    chat_id,
+                    render.text(part),
+                    parse_mode=ParseMode.HTML,
+                    disable_notification=silent,
+                    reply_parameters=reply,
+                )
+                reply = None  # the first part answers the command
             sent = await self.app.bot.send_message(
                 chat_id,
-                render.text(message),
+                render.text(last),
                 parse_mode=ParseMode.HTML,
                 reply_markup=await self._keyboard(message.buttons),
                 disable_notification=silent,

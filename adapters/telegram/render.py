@@ -5,6 +5,7 @@ people are ``tg://user`` links where they have a Telegram account."""
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 
 from bot.markup import Span, Spans, plain_text
 from bot.messages import RenderedButton, RenderedMessage
@@ -44,16 +45,62 @@ def text(message: RenderedMessage) -> str:
     if message.context:
         lines.append(f"<i>{to_html(message.context)}</i>")
     body = "\n".join(line for line in lines if line) or html.escape(plain_text(message.text))
-    visible = [plain_text(message.text)]
-    visible += [f"{label}: {plain_text(value)}" for label, value in message.fields]
-    visible.append(plain_text(message.context))
-    shown = "\n".join(line for line in visible if line)
+    shown = _shown(message)
     if _units(shown) <= TEXT_LIMIT:
         return body
     cut = shown
     while (over := _units(cut) - (TEXT_LIMIT - 1)) > 0:
         cut = cut[: len(cut) - max(1, over // 2)]
     return html.escape(cut, quote=False) + "…"
+
+
+def _shown(message: RenderedMessage) -> str:
+    """What Telegram counts of a message: its visible text, fields and context."""
+    visible = [plain_text(message.text)]
+    visible += [f"{label}: {plain_text(value)}" for label, value in message.fields]
+    visible.append(plain_text(message.context))
+    return "\n".join(line for line in visible if line)
+
+
+def parts(message: RenderedMessage) -> list[RenderedMessage]:
+    """A message too long for one (a long ``/help``), as messages sent one after the other: its
+    text split where a line ends, each part under the limit; the fields, context, buttons and
+    files go with the last part. A single line longer than the limit is cut (:func:`text`)."""
+    if _units(_shown(message)) <= TEXT_LIMIT:
+        return [message]
+    tail = replace(message, text=[])
+    chunks: list[Spans] = [[]]
+    size = 0
+    for line in _lines(message.text):
+        units = _units(plain_text(line))
+        if chunks[-1] and size + 1 + units > TEXT_LIMIT:
+            chunks.append([])
+            size = 0
+        if chunks[-1]:
+            chunks[-1].append(Span("\n"))
+            size += 1
+        chunks[-1].extend(line)
+        size += units
+    last = replace(tail, text=chunks[-1])
+    if _units(_shown(last)) > TEXT_LIMIT and _shown(tail):  # the fields on their own
+        return [*(_plain(c) for c in chunks), tail]
+    return [*(_plain(c) for c in chunks[:-1]), last]
+
+
+def _lines(spans: Spans) -> list[Spans]:
+    """Spans as lines (a styled span across a line end becomes a span on each line)."""
+    lines: list[Spans] = [[]]
+    for span in spans:
+        first, *rest = span.text.split("\n")
+        if first:
+            lines[-1].append(replace(span, text=first))
+        for piece in rest:
+            lines.append([replace(span, text=piece)] if piece else [])
+    return lines
+
+
+def _plain(text: Spans) -> RenderedMessage:
+    return RenderedMessage(text=text, fields=[], buttons=[], files=[], context=[])
 
 
 def _units(text: str) -> int:

@@ -1,9 +1,13 @@
 """Telegram takes at most 4,096 characters of visible text a message, however long its markup:
-a long message keeps its markup while what it shows fits, and is cut only past the limit."""
+a long message keeps its markup while what it shows fits; past the limit it is sent as several
+messages split where lines end, and only a single line longer than the limit is cut."""
 
 from adapters.telegram import render
+from bot import Button, Context, Message, Skill
 from bot.markup import Span
-from bot.messages import RenderedMessage
+from bot.messages import RenderedButton, RenderedMessage
+from tests.adapters.telegram.conftest import BOB, GROUP, make_bot
+from tests.adapters.telegram.fake_telegram import FakeTelegram
 
 
 def message(*spans: Span) -> RenderedMessage:
@@ -24,3 +28,61 @@ def test_past_the_limit_the_visible_text_is_cut_there_and_never_inside_an_entity
     assert body.endswith("…")
     assert "<" not in body.replace("&lt;", "")
     assert len(body.replace("&lt;", "<").replace("&amp;", "&")) == 4_096
+
+
+def test_a_text_over_the_limit_is_split_where_lines_end_and_the_rest_goes_with_the_last():
+    lines = [Span(f"/command{i} — what it does, at some length\n", bold=i == 0) for i in range(200)]
+    long = RenderedMessage(
+        text=lines,
+        fields=[("Asked", [Span("today")])],
+        buttons=[RenderedButton("Done", "tasks.done", "12", "primary")],
+        files=[],
+        context=[Span("tip: /help task")],
+    )
+    parts = render.parts(long)
+    assert len(parts) == 3
+    shown = [p.replace("<b>", "").replace("</b>", "") for p in map(render.text, parts)]
+    assert all(len(s) <= 4_096 for s in shown)
+    assert shown[0].startswith("/command0 — what it does")
+    assert "/command199" in shown[2]
+    assert "\n".join(s.split("\n<i>")[0] for s in shown).count("/command") == 200  # none lost
+    assert [bool(p.buttons) for p in parts] == [False, False, True]
+    assert render.text(parts[2]).endswith("<b>Asked</b>: today\n<i>tip: /help task</i>")
+    assert not any(s.endswith("…") for s in shown)
+
+
+def test_a_message_that_fits_is_one_part():
+    short = message(Span("/help — all commands\n" * 10))
+    assert render.parts(short) == [short]
+
+
+long_skill = Skill("long", description="A long answer")
+
+
+@long_skill.command("long", help="Answers at length")
+async def answer_at_length(ctx: Context) -> None:
+    lines = "\n".join(f"/command{i} — what it does, at some length" for i in range(150))
+    await ctx.reply(Message(lines, buttons=[Button("Done", "long.done")]))
+
+
+@long_skill.action("done")
+async def done(ctx: Context) -> None:
+    await ctx.reply("done")
+
+
+async def test_a_long_answer_arrives_whole_in_two_messages(
+    fake_telegram: FakeTelegram, database_url: str
+) -> None:
+    fake = fake_telegram
+    bot = await make_bot(fake, database_url, extra=(long_skill,))
+    try:
+        fake.message(user=BOB, chat=GROUP, text="/long")
+        await fake.wait_for(lambda: len(fake.calls_to("sendMessage")) >= 2)
+    finally:
+        await bot.stop()
+    first, second = fake.calls_to("sendMessage")
+    assert first.args["text"].startswith("/command0 — what it does")
+    assert second.args["text"].endswith("/command149 — what it does, at some length")
+    assert "reply_parameters" in first.args  # the first part answers the command
+    assert "reply_markup" not in first.args
+    assert "Done" in second.args["reply_markup"]
