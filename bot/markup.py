@@ -185,6 +185,19 @@ def _styled(span: Span, style: Style) -> Span:
     )
 
 
+def split_lines(spans: Spans) -> list[Spans]:
+    """Spans as lines, for a platform that must split a long message where lines end: a styled
+    span across a line end becomes a span on each line."""
+    lines: list[Spans] = [[]]
+    for span in spans:
+        first, *rest = span.text.split("\n")
+        if first:
+            lines[-1].append(replace(span, text=first))
+        for piece in rest:
+            lines.append([replace(span, text=piece)] if piece else [])
+    return lines
+
+
 def plain_text(spans: Spans) -> str:
     """Spans as plain text: no markup, mentions as ``@name``, links as ``label (url)``."""
     out = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.markup import Span, Spans, plain_text
+from bot.markup import Span, Spans, plain_text, split_lines
 from bot.messages import RenderedMessage
 
 SECTION_LIMIT = 3000
@@ -45,17 +45,34 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _sections(spans: Spans) -> list[str]:
+    """The text as sections of at most SECTION_LIMIT characters, split where lines end (a long
+    ``/help``); only a single line over the limit is cut."""
+    whole = mrkdwn(spans)
+    if len(whole) <= SECTION_LIMIT:
+        return [whole or " "]
+    sections: list[list[str]] = [[]]
+    size = 0
+    for line in map(mrkdwn, split_lines(spans)):
+        if sections[-1] and size + 1 + len(line) > SECTION_LIMIT:
+            sections.append([])
+            size = 0
+        size += len(line) + (1 if sections[-1] else 0)
+        sections[-1].append(line)
+    return [_cut("\n".join(lines) or " ", SECTION_LIMIT) for lines in sections]
+
+
 def blocks(message: RenderedMessage) -> list[dict[str, Any]]:
-    section: dict[str, Any] = {
-        "type": "section",
-        "text": {"type": "mrkdwn", "text": _cut(mrkdwn(message.text) or " ", SECTION_LIMIT)},
-    }
+    out: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+        for text in _sections(message.text)
+    ]
+    section = out[-1]  # the fields go under the text
     if message.fields:
         section["fields"] = [
             {"type": "mrkdwn", "text": _cut(f"*{escape(label)}*\n{mrkdwn(value)}", FIELD_LIMIT)}
             for label, value in message.fields[:MAX_FIELDS]
         ]
-    out: list[dict[str, Any]] = [section]
     if message.context:
         out.append(
             {

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 from dataclasses import replace
 
-from bot.markup import Span, Spans, plain_text
+from bot.markup import Span, Spans, plain_text, split_lines
 from bot.messages import RenderedButton, RenderedMessage
 
 TEXT_LIMIT = 4096
@@ -71,7 +71,7 @@ def parts(message: RenderedMessage) -> list[RenderedMessage]:
     tail = replace(message, text=[])
     chunks: list[Spans] = [[]]
     size = 0
-    for line in _lines(message.text):
+    for line in split_lines(message.text):
         units = _units(plain_text(line))
         if chunks[-1] and size + 1 + units > TEXT_LIMIT:
             chunks.append([])
@@ -85,18 +85,6 @@ def parts(message: RenderedMessage) -> list[RenderedMessage]:
     if _units(_shown(last)) > TEXT_LIMIT and _shown(tail):  # the fields on their own
         return [*(_plain(c) for c in chunks), tail]
     return [*(_plain(c) for c in chunks[:-1]), last]
-
-
-def _lines(spans: Spans) -> list[Spans]:
-    """Spans as lines (a styled span across a line end becomes a span on each line)."""
-    lines: list[Spans] = [[]]
-    for span in spans:
-        first, *rest = span.text.split("\n")
-        if first:
-            lines[-1].append(replace(span, text=first))
-        for piece in rest:
-            lines.append([replace(span, text=piece)] if piece else [])
-    return lines
 
 
 def _plain(text: Spans) -> RenderedMessage:
