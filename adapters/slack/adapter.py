@@ -34,8 +34,8 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from adapters.http import serve
 from adapters.slack import directory, doctor, events, forms, render, signature
 from adapters.slack.config import PLATFORM, SlackSettings
-from adapters.slack.directory import account_of, is_person
 from adapters.slack.socket import SocketLink
+from adapters.slack.users import Users
 from bot.adapter import AdapterHost, DeliveryFailed, Destination, MentionKey
 from bot.diagnosis import Finding
 from bot.events import Account, ChatRef, Event, Profile
@@ -60,19 +60,10 @@ PERMANENT = {
     "restricted_action",
 }
 DND_CACHE_SECONDS = 60
-# who people are: users.info and conversations.members are Tier 4 (100+ calls a minute, bursts
-# allowed); a few at a time, and a 429 waits out its Retry-After (twice at most) before failing
-LOOKUPS_AT_ONCE = 8
+# conversations.members is Tier 4 (100+ calls a minute, bursts allowed); a 429 waits out its
+# Retry-After (twice at most) before failing (users: adapters/slack/users.py)
 LOOKUP_RETRIES = 2
 MEMBERS_PAGE = 1000  # conversations.members' largest page
-# more users than this to look up at once (a big channel's first notice; a team's first /in at
-# nine, whose commands are acked before any is handled): users.list pages
-# (Tier 2: 20+ a minute, USERS_PAGE users each) rather than one users.info each; at most one page
-# per USERS_PER_PAGE_READ of them (a huge workspace is not read whole for a small channel)
-USERS_LIST_ABOVE = 50
-USERS_PAGE = 200
-USERS_PER_PAGE_READ = 10
-NO_SUCH_USER = {"user_not_found", "account_inactive", "user_disabled"}
 STOP_GRACE_SECONDS = 10  # at stop, how long listeners still working may take
 
 # in a burst of requests, the work after each ack (looking the user up, handling the command)
@@ -99,14 +90,7 @@ class SlackAdapter:
         self._host: AdapterHost | None = None
         self._reader: AsyncWebClient | None = None  # lookups, which wait out a rate limit
         self._lister: AsyncWebClient | None = None  # the directory: waits out longer
-        self._lookups = asyncio.Semaphore(LOOKUPS_AT_ONCE)
-        # users.info, once per user: the account, and whether it is a person (not a bot, not
-        # deactivated)
-        self._users: dict[str, tuple[Account, bool]] = {}
-        # users whose requests are acked and wait to be handled, not looked up yet; and the
-        # users.list read they are waiting on, when they were many
-        self._strangers: set[str] = set()
-        self._listing: asyncio.Future[None] | None = None
+        self.users = Users(self.platform)  # who users are: users.info, users.list
         self._response_urls: dict[str, str] = {}  # slash commands being answered
         self._dnd: dict[str, tuple[float, datetime | None]] = {}
         self._socket: SocketLink | None = None
@@ -128,6 +112,7 @@ class SlackAdapter:
         self._reader = AsyncWebClient(
             **kwargs, retry_handlers=[AsyncConnectionErrorRetryHandler(), waits]
         )
+        self.users.reader = self._reader
         patient = AsyncRateLimitErrorRetryHandler(max_retry_count=directory.LIST_RETRIES)
         self._lister = AsyncWebClient(
             **kwargs, retry_handlers=[AsyncConnectionErrorRetryHandler(), patient]
@@ -170,6 +155,7 @@ class SlackAdapter:
             await self._runner.cleanup()
             self._runner = None
         await self._finish_inflight()
+        await self.users.stop()
         if self._session is not None:
             await self._session.close()
             self._session = None
@@ -223,9 +209,7 @@ class SlackAdapter:
     def _later(self, work: Work, body: dict[str, Any]) -> None:
         """Start ``work`` on a request already answered, as a task of its own."""
         self._heard = time.monotonic()
-        user = _sender_of(body)
-        if user and user not in self._users:
-            self._strangers.add(user)
+        self.users.expect(_sender_of(body))
         task = asyncio.get_running_loop().create_task(self._logged(work, body))
         self._inflight.add(task)
         task.add_done_callback(self._inflight.discard)
@@ -317,8 +301,7 @@ class SlackAdapter:
         user = body.get("event", {}).get("user")
         if not isinstance(user, dict):
             return
-        user_id = str(user.get("id", ""))
-        self._users[user_id] = (account_of(user_id, user), is_person(user_id, user))
+        self.users.remember(user)
         found = directory.profile_of(user)
         if found is not None and self.config.directory_sync is not None:
             assert self._host is not None
@@ -333,8 +316,7 @@ class SlackAdapter:
         assert self._lister is not None
         found = []
         async for user in directory.users(self._lister):
-            user_id = str(user.get("id", ""))
-            self._users[user_id] = (account_of(user_id, user), is_person(user_id, user))
+            self.users.remember(user)
             profile = directory.profile_of(user)
             if profile is not None:
                 found.append(profile)
@@ -348,82 +330,13 @@ class SlackAdapter:
             log.exception("could not handle %s", event)
 
     async def account(self, user_id: str) -> Account:
-        """Who a Slack user is: name, time zone and language from users.info (cached); just the
-        id when Slack can't say now."""
-        try:
-            return (await self._user(user_id))[0]
-        except SlackApiError:
-            log.warning("users.info failed for %s", user_id, exc_info=True)
-            return Account(self.platform, user_id)
+        """Who a Slack user is: name, time zone and language (users.info or users.list, once);
+        just the id when Slack can't say now."""
+        return await self.users.account(user_id)
 
     async def people(self, account_ids: Sequence[str]) -> list[Account]:
-        """The people among these users (a channel's members), from users.info: bots, deactivated
-        and unknown accounts left out. Each user is looked up once by this process, a few at a
-        time, or the workspace's list read when there are many; a rate limit is waited out, any
-        other failure raised."""
-        strangers = [u for u in dict.fromkeys(account_ids) if u not in self._users]
-        if len(strangers) > USERS_LIST_ABOVE:
-            await self._list_users(set(strangers))
-        try:
-            async with asyncio.TaskGroup() as group:
-                tasks = [group.create_task(self._user(user)) for user in account_ids]
-        except ExceptionGroup as failed:  # the others were cancelled: say why the first failed
-            raise failed.exceptions[0] from None
-        return [account for account, person in (t.result() for t in tasks) if person]
-
-    async def _list_strangers(self) -> None:
-        """Read users.list for the users waiting to be looked up, once for all of them (those
-        it does not find are then looked up one by one)."""
-        if self._listing is None or self._listing.done():
-            wanted = set(self._strangers)
-            self._strangers -= wanted  # the next many strangers make the next read
-            self._listing = asyncio.ensure_future(self._list_users(wanted))
-        try:
-            await asyncio.shield(self._listing)
-        except (SlackApiError, aiohttp.ClientError):
-            log.warning("users.list failed; users.info one by one", exc_info=True)
-
-    async def _list_users(self, wanted: set[str]) -> None:
-        """Read the workspace's users a page at a time, remembering each, until ``wanted`` are
-        all known or the pages they are worth are read (the others are looked up one by one)."""
-        assert self._reader is not None
-        cursor = None
-        for _page in range(len(wanted) // USERS_PER_PAGE_READ):
-            page = await self._reader.users_list(
-                cursor=cursor, limit=USERS_PAGE, include_locale=True
-            )
-            users: list[dict[str, Any]] = page.get("members", [])
-            for user in users:
-                user_id = str(user.get("id", ""))
-                self._users[user_id] = (account_of(user_id, user), is_person(user_id, user))
-                wanted.discard(user_id)
-            cursor = (page.get("response_metadata") or {}).get("next_cursor")
-            if not cursor or not wanted:
-                return
-
-    async def _user(self, user_id: str) -> tuple[Account, bool]:
-        """users.info, once: the account, and whether it is a person. While many users are
-        waiting to be looked up (a storm of first commands), users.list pages first."""
-        known = self._users.get(user_id)
-        if known is None and len(self._strangers) > USERS_LIST_ABOVE:
-            await self._list_strangers()
-            known = self._users.get(user_id)
-        self._strangers.discard(user_id)
-        if known is not None:
-            return known
-        assert self._reader is not None
-        try:
-            async with self._lookups:
-                user = (await self._reader.users_info(user=user_id, include_locale=True))["user"]
-        except SlackApiError as exc:
-            if _error(exc) not in NO_SUCH_USER:
-                raise
-            log.warning("users.info: %s is %s", user_id, _error(exc))
-            found = (Account(self.platform, user_id), False)
-        else:
-            found = (account_of(user_id, user), is_person(user_id, user))
-        self._users[user_id] = found  # only what Slack told us is kept
-        return found
+        """The :class:`~bot.adapter.ListsMembers` capability: the people among these users."""
+        return await self.users.people(account_ids)
 
     def mention_key(self, token: str) -> MentionKey | None:
         m = _MENTION.match(token)

@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 CALLBACK_LIMIT = 64  # bytes of callback data Telegram keeps
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 STOP_GRACE = 10  # seconds, at stop, the updates being handled may take
+PARTS_KEPT = 1000  # long messages whose first parts went and the rest failed, remembered
 _MENTION_ID = re.compile(r"^tg:(\d+)$")
 STALE_BUTTON = _("This button no longer works — type /help to see the commands.")
 
@@ -62,6 +63,7 @@ class TelegramAdapter:
         self.app: Application[Any, Any, Any, Any, Any, Any] | None = None
         self._host: AdapterHost | None = None
         self._pending: dict[str, tuple[int, int, CallbackQuery | None]] = {}
+        self._parts_went: dict[tuple[int, str], int] = {}  # (chat, first part) -> parts sent
         self._runner: web.AppRunner | None = None
         self.poll_interval = 0.0
         self.poll_timeout = 10
@@ -356,25 +358,33 @@ class TelegramAdapter:
         if pending is not None and pending[0] == chat_id:
             reply = ReplyParameters(pending[1], allow_sending_without_reply=True)
         *first, last = render.parts(message)  # one, but for a text over Telegram's limit
+        # the parts of a long message that went before a later one failed: its retry (from the
+        # outbox) sends the rest, not them again
+        key = (chat_id, render.text(first[0])) if first else None
+        went = self._parts_went.pop(key, 0) if key else 0
         try:
-            for part in first:
+            for i, part in enumerate(first[went:], start=went):
                 await self.app.bot.send_message(
                     chat_id,
                     render.text(part),
                     parse_mode=ParseMode.HTML,
                     disable_notification=silent,
-                    reply_parameters=reply,
+                    reply_parameters=reply if i == 0 else None,  # the first answers the command
                 )
-                reply = None  # the first part answers the command
+                went = i + 1
             sent = await self.app.bot.send_message(
                 chat_id,
                 render.text(last),
                 parse_mode=ParseMode.HTML,
                 reply_markup=await self._keyboard(message.buttons),
                 disable_notification=silent,
-                reply_parameters=reply,
+                reply_parameters=None if first else reply,
             )
         except TelegramError as exc:
+            if key and went:
+                self._parts_went[key] = went
+                while len(self._parts_went) > PARTS_KEPT:
+                    self._parts_went.pop(next(iter(self._parts_went)))
             raise _failure(exc) from exc
         await self._attach(chat_id, message, silent)
         if pending is not None and pending[2] is not None:
@@ -413,7 +423,7 @@ class TelegramAdapter:
         chat_id, _sep, message_id = ref.partition("|")
         try:
             await self.app.bot.edit_message_text(
-                render.text(message),
+                render.text(render.parts(message)[-1]),  # a long message's last part
                 chat_id=int(chat_id),
                 message_id=int(message_id),
                 parse_mode=ParseMode.HTML,

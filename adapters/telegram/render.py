@@ -81,6 +81,9 @@ def parts(message: RenderedMessage) -> list[RenderedMessage]:
             size += 1
         chunks[-1].extend(line)
         size += units
+    chunks = [c for c in chunks if plain_text(c).strip()]  # Telegram refuses a blank message
+    if not chunks:  # no text to split (long fields alone): one message, cut
+        return [message]
     last = replace(tail, text=chunks[-1])
     if _units(_shown(last)) > TEXT_LIMIT and _shown(tail):  # the fields on their own
         return [*(_plain(c) for c in chunks), tail]

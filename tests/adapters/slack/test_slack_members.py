@@ -192,3 +192,24 @@ async def test_a_storm_of_first_commands_is_looked_up_from_the_users_list(slack:
             await session.exec(select(Person.timezone).where(Person.handle.startswith("new")))
         ).all()
     assert zones == ["Asia/Shanghai"] * len(strangers)  # as users.info would have told
+
+
+async def test_a_slow_users_list_is_waited_for_by_everyone_it_reads(slack: SlackBot) -> None:
+    """Slack takes its time over a page of users.list: the commands whose people it reads wait
+    for it rather than asking users.info each meanwhile."""
+    fake, reader = slack.fake, slack.adapter.users.reader
+    assert reader is not None
+    pages = reader.users_list
+
+    async def slow_pages(**kwargs: object) -> object:
+        await asyncio.sleep(0.3)
+        return await pages(**kwargs)
+
+    reader.users_list = slow_pages  # type: ignore[method-assign]
+    strangers = [f"US{i:03d}" for i in range(120)]
+    for i, user in enumerate(strangers):
+        fake.users[user] = {"name": f"slow{i}", "tz": "Asia/Shanghai", "locale": "zh-CN"}
+    await asyncio.gather(*(slack.command(u, "/help") for u in strangers))
+    await slack.until(lambda: len(fake.calls_to("chat.postMessage")) >= len(strangers), timeout=10)
+    assert fake.calls_to("users.list")
+    assert len([u for u in strangers if looked_up(slack, u)]) < len(strangers) // 2

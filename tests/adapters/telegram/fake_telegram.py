@@ -141,6 +141,7 @@ class _Failure:
     error_code: int
     description: str
     retry_after: int | None
+    after: int = 0  # calls that succeed first
 
 
 class _ApiError(Exception):
@@ -271,8 +272,10 @@ class FakeTelegram:
         error_code: int = 429,
         description: str = "Too Many Requests: retry after 1",
         times: int = 1,
+        after: int = 0,
     ) -> None:
-        """Make the next ``times`` calls of ``method`` fail with HTTP ``error_code``.
+        """Make the next ``times`` calls of ``method`` fail with HTTP ``error_code`` (``after``:
+        once that many calls have succeeded).
 
         429 answers carry ``"parameters": {"retry_after": N}`` (PTB raises ``RetryAfter``); other
         codes carry no parameters, e.g. ``error_code=403, description="Forbidden: bot was blocked
@@ -280,8 +283,11 @@ class FakeTelegram:
         (``BadRequest``).
         """
         for _ in range(times):
-            failure = _Failure(error_code, description, retry_after if error_code == 429 else None)
+            failure = _Failure(
+                error_code, description, retry_after if error_code == 429 else None, after
+            )
             self._failures[method.lower()].append(failure)
+            after = 0
 
     def push_update(self, update: dict[str, Any]) -> int:
         """Queue a raw Update dict for getUpdates; gives it the next ``update_id`` if missing."""
@@ -542,7 +548,9 @@ class FakeTelegram:
         try:
             if request.match_info["token"] != self.token:
                 raise _ApiError(401, "Unauthorized")
-            if failures:
+            if failures and failures[0].after:
+                failures[0].after -= 1
+            elif failures:
                 failure = failures.popleft()
                 parameters = {}
                 if failure.retry_after is not None:

@@ -2,8 +2,12 @@
 a long message keeps its markup while what it shows fits; past the limit it is sent as several
 messages split where lines end, and only a single line longer than the limit is cut."""
 
+import pytest
+
 from adapters.telegram import render
 from bot import Button, Context, Message, Skill
+from bot.adapter import DeliveryFailed, Destination
+from bot.app import Bot
 from bot.markup import Span
 from bot.messages import RenderedButton, RenderedMessage
 from tests.adapters.telegram.conftest import BOB, GROUP, make_bot
@@ -86,3 +90,40 @@ async def test_a_long_answer_arrives_whole_in_two_messages(
     assert "reply_parameters" in first.args  # the first part answers the command
     assert "reply_markup" not in first.args
     assert "Done" in second.args["reply_markup"]
+
+
+async def test_a_long_message_sent_again_after_a_failure_sends_only_what_had_not_gone(
+    fake_telegram: FakeTelegram, telegram: Bot
+) -> None:
+    """The outbox sends a message again when sending failed; of a long one, the parts that
+    had gone before the failure are not sent twice."""
+    fake = fake_telegram
+    adapter = telegram.adapters["telegram"]
+    lines = [Span(f"/command{i} — what it does, at some length\n") for i in range(150)]
+    long = message(*lines)
+    to = Destination("telegram", chat_id=str(GROUP["id"]))
+    fake.fail_next("sendMessage", retry_after=1)  # the first part fails: nothing went
+    with pytest.raises(DeliveryFailed):
+        await adapter.send(to, long)
+    await adapter.send(to, long)  # both parts
+    sent = [c.args["text"] for c in fake.calls_to("sendMessage") if c.status == 200]
+    assert len(sent) == 2
+    fake.fail_next("sendMessage", retry_after=1, after=1)  # the first part goes, not the second
+    with pytest.raises(DeliveryFailed):
+        await adapter.send(to, long)
+    await adapter.send(to, long)  # again: the second part alone
+    sent = [c.args["text"] for c in fake.calls_to("sendMessage") if c.status == 200]
+    assert len(sent) == 4
+    assert sent[2].startswith("/command0")
+    assert sent[3].rstrip().endswith("/command149 — what it does, at some length")
+
+
+def test_no_part_is_blank():
+    """Telegram refuses an empty message: long fields with no text stay one message (cut), and
+    a text whose split leaves only a line end makes no part of its own."""
+    fields_only = RenderedMessage(
+        text=[], fields=[("Log", [Span("x" * 5000)])], buttons=[], files=[], context=[]
+    )
+    assert render.parts(fields_only) == [fields_only]
+    exact = message(Span("y" * 4000 + "\n" + "z" * 95 + "\n\n"))  # a first part of 4,096
+    assert [len(render.text(p)) for p in render.parts(exact)] == [4_096]  # the "\n\n" dropped
