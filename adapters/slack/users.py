@@ -15,6 +15,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -62,7 +63,7 @@ class Users:
         """Who a user is: name, time zone and language; just the id when Slack can't say now."""
         try:
             return (await self._user(user_id))[0]
-        except (SlackApiError, TimeoutError, OSError) as failed:  # aiohttp's errors are OSErrors
+        except (SlackApiError, TimeoutError, OSError, aiohttp.ClientError) as failed:
             log.warning("users.info failed for %s: %s", user_id, failed)
             return Account(self.platform, user_id)
 
