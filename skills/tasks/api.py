@@ -81,8 +81,11 @@ def task_out(shown: store.TaskView) -> TaskOut:
 
 async def create_task(ctx: ApiContext, body: NewTask) -> TaskOut:
     """Create a task as the person of ``On-Behalf-Of``, in a chat the bot knows: the task card
-    is posted in the chat and each assignee is told, as with ``/task add``."""
+    is posted in the chat and each assignee is told, as with ``/task add``. A client limited to
+    some people may not: the card is read by everyone in the chat (403, as for a message or a
+    notice)."""
     creator = ctx.acting()
+    ctx.check_chat()
     chat = await ctx.known_chat(body.chat.platform, body.chat.id)
     assignees = [await ctx.person_named(h) for h in body.assignees] or [creator]
     followers = [await ctx.person_named(h) for h in body.followers]

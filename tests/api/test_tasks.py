@@ -106,3 +106,17 @@ async def test_lists_and_reads_keep_to_the_clients_people(known, client):
     assert [t["id"] for t in (await erp.get("/v1/tasks")).json()] == [2]
     assert (await erp.get("/v1/tasks/1")).status_code == 403
     assert (await erp.get("/v1/tasks?assignee=alice")).status_code == 403
+
+
+async def test_a_client_limited_to_a_team_posts_no_task_card_in_a_chat(known, client):
+    """Its card is read by everyone in the chat, as a message or a notice would be: a client
+    limited to some people may not post one (it reads and moves its people's tasks)."""
+    erp = client("ERP", **{"On-Behalf-Of": "carol"})  # acts for team ops: carol
+    answer = await erp.post("/v1/tasks", json={**NEW, "assignees": ["carol"]})
+    assert answer.status_code == 403
+    assert answer.json()["detail"].startswith("This client acts for some people only")
+    from skills.tasks.models import Task
+
+    assert await known.count(Task) == 0
+    await known.bot.settled()
+    assert known.inbox("carol") == []
