@@ -7,7 +7,7 @@ spans into Slack mrkdwn, Telegram HTML or console text, escaping each span's tex
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Protocol
@@ -185,9 +185,11 @@ def _styled(span: Span, style: Style) -> Span:
     )
 
 
-def split_lines(spans: Spans) -> list[Spans]:
-    """Spans as lines, for a platform that must split a long message where lines end: a styled
-    span across a line end becomes a span on each line."""
+def split_at_lines(spans: Spans, most: int, size: Callable[[Spans], int]) -> list[Spans]:
+    """Spans as chunks of whole lines for a platform that takes at most ``most`` (``size`` of
+    the chunk, as the platform counts it) in one message or block: a long ``/help``. A styled
+    span across a line end becomes a span on each line; a single line over ``most`` is a chunk
+    of its own, for the platform to cut."""
     lines: list[Spans] = [[]]
     for span in spans:
         first, *rest = span.text.split("\n")
@@ -195,7 +197,19 @@ def split_lines(spans: Spans) -> list[Spans]:
             lines[-1].append(replace(span, text=first))
         for piece in rest:
             lines.append([replace(span, text=piece)] if piece else [])
-    return lines
+    chunks: list[Spans] = [[]]
+    used = 0
+    for line in lines:
+        length = size(line)
+        if chunks[-1] and used + 1 + length > most:
+            chunks.append([])
+            used = 0
+        if chunks[-1]:
+            chunks[-1].append(Span("\n"))
+            used += 1
+        chunks[-1].extend(line)
+        used += length
+    return chunks
 
 
 def plain_text(spans: Spans) -> str:

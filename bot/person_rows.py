@@ -6,7 +6,8 @@ types them (dates and booleans from SQLite's text and integers) and no ORM objec
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from datetime import date
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy import bindparam
@@ -32,8 +33,8 @@ class Row(NamedTuple):
     team: str | None
     manager_id: int | None
     email: str | None
-    hired_on: Any  # date | None
-    left_on: Any  # date | None
+    hired_on: date | None
+    left_on: date | None
     prefers: str | None
     platform: str
     account_id: str

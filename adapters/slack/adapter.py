@@ -32,7 +32,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.http import serve
-from adapters.slack import directory, doctor, events, forms, render, signature
+from adapters.slack import directory, doctor, errors, events, forms, render, signature
 from adapters.slack.config import PLATFORM, SlackSettings
 from adapters.slack.socket import SocketLink
 from adapters.slack.users import Users
@@ -395,7 +395,7 @@ class SlackAdapter:
             return await post
         except SlackApiError as exc:
             url = self._response_urls.get(reply_to or "")
-            if url and _error(exc) in NOT_HERE:
+            if url and errors.code(exc) in NOT_HERE:
                 await self._respond(url, text, blocks, ephemeral=ephemeral)
                 return None
             raise _failure(exc) from exc
@@ -486,13 +486,9 @@ def _sender_of(body: dict[str, Any]) -> str:
     return user if isinstance(user, str) else ""
 
 
-def _error(exc: SlackApiError) -> str:
-    return str(exc.response.get("error", "")) if exc.response is not None else ""
-
-
 def _failure(exc: SlackApiError) -> DeliveryFailed:
     response = exc.response
-    error = _error(exc)
+    error = errors.code(exc)
     if response is not None and response.status_code == 429:
         retry = response.headers.get("Retry-After") or response.headers.get("retry-after") or 1
         return DeliveryFailed(f"slack: rate limited ({error})", retry_after=float(retry))

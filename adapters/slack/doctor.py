@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
+from adapters.slack import errors
 from adapters.slack.config import SlackSettings
 from bot.diagnosis import Finding, date_header
 
@@ -46,8 +47,7 @@ async def _try(name: str, call: Callable[[], Awaitable[AsyncSlackResponse]]) -> 
     try:
         answer = await call()
     except SlackApiError as exc:
-        error = exc.response.get("error", "") if exc.response is not None else ""
-        return Finding(name, "FAIL", f"Slack refused it: {error or exc}")
+        return Finding(name, "FAIL", f"Slack refused it: {errors.code(exc) or exc}")
     except (aiohttp.ClientError, OSError) as exc:
         return Finding(name, "FAIL", f"Slack cannot be reached ({type(exc).__name__}: {exc})")
     headers = {str(k).lower(): v for k, v in (answer.headers or {}).items()}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.markup import Span, Spans, plain_text, split_lines
+from bot.markup import Span, Spans, plain_text, split_at_lines
 from bot.messages import RenderedMessage
 
 SECTION_LIMIT = 3000
@@ -49,17 +49,10 @@ def _sections(spans: Spans) -> list[str]:
     """The text as sections of at most SECTION_LIMIT characters, split where lines end (a long
     ``/help``); only a single line over the limit is cut."""
     whole = mrkdwn(spans)
-    if len(whole) <= SECTION_LIMIT:
+    if len(whole) <= SECTION_LIMIT:  # nearly every message
         return [whole or " "]
-    sections: list[list[str]] = [[]]
-    size = 0
-    for line in map(mrkdwn, split_lines(spans)):
-        if sections[-1] and size + 1 + len(line) > SECTION_LIMIT:
-            sections.append([])
-            size = 0
-        size += len(line) + (1 if sections[-1] else 0)
-        sections[-1].append(line)
-    return [_cut("\n".join(lines) or " ", SECTION_LIMIT) for lines in sections]
+    chunks = split_at_lines(spans, SECTION_LIMIT, lambda line: len(mrkdwn(line)))
+    return [_cut(mrkdwn(chunk) or " ", SECTION_LIMIT) for chunk in chunks]
 
 
 def blocks(message: RenderedMessage) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack import errors
 from adapters.slack.directory import account_of, is_person
 from bot.events import Account
 
@@ -102,7 +103,7 @@ class Users:
             async with self._lookups:
                 user = (await self.reader.users_info(user=user_id, include_locale=True))["user"]
         except SlackApiError as exc:
-            error = str(exc.response.get("error", "")) if exc.response is not None else ""
+            error = errors.code(exc)
             if error not in NO_SUCH_USER:
                 raise
             log.warning("users.info: %s is %s", user_id, error)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 from dataclasses import replace
 
-from bot.markup import Span, Spans, plain_text, split_lines
+from bot.markup import Span, Spans, plain_text, split_at_lines
 from bot.messages import RenderedButton, RenderedMessage
 
 TEXT_LIMIT = 4096
@@ -69,18 +69,7 @@ def parts(message: RenderedMessage) -> list[RenderedMessage]:
     if _units(_shown(message)) <= TEXT_LIMIT:
         return [message]
     tail = replace(message, text=[])
-    chunks: list[Spans] = [[]]
-    size = 0
-    for line in split_lines(message.text):
-        units = _units(plain_text(line))
-        if chunks[-1] and size + 1 + units > TEXT_LIMIT:
-            chunks.append([])
-            size = 0
-        if chunks[-1]:
-            chunks[-1].append(Span("\n"))
-            size += 1
-        chunks[-1].extend(line)
-        size += units
+    chunks = split_at_lines(message.text, TEXT_LIMIT, lambda line: _units(plain_text(line)))
     chunks = [c for c in chunks if plain_text(c).strip()]  # Telegram refuses a blank message
     if not chunks:  # no text to split (long fields alone): one message, cut
         return [message]
